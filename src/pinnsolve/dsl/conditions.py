@@ -1,0 +1,191 @@
+"""Boundary, initial, periodic and data conditions.
+
+Each condition names the field it constrains, where it holds (``on=``) and the
+prescribed data ``g``, which may be any sympy expression of the coordinates.
+Boundary locations are kept as names ("boundary", "x.min", a mesh's physical group) so
+that the same condition works for boxes, CSG domains and mesh files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import sympy as sp
+
+from pinnsolve.dsl.coords import Coordinate, Face
+from pinnsolve.dsl.errors import ProblemError
+from pinnsolve.dsl.symbols import field_name, is_field
+
+
+def _boundary_names(on: object, kind: str) -> tuple[str, ...]:
+    if on is None:
+        return ("boundary",)
+    if isinstance(on, str):
+        return (on,)
+    if isinstance(on, Face):
+        return (on.name,)
+    if isinstance(on, (tuple, list)):
+        names: list[str] = []
+        for item in on:
+            names.extend(_boundary_names(item, kind))
+        return tuple(dict.fromkeys(names))
+    raise ProblemError(f"{kind}(..., on={on!r}) does not name a boundary.",
+                       "Use on=x.min, on=x.max, on=x.boundary, on='boundary' or a named part of the domain.")
+
+
+def _faces(on: object) -> tuple[Face, ...]:
+    if isinstance(on, Face):
+        return (on,)
+    if isinstance(on, (tuple, list)):
+        return tuple(f for item in on for f in _faces(item))
+    return ()
+
+
+def _require_field(u: object, kind: str) -> sp.Expr:
+    if not is_field(u):
+        raise ProblemError(f"{kind}(...) is applied to {u!r}, which is not a field.",
+                           f"Pass the field itself, e.g. {kind}(u, ...).")
+    return u
+
+
+class Condition:
+    """Base of all conditions: ``field`` is the constrained field (a sympy expression)."""
+
+    field: sp.Expr
+    kind: str = "condition"
+
+    @property
+    def field_name(self) -> str:
+        return field_name(self.field)
+
+    def expressions(self) -> list[sp.Expr]:
+        """The user-supplied sympy expressions (checked for unknown symbols)."""
+        return []
+
+
+@dataclass(eq=False)
+class BoundaryCondition(Condition):
+    """A condition on part of the spatial boundary."""
+
+    field: sp.Expr
+    on: tuple[str, ...]
+    faces: tuple[Face, ...]
+
+    def expressions(self) -> list[sp.Expr]:
+        return [e for e in self.data() if isinstance(e, sp.Basic)]
+
+    def data(self) -> list[Any]:
+        return []
+
+
+class Dirichlet(BoundaryCondition):
+    """u = g on the boundary part ``on``."""
+
+    kind = "Dirichlet"
+
+    def __init__(self, u: sp.Expr, g: object, on: object = None) -> None:
+        super().__init__(_require_field(u, "Dirichlet"), _boundary_names(on, "Dirichlet"), _faces(on))
+        self.g = sp.sympify(g)
+
+    def data(self) -> list[Any]:
+        return [self.g]
+
+
+class Neumann(BoundaryCondition):
+    """∂u/∂n = g on ``on``, with n the outward unit normal."""
+
+    kind = "Neumann"
+
+    def __init__(self, u: sp.Expr, g: object, on: object = None) -> None:
+        super().__init__(_require_field(u, "Neumann"), _boundary_names(on, "Neumann"), _faces(on))
+        self.g = sp.sympify(g)
+
+    def data(self) -> list[Any]:
+        return [self.g]
+
+
+class Robin(BoundaryCondition):
+    """a·u + b·∂u/∂n = g on ``on``, with n the outward unit normal."""
+
+    kind = "Robin"
+
+    def __init__(self, u: sp.Expr, a: object, b: object, g: object, on: object = None) -> None:
+        super().__init__(_require_field(u, "Robin"), _boundary_names(on, "Robin"), _faces(on))
+        self.a, self.b, self.g = sp.sympify(a), sp.sympify(b), sp.sympify(g)
+
+    def data(self) -> list[Any]:
+        return [self.a, self.b, self.g]
+
+
+@dataclass(eq=False)
+class Periodic(Condition):
+    """Periodicity in ``coord``: every field that depends on it, and its first derivative
+    in that direction, take equal values on the two opposite faces."""
+
+    coord: Coordinate
+    kind: str = field(default="Periodic", init=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.coord, Coordinate):
+            raise ProblemError(f"Periodic({self.coord!r}) needs a coordinate.", "Write e.g. Periodic(x).")
+        if self.coord.is_time_coordinate:
+            raise ProblemError("Periodic(t) on the time coordinate is not supported.",
+                               "Periodicity applies to Space coordinates.")
+
+    @property
+    def field_name(self) -> str:
+        return ""
+
+
+class Initial(Condition):
+    """u = g at the initial time, or with ``Initial(D(u, t), g)`` the initial rate u_t = g."""
+
+    kind = "Initial"
+
+    def __init__(self, target: sp.Expr, g: object) -> None:
+        self.order = 0
+        if isinstance(target, sp.Derivative) and is_field(target.expr):
+            variables = target.variables
+            if len(set(variables)) != 1 or not getattr(variables[0], "is_time_coordinate", False):
+                raise ProblemError(f"Initial({target}) differentiates by a space coordinate.",
+                                   "An initial condition is on u or on its time derivatives D(u, t).")
+            self.order = len(variables)
+            target = target.expr
+        self.field = _require_field(target, "Initial")
+        self.g = sp.sympify(g)
+        times = [c for c in self.field.args if c.is_time_coordinate]
+        if not times:
+            raise ProblemError(f"Initial({self.field_name}, ...) is given for a field with no time coordinate.",
+                               "Declare the field with a Time coordinate, or use Dirichlet(...).")
+        self.time = times[0]
+
+    def expressions(self) -> list[sp.Expr]:
+        return [self.g]
+
+
+class Data(Condition):
+    """Measurements: u(points) = values, for fitting and for identifying Unknowns."""
+
+    kind = "Data"
+
+    def __init__(self, u: sp.Expr, points: Sequence[Sequence[float]], values: Sequence[float]) -> None:
+        self.field = _require_field(u, "Data")
+        pts = np.asarray(points, dtype=float)
+        vals = np.asarray(values, dtype=float).reshape(-1)
+        ncoord = len(self.field.args)
+        if pts.ndim == 1 and ncoord == 1:
+            pts = pts[:, None]
+        if pts.ndim != 2 or pts.shape[1] != ncoord:
+            raise ProblemError(
+                f"Data({self.field_name}, points, values): points have shape {pts.shape}, "
+                f"expected (N, {ncoord}) with columns {', '.join(str(c) for c in self.field.args)}.",
+                "Give one row per measurement, one column per coordinate of the field.")
+        if len(vals) != len(pts):
+            raise ProblemError(f"Data({self.field_name}, ...): {len(pts)} points but {len(vals)} values.",
+                               "Give one value per point.")
+        if not (np.all(np.isfinite(pts)) and np.all(np.isfinite(vals))):
+            raise ProblemError(f"Data({self.field_name}, ...) contains NaN or infinite numbers.",
+                               "Remove or fix those measurements.")
+        self.points, self.values = pts, vals

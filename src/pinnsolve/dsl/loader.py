@@ -1,0 +1,79 @@
+"""Loading a problem file, with errors that point at the file and line.
+
+A problem file is Python and runs with the user's rights, like any script.
+"""
+
+from __future__ import annotations
+
+import traceback
+import types
+from pathlib import Path
+from typing import Mapping
+
+from pinnsolve.dsl.errors import ProblemError, ProblemFileError
+from pinnsolve.dsl.problem import Problem
+
+
+def _line_in(path: str, exc: BaseException) -> int | None:
+    """The deepest line of the problem file in the exception's traceback."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename).resolve() == Path(path).resolve():
+            line = frame.lineno
+    return line
+
+
+def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None) -> Problem:
+    """Run the problem file at ``path`` and return its module-level ``problem``.
+
+    ``overrides`` replaces parameter values (``--set name=value``).
+    """
+    path = Path(path)
+    shown = str(path)
+    if not path.is_file():
+        hint = "Check the path" + (": it is a directory." if path.is_dir() else "; example problems live in problems/.")
+        raise ProblemFileError(shown, "no such problem file.", hint)
+    source = path.read_text(encoding="utf-8")
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        raise ProblemFileError(shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.",
+                               line=exc.lineno) from None
+    module = types.ModuleType(f"pinnsolve_problem_{path.stem}")
+    module.__file__ = str(path)
+    try:
+        exec(code, module.__dict__)
+    except ProblemError as exc:
+        raise ProblemFileError(shown, exc.what, exc.fix, line=_line_in(str(path), exc)) from None
+    except NameError as exc:
+        name = getattr(exc, "name", None) or str(exc)
+        raise ProblemFileError(
+            shown, f"unknown name '{name}'.",
+            f"Define it first (a constant: {name} = Parameter('{name}', value); a coordinate: "
+            f"{name} = Space('{name}', lo, hi)), or import it: from pinnsolve import ...",
+            line=_line_in(str(path), exc)) from None
+    except ImportError as exc:
+        raise ProblemFileError(shown, f"import failed: {exc}.",
+                               "Problem files import what they use from pinnsolve (and sympy/numpy).",
+                               line=_line_in(str(path), exc)) from None
+    except Exception as exc:  # any other error in the user's code: locate it, keep the message
+        raise ProblemFileError(shown, f"running the file raised {type(exc).__name__}: {exc}.",
+                               "Fix the problem file at that line (run with --debug for the traceback).",
+                               line=_line_in(str(path), exc)) from exc
+    problem = module.__dict__.get("problem")
+    if problem is None:
+        raise ProblemFileError(shown, "the file defines no `problem`.",
+                               "End it with problem = Problem('name', equations=[...], conditions=[...]).")
+    if not isinstance(problem, Problem):
+        raise ProblemFileError(shown, f"`problem` is a {type(problem).__name__}, not a Problem.",
+                               "Assign problem = Problem(...).")
+    problem.file = shown
+    problem.doc = (module.__doc__ or "").strip()
+    if overrides:
+        try:
+            problem = problem.with_parameters(overrides)
+        except ProblemError as exc:
+            raise ProblemFileError(shown, exc.what, exc.fix) from None
+    return problem
+
+

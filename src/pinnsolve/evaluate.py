@@ -1,0 +1,151 @@
+"""Evaluating any point-wise model (a trained network, an exact solution) into a `Solution`."""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import numpy as np
+import torch
+
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.residual import numpy_function
+from pinnsolve.solution import Solution
+
+#: points per coordinate of the default evaluation grid, by number of coordinates
+DEFAULT_RESOLUTION = {1: 501, 2: 201, 3: 65, 4: 33}
+BATCH = 65536
+
+
+def resolution(problem: Problem, grid: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Grid size per coordinate: the defaults, overridden by ``--grid x=256,t=101``."""
+    names = [c.name for c in problem.coords]
+    n_space = len(problem.space)
+    default = DEFAULT_RESOLUTION.get(len(names), 21)
+    sizes = {c.name: default for c in problem.coords}
+    if problem.time is not None and n_space:
+        sizes[problem.time.name] = 101 if n_space == 1 else 21
+    for name, n in (grid or {}).items():
+        if name not in sizes:
+            raise ValueError(f"--grid names '{name}', which is not a coordinate of problem '{problem.name}' "
+                             f"(coordinates: {', '.join(names)}).")
+        if int(n) < 2:
+            raise ValueError(f"--grid {name}={n}: a grid needs at least 2 points per coordinate.")
+        sizes[name] = int(n)
+    return sizes
+
+
+def _axis(problem: Problem, name: str, n: int) -> np.ndarray:
+    if problem.time is not None and name == problem.time.name:
+        return np.linspace(problem.time.lo, problem.time.hi, n)
+    k = [c.name for c in problem.space].index(name)
+    lo, hi = problem.domain.bounds()
+    return np.linspace(float(lo[k]), float(hi[k]), n)
+
+
+def evaluation_points(problem: Problem, grid: Mapping[str, int] | None = None
+                      ) -> tuple[dict[str, np.ndarray], np.ndarray | None, np.ndarray]:
+    """(axes, scattered spatial points or None, all points as an (N, d) array in coordinate order).
+
+    Boxes and ODEs: a tensor grid (`axes` holds every coordinate). Other domains: grid
+    points inside the domain, times the time axis if there is one.
+    """
+    sizes = resolution(problem, grid)
+    if problem.domain is None or problem.domain.is_box:
+        axes = {c.name: _axis(problem, c.name, sizes[c.name]) for c in problem.coords}
+        mesh = np.meshgrid(*axes.values(), indexing="ij")
+        return axes, None, np.column_stack([m.ravel() for m in mesh])
+    scattered = problem.domain.grid_points(tuple(sizes[c.name] for c in problem.space))
+    axes = {}
+    if problem.time is None:
+        return axes, scattered, scattered
+    t = _axis(problem, problem.time.name, sizes[problem.time.name])
+    axes[problem.time.name] = t
+    full = np.column_stack([np.repeat(scattered, len(t), axis=0), np.tile(t, len(scattered))])
+    return axes, scattered, full
+
+
+def _shape(problem: Problem, axes: dict[str, np.ndarray], scattered: np.ndarray | None) -> tuple[int, ...]:
+    if scattered is None:
+        return tuple(len(a) for a in axes.values())
+    return (len(scattered),) + tuple(len(a) for a in axes.values())
+
+
+def _field_view(problem: Problem, values: np.ndarray, field_coords: tuple[str, ...]) -> np.ndarray:
+    """Restrict a full-grid array to a field's own coordinates (it is constant along the others)."""
+    names = [c.name for c in problem.coords]
+    index = tuple(slice(None) if n in field_coords else 0 for n in names)
+    return values[index] if values.ndim == len(names) else values
+
+
+def exact_on(problem: Problem, points: np.ndarray) -> dict[str, np.ndarray]:
+    """The exact solution of each field that has one, at ``points`` (N, d)."""
+    coords = list(problem.coords)
+    cols = [points[:, i] for i in range(points.shape[1])]
+    return {name: numpy_function(problem.numeric(expr, keep_trainable=False), coords)(*cols)
+            for name, expr in problem.exact.items()}
+
+
+def predict(model: Callable[[torch.Tensor], torch.Tensor], points: np.ndarray, dtype: torch.dtype,
+            device: torch.device) -> np.ndarray:
+    """Model values (N, m) at ``points`` in batches, without building a graph."""
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(points), BATCH):
+            x = torch.as_tensor(points[start:start + BATCH], dtype=dtype, device=device)
+            out.append(model(x).detach().cpu().double().numpy())
+    return np.concatenate(out) if out else np.zeros((0, 0))
+
+
+def to_solution(problem: Problem, method: str, values: np.ndarray, axes: dict[str, np.ndarray],
+                scattered: np.ndarray | None, points: np.ndarray) -> Solution:
+    """Arrange point values (N, m) and the exact solution into a `Solution`."""
+    shape = _shape(problem, axes, scattered)
+    field_coords = {n: tuple(c.name for c in f.args) for n, f in zip(problem.field_names, problem.fields)}
+    exact = exact_on(problem, points)
+    if scattered is None:
+        fields = {n: _field_view(problem, values[:, j].reshape(shape), field_coords[n])
+                  for j, n in enumerate(problem.field_names)}
+        exact = {n: _field_view(problem, v.reshape(shape), field_coords[n]) for n, v in exact.items()}
+    else:
+        fields = {n: values[:, j].reshape(shape) for j, n in enumerate(problem.field_names)}
+        exact = {n: v.reshape(shape) for n, v in exact.items()}
+    triangles = None
+    if scattered is not None and scattered.shape[1] == 2:
+        triangles = problem.domain.triangulate(scattered)
+    return Solution(problem=problem.name, method=method, axes=axes, fields=fields, field_coords=field_coords,
+                    exact=exact, points=scattered, point_coords=tuple(c.name for c in problem.space)
+                    if scattered is not None else (), triangles=triangles,
+                    time_coord=problem.time.name if problem.time is not None else None)
+
+
+def evaluate_model(problem: Problem, method: str, model: Callable[[torch.Tensor], torch.Tensor],
+                   grid: Mapping[str, int] | None, dtype: torch.dtype, device: torch.device) -> Solution:
+    axes, scattered, points = evaluation_points(problem, grid)
+    return to_solution(problem, method, predict(model, points, dtype, device), axes, scattered, points)
+
+
+class ErrorMonitor:
+    """L2 relative error of a model against the exact solution on a fixed set of points."""
+
+    def __init__(self, problem: Problem, dtype: torch.dtype, device: torch.device, max_points: int = 8192) -> None:
+        _, _, points = evaluation_points(problem)
+        if len(points) > max_points:
+            points = points[np.random.default_rng(0).choice(len(points), max_points, replace=False)]
+        exact = exact_on(problem, points)
+        self.columns = [problem.field_names.index(n) for n in exact]
+        self.points = torch.as_tensor(points, dtype=dtype, device=device)
+        self.exact = torch.as_tensor(np.column_stack(list(exact.values())) if exact else np.zeros((0, 0)),
+                                     dtype=dtype, device=device)
+        self.norm = float(torch.linalg.norm(self.exact)) if exact else 0.0
+
+    @property
+    def available(self) -> bool:
+        return bool(self.columns)
+
+    def __call__(self, model: torch.nn.Module) -> float | None:
+        if not self.columns:
+            return None
+        with torch.no_grad():
+            predicted = model(self.points)[:, self.columns]
+        diff = float(torch.linalg.norm(predicted - self.exact))
+        return diff / self.norm if self.norm > 0 else diff

@@ -1,0 +1,78 @@
+"""The loss: weighted mean squared residuals of the equations and the conditions.
+
+All point sets are stacked into one tensor, so each step runs the network and its
+derivative engine once, over every collocation point, and slices the result per term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import torch
+
+from pinnsolve.residual import CompiledExpression, DerivativeKey
+
+
+@dataclass
+class LossTerm:
+    """One term  w · mean(r²)  with r the compiled residual on its points.
+
+    ``partner`` (periodicity) makes r = e(points) − e(partner); ``target`` (data)
+    makes r = e(points) − target.
+    """
+
+    name: str
+    kind: str
+    expr: CompiledExpression
+    points: np.ndarray
+    weight: float = 1.0
+    normals: np.ndarray | None = None
+    partner: np.ndarray | None = None
+    target: np.ndarray | None = None
+    slices: tuple[slice, ...] = field(default=(), repr=False)
+
+
+class Objective:
+    """Evaluates every loss term from one pass of the derivative engine."""
+
+    def __init__(self, terms: list[LossTerm], engine: object, dtype: torch.dtype, device: torch.device) -> None:
+        self.terms = terms
+        self.engine = engine
+        blocks, start = [], 0
+        for term in terms:
+            sets = [term.points] + ([term.partner] if term.partner is not None else [])
+            term.slices = tuple(slice(start + sum(len(s) for s in sets[:i]), start + sum(len(s) for s in sets[:i + 1]))
+                                for i in range(len(sets)))
+            start = term.slices[-1].stop
+            blocks += sets
+        as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=dtype, device=device)  # noqa: E731
+        self.points = as_tensor(np.concatenate(blocks))
+        self.normals = {t.name: as_tensor(t.normals) for t in terms if t.normals is not None}
+        self.targets = {t.name: as_tensor(t.target) for t in terms if t.target is not None}
+        self.keys: set[DerivativeKey] = {k for t in terms for k in t.expr.keys}
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.terms]
+
+    def residuals(self, model: torch.nn.Module, create_graph: bool = True) -> dict[str, torch.Tensor]:
+        """r for every term, unweighted."""
+        values = self.engine(model, self.points, self.keys, create_graph=create_graph)
+        unknowns: Mapping[str, torch.Tensor] = dict(getattr(model, "unknowns", {}) or {})
+        out: dict[str, torch.Tensor] = {}
+        for t in self.terms:
+            parts = []
+            for s in t.slices:
+                local = {k: values[k][s] for k in t.expr.keys}
+                parts.append(t.expr(local, self.points[s], self.normals.get(t.name), unknowns))
+            r = parts[0] - parts[1] if len(parts) == 2 else parts[0]
+            if t.name in self.targets:
+                r = r - self.targets[t.name]
+            out[t.name] = r
+        return out
+
+    def __call__(self, model: torch.nn.Module) -> dict[str, torch.Tensor]:
+        """Weighted mean squared residual per term (their sum is the loss)."""
+        return {t.name: t.weight * r.square().mean() for t, r in zip(self.terms, self.residuals(model).values())}

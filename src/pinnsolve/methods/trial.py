@@ -1,0 +1,126 @@
+"""FFNN trial functions (Lagaris, Likas & Fotiadis, IEEE Trans. Neural Netw. 9(5), 1998).
+
+Each field is sought as
+
+.. math:: u(x, t) = A(x, t) + B(x, t)\\, N_θ(x, t)
+
+where A satisfies the Dirichlet and initial conditions exactly and B vanishes where
+they are imposed, so the loss is the equation residual alone. A is built symbolically by
+transfinite interpolation: a projection per coordinate that corrects the function on that
+coordinate's faces (both ends: linear blending; initial time: a Taylor polynomial up to
+the order of the initial conditions), applied coordinate after coordinate.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+import torch
+
+from pinnsolve.dsl.conditions import Dirichlet, Initial
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.dsl.symbols import field_name
+from pinnsolve.methods import collocation
+from pinnsolve.methods.base import MethodNotApplicable, Setup, equation_terms, make_objective, point_counts
+from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
+from pinnsolve.residual import numpy_function
+
+
+def check_applicable(problem: Problem) -> None:
+    """Refuse problems whose conditions cannot be built into A and B, saying what to use."""
+    if problem.domain is not None and not problem.domain.is_box:
+        raise MethodNotApplicable(
+            f"the trial-function method builds conditions into u = A + B·N on intervals and boxes only, and "
+            f"problem '{problem.name}' has a {type(problem.domain).__name__} domain. Use --method pinn.")
+    for c in problem.conditions:
+        if not isinstance(c, (Dirichlet, Initial)):
+            raise MethodNotApplicable(
+                f"the trial-function method can build only Dirichlet and initial conditions into u = A + B·N, and "
+                f"problem '{problem.name}' has a {c.kind} condition. Use --method pinn, which imposes it in the loss.")
+
+
+def _faces(problem: Problem, field: sp.Expr) -> dict[str, sp.Expr]:
+    """Dirichlet data of ``field`` by face name ('x.min', ...)."""
+    data: dict[str, sp.Expr] = {}
+    for c in problem.conditions:
+        if isinstance(c, Dirichlet) and c.field == field:
+            for part in c.on:
+                names = ([f"{s.name}.{side}" for s in problem.space if s in field.args for side in ("min", "max")]
+                         if part == "boundary" else [part])
+                for name in names:
+                    data.setdefault(name, c.g)
+    return data
+
+
+def trial_parts(problem: Problem, field: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """(A, B) for one field: A meets its conditions, B vanishes where they hold."""
+    A: sp.Expr = sp.Integer(0)
+    B: sp.Expr = sp.Integer(1)
+    faces = _faces(problem, field)
+    lo, hi = problem.domain.bounds() if problem.domain is not None else ([], [])
+    for axis, s in enumerate(problem.space):
+        if s not in field.args:
+            continue
+        a, b = sp.Float(lo[axis]), sp.Float(hi[axis])
+        ga, gb = faces.get(f"{s.name}.min"), faces.get(f"{s.name}.max")
+        if ga is not None and gb is not None:
+            A = (A + (b - s) / (b - a) * (ga.subs(s, a) - A.subs(s, a))
+                 + (s - a) / (b - a) * (gb.subs(s, b) - A.subs(s, b)))
+            B = B * 4 * (s - a) * (b - s) / (b - a) ** 2
+        elif ga is not None:
+            A = A + (ga.subs(s, a) - A.subs(s, a))
+            B = B * (s - a) / (b - a)
+        elif gb is not None:
+            A = A + (gb.subs(s, b) - A.subs(s, b))
+            B = B * (b - s) / (b - a)
+    t = problem.time
+    if t is not None and t in field.args:
+        initial = {c.order: c.g for c in problem.conditions if isinstance(c, Initial) and c.field == field}
+        t0, t1 = sp.Float(t.lo), sp.Float(t.hi)
+        correction = sp.Add(*[(t - t0) ** k / math.factorial(k) * (g - sp.diff(A, t, k).subs(t, t0))
+                              for k, g in initial.items()])
+        A = A + correction
+        B = B * ((t - t0) / (t1 - t0)) ** len(initial)
+    return problem.numeric(A), problem.numeric(B)
+
+
+def _check_conditions_hold(problem: Problem, parts: dict[str, tuple[sp.Expr, sp.Expr]],
+                           rng: np.random.Generator) -> None:
+    """Evaluate each condition on A: incompatible data (e.g. at corners) cannot be built in."""
+    coords = list(problem.coords)
+    for c in problem.conditions:
+        A = parts[c.field_name][0]
+        if isinstance(c, Initial):
+            points = collocation.initial(problem, 64, "random", rng)
+            lhs = sp.diff(A, c.time, c.order) if c.order else A
+        else:
+            points, _ = collocation.boundary(problem, c.on, 64, "random", rng)
+            lhs = A
+        cols = [points[:, i] for i in range(points.shape[1])]
+        error = numpy_function(problem.numeric(lhs - c.g), coords)(*cols)
+        scale = 1 + float(np.max(np.abs(numpy_function(problem.numeric(c.g), coords)(*cols))))
+        if np.max(np.abs(error)) > 1e-8 * scale:
+            raise MethodNotApplicable(
+                f"the {c.kind} condition on '{c.field_name}' cannot be built into the trial function: the "
+                f"conditions do not agree where they meet (largest mismatch {np.max(np.abs(error)):.3g}), e.g. a "
+                "boundary value that differs from the initial value at a corner. Use --method pinn.")
+
+
+def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
+          device: torch.device) -> Setup:
+    """The trial function u = A + B·N and the residual-only objective."""
+    check_applicable(problem)
+    parts = {field_name(f): trial_parts(problem, f) for f in problem.fields}
+    _check_conditions_hold(problem, parts, np.random.default_rng(0))
+    coords = list(problem.coords)
+    network = Surrogate(problem, settings)
+    model = TrialSurrogate(network, [parts[n][0] for n in problem.field_names],
+                           [parts[n][1] for n in problem.field_names], coords).to(device=device, dtype=dtype)
+    objective, engine = make_objective(equation_terms(problem, settings, rng), settings, model, dtype, device)
+    n, _ = point_counts(problem, settings)
+    form = {name: f"{sp.sstr(A)} + ({sp.sstr(B)})·N" for name, (A, B) in parts.items()}
+    return Setup(model, objective, {"derivatives": engine, "interior_points": n, "trial_function": form,
+                                    "constraints": "hard (Dirichlet and initial conditions built in)"})

@@ -1,0 +1,7 @@
+"""Networks: MLPs with scaled inputs (later: RNNs, autoencoders)."""
+
+from __future__ import annotations
+
+from pinnsolve.nets.mlp import ACTIVATIONS, INITIALISERS, MLP
+
+__all__ = ["ACTIVATIONS", "INITIALISERS", "MLP"]

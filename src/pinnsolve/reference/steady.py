@@ -1,0 +1,116 @@
+"""Steady problems: one sparse direct solve when the discrete equations are linear, Newton's
+method with the sparse Jacobian when they are not.
+
+Equation ``i`` is imposed at the free nodes of field ``i`` (the fields in the problem's
+order); the boundary nodes follow from the conditions (see `boundary`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.sparse import linalg as spla
+
+from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.reference.discretise import Discretisation
+
+__all__ = ["solve_steady"]
+
+NEWTON_MAX_ITERATIONS = 50
+NEWTON_TOLERANCE = 1e-11  # on max|Δy| relative to 1 + max|y|
+
+
+#: a pivot this much smaller than the largest marks the matrix as singular (up to rounding)
+SINGULAR_PIVOT = 1e-12
+
+
+def _factor(jac, problem_name: str):
+    message = (f"the discrete equations of '{problem_name}' are singular: the conditions do not fix the solution "
+               "(a steady problem with only Neumann or periodic conditions determines u only up to a constant). "
+               "Add a Dirichlet or Robin condition.")
+    try:
+        lu = spla.splu(jac.tocsc())
+    except RuntimeError:
+        raise PinnsolveError(message) from None
+    pivots = np.abs(lu.U.diagonal())
+    if pivots.size and pivots.min() <= SINGULAR_PIVOT * pivots.max():
+        raise PinnsolveError(message)
+    return lu
+
+
+#: above this many unknowns on a grid of three or more dimensions, sparse LU fills in too much
+#: (minutes for 41³); a Krylov method is used instead, LU being the fallback
+ITERATIVE_ABOVE = 20_000
+KRYLOV_RTOL = 1e-12
+
+
+class _LinearSolver:
+    """Solves J x = b: sparse LU, or on large 3-D grids Jacobi-preconditioned BiCGSTAB."""
+
+    def __init__(self, problem_name: str, dims: int) -> None:
+        self.problem_name, self.dims = problem_name, dims
+        self.method = "sparse LU"
+        self.iterations = 0
+
+    def solve(self, jac, rhs: np.ndarray) -> np.ndarray:
+        if self.dims >= 3 and jac.shape[0] > ITERATIVE_ABOVE:
+            diagonal = jac.diagonal()
+            if np.all(diagonal != 0):
+                count = [0]
+                precondition = spla.LinearOperator(jac.shape, lambda v: v / diagonal)
+                x, info = spla.bicgstab(jac, rhs, rtol=KRYLOV_RTOL, atol=0.0, maxiter=int(20 * jac.shape[0] ** 0.5),
+                                        M=precondition, callback=lambda _: count.__setitem__(0, count[0] + 1))
+                if info == 0 and np.linalg.norm(jac @ x - rhs) <= 1e-10 * max(np.linalg.norm(rhs), 1e-300):
+                    self.method = "BiCGSTAB (Jacobi-preconditioned)"
+                    self.iterations += count[0]
+                    return x
+        self.method = "sparse LU"
+        return _factor(jac, self.problem_name).solve(rhs)
+
+
+def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The nodal values of every field (full vectors) and the solver's statistics."""
+    problem, form = disc.problem, disc.form
+    if len(form.residuals) != len(form.fields):
+        raise PinnsolveError(f"problem '{problem.name}' has {len(form.residuals)} equations for {len(form.fields)} "
+                             "fields; the finite-difference reference needs as many equations as fields.")
+    system = disc.system(list(zip(form.fields, form.residuals)), [(name, 0) for name in form.fields])
+    if system.rows != system.size:
+        raise PinnsolveError(f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
+                             f"discrete equations for {system.size} unknowns; give each field the same kinds of "
+                             "condition, or as many equations as fields.")
+    y = np.zeros(system.size)
+    residual = system.evaluate(y)
+    linear_solver = _LinearSolver(problem.name, len(disc.grid.axes))
+    iterations = 0
+    if system.linear:
+        y = y - linear_solver.solve(system.jacobian(y), residual)
+        iterations = 1
+    else:
+        for iterations in range(1, NEWTON_MAX_ITERATIONS + 1):
+            step = linear_solver.solve(system.jacobian(y), -residual)
+            norm = float(np.linalg.norm(residual))
+            damping = 1.0
+            while True:  # backtrack until the residual decreases
+                trial = y + damping * step
+                trial_residual = system.evaluate(trial)
+                if np.linalg.norm(trial_residual) < norm or damping < 1e-4:
+                    break
+                damping /= 2
+            y, residual = trial, trial_residual
+            if np.max(np.abs(damping * step), initial=0.0) <= NEWTON_TOLERANCE * (1 + np.max(np.abs(y), initial=0.0)):
+                break
+        else:
+            raise PinnsolveError(f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
+                                 "iterations (starting from zero). The problem may have no solution on this grid, "
+                                 "or need a better start; try another grid.")
+    if not np.all(np.isfinite(y)):
+        raise PinnsolveError(f"the finite-difference solution of '{problem.name}' is not finite; "
+                             "check the equations and conditions.")
+    method = linear_solver.method
+    stats = {"solver": method if system.linear else f"newton ({method})", "linear": system.linear,
+             **({"krylov_iterations": linear_solver.iterations} if linear_solver.iterations else {}),
+             "steps": iterations, "newton_iterations": iterations, "unknowns": system.size,
+             "residual_max": float(np.max(np.abs(system.evaluate(y)), initial=0.0))}
+    return system.full_fields(y), stats

@@ -1,0 +1,355 @@
+"""The one result type every solver returns: named fields sampled on a grid or on points.
+
+A :class:`Solution` does not know which method produced it. Plots, files and the
+validator read only what is here: coordinate axes (or scattered points), the predicted
+field arrays, and, where the problem has one, the exact solution on the same points.
+
+Layout contract
+---------------
+*Grid* (``points is None``): ``axes`` lists the coordinates in order, space first and time
+last, each a 1-D array. A field of coordinates ``(x, t)`` has shape
+``(len(axes["x"]), len(axes["t"]))``, the order of ``field_coords[name]``
+(``np.meshgrid(..., indexing="ij")``).
+
+*Scattered* (``points`` is an ``(N, d)`` array with columns ``point_coords``): each field has
+shape ``(N,)``. A domain that is not a box but evolves in time may also keep its time axis
+in ``axes`` (``axes == {"t": ...}``); a field of ``(x, y, t)`` then has shape
+``(N, len(axes["t"]))``: scattered in space, sampled in time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Solution", "NPZ_FORMAT", "NPZ_VERSION"]
+
+NPZ_FORMAT = "pinnsolve.solution"
+NPZ_VERSION = 1
+
+# npz member names that a coordinate or field may not take, because the contract uses them.
+_RESERVED = frozenset({"points", "triangles", "__meta__"})
+
+
+@dataclass
+class Solution:
+    """Named fields of one problem, evaluated by one method, on a grid or on points.
+
+    Parameters
+    ----------
+    problem, method
+        Names of the problem (``"heat1d"``) and of the method (``"pinn"``, ``"fd"``, ...).
+    axes
+        Grid axes in order, space coordinates first, time last; 1-D each.
+        Empty for scattered solutions (or only the time axis, see the module docstring).
+    fields
+        Predicted field arrays, shaped by the layout contract.
+    field_coords
+        The coordinate names each field depends on, in the order of its array dimensions.
+    exact
+        Exact field values on the same points, for the fields that have a known exact solution.
+    points, point_coords
+        ``(N, d)`` evaluation points of a domain that is not a box, and the names of its columns.
+    triangles
+        ``(k, 3)`` triangulation of ``points`` for 2-D scattered solutions (optional).
+    time_coord
+        Name of the time coordinate, if the problem has one.
+    """
+
+    problem: str
+    method: str
+    axes: dict[str, np.ndarray]
+    fields: dict[str, np.ndarray]
+    field_coords: dict[str, tuple[str, ...]]
+    exact: dict[str, np.ndarray] = field(default_factory=dict)
+    points: np.ndarray | None = None
+    point_coords: tuple[str, ...] = ()
+    triangles: np.ndarray | None = None
+    time_coord: str | None = None
+
+    def __post_init__(self) -> None:
+        self.axes = {str(k): np.asarray(v) for k, v in self.axes.items()}
+        self.fields = {str(k): np.asarray(v) for k, v in self.fields.items()}
+        self.exact = {str(k): np.asarray(v) for k, v in self.exact.items()}
+        self.field_coords = {str(k): tuple(v) for k, v in self.field_coords.items()}
+        self.point_coords = tuple(self.point_coords)
+        if self.points is not None:
+            self.points = np.asarray(self.points)
+            if self.points.ndim == 1:
+                self.points = self.points[:, None]
+        if self.triangles is not None:
+            self.triangles = np.asarray(self.triangles, dtype=np.int64)
+        self._check()
+
+    # -- invariants -------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        """Refuse a Solution that breaks the layout contract, saying what is wrong."""
+        where = f"Solution({self.problem!r}, {self.method!r})"
+        for name, ax in self.axes.items():
+            if ax.ndim != 1:
+                raise ValueError(f"{where}: axis {name!r} must be 1-D, got shape {ax.shape}")
+        if self.points is None:
+            if self.point_coords:
+                raise ValueError(f"{where}: point_coords given without points")
+            if self.triangles is not None:
+                raise ValueError(f"{where}: triangles given without points")
+        else:
+            n, d = self.points.shape
+            if len(self.point_coords) != d:
+                raise ValueError(
+                    f"{where}: points have {d} columns but point_coords is {self.point_coords}"
+                )
+            extra = set(self.axes) - ({self.time_coord} if self.time_coord else set())
+            if extra:
+                raise ValueError(
+                    f"{where}: a scattered solution keeps only its time axis in `axes`, "
+                    f"not {sorted(extra)}"
+                )
+            if self.triangles is not None:
+                tri = self.triangles
+                if tri.ndim != 2 or tri.shape[1] != 3:
+                    raise ValueError(f"{where}: triangles must be (k, 3), got {tri.shape}")
+                if tri.size and (tri.min() < 0 or tri.max() >= n):
+                    raise ValueError(f"{where}: triangles index points outside 0..{n - 1}")
+        known = set(self.axes) | set(self.point_coords)
+        if self.time_coord is not None and self.time_coord not in known:
+            raise ValueError(f"{where}: time coordinate {self.time_coord!r} is not a coordinate")
+        names = set(self.axes) | set(self.point_coords)
+        for name, values in self.fields.items():
+            if name in names or name in _RESERVED or name.startswith("exact_"):
+                raise ValueError(f"{where}: field name {name!r} clashes with a coordinate or "
+                                 "a reserved npz name (points, triangles, exact_*)")
+            if name not in self.field_coords:
+                raise ValueError(f"{where}: field {name!r} has no entry in field_coords")
+            unknown = [c for c in self.field_coords[name] if c not in known]
+            if unknown:
+                raise ValueError(f"{where}: field {name!r} depends on unknown coordinates "
+                                 f"{unknown}; known: {sorted(known)}")
+            expected = self.shape_of(name)
+            if values.shape != expected:
+                raise ValueError(f"{where}: field {name!r} has shape {values.shape}, "
+                                 f"expected {expected} for coordinates {self.field_coords[name]}")
+        for name, values in self.exact.items():
+            if name not in self.fields:
+                raise ValueError(f"{where}: exact values for {name!r}, which is not a field")
+            if values.shape != self.fields[name].shape:
+                raise ValueError(f"{where}: exact {name!r} has shape {values.shape}, "
+                                 f"the field has {self.fields[name].shape}")
+
+    # -- layout -----------------------------------------------------------------------------
+
+    @property
+    def is_grid(self) -> bool:
+        """True when the fields live on a tensor grid given by ``axes``."""
+        return self.points is None
+
+    @property
+    def space_coords(self) -> tuple[str, ...]:
+        """The spatial coordinates, in order (empty for an ODE in time only)."""
+        coords = tuple(self.axes) if self.is_grid else self.point_coords
+        return tuple(c for c in coords if c != self.time_coord)
+
+    @property
+    def is_ode(self) -> bool:
+        """True when time is the only coordinate: the fields are trajectories y(t)."""
+        return self.time_coord is not None and not self.space_coords
+
+    @property
+    def is_steady(self) -> bool:
+        """True when no field depends on time."""
+        return self.time_coord is None or not any(
+            self.time_coord in c for c in self.field_coords.values()
+        )
+
+    @property
+    def n_points(self) -> int | None:
+        """Number of scattered points, or None on a grid."""
+        return None if self.points is None else int(self.points.shape[0])
+
+    @property
+    def full_shape(self) -> tuple[int, ...]:
+        """Shape of a field that depends on every coordinate (see :meth:`broadcast`)."""
+        lead = () if self.points is None else (self.points.shape[0],)
+        return lead + tuple(len(ax) for ax in self.axes.values())
+
+    def shape_of(self, name: str) -> tuple[int, ...]:
+        """The array shape that field ``name`` must have, from its coordinates."""
+        coords = self.field_coords[name]
+        lead = () if self.points is None else (self.points.shape[0],)
+        return lead + tuple(len(self.axes[c]) for c in coords if c in self.axes)
+
+    def broadcast(self, name: str, which: str = "predicted") -> np.ndarray:
+        """Field ``name`` spread over every coordinate, shape :attr:`full_shape`.
+
+        A field that does not depend on some coordinate is constant along it; this is what a
+        mesh writer or a plot that walks the whole grid wants. ``which`` is ``"predicted"``,
+        ``"exact"`` or ``"error"`` (predicted − exact).
+        """
+        if which == "predicted":
+            array = self.fields[name]
+        elif which == "exact":
+            array = self.exact[name]
+        elif which == "error":
+            array = self.error_field(name)
+        else:
+            raise ValueError(f"which must be 'predicted', 'exact' or 'error', not {which!r}")
+        own = [c for c in self.field_coords[name] if c in self.axes]
+        order = list(self.axes)
+        # Put the field's axes into the global order, then insert length-1 dims to broadcast.
+        lead = 0 if self.points is None else 1
+        perm = list(range(lead)) + [lead + own.index(c) for c in order if c in own]
+        array = np.transpose(array, perm)
+        shape = ([array.shape[0]] if lead else []) + [
+            len(self.axes[c]) if c in own else 1 for c in order
+        ]
+        return np.broadcast_to(array.reshape(shape), self.full_shape)
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def error_field(self, name: str) -> np.ndarray:
+        """Pointwise error u − u* of field ``name`` (predicted minus exact)."""
+        if name not in self.exact:
+            raise KeyError(f"no exact solution for field {name!r}; "
+                           f"known for: {sorted(self.exact) or 'none'}")
+        return self.fields[name] - self.exact[name]
+
+    def errors(self) -> dict[str, Any]:
+        r"""Discrete error norms against the exact solution, over all points.
+
+        .. math::
+            e_{L^2} = \frac{\sqrt{\sum_f \lVert u_f - u^*_f \rVert_2^2}}
+                           {\sqrt{\sum_f \lVert u^*_f \rVert_2^2}},
+            \qquad e_\infty = \max_f \max_i |u_{f,i} - u^*_{f,i}|
+
+        Norms are unweighted sums over the sample points (not quadrature). When the exact
+        solution is identically zero the relative error is undefined; the absolute L2 norm is
+        reported instead and ``"l2_is_absolute": True`` says so (per field as well).
+        Returns ``{}`` when no field has an exact solution.
+        """
+        if not self.exact:
+            return {}
+        per_field: dict[str, dict[str, Any]] = {}
+        err_sq = ref_sq = 0.0
+        for name in self.exact:
+            e = np.asarray(self.error_field(name), dtype=np.float64)
+            ref = np.asarray(self.exact[name], dtype=np.float64)
+            e2, r2 = float(np.sum(e**2)), float(np.sum(ref**2))
+            err_sq, ref_sq = err_sq + e2, ref_sq + r2
+            per_field[name] = _norms(e2, r2, float(np.max(np.abs(e))) if e.size else 0.0)
+        overall = _norms(err_sq, ref_sq, max(f["max_abs_error"] for f in per_field.values()))
+        overall["fields"] = per_field
+        return overall
+
+    # -- slicing ----------------------------------------------------------------------------
+
+    def select(self, coord: str, value: float) -> Solution:
+        """The slice at the sample of axis ``coord`` nearest to ``value`` (no interpolation).
+
+        The result no longer has that coordinate: selecting the time axis gives a steady
+        snapshot, selecting ``z`` on a 3-D grid gives the plane through that height.
+        """
+        if coord not in self.axes:
+            raise ValueError(f"{self.problem}: {coord!r} is not a grid axis; "
+                             f"axes: {list(self.axes)}")
+        k = int(np.argmin(np.abs(self.axes[coord] - value)))
+        lead = 0 if self.points is None else 1
+
+        def cut(name: str, arr: np.ndarray) -> np.ndarray:
+            own = [c for c in self.field_coords[name] if c in self.axes]
+            return np.take(arr, k, axis=lead + own.index(coord)) if coord in own else arr
+
+        return Solution(
+            problem=self.problem,
+            method=self.method,
+            axes={c: a for c, a in self.axes.items() if c != coord},
+            fields={n: cut(n, a) for n, a in self.fields.items()},
+            field_coords={n: tuple(c for c in cs if c != coord)
+                          for n, cs in self.field_coords.items()},
+            exact={n: cut(n, a) for n, a in self.exact.items()},
+            points=self.points,
+            point_coords=self.point_coords,
+            triangles=self.triangles,
+            time_coord=None if coord == self.time_coord else self.time_coord,
+        )
+
+    def at_time(self, t_value: float) -> Solution:
+        """The steady snapshot at the sampled time nearest to ``t_value`` (no interpolation)."""
+        if self.time_coord is None or self.time_coord not in self.axes:
+            raise ValueError(f"{self.problem}: no time axis to take a snapshot of")
+        return self.select(self.time_coord, t_value)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def save_npz(self, path: str | Path) -> Path:
+        """Write the solution as ``.npz`` (atomically); loadable with ``allow_pickle=False``.
+
+        Members: one 1-D array per coordinate named after it (for scattered solutions the
+        column of ``points``), one array per field (``u``), exact values as ``exact_u``,
+        ``points`` and ``triangles`` when scattered, and ``__meta__``, a JSON string with
+        problem, method, field_coords, point_coords and time_coord.
+        """
+        from pinnsolve.io.atomic import atomic_write  # io imports nothing heavy
+
+        path = Path(path)
+        arrays: dict[str, np.ndarray] = dict(self.axes)
+        if self.points is not None:
+            arrays["points"] = self.points
+            arrays.update({c: self.points[:, i] for i, c in enumerate(self.point_coords)})
+            if self.triangles is not None:
+                arrays["triangles"] = self.triangles
+        arrays.update(self.fields)
+        arrays.update({f"exact_{n}": a for n, a in self.exact.items()})
+        meta = {
+            "format": NPZ_FORMAT,
+            "version": NPZ_VERSION,
+            "problem": self.problem,
+            "method": self.method,
+            "axes": list(self.axes),
+            "fields": list(self.fields),
+            "field_coords": {n: list(c) for n, c in self.field_coords.items()},
+            "exact": list(self.exact),
+            "point_coords": list(self.point_coords),
+            "time_coord": self.time_coord,
+        }
+        arrays["__meta__"] = np.array(json.dumps(meta))
+        with atomic_write(path) as tmp:
+            np.savez(tmp, **arrays)
+        return path
+
+    @classmethod
+    def load_npz(cls, path: str | Path) -> Solution:
+        """Read a solution written by :meth:`save_npz` (no pickle involved)."""
+        with np.load(Path(path), allow_pickle=False) as data:
+            if "__meta__" not in data.files:
+                raise ValueError(f"{path}: not a pinnsolve solution file (no __meta__ entry)")
+            meta = json.loads(str(data["__meta__"]))
+            if meta.get("format") != NPZ_FORMAT or meta.get("version", 0) > NPZ_VERSION:
+                raise ValueError(f"{path}: unsupported solution format "
+                                 f"{meta.get('format')!r} version {meta.get('version')!r}")
+            has_points = "points" in data.files
+            return cls(
+                problem=meta["problem"],
+                method=meta["method"],
+                axes={c: data[c] for c in meta["axes"]},
+                fields={n: data[n] for n in meta["fields"]},
+                field_coords={n: tuple(c) for n, c in meta["field_coords"].items()},
+                exact={n: data[f"exact_{n}"] for n in meta["exact"]},
+                points=data["points"] if has_points else None,
+                point_coords=tuple(meta["point_coords"]),
+                triangles=data["triangles"] if "triangles" in data.files else None,
+                time_coord=meta["time_coord"],
+            )
+
+
+def _norms(err_sq: float, ref_sq: float, max_abs: float) -> dict[str, Any]:
+    """Relative L2 from squared norms, falling back to absolute when the reference is zero."""
+    if ref_sq > 0.0:
+        return {"l2_relative_error": math.sqrt(err_sq / ref_sq), "max_abs_error": max_abs}
+    return {"l2_relative_error": math.sqrt(err_sq), "max_abs_error": max_abs,
+            "l2_is_absolute": True}

@@ -1,0 +1,45 @@
+"""One row of training history per step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StepRecord:
+    step: int
+    phase: str
+    wall_time_s: float
+    loss: float
+    terms: dict[str, float]
+    lr: float
+    l2_relative_error: float | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def history_csv(records: list[StepRecord], term_names: list[str]) -> str:
+    """The history as CSV: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr."""
+    header = ["step", "phase", "wall_time_s", "loss", *term_names, "l2_relative_error", "lr"]
+    lines = [",".join(header)]
+    for r in records:
+        l2 = "" if r.l2_relative_error is None else f"{r.l2_relative_error:.8e}"
+        row = [str(r.step), r.phase, f"{r.wall_time_s:.4f}", f"{r.loss:.8e}",
+               *[f"{r.terms.get(n, float('nan')):.8e}" for n in term_names], l2, f"{r.lr:.6e}"]
+        lines.append(",".join(row))
+    return "\n".join(lines) + "\n"
+
+
+def parse_history_csv(text: str) -> list[StepRecord]:
+    """Read back what `history_csv` wrote (used by --resume)."""
+    rows = [line.split(",") for line in text.strip().splitlines()]
+    if not rows:
+        return []
+    header, records = rows[0], []
+    terms = header[4:-2]
+    for row in rows[1:]:
+        values = dict(zip(header, row))
+        records.append(StepRecord(int(values["step"]), values["phase"], float(values["wall_time_s"]),
+                                  float(values["loss"]), {n: float(values[n]) for n in terms},
+                                  float(values["lr"]),
+                                  float(values["l2_relative_error"]) if values["l2_relative_error"] else None))
+    return records

@@ -1,0 +1,104 @@
+"""The finite-difference reference as a validation method, and as the reference itself
+when a problem has no exact solution."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.solution import Solution
+from pinnsolve.validate.outcome import MethodOutcome, plot_order
+from pinnsolve.validate.settings import FD, fd_settings
+
+__all__ = ["reference_solution", "run_fd"]
+
+
+def _grid_words(solution: Solution) -> str:
+    if solution.is_grid:
+        return " × ".join(f"{c}={len(a)}" for c, a in solution.axes.items()) + " grid"
+    return f"{solution.n_points} points"
+
+
+def run_fd(problem: Problem, flat: Mapping[str, Any], out: Path) -> MethodOutcome:
+    """Solve by finite differences into ``out/fd`` (a reference run directory) and, unless
+    switched off, run the convergence study in ``out/fd/convergence``."""
+    fd = fd_settings(flat)
+    requested = {"grid": fd["grid"] or "default", "scheme": fd["scheme"]}
+    try:
+        from pinnsolve.reference import run_reference
+    except ImportError as exc:
+        return MethodOutcome(FD, "skipped", f"the finite-difference solvers are not available ({exc}).",
+                             settings=requested)
+    sub = out / FD
+    try:
+        run_dir = run_reference(problem, out=sub, grid=fd["grid"], scheme=fd["scheme"])
+    except PinnsolveError as exc:
+        return MethodOutcome(FD, "skipped", str(exc), settings=requested)
+    solution = Solution.load_npz(run_dir / "solution.npz")
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    config = json.loads((run_dir / "config.json").read_text())
+    chosen = {"grid": _grid_words(solution), **{k: v for k, v in config.get("settings", {}).items() if k != "grid"}}
+    if metrics.get("grid_chosen"):
+        chosen["grid"] += " (" + "; ".join(metrics["grid_chosen"].values()) + ")"
+    settings = {**requested, "convergence levels": fd["levels"] if fd["convergence"] else "off", "choices": chosen}
+    outcome = MethodOutcome(FD, "ok", metrics=metrics,
+                            compared_with="exact solution" if "l2_relative_error" in metrics else "",
+                            size=f"{metrics['unknowns']:,} unknowns" if metrics.get("unknowns") else
+                            _grid_words(solution), settings=settings, run_dir=run_dir,
+                            plots=plot_order(list((run_dir / "plots").glob("*.png"))), solution=solution)
+    if fd["convergence"]:
+        outcome.convergence = _convergence(problem, fd, run_dir / "convergence")
+    return outcome
+
+
+def _convergence(problem: Problem, fd: Mapping[str, Any], out: Path) -> dict[str, Any] | None:
+    """The grid-refinement study (see pinnsolve.reference.convergence_study), or why there is none."""
+    try:
+        from pinnsolve.reference import convergence_study
+    except ImportError:
+        return None
+    try:
+        return convergence_study(problem, levels=fd["levels"], scheme=fd["scheme"], out=out)
+    except PinnsolveError as exc:
+        return {"levels": [], "skipped": str(exc)}
+
+
+def _finer(solution: Solution, problem: Problem) -> dict[str, int]:
+    """The solution's grid with every space interval halved (the same output times)."""
+    space = {c.name for c in problem.space}
+    return {c: (len(a) - 1) * 2 + 1 if c in space else len(a) for c, a in solution.axes.items()}
+
+
+def reference_solution(problem: Problem, fd_outcome: MethodOutcome | None,
+                       flat: Mapping[str, Any]) -> tuple[Solution, str]:
+    """What to compare with when there is no exact solution, and its description.
+
+    The problem's reference data if it names a file; else finite differences: for an ODE the
+    solve_ivp solution itself (rtol 1e-10), for a PDE a solve on the fd grid with every space
+    interval halved, so that the fd solution too gets an error estimate.
+    """
+    try:
+        from pinnsolve.reference import load_reference, solve_reference
+    except ImportError as exc:
+        raise PinnsolveError(f"the finite-difference solvers are not available ({exc})") from None
+    if getattr(problem, "reference", None):
+        data = load_reference(problem)
+        if not data.is_grid:
+            from pinnsolve.evaluate import resolution
+
+            data = load_reference(problem, grid=resolution(problem))
+        return data, f"reference data ({Path(str(problem.reference)).name})"
+    fd = fd_settings(flat)
+    if fd_outcome is not None and fd_outcome.ok and fd_outcome.solution is not None:
+        base = fd_outcome.solution
+    else:
+        base, _ = solve_reference(problem, grid=fd["grid"], scheme=fd["scheme"])
+    if problem.is_ode:
+        return base, "FD reference (solve_ivp, rtol 1e-10)"
+    finer = _finer(base, problem)
+    solution, _ = solve_reference(problem, grid=finer, scheme=fd["scheme"])
+    return solution, f"FD reference on a 2× finer grid ({_grid_words(solution)})"

@@ -1,0 +1,76 @@
+"""Suites: thresholds decide the exit status; bad suite files get clear messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.validate import load_suite, validate_suite
+
+CASE = """
+[[case]]
+problem = "problems/decay.py"
+methods = ["trial"]
+settings = {{ steps = 20, lbfgs_steps = 0, threads = 1 }}
+thresholds = {{ trial = {threshold} }}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("threshold, status", [(1e-14, 1), (10.0, 0)])
+def test_thresholds_decide_the_exit_status(write_suite, tmp_path, threshold, status) -> None:
+    suite = write_suite(CASE.format(threshold=threshold))
+    report = tmp_path / "REPORT.md"
+    assert validate_suite(suite, out=tmp_path / "runs", report=report, log=None) == status
+    text = report.read_text()
+    assert ("FAIL" in text) == (status == 1)
+    assert "| decay | trial |" in text
+
+
+def test_quick_runs_only_the_marked_cases_with_their_thresholds(write_suite) -> None:
+    suite = load_suite(write_suite("""
+[quick.settings]
+steps = 7
+[[case]]
+problem = "problems/decay.py"
+methods = ["pinn", "trial"]
+thresholds = { pinn = 1e-4, trial = 1e-4 }
+settings = { steps = 5000 }
+quick = { methods = ["trial"], thresholds = { trial = 0.1 } }
+[[case]]
+problem = "problems/logistic.py"
+methods = ["pinn"]
+"""))
+    (case,) = suite.selected(quick=True)
+    methods, thresholds, settings = case.plan(suite, quick=True)
+    assert methods == ["trial"] and thresholds == {"trial": 0.1}
+    assert settings["steps"] == 7  # the full run's budget is not used by --quick
+    assert case.plan(suite, quick=False)[2]["steps"] == 5000
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[case]]\nproblem = "problems/nonexistent.py"\n', "does not exist"),
+    ('[[case]]\nproblem = "problems/decay.py"\nmethods = ["pinn", "magic"]\n', "unknown method 'magic'"),
+    ('[[case]]\nproblem = "problems/decay.py"\nmethods = ["pinn"]\nthresholds = { fd = 1e-3 }\n',
+     "not among its methods"),
+    ('[[case]]\nproblem = "problems/decay.py"\nthresholds = { pinn = -1 }\n', "positive number"),
+    ('[[case]]\nproblem = "problems/decay.py"\nstep = 10\n', "unknown key 'step'"),
+    ('[[case]]\nproblem = "problems/decay.py"\nsettings = { stepz = 10 }\n', "unknown setting 'stepz'"),
+    ('[settings]\nsteps = 3\n', "no cases"),
+    ('[[case]]\nmethods = ["pinn"]\n', "no problem file"),
+    ('[[case\n', "not valid TOML"),
+])
+def test_bad_suite_files_are_refused_clearly(write_suite, body, message) -> None:
+    with pytest.raises(PinnsolveError, match=message):
+        load_suite(write_suite(body))
+
+
+def test_quick_without_quick_cases_says_what_to_add(write_suite, tmp_path) -> None:
+    suite = write_suite('[[case]]\nproblem = "problems/decay.py"\nmethods = ["fd"]\n')
+    with pytest.raises(PinnsolveError, match="quick = true"):
+        validate_suite(suite, quick=True, out=tmp_path / "runs", log=None)
+
+
+def test_a_missing_suite_file_is_named(tmp_path) -> None:
+    with pytest.raises(PinnsolveError, match="does not exist"):
+        load_suite(tmp_path / "nope.toml")
