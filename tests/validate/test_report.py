@@ -60,7 +60,11 @@ def test_html_table_has_each_methods_numbers(decay) -> None:
 
 def test_markdown_has_the_table_and_images_beside_it(decay) -> None:
     md = decay.report_md.read_text()
-    assert "| method | compared with | L2 relative error |" in md
+    # every method was compared with the exact solution: said once, under the table
+    assert "| method | L2 relative error | max abs error |" in md
+    assert "Errors against the exact solution" in md
+    for method in ("pinn", "trial", "fd"):
+        assert f"| {method} | {decay[method].l2:.2e} |" in md
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert links
     for link in links:

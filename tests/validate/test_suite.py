@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pinnsolve.dsl.errors import PinnsolveError
@@ -74,3 +76,14 @@ def test_quick_without_quick_cases_says_what_to_add(write_suite, tmp_path) -> No
 def test_a_missing_suite_file_is_named(tmp_path) -> None:
     with pytest.raises(PinnsolveError, match="does not exist"):
         load_suite(tmp_path / "nope.toml")
+
+
+@pytest.mark.slow  # the CI subset of the shipped suite: about half a minute
+def test_the_shipped_suite_passes_its_quick_subset(tmp_path) -> None:
+    suite = Path(__file__).resolve().parents[2] / "validation" / "suite.toml"
+    report = tmp_path / "REPORT.md"
+    status = validate_suite(suite, quick=True, out=tmp_path / "runs", report=report, log=None)
+    text = report.read_text()
+    assert status == 0, text
+    for name in ("decay", "logistic", "poisson1d", "heat1d", "poisson2d"):
+        assert name in text
