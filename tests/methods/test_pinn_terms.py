@@ -79,3 +79,17 @@ def test_an_unknown_coefficient_is_identified_from_data(tmp_path):
                                                                                               lbfgs_steps=200))
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
     assert abs(result.metrics["unknowns"]["k"] - 2.0) < 1e-3
+
+
+def test_a_large_source_is_balanced_against_the_boundary_terms(problems_dir) -> None:
+    """-Δu = 5π² sin πx sin 2πy: the residual is measured in units of its source (RMS 5π²/2)."""
+    problem = load_problem(problems_dir / "poisson2d.py")
+    build = lambda weights: pinn.build(problem, MethodSettings(points=1024, weights=weights),  # noqa: E731
+                                       np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    weights = build({}).choices["weights"]
+    assert weights["pde"] == pytest.approx(1 / (5 * np.pi**2 / 2) ** 2, rel=0.05)
+    assert weights["bc"] == 1.0
+    assert build({"pde": 2.0}).choices["weights"]["pde"] == 2.0  # the user's weight is kept
+    heat = pinn.build(load_problem(problems_dir / "heat1d.py"), MethodSettings(points=256),
+                      np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    assert heat.choices["weights"]["pde"] == 1.0  # no source: nothing to balance

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import sympy as sp
 import torch
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.methods import collocation
 from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.methods.settings import MethodSettings, default_points
+from pinnsolve.dsl.symbols import is_field
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
+from pinnsolve.residual.compile import numpy_function
 
 
 class MethodNotApplicable(Exception):
@@ -39,14 +42,38 @@ def point_counts(problem: Problem, settings: MethodSettings) -> tuple[int, int]:
     return n, nb
 
 
-def equation_terms(problem: Problem, settings: MethodSettings, rng: np.random.Generator) -> list[LossTerm]:
-    """The residual of every equation at the interior collocation points."""
+def equation_terms(problem: Problem, settings: MethodSettings, rng: np.random.Generator,
+                   balance: bool = False) -> list[LossTerm]:
+    """The residual of every equation at the interior collocation points.
+
+    With ``balance`` (soft constraints), an equation whose source is large is measured in units
+    of that source: its default weight is 1/s², s being the RMS of the residual with every field
+    set to zero (the forcing), when s > 1. Without it a source of size 5π² makes the residual
+    loss dwarf the boundary loss, and the network fits the equation with the wrong boundary
+    values. A weight given by the user (``--weight pde=...``) is kept as given.
+    """
     n, _ = point_counts(problem, settings)
     points = collocation.interior(problem, n, settings.sampler, rng)
     many = len(problem.residuals) > 1
-    return [LossTerm(f"pde{i + 1}" if many else "pde", "pde", compile_expression(problem, r), points,
-                     weight_of(settings, f"pde{i + 1}" if many else "pde", "pde"))
-            for i, r in enumerate(problem.residuals)]
+    terms = []
+    for i, r in enumerate(problem.residuals):
+        name = f"pde{i + 1}" if many else "pde"
+        weight = weight_of(settings, name, "pde")
+        if balance and name not in settings.weights and "pde" not in settings.weights:
+            weight = 1.0 / max(1.0, forcing_scale(problem, r, points)) ** 2
+        terms.append(LossTerm(name, "pde", compile_expression(problem, r), points, weight))
+    return terms
+
+
+def forcing_scale(problem: Problem, residual: sp.Expr, points: np.ndarray) -> float:
+    """RMS over the collocation points of the residual's source (its value when every field is 0)."""
+    source = problem.numeric(residual.replace(is_field, lambda _: sp.S.Zero).doit(), keep_trainable=False)
+    if not source.free_symbols <= set(problem.coords):
+        return 1.0
+    with np.errstate(all="ignore"):
+        values = numpy_function(source, problem.coords)(*points.T)
+    values = values[np.isfinite(values)]
+    return float(np.sqrt(np.mean(values**2))) if values.size else 1.0
 
 
 def resolve_engine(settings: MethodSettings, model: torch.nn.Module, keys: set, n_inputs: int) -> tuple[object, str]:

@@ -81,8 +81,9 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
           device: torch.device) -> Setup:
     """An MLP and the soft-constraint PINN objective for ``problem``."""
     model = Surrogate(problem, settings).to(device=device, dtype=dtype)
-    terms = equation_terms(problem, settings, rng) + condition_terms(problem, settings, rng)
+    terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
     objective, engine = make_objective(terms, settings, model, dtype, device)
     n, nb = point_counts(problem, settings)
     return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
-                                    "constraints": "soft (all conditions in the loss)"})
+                                    "constraints": "soft (all conditions in the loss)",
+                                    "weights": {t.name: t.weight for t in terms}})
