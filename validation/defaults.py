@@ -52,7 +52,8 @@ def main() -> int:
             continue
         m = result.metrics
         row = {"problem": name, "method": method, "l2_relative_error": m.get("l2_relative_error"),
-               "max_abs_error": m.get("max_abs_error"), "steps": m["steps"], "wall_time_s": time.perf_counter() - started,
+               "max_abs_error": m.get("max_abs_error"), "steps": m["steps"],
+               "wall_time_s": time.perf_counter() - started,
                "command": f"pinnsolve solve problems/{name}.py --method {method}"}
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)

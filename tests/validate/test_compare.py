@@ -16,7 +16,9 @@ def _grid(nx: int, nt: int, f) -> Solution:
 
 
 def test_bilinear_fields_are_interpolated_exactly_onto_another_grid() -> None:
-    f = lambda x, t: 1 + 2 * x - 3 * t + x * t
+    def f(x, t):
+        return 1 + 2 * x - 3 * t + x * t
+
     reference, coarse = _grid(11, 9, f), _grid(7, 5, lambda x, t: 0 * x)
     compared = against_reference(coarse, reference)
     X, T = np.meshgrid(coarse.axes["x"], coarse.axes["t"], indexing="ij")

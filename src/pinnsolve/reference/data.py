@@ -117,8 +117,9 @@ def _from_file(problem: Problem, path: Path) -> Solution:
         if points.ndim == 1 and len(columns) == 1:
             points = points[:, None]
         if points.ndim != 2 or points.shape[1] != len(columns) or set(columns) != set(coords):
-            raise PinnsolveError(f"reference file {path}: 'points' has shape {points.shape}; expected (N, {len(coords)}) "
-                                 f"with columns {', '.join(coords)} (or name them in a 'columns' array).")
+            raise PinnsolveError(f"reference file {path}: 'points' has shape {points.shape}; "
+                                 f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
+                                 "(or name them in a 'columns' array).")
         order = [columns.index(c) for c in coords]
         points = points[:, order]
         fields = {}

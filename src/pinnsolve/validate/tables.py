@@ -7,8 +7,8 @@ from typing import Any
 
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 
-__all__ = ["RESULT_HEADER", "convergence_rows", "convergence_summary", "fmt_error", "fmt_seconds", "per_field_rows", "result_table", "settings_matrix", "settings_rows",
-           "verdict"]
+__all__ = ["RESULT_HEADER", "convergence_rows", "convergence_summary", "fmt_error", "fmt_seconds", "per_field_rows",
+           "result_table", "settings_matrix", "settings_rows", "verdict"]
 
 RESULT_HEADER = ["method", "L2 relative error", "max abs error", "final loss", "wall time", "steps", "size",
                  "evaluated on", "status"]
