@@ -41,7 +41,7 @@ def pinnsolve_setup(problem_name: str, width: int, depth: int, points: int):
     return problem, setup
 
 
-def anchors_of(setup) -> "np.ndarray":
+def anchors_of(setup):
     import numpy as np
 
     return np.unique(np.concatenate([t.points for t in setup.objective.terms]), axis=0)
@@ -100,11 +100,14 @@ def worker_speed(tool: str, problem_name: str, net: str, points: int, steps: int
     torch.set_num_threads(2)
     width, depth = NETS[net]
     problem, setup = pinnsolve_setup(problem_name, width, depth, points)
-    if tool == "pinnsolve":
+    if tool.startswith("pinnsolve"):  # "pinnsolve-compiled": the loss through torch.compile (--compile)
         from pinnsolve.train import TrainConfig, Trainer
 
+        compiled = tool.endswith("compiled")
+
         def run(n: int) -> None:
-            Trainer(setup.model, setup.objective, TrainConfig(steps=n, lbfgs_steps=0, lr=1e-3, lr_decay=1.0)).run()
+            Trainer(setup.model, setup.objective,
+                    TrainConfig(steps=n, lbfgs_steps=0, lr=1e-3, lr_decay=1.0, compile=compiled)).run()
     else:
         dde, model = deepxde_model(problem_name, width, depth, anchors_of(setup))
         model.compile("adam", lr=1e-3)
@@ -213,23 +216,28 @@ def run_worker(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def part_speed(results: dict, repeats: int, steps: int) -> None:
+def part_speed(results: dict, repeats: int, steps: int, tools: list[str]) -> None:
+    """it/s of each tool (the last one is the baseline of the ratios), alternating the tools."""
+    base = tools[-1]
     print("\n## Adam iterations per second (median of %d), float32, 2 threads" % repeats)
-    print("| problem | net | points | pinnsolve it/s | DeepXDE it/s | ratio | peak RSS pinnsolve / DeepXDE (MB) |")
-    print("|---|---|---|---|---|---|---|")
+    print("| problem | net | points | " + " | ".join(f"{t} it/s" for t in tools) + " | "
+          + " | ".join(f"ratio {t}" for t in tools[:-1]) + " | peak RSS " + " / ".join(tools) + " (MB) |")
+    print("|---" * (3 + 2 * len(tools) - 1 + 1) + "|")
     for problem in PROBLEMS:
         for net in NETS:
-            runs = {"pinnsolve": [], "deepxde": []}
+            runs: dict[str, list] = {t: [] for t in tools}
             for _ in range(repeats):
-                for tool in ("pinnsolve", "deepxde"):  # alternate, so drifts in machine load hit both
+                for tool in tools:  # alternate, so drifts in machine load hit every tool
                     runs[tool].append(run_worker("speed", tool, problem, net, "2048", str(steps)))
             med = {t: statistics.median(r["its"] for r in v) for t, v in runs.items()}
             rss = {t: max(r["rss_mb"] for r in v) for t, v in runs.items()}
-            results.setdefault("speed", []).append({"problem": problem, "net": net, "points": runs["pinnsolve"][0][
-                "points"], "its": med, "rss_mb": rss, "ratio": med["pinnsolve"] / med["deepxde"]})
-            print(f"| {problem} | {net} | {runs['pinnsolve'][0]['points']} | {med['pinnsolve']:.1f} | "
-                  f"{med['deepxde']:.1f} | {med['pinnsolve'] / med['deepxde']:.2f} | "
-                  f"{rss['pinnsolve']:.0f} / {rss['deepxde']:.0f} |", flush=True)
+            points = runs[tools[0]][0]["points"]
+            results.setdefault("speed", []).append({"problem": problem, "net": net, "points": points, "its": med,
+                                                    "rss_mb": rss,
+                                                    "ratio": {t: med[t] / med[base] for t in tools[:-1]}})
+            print(f"| {problem} | {net} | {points} | " + " | ".join(f"{med[t]:.1f}" for t in tools) + " | "
+                  + " | ".join(f"{med[t] / med[base]:.2f}" for t in tools[:-1]) + " | "
+                  + " / ".join(f"{rss[t]:.0f}" for t in tools) + " |", flush=True)
 
 
 def part_scaling(results: dict, steps: int) -> None:
@@ -286,16 +294,19 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--cap", type=float, default=600.0, help="seconds per time-to-target run")
+    parser.add_argument("--tools", default="pinnsolve,pinnsolve-compiled,deepxde",
+                        help="speed part: the tools to alternate; the last is the baseline of the ratios")
     args = parser.parse_args()
     results: dict = {"command": " ".join(sys.argv), "date": time.strftime("%Y-%m-%d %H:%M")}
     parts = args.parts.split(",")
     if "speed" in parts:
-        part_speed(results, args.repeats, args.steps)
+        part_speed(results, args.repeats, args.steps, args.tools.split(","))
     if "scaling" in parts:
         part_scaling(results, args.steps)
     if "target" in parts:
         part_target(results, args.cap)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2))
+    name = "results.json" if set(parts) == {"speed", "scaling", "target"} else f"results-{'-'.join(parts)}.json"
+    (HERE / name).write_text(json.dumps(results, indent=2))
     return 0
 
 

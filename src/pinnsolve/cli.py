@@ -67,6 +67,8 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
                    help="loss weight by term kind (pde, bc, ic, periodic, data) or name (bc2)")
     p.add_argument("--derivatives", choices=["auto", "autograd", "taylor"],
                    help="derivative engine (default auto: Taylor mode for MLPs, else autograd)")
+    p.add_argument("--compile", action="store_true", default=None,
+                   help="evaluate the loss through torch.compile: ~2x steps/s after ~30 s of compiling (long runs)")
     p.add_argument("--seed", type=int, help="random seed (default 0): same seed, same result")
     p.add_argument("--threads", type=int, help="CPU threads (default: all available cores)")
     p.add_argument("--dtype", choices=["float32", "float64"], help="floating point precision (default float64)")
@@ -106,8 +108,9 @@ def _options(args: argparse.Namespace, base: object | None = None) -> object:
     from pinnsolve.run import RunOptions
 
     options = base or RunOptions()
-    train = {k: getattr(args, a) for k, a in [("steps", "steps"), ("lbfgs_steps", "lbfgs_steps"), ("lr", "lr")]
-             if getattr(args, a) is not None}
+    train = {k: getattr(args, a) for k, a in [("steps", "steps"), ("lbfgs_steps", "lbfgs_steps"), ("lr", "lr"),
+                                              ("compile", "compile")]
+             if getattr(args, a, None) is not None}
     settings = {k: getattr(args, k) for k in ("width", "depth", "activation", "init", "points", "boundary_points",
                                               "sampler", "derivatives") if getattr(args, k) is not None}
     if args.weight:

@@ -173,6 +173,11 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
         raise PinnsolveError(str(exc)) from None
     except KeyError as exc:
         raise PinnsolveError(f"{exc.args[0]}.") from None
+    if options.train.compile and setup.choices.get("derivatives") != "taylor":
+        raise PinnsolveError(
+            f"--compile needs the Taylor-mode derivative engine, and this run uses "
+            f"{setup.choices.get('derivatives', 'another engine')} (nested autograd differentiates twice, which "
+            "torch.compile cannot trace). Use an MLP with tanh, sin or silu and --derivatives auto, or drop --compile.")
     monitor = ErrorMonitor(problem, dtype, device)
     reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream,
                                 title=f"{problem.name} {options.method}")

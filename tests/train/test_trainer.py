@@ -119,3 +119,28 @@ def test_same_seed_same_result_and_ctrl_c_resume_through_run(problems_dir, tmp_p
     c = solve(problem, options, plain=True, stream=io.StringIO(), resume_dir=tmp_path / "c")
     assert [r.step for r in c.history] == list(range(1, 51))
     np.testing.assert_allclose(c.solution.fields["g"], a.solution.fields["g"], rtol=1e-9)
+
+
+@pytest.mark.slow  # compiling takes 10-30 s
+def test_compiled_loss_trains_like_the_eager_one_through_adam_and_lbfgs(problems_dir):
+    """--compile changes how the loss is evaluated, not what: the same steps, to round-off."""
+    runs = []
+    for compiled in (False, True):
+        s = setup(problems_dir)
+        trainer = Trainer(s.model, s.objective, TrainConfig(steps=30, lbfgs_steps=10, compile=compiled))
+        records = trainer.run()
+        runs.append(np.array([r.loss for r in records]))
+    eager, compiled = runs
+    assert len(compiled) == len(eager) == 40
+    np.testing.assert_allclose(compiled, eager, rtol=1e-7)
+
+
+def test_compile_refuses_the_autograd_engine(problems_dir, tmp_path):
+    from pinnsolve.dsl.errors import PinnsolveError
+    from pinnsolve.methods import MethodSettings
+
+    options = RunOptions(settings=MethodSettings(derivatives="autograd", points=64),
+                         train=TrainConfig(steps=1, lbfgs_steps=0, compile=True))
+    with pytest.raises(PinnsolveError, match="--compile needs the Taylor-mode"):
+        solve(load_problem(problems_dir / "heat1d.py"), options, out=tmp_path / "run", stream=io.StringIO())
+    assert not (tmp_path / "run").exists()  # refused before anything was written

@@ -15,7 +15,9 @@ class TrainConfig:
     """``steps`` Adam steps from ``lr`` down to ``lr * lr_decay``, then up to ``lbfgs_steps``
     L-BFGS iterations with a strong-Wolfe line search (stopped early once the loss stalls).
 
-    Step counts left as None are chosen from the problem by `resolved`.
+    Step counts left as None are chosen from the problem by `resolved`. ``compile`` evaluates the
+    loss through ``torch.compile`` (Taylor-mode engine only): about 2× the steps per second on
+    a CPU, after half a minute of compilation, so it pays off on long runs.
     """
 
     steps: int | None = None
@@ -26,6 +28,7 @@ class TrainConfig:
     max_retries: int = 5
     snapshot_every: int = 25
     eval_every: int = 100
+    compile: bool = False
 
     @property
     def total_steps(self) -> int:

@@ -41,6 +41,10 @@ class Trainer:
         assert config.steps is not None and config.lbfgs_steps is not None, "resolve the step counts first"
         self.model = model
         self.objective = objective
+        # torch.compile fuses the elementwise chain of the Taylor-mode layers; the compiled
+        # function takes the model as an argument, so rollback and resume (in-place loads of
+        # the parameters) and L-BFGS's repeated closures all use the one compiled graph
+        self._loss = torch.compile(lambda m: objective(m)) if config.compile else objective
         self.config = config
         self.callbacks = list(callbacks)
         self.error = error
@@ -104,7 +108,7 @@ class Trainer:
 
     # -- the loop ----------------------------------------------------------------------
     def _evaluate(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        terms = self.objective(self.model)
+        terms = self._loss(self.model)
         return sum(terms.values()), terms
 
     def _adam_step(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]] | None:
