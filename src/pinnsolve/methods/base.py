@@ -10,10 +10,10 @@ import sympy as sp
 import torch
 
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.dsl.symbols import is_field
 from pinnsolve.methods import collocation
 from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.methods.settings import MethodSettings, default_points
-from pinnsolve.dsl.symbols import is_field
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
 from pinnsolve.residual.compile import numpy_function
 
