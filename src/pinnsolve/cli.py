@@ -68,7 +68,7 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--derivatives", choices=["auto", "autograd", "taylor"],
                    help="derivative engine (default auto: Taylor mode for MLPs, else autograd)")
     p.add_argument("--compile", action="store_true", default=None,
-                   help="evaluate the loss through torch.compile: ~2x steps/s after ~30 s of compiling (long runs)")
+                   help="evaluate the loss through torch.compile: ~2x steps/s after 10-35 s of compiling (long runs)")
     p.add_argument("--seed", type=int, help="random seed (default 0): same seed, same result")
     p.add_argument("--threads", type=int, help="CPU threads (default: all available cores)")
     p.add_argument("--dtype", choices=["float32", "float64"], help="floating point precision (default float64)")
@@ -110,7 +110,7 @@ def _options(args: argparse.Namespace, base: object | None = None) -> object:
     options = base or RunOptions()
     train = {k: getattr(args, a) for k, a in [("steps", "steps"), ("lbfgs_steps", "lbfgs_steps"), ("lr", "lr"),
                                               ("compile", "compile")]
-             if getattr(args, a, None) is not None}
+             if getattr(args, a) is not None}
     settings = {k: getattr(args, k) for k in ("width", "depth", "activation", "init", "points", "boundary_points",
                                               "sampler", "derivatives") if getattr(args, k) is not None}
     if args.weight:

@@ -24,6 +24,8 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.evaluate import ErrorMonitor, evaluate_model
 from pinnsolve.io import atomic_write, make_run_dir, write_json, write_paraview, write_text
 from pinnsolve.methods import MethodNotApplicable, MethodSettings, get_method
+from pinnsolve.methods.surrogate import TrialSurrogate
+from pinnsolve.residual import TaylorEngine
 from pinnsolve.solution import Solution
 from pinnsolve.train import (ProgressReporter, StepRecord, TrainConfig, Trainer, TrainingDiverged, history_csv,
                              load_checkpoint, parse_history_csv, save_checkpoint)
@@ -152,6 +154,19 @@ def _history_arrays(records: list[StepRecord], term_names: list[str]) -> dict[st
     return arrays
 
 
+def _check_compilable(setup: Any) -> None:
+    """--compile traces the loss with torch.compile: only the PINN's Taylor-mode loss is traceable."""
+    if not isinstance(setup.objective.engine, TaylorEngine):
+        raise PinnsolveError(
+            "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
+            "differentiates twice: torch.compile cannot trace that. Use an MLP with tanh, sin or silu and "
+            "--derivatives auto, or drop --compile.")
+    if isinstance(setup.model, TrialSurrogate):
+        raise PinnsolveError(
+            "--compile works with --method pinn only: the trial function's A and B, cached at the collocation "
+            "points between steps, are not traceable by torch.compile yet. Drop --compile for --method trial.")
+
+
 def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None,
           plain: bool | None = None, resume_dir: Path | None = None, stream: Any = None) -> RunResult:
     """Train ``options.method`` on ``problem`` and write a run directory; returns what was written.
@@ -173,11 +188,8 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
         raise PinnsolveError(str(exc)) from None
     except KeyError as exc:
         raise PinnsolveError(f"{exc.args[0]}.") from None
-    if options.train.compile and setup.choices.get("derivatives") != "taylor":
-        raise PinnsolveError(
-            f"--compile needs the Taylor-mode derivative engine, and this run uses "
-            f"{setup.choices.get('derivatives', 'another engine')} (nested autograd differentiates twice, which "
-            "torch.compile cannot trace). Use an MLP with tanh, sin or silu and --derivatives auto, or drop --compile.")
+    if options.train.compile:
+        _check_compilable(setup)
     monitor = ErrorMonitor(problem, dtype, device)
     reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream,
                                 title=f"{problem.name} {options.method}")

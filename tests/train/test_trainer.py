@@ -135,12 +135,15 @@ def test_compiled_loss_trains_like_the_eager_one_through_adam_and_lbfgs(problems
     np.testing.assert_allclose(compiled, eager, rtol=1e-7)
 
 
-def test_compile_refuses_the_autograd_engine(problems_dir, tmp_path):
+@pytest.mark.parametrize("method, derivatives, message", [
+    ("pinn", "autograd", "--compile needs the Taylor-mode"),
+    ("trial", "auto", "--compile works with --method pinn only"),
+])
+def test_compile_refuses_what_it_cannot_trace(problems_dir, tmp_path, method, derivatives, message):
     from pinnsolve.dsl.errors import PinnsolveError
-    from pinnsolve.methods import MethodSettings
 
-    options = RunOptions(settings=MethodSettings(derivatives="autograd", points=64),
+    options = RunOptions(method=method, settings=MethodSettings(derivatives=derivatives, points=64),
                          train=TrainConfig(steps=1, lbfgs_steps=0, compile=True))
-    with pytest.raises(PinnsolveError, match="--compile needs the Taylor-mode"):
+    with pytest.raises(PinnsolveError, match=message):
         solve(load_problem(problems_dir / "heat1d.py"), options, out=tmp_path / "run", stream=io.StringIO())
     assert not (tmp_path / "run").exists()  # refused before anything was written

@@ -16,7 +16,7 @@ class TrainConfig:
     L-BFGS iterations with a strong-Wolfe line search (stopped early once the loss stalls).
 
     Step counts left as None are chosen from the problem by `resolved`. ``compile`` evaluates the
-    loss through ``torch.compile`` (Taylor-mode engine only): about 2× the steps per second on
+    loss through ``torch.compile`` (PINN with the Taylor-mode engine only): about 2× the steps per second on
     a CPU, after half a minute of compilation, so it pays off on long runs.
     """
 
