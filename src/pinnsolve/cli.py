@@ -69,6 +69,17 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
                    help="derivative engine (default auto: Taylor mode for MLPs, else autograd)")
     p.add_argument("--compile", action="store_true", default=None,
                    help="evaluate the loss through torch.compile: ~2x steps/s after 10-35 s of compiling (long runs)")
+    p.add_argument("--physics-weight", type=float,
+                   help="ffnn, rnn, autoencoder: weight of the physics term (ffnn default 0: data only)")
+    p.add_argument("--horizon", type=float,
+                   help="ffnn, rnn: fraction of the time range whose reference data trains (default 0.5); "
+                   "the rest measures extrapolation")
+    p.add_argument("--cell", choices=["elman", "gru", "lstm", "mlp"],
+                   help="rnn: recurrent cell (default gru); autoencoder: latent dynamics (mlp or a cell)")
+    p.add_argument("--losses", help="rnn: loss terms, any of teacher,rollout,physics (default teacher,rollout)")
+    p.add_argument("--latent", type=int, help="autoencoder: latent size k (default 4)")
+    p.add_argument("--encoder", choices=["mlp", "conv"], help="autoencoder: mlp (default) or conv (grids)")
+    p.add_argument("--vary", help="autoencoder, rnn: snapshots over a parameter range, e.g. nu=0.005:0.05:8")
     p.add_argument("--seed", type=int, help="random seed (default 0): same seed, same result")
     p.add_argument("--threads", type=int, help="CPU threads (default: all available cores)")
     p.add_argument("--dtype", choices=["float32", "float64"], help="floating point precision (default float64)")
@@ -112,7 +123,8 @@ def _options(args: argparse.Namespace, base: object | None = None) -> object:
                                               ("compile", "compile")]
              if getattr(args, a) is not None}
     settings = {k: getattr(args, k) for k in ("width", "depth", "activation", "init", "points", "boundary_points",
-                                              "sampler", "derivatives") if getattr(args, k) is not None}
+                                              "sampler", "derivatives", "physics_weight", "horizon", "cell",
+                                              "losses", "latent", "encoder", "vary") if getattr(args, k) is not None}
     if args.weight:
         weights = {}
         for item in args.weight:
@@ -122,7 +134,7 @@ def _options(args: argparse.Namespace, base: object | None = None) -> object:
            if getattr(args, k) is not None}
     if args.grid:
         top["grid"] = parse_assignments(args.grid, "--grid", int)
-    for name in ("steps", "lbfgs_steps", "width", "depth", "points", "threads"):
+    for name in ("steps", "lbfgs_steps", "width", "depth", "points", "threads", "latent"):
         value = getattr(args, name, None)
         if value is not None and value < (0 if name.endswith("steps") else 1):
             raise PinnsolveError(f"--{name.replace('_', '-')} {value} is out of range; give a positive number.")

@@ -154,8 +154,12 @@ def _history_arrays(records: list[StepRecord], term_names: list[str]) -> dict[st
     return arrays
 
 
-def _check_compilable(setup: Any) -> None:
+def _check_compilable(setup: Any, method: str) -> None:
     """--compile traces the loss with torch.compile: only the PINN's Taylor-mode loss is traceable."""
+    if method in ("ffnn", "rnn", "autoencoder"):
+        raise PinnsolveError(
+            f"--compile speeds up the residual loss of --method pinn; the {method} method trains on reference data "
+            "through its own loss, which torch.compile is not set up for. Drop --compile.")
     if not isinstance(setup.objective.engine, TaylorEngine):
         raise PinnsolveError(
             "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
@@ -174,7 +178,6 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     With ``resume_dir``, continue the run saved there (its checkpoint and history).
     """
     options = options or RunOptions()
-    options = replace(options, train=options.train.resolved(len(problem.coords)))
     if options.dtype not in DTYPES:
         raise PinnsolveError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
     dtype, device = DTYPES[options.dtype], _device(options.device)
@@ -183,18 +186,24 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     rng = np.random.default_rng(options.seed)
     started = time.perf_counter()
     try:
-        setup = get_method(options.method)(problem, options.settings, rng, dtype, device)
-    except MethodNotApplicable as exc:
-        raise PinnsolveError(str(exc)) from None
+        builder = get_method(options.method)
     except KeyError as exc:
         raise PinnsolveError(f"{exc.args[0]}.") from None
+    try:
+        setup = builder(problem, options.settings, rng, dtype, device, grid=options.grid)
+    except MethodNotApplicable as exc:
+        raise PinnsolveError(str(exc)) from None
+    options = replace(options, train=options.train.resolved(len(problem.coords), setup.budget))
     if options.train.compile:
-        _check_compilable(setup)
-    monitor = ErrorMonitor(problem, dtype, device)
+        _check_compilable(setup, options.method)
+    if setup.error is not None:
+        error = setup.error
+    else:
+        monitor = ErrorMonitor(problem, dtype, device)
+        error = monitor if monitor.available else None
     reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream,
                                 title=f"{problem.name} {options.method}")
-    trainer = Trainer(setup.model, setup.objective, options.train, [reporter],
-                      error=monitor if monitor.available else None)
+    trainer = Trainer(setup.model, setup.objective, options.train, [reporter], error=error)
     if resume_dir is not None:
         run_dir = Path(resume_dir)
         trainer.load_state_dict(load_checkpoint(run_dir / "checkpoint.pt"))
@@ -206,8 +215,13 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
 
     def finish() -> tuple[Solution, dict[str, Any]]:
         """Evaluate the model on the output grid and write every result file."""
-        solution = evaluate_model(problem, options.method, trainer.model, options.grid, dtype, device)
+        if setup.solution is not None:
+            solution = setup.solution(trainer.model)
+        else:
+            solution = evaluate_model(problem, options.method, trainer.model, options.grid, dtype, device)
         metrics = _metrics(solution, trainer, options.method, time.perf_counter() - started)
+        if setup.report is not None:
+            metrics.update(setup.report(trainer.model, run_dir / "plots"))
         write_outputs(run_dir, trainer, solution, metrics, term_names)
         return solution, metrics
 

@@ -138,6 +138,7 @@ def test_compiled_loss_trains_like_the_eager_one_through_adam_and_lbfgs(problems
 @pytest.mark.parametrize("method, derivatives, message", [
     ("pinn", "autograd", "--compile needs the Taylor-mode"),
     ("trial", "auto", "--compile works with --method pinn only"),
+    ("rnn", "auto", "the rnn method trains on reference data"),
 ])
 def test_compile_refuses_what_it_cannot_trace(problems_dir, tmp_path, method, derivatives, message):
     from pinnsolve.dsl.errors import PinnsolveError

@@ -87,3 +87,23 @@ def test_the_shipped_suite_passes_its_quick_subset(tmp_path) -> None:
     assert status == 0, text
     for name in ("decay", "logistic", "poisson1d", "heat1d", "poisson2d"):
         assert name in text
+
+
+def test_cases_picks_cases_by_name(write_suite, tmp_path) -> None:
+    suite = write_suite("""
+[[case]]
+problem = "problems/decay.py"
+methods = ["fd"]
+thresholds = { fd = 1e-6 }
+[[case]]
+name = "decay-again"
+problem = "problems/decay.py"
+methods = ["fd"]
+thresholds = { fd = 1e-14 }
+""")
+    report = tmp_path / "REPORT.md"
+    # the second case would fail its threshold: running only the first one passes
+    assert validate_suite(suite, out=tmp_path / "runs", report=report, log=None, only=["decay"]) == 0
+    assert "decay-again" not in report.read_text()
+    with pytest.raises(PinnsolveError, match="no case is named 'heat'. Cases: decay, decay-again"):
+        validate_suite(suite, out=tmp_path / "other", log=None, only=["heat"])

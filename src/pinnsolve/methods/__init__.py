@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from pinnsolve.methods import pinn, trial
+from pinnsolve.methods import autoencoder, ffnn, pinn, rnn, trial
 from pinnsolve.methods.base import MethodNotApplicable, Setup
 from pinnsolve.methods.settings import MethodSettings
 
-METHODS: dict[str, Callable[..., Setup]] = {"pinn": pinn.build, "trial": trial.build}
+METHODS: dict[str, Callable[..., Setup]] = {"pinn": pinn.build, "trial": trial.build, "ffnn": ffnn.build,
+                                               "rnn": rnn.build, "autoencoder": autoencoder.build}
 
 
 def get_method(name: str) -> Callable[..., Setup]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import sympy as sp
@@ -24,11 +25,23 @@ class MethodNotApplicable(Exception):
 
 @dataclass
 class Setup:
-    """A model, its objective, and the choices made for it (recorded in config.json)."""
+    """A model, its objective, and the choices made for it (recorded in config.json).
+
+    Methods whose model is not a function of the coordinates (a time-stepper, an
+    autoencoder) say how to turn it into a `Solution` on their own grid (``solution``),
+    how far it is from the truth while it trains (``error``: the L2 relative error, or
+    None), and what else to measure and draw once it is trained (``report``: extra metrics,
+    given the plots directory). ``budget`` is the method's default (Adam, L-BFGS) steps.
+    The objective maps the model to its weighted loss terms and has ``names``.
+    """
 
     model: torch.nn.Module
-    objective: Objective
+    objective: Objective | Any
     choices: dict[str, Any] = field(default_factory=dict)
+    solution: Callable[[torch.nn.Module], Any] | None = None
+    error: Callable[[torch.nn.Module], float | None] | None = None
+    report: Callable[[torch.nn.Module, Path], dict[str, Any]] | None = None
+    budget: tuple[int, int] | None = None
 
 
 def weight_of(settings: MethodSettings, name: str, kind: str) -> float:

@@ -11,6 +11,8 @@ all conditions are soft constraints.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import numpy as np
 import sympy as sp
 import torch
@@ -78,7 +80,7 @@ def condition_terms(problem: Problem, settings: MethodSettings, rng: np.random.G
 
 
 def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device) -> Setup:
+          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
     """An MLP and the soft-constraint PINN objective for ``problem``."""
     model = Surrogate(problem, settings).to(device=device, dtype=dtype)
     terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)

@@ -14,6 +14,7 @@ the order of the initial conditions), applied coordinate after coordinate.
 from __future__ import annotations
 
 import math
+from typing import Mapping
 
 import numpy as np
 import sympy as sp
@@ -110,7 +111,7 @@ def _check_conditions_hold(problem: Problem, parts: dict[str, tuple[sp.Expr, sp.
 
 
 def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device) -> Setup:
+          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
     """The trial function u = A + B·N and the residual-only objective."""
     check_applicable(problem)
     parts = {field_name(f): trial_parts(problem, f) for f in problem.fields}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pinnsolve.nets.autoencoder import ConvAutoencoder, LatentMLPStep, MLPAutoencoder
 from pinnsolve.nets.mlp import ACTIVATIONS, INITIALISERS, MLP
 
-__all__ = ["ACTIVATIONS", "INITIALISERS", "MLP"]
+__all__ = ["ACTIVATIONS", "INITIALISERS", "MLP", "ConvAutoencoder", "LatentMLPStep", "MLPAutoencoder"]

@@ -182,6 +182,11 @@ class PointwiseSystem:
         self.rows = int(sum(len(e.rows) for e in self._equations))
         self.linear = all(t.constant for e in self._equations for t in e.terms)
 
+    @property
+    def pointwise_equations(self) -> list[_Equation]:
+        """Per equation: its rows, coordinates at the rows, and its terms (atom, operator, offset)."""
+        return self._equations
+
     def _selector(self, block: Block) -> sparse.csr_matrix:
         n, start = self.sizes[block], self.offsets[block]
         return sparse.csr_matrix((np.ones(n), (np.arange(n), start + np.arange(n))), shape=(n, self.size))

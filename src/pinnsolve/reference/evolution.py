@@ -50,6 +50,25 @@ class Evolution:
             self._affine = (self.jacobian(0.0, zero), self.rhs(0.0, zero))
 
     @property
+    def lower_destination(self) -> np.ndarray:
+        """State indices whose derivative is the next block up (u' = v for a wave's u)."""
+        return self._lower_dst
+
+    @property
+    def lower_source(self) -> np.ndarray:
+        return self._lower_src
+
+    @property
+    def top_destination(self) -> np.ndarray:
+        """State indices of each field's highest time derivative, in equation order."""
+        return self._top_dst
+
+    @property
+    def affine(self) -> tuple[sparse.csr_matrix, np.ndarray] | None:
+        """(J, F(0)) when F(y) = J y + F(0) (autonomous and linear), else None."""
+        return self._affine
+
+    @property
     def autonomous(self) -> bool:
         """No explicit time dependence: neither in the equations nor in the boundary data."""
         t = self.disc.problem.time

@@ -31,7 +31,7 @@ from scipy import integrate
 from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.reference.evolution import Evolution
 
-__all__ = ["IVP_METHODS", "TOLERANCES", "integrate_states", "solve_mol"]
+__all__ = ["IVP_METHODS", "TOLERANCES", "integrate_states", "mol_states", "solve_mol"]
 
 IVP_METHODS = {"BDF": integrate.BDF, "Radau": integrate.Radau, "DOP853": integrate.DOP853,
                "RK45": integrate.RK45, "LSODA": integrate.LSODA}
@@ -83,6 +83,14 @@ def solve_mol(evolution: Evolution, times: np.ndarray, method: str | None = None
               atol: float | None = None, max_step: float | None = None,
               progress: Progress | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Integrate the semi-discrete system; full nodal fields (nodes, len(times)) and statistics."""
+    states, stats = mol_states(evolution, times, method, rtol, atol, max_step, progress)
+    return evolution.fields(states, times), stats
+
+
+def mol_states(evolution: Evolution, times: np.ndarray, method: str | None = None, rtol: float | None = None,
+               atol: float | None = None, max_step: float | None = None,
+               progress: Progress | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+    """The states (size, len(times)) of the semi-discrete system at ``times``, and statistics."""
     problem = evolution.disc.problem
     ode = problem.is_ode
     default_rtol, default_atol = TOLERANCES["ode" if ode else "pde"]
@@ -105,4 +113,4 @@ def solve_mol(evolution: Evolution, times: np.ndarray, method: str | None = None
                                          max_step, progress, problem.name)
         stats["fallback"] = "DOP853 failed; Radau used"
     stats["unknowns"] = evolution.size
-    return evolution.fields(states, times), stats
+    return states, stats

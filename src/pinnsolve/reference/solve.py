@@ -7,6 +7,7 @@ ODE or ODE system          `mol` integrators: DOP853, rtol 1e-10, atol 1e-12
 steady PDE                 `steady`: sparse LU once (linear) or Newton
 time-dependent PDE         `mol`: BDF (1st order in t) / Radau (2nd order in t)
 ``scheme="ftcs"``          `ftcs`: forward Euler at ≤ the stability limit
+``scheme="cn"``            `theta`: Crank–Nicolson, one step per output time
 =========================  ===================================================
 """
 
@@ -33,6 +34,7 @@ from pinnsolve.reference.ftcs import solve_ftcs
 from pinnsolve.reference.grid import Grid, make_grid, resolve_sizes, time_axis
 from pinnsolve.reference.mol import solve_mol
 from pinnsolve.reference.steady import solve_steady
+from pinnsolve.reference.theta import solve_theta
 from pinnsolve.solution import Solution
 
 __all__ = ["METHOD", "SCHEMES", "require_box", "run_reference", "solve_reference"]
@@ -41,7 +43,9 @@ METHOD = "fd"
 SCHEMES = {"auto": "choose from the problem: solve_ivp for ODEs, method of lines for time-dependent PDEs, "
                    "sparse direct / Newton for steady ones",
            "mol": "method of lines: central differences in space, BDF/Radau in time",
-           "ftcs": "forward Euler in time, central differences in space (explicit, stability-limited)"}
+           "ftcs": "forward Euler in time, central differences in space (explicit, stability-limited)",
+           "cn": "Crank-Nicolson in time (one step per output time; the rnn method's discrete physics), "
+                 "central differences in space"}
 
 
 def require_box(problem: Problem) -> None:
@@ -66,6 +70,11 @@ def _check_scheme(problem: Problem, scheme: str, dt: float | None) -> str:
         if dt is not None:
             raise PinnsolveError(f"'{problem.name}' is steady: --dt applies to time-dependent problems only.")
         return "steady"
+    if scheme == "cn":
+        if dt is not None:
+            raise PinnsolveError("--scheme cn takes one step per output time: set the step with --grid "
+                                 f"{problem.time.name}=N (N output times), not --dt.")
+        return "cn"
     if problem.is_ode:
         if scheme == "ftcs":
             raise PinnsolveError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
@@ -116,17 +125,19 @@ def solve_reference(problem: Problem, grid: Mapping[str, int] | None = None, sch
     else:
         times = time_axis(problem, sizes)
         evolution = Evolution(disc)
-        if kind != "ode":
-            sizes, choices, warnings = _resolve_fronts(evolution, sizes, grid or {})
+        if not problem.is_ode:
+            sizes, choices, warnings = resolve_fronts(evolution, sizes, grid or {})
             if choices:
                 space = make_grid(problem, sizes)
                 disc = Discretisation(problem, space)
                 evolution = Evolution(disc)
         if kind == "ftcs":
             fields, stats = solve_ftcs(evolution, times, dt, progress)
+        elif kind == "cn":
+            fields, stats = solve_theta(evolution, times, progress)
         else:
             fields, stats = solve_mol(evolution, times, integrator, rtol, atol, dt, progress)
-    solution = _solution(problem, space, times, fields)
+    solution = grid_solution(problem, space, times, fields)
     said = {name: choices.get(name, f"{n} ({'given' if name in (grid or {}) else 'default'})")
             for name, n in sizes.items()}
     said["solver"] = _solver_reason(kind, stats)
@@ -144,6 +155,8 @@ def _solver_reason(kind: str, stats: Mapping[str, Any]) -> str:
     if kind == "steady":
         return (f"{solver}: the discrete equations are linear" if stats.get("linear")
                 else f"{solver}: the discrete equations are nonlinear; Newton from zero, sparse Jacobian")
+    if kind == "cn":
+        return f"Crank-Nicolson, one step per output time (dt = {stats['dt']:.4g}), Newton to {stats['newton_tol']:g}"
     if kind == "ftcs":
         return f"forward Euler, dt = {stats['dt']:.4g} ({stats['dt_chosen_by']}; limit {stats['dt_limit']:.4g})"
     reason = {"DOP853": "explicit order 8 for a (non-stiff) ODE", "BDF": "first order in time: stiff diffusion, "
@@ -157,7 +170,7 @@ def _solver_reason(kind: str, stats: Mapping[str, Any]) -> str:
 MAX_REFINEMENT = {1: 16, 2: 4}
 
 
-def _resolve_fronts(evolution: Evolution, sizes: dict[str, int],
+def resolve_fronts(evolution: Evolution, sizes: dict[str, int],
                     requested: Mapping[str, int]) -> tuple[dict[str, int], dict[str, str], list[str]]:
     """Refine default axes where advection dominates the cell (cell Péclet number |a|h/κ > 2).
 
@@ -187,7 +200,7 @@ def _resolve_fronts(evolution: Evolution, sizes: dict[str, int],
     return sizes, choices, warnings
 
 
-def _solution(problem: Problem, grid: Grid, times: np.ndarray | None, fields: Mapping[str, np.ndarray]) -> Solution:
+def grid_solution(problem: Problem, grid: Grid, times: np.ndarray | None, fields: Mapping[str, np.ndarray]) -> Solution:
     """Full nodal vectors (nodes[, times]) → a Solution on the output grid, with exact values."""
     axes = {a.name: a.nodes for a in grid.axes}
     if times is not None:

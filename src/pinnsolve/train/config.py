@@ -34,12 +34,13 @@ class TrainConfig:
     def total_steps(self) -> int:
         return self.steps + self.lbfgs_steps
 
-    def resolved(self, n_coords: int) -> TrainConfig:
-        """Concrete step counts: (1000, 500) for problems of one coordinate, (2000, 1000) otherwise.
+    def resolved(self, n_coords: int, budget: tuple[int, int] | None = None) -> TrainConfig:
+        """Concrete step counts: the method's own ``budget`` if it has one, else (1000, 500) for
+        problems of one coordinate and (2000, 1000) otherwise.
 
         ODEs and 1D steady problems reach round-off-limited accuracy well within the smaller budget.
         """
-        adam, lbfgs = DEFAULT_BUDGET[min(n_coords, 2)]
+        adam, lbfgs = budget or DEFAULT_BUDGET[min(n_coords, 2)]
         return replace(self, steps=adam if self.steps is None else self.steps,
                        lbfgs_steps=lbfgs if self.lbfgs_steps is None else self.lbfgs_steps)
 

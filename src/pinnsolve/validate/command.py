@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter of the problem")
     parser.add_argument("--steps", type=int, help="Adam steps of the neural methods")
     parser.add_argument("--lbfgs-steps", type=int, help="L-BFGS iterations after Adam")
+    parser.add_argument("--cases", metavar="NAMES",
+                        help="with --suite: run only these cases (comma-separated names, e.g. heat1d,burgers1d)")
     parser.add_argument("--report", metavar="FILE",
                         help="with --suite: where to write the Markdown report (default: REPORT.md beside the "
                              "suite file; with --quick, in the run directory)")
@@ -58,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
                                  "and parameters in the suite file.")
         from pinnsolve.validate.suite import validate_suite
 
-        return validate_suite(args.suite, quick=args.quick, out=args.out, report=args.report)
+        only = [name.strip() for name in (args.cases or "").split(",") if name.strip()] or None
+        return validate_suite(args.suite, quick=args.quick, out=args.out, report=args.report, only=only)
+    if args.cases:
+        raise PinnsolveError("--cases picks cases of a suite: give --suite FILE with it.")
     if args.report:
         raise PinnsolveError("--report is for --suite; a single validation writes report.md into its run directory.")
     from pinnsolve.dsl import load_problem

@@ -18,6 +18,7 @@ from pinnsolve.validate.tables import (
     per_field_rows,
     result_table,
     settings_matrix,
+    surrogate_rows,
     verdict,
 )
 
@@ -170,6 +171,10 @@ def render_html(problem: Problem, result: ValidationResult, thresholds: Mapping[
     fields = per_field_rows(result)
     if fields:
         parts.append("<h3>Per field</h3>" + _table(["method", "field", "L2 relative error", "max abs error"], fields))
+    own = surrogate_rows(result)
+    if own:
+        parts.append("<h3>Surrogates on their own data splits</h3>"
+                     + _table(["method", "measured on", "L2 relative error"], own))
     for path in result.figures:
         parts.append(_figure(path, "all methods: solutions and pointwise errors side by side"))
     parts.append("</section>")

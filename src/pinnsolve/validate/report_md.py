@@ -16,6 +16,7 @@ from pinnsolve.validate.tables import (
     per_field_rows,
     result_table,
     settings_rows,
+    surrogate_rows,
     verdict,
 )
 
@@ -58,6 +59,10 @@ def render_markdown(problem: Problem, result: ValidationResult, base: Path,
     fields = per_field_rows(result)
     if fields:
         out += [md_table(["method", "field", "L2 relative error", "max abs error"], fields), ""]
+    own = surrogate_rows(result)
+    if own:
+        out += ["Surrogates on their own data splits:", "", md_table(["method", "measured on", "L2 relative error"],
+                                                                      own), ""]
     out += [_image(p, base, "methods compared") for p in result.figures] + [""]
     out += ["## Methods", ""]
     for m, o in result.outcomes.items():

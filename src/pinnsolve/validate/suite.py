@@ -188,8 +188,10 @@ def load_suite(path: str | Path) -> Suite:
 
 
 def validate_suite(path: str | Path, quick: bool = False, out: str | Path | None = None,
-                   report: str | Path | None = None, log: Callable[[str], None] | None = print) -> int:
-    """Run every case (or the quick subset), write the suite report, print a summary.
+                   report: str | Path | None = None, log: Callable[[str], None] | None = print,
+                   only: list[str] | None = None) -> int:
+    """Run every case (or the quick subset, or the cases named in ``only``), write the suite report,
+    print a summary.
 
     The report goes to ``REPORT.md`` beside the suite file (images under ``report/``) for a
     full run, and into the run directory ``out`` for a quick one, unless ``report`` names a
@@ -207,6 +209,13 @@ def validate_suite(path: str | Path, quick: bool = False, out: str | Path | None
 
     suite = load_suite(path)
     cases = suite.selected(quick)
+    if only:
+        known = [c.name for c in cases]
+        unknown = [name for name in only if name not in known]
+        if unknown:
+            raise PinnsolveError(f"{suite.path}: no {'quick ' if quick else ''}case is named '{unknown[0]}'. "
+                                 f"Cases: {', '.join(known)}.")
+        cases = [c for c in cases if c.name in only]
     if not cases:
         raise PinnsolveError(f"{suite.path}: no case is marked quick; add quick = true (or a quick table) to the "
                              "cases that CI should run.")

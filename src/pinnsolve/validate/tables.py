@@ -79,6 +79,40 @@ def per_field_rows(result: ValidationResult) -> list[list[str]]:
     return rows
 
 
+#: what the data-driven surrogates measure besides the error on the evaluation grid, in words
+SURROGATE_METRICS = {
+    "l2_heldout": "held-out reference points (within the data's time range)",
+    "l2_data_range": "all reference points within the data's time range",
+    "l2_extrapolation": "reference points beyond the data's time range (extrapolation)",
+    "l2_training_horizon": "rollout within the training horizon, against the reference",
+    "l2_beyond_horizon": "rollout beyond the training horizon, against the reference",
+    "l2_training_horizon_exact": "rollout within the training horizon, against the exact solution",
+    "l2_beyond_horizon_exact": "rollout beyond the training horizon, against the exact solution",
+    "ae_rollout_own": "autoencoder rollout at the problem's own parameters, against the reference",
+    "ae_reconstruction_train": "autoencoder reconstruction, training parameters",
+    "ae_rollout_train": "autoencoder rollout, training parameters",
+    "ae_reconstruction_unseen": "autoencoder reconstruction, unseen parameters",
+    "ae_rollout_unseen": "autoencoder rollout, unseen parameters",
+    "pod_reconstruction_train": "POD reconstruction at the same k, training parameters",
+    "pod_reconstruction_unseen": "POD reconstruction at the same k, unseen parameters",
+    "pod_rollout_train": "POD-Galerkin rollout at the same k, training parameters",
+    "pod_rollout_unseen": "POD-Galerkin rollout at the same k, unseen parameters",
+}
+
+
+def surrogate_rows(result: ValidationResult) -> list[list[str]]:
+    """(method, what, L2 relative error) for the errors a surrogate measures on its own data splits:
+    the named ones above, and any other ``l2_…``, ``reconstruction…`` or ``rollout…`` number."""
+    rows = []
+    for m, o in result.outcomes.items():
+        for key, value in o.metrics.items():
+            if key in ("l2_relative_error", "l2_is_absolute") or not isinstance(value, (int, float)):
+                continue
+            if key in SURROGATE_METRICS or key.startswith(("l2_", "reconstruction", "rollout", "pod_", "ae_")):
+                rows.append([m, SURROGATE_METRICS.get(key, key.replace("_", " ")), fmt_error(value)])
+    return rows
+
+
 def _value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.6g}"

@@ -1,0 +1,419 @@
+"""Reduced-order surrogate: an autoencoder of reference snapshots and latent dynamics, POD beside it.
+
+Snapshots u ∈ ℝⁿ are the free-node states of the finite-difference reference (`snapshots`)
+at every output time and, with ``--vary nu=lo:hi:m``, for each of m parameter values; the
+Dirichlet nodes are put back from the conditions, so every decoded field satisfies them
+exactly. States are normalised as x = (u − ū)/σ (ū the mean snapshot, σ one global scale: the
+RMS of u − ū), so the losses weigh every node as the reported L2 errors do.
+
+An encoder E and a decoder D (MLPs of ``--width``/``--depth``, or 1-D convolutions with
+``--encoder conv``) compress x to a latent z ∈ ℝᵏ (k = ``--latent``); the latent dynamics
+advance z one output step, z^{n+1} = G(z^n, p̂): a residual MLP, z + f(z, p̂[, t̂]), with
+``--cell mlp``, or the rnn method's recurrent stepper (``--cell elman|gru|lstm``, GRU by
+default since the setting is shared with rnn), p̂ the varied parameter mapped to [-1, 1]. All
+are trained together on
+
+.. math:: L = \\overline{|D(E(x)) - x|^2}
+        + \\frac{\\overline{|G(E(x^n)) - E(x^{n+1})|^2}}{\\operatorname{var} E(x)}
+        + \\overline{|D(G^j(E(x^s))) - x^{s+j}|^2}
+        + λ \\, \\overline{|R_{CN}(u^n_θ, u^{n+1}_θ)/F_s|^2}
+
+(terms ``reconstruction``, ``latent``: one step from each encoded snapshot, measured relative to
+the latent variance so that shrinking the latent cannot reduce it; ``rollout``: j = 1 … 16
+steps from encoded snapshots x^s, s = 0, 16, 32, …, decoded; and, for λ = ``--physics-weight``
+> 0, ``physics``: the Crank–Nicolson residual R_CN of each decoded snapshot and the decoded
+latent step from it, in units of F_s, the RMS of F(t, u) on the reference; off by default).
+The reference is the method of lines at tight tolerances, so the CN residual of the reference
+itself is its truncation error, not zero: ``physics_floor`` in metrics.json says how large.
+
+Unseen parameters: with m ≥ 2 values, the m − 1 midpoints between neighbours are solved too
+and never train; every error is reported for the training values and for the midpoints. The
+problem's own parameter values give the solution (an extra trajectory when they are neither).
+
+The POD baseline (`pod`) at the same k is the best linear (affine) k-dimensional
+reconstruction, and its Galerkin projection of the equations the standard intrusive reduced
+model. The autoencoder's claim (Lee & Carlberg, J. Comput. Phys. 404, 2020; Fresca, Dede' &
+Manzoni, J. Sci. Comput. 87, 2021) is a lower error at small k where the solution manifold is
+curved, as Burgers' travelling front makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import torch
+from torch import nn
+
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.methods import pod as pod_module
+from pinnsolve.methods.base import MethodNotApplicable, Setup
+from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.snapshots import Trajectory, parse_vary, reference_sizes, trajectories
+from pinnsolve.nets.autoencoder import ConvAutoencoder, LatentMLPStep, MLPAutoencoder
+from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
+from pinnsolve.reference.torch_system import TorchSystem
+
+__all__ = ["ReducedModel", "Snapshots", "build", "plot_error_vs_latent", "pod_sweep", "snapshot_sets"]
+
+#: (Adam, L-BFGS) steps: Burgers, 8 values of ν (808 snapshots of 399 unknowns), float64, one thread of a
+#: loaded 2-core machine: ~3.5 min with the default GRU latent step, ~1.5 min with --cell mlp
+BUDGET = (2000, 0)
+#: POD errors are reported for k = 1 … max(POD_SWEEP, k)
+POD_SWEEP = 8
+#: time steps per trajectory of the physics term when the problem is not autonomous
+PHYSICS_STEPS = 16
+LATENT_STEPS = ("mlp", *CELLS)
+#: latent steps of each window of the rollout term
+ROLLOUT_WINDOW = 16
+
+
+@dataclass
+class Snapshots:
+    """Trajectories that train, unseen ones (parameter midpoints) and the problem's own one."""
+
+    train: list[Trajectory]
+    unseen: list[Trajectory]
+    own: Trajectory
+    parameter: str | None
+    own_role: str  # "trained", "unseen" or "extra"
+
+
+def snapshot_sets(problem: Problem, grid: Mapping[str, int] | None, vary: str | None) -> Snapshots:
+    """Reference trajectories for training values, their midpoints and the problem's own values, on one grid."""
+    varied = parse_vary(vary, problem)
+    if varied is None:
+        own = trajectories(problem, grid, "autoencoder")[0]
+        return Snapshots([own], [], own, None, "trained")
+    name, values = varied
+    values = np.unique(values)
+    midpoints = 0.5 * (values[:-1] + values[1:])
+    own_value = float(problem.parameter_values[name])
+    own = trajectories(problem, grid, "autoencoder", f"{name}={own_value!r}")[0]  # also checks the problem
+    own_sizes = {a.name: a.n for a in own.grid.axes} | {problem.time.name: len(own.times)}
+    sizes = dict(own_sizes)
+    for v in [*values, *midpoints]:
+        for axis, n in reference_sizes(problem.with_parameters({name: float(v)}), grid).items():
+            sizes[axis] = max(n, sizes[axis])
+    solved = {float(v): trajectories(problem, sizes, "autoencoder", f"{name}={float(v)!r}")[0]
+              for v in [*values, *midpoints]}
+    if sizes != own_sizes:  # the others need a finer grid than the problem's own values
+        own = trajectories(problem, sizes, "autoencoder", f"{name}={own_value!r}")[0]
+    solved.setdefault(own_value, own)
+    train = [solved[float(v)] for v in values]
+    unseen = [solved[float(v)] for v in midpoints]
+    role = "trained" if _among(own_value, values) else "unseen" if _among(own_value, midpoints) else "extra"
+    return Snapshots(train, unseen, solved[own_value], name, role)
+
+
+def _among(value: float, values: np.ndarray) -> bool:
+    return bool(np.any(np.isclose(values, value, rtol=1e-12, atol=0.0)))
+
+
+class ReducedModel(nn.Module):
+    """Encoder, decoder and latent dynamics, with the snapshot normalisation x = (u − ū)/σ as buffers."""
+
+    def __init__(self, coder: nn.Module, dynamics: nn.Module, mean: torch.Tensor, scale: torch.Tensor) -> None:
+        super().__init__()
+        self.coder, self.dynamics = coder, dynamics
+        self.register_buffer("mean", mean.clone())
+        self.register_buffer("scale", scale.clone())
+
+    def encode(self, states: torch.Tensor) -> torch.Tensor:
+        """States u (..., n) → latent z (..., k)."""
+        return self.coder.encode((states - self.mean) / self.scale)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent z (..., k) → states u (..., n)."""
+        return self.mean + self.scale * self.coder.decode(z)
+
+    def rollout(self, initial: torch.Tensor, parameters: torch.Tensor, steps: int) -> torch.Tensor:
+        """Initial states (B, n) → decoded states (B, steps + 1, n): encode once, step the latent, decode."""
+        return self.decode(self.dynamics.rollout(self.encode(initial), parameters, steps))
+
+
+class _Batch:
+    """Trajectories of equal length as tensors: states (M, T, n) and parameters (M, P)."""
+
+    def __init__(self, items: list[Trajectory], parameter: str | None, dtype: torch.dtype,
+                 device: torch.device) -> None:
+        self.items = items
+        self.states = torch.as_tensor(np.stack([t.states for t in items]), dtype=dtype, device=device)
+        values = [[t.parameters[parameter]] if parameter else [] for t in items]
+        self.parameters = torch.as_tensor(np.array(values, dtype=float).reshape(len(items), -1), dtype=dtype,
+                                          device=device)
+
+
+class AutoencoderObjective:
+    """The weighted loss terms of the module docstring, on the training trajectories.
+
+    The rollout term runs the latent dynamics over consecutive windows of ``window`` steps (and
+    one ending at the last snapshot), decoded. A rollout of the whole trajectory costs one
+    sequential network call per step; windows teach the same stability at a fraction of the
+    cost. The reported rollout errors are over whole trajectories from the initial state.
+    """
+
+    def __init__(self, batch: _Batch, weights: Mapping[str, float], window: int, mean: torch.Tensor,
+                 scale: torch.Tensor, physics: list[tuple] | None = None) -> None:
+        self.batch = batch
+        self.weights = dict(weights)
+        self.physics = physics or []
+        self.x = (batch.states - mean) / scale  # (M, T, n): the normalisation is fixed, so once
+        steps = self.x.shape[1] - 1
+        self.window = max(1, min(window, steps))
+        starts = np.unique(np.r_[np.arange(0, steps - self.window + 1, self.window), steps - self.window])
+        self.starts = torch.as_tensor(starts, device=self.x.device)
+        windows = self.starts[:, None] + torch.arange(1, self.window + 1, device=self.x.device)  # (S, W)
+        self.targets = self.x[:, windows]  # (M, S, W, n)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.weights)
+
+    def __call__(self, model: ReducedModel) -> dict[str, torch.Tensor]:
+        x = self.x
+        z = model.coder.encode(x)
+        m, s = x.shape[0], len(self.starts)
+        terms = {"reconstruction": (model.coder.decode(z) - x).square().mean()}
+        predicted = model.dynamics.teacher_forced(z[:, :-1], self.batch.parameters)
+        spread = z.reshape(-1, z.shape[-1]).var(dim=0).mean().detach().clamp_min(1e-12)
+        terms["latent"] = (predicted - z[:, 1:]).square().mean() / spread
+        parameters = self.batch.parameters.repeat_interleave(s, dim=0)
+        start = z[:, self.starts].reshape(m * s, -1)
+        extra = {"start": self.starts.repeat(m)} if isinstance(model.dynamics, LatentMLPStep) else {}
+        rolled = model.coder.decode(model.dynamics.rollout(start, parameters, self.window, **extra)[:, 1:])
+        terms["rollout"] = (rolled.reshape(self.targets.shape) - self.targets).square().mean()
+        if "physics" in self.weights:
+            before = model.mean + model.scale * model.coder.decode(z[:, :-1])
+            after = model.mean + model.scale * model.coder.decode(predicted)
+            terms["physics"] = physics_loss(before, after, self.batch.items, self.physics)
+        return {name: self.weights[name] * value for name, value in terms.items()}
+
+
+def physics_loss(before: torch.Tensor, after: torch.Tensor, items: list[Trajectory],
+                 systems: list[tuple]) -> torch.Tensor:
+    """Mean squared Crank–Nicolson residual of state pairs (M, T − 1, n), each trajectory in units of F_s.
+
+    Pair n of trajectory m is (state at t_n, state at t_{n+1}) of that trajectory.
+    """
+    total = before.new_zeros(())
+    for m, (trajectory, (system, scale, steps)) in enumerate(zip(items, systems)):
+        u0, u1 = before[m].to(system.dtype), after[m].to(system.dtype)
+        if steps is None:  # autonomous: every pair in one batch, t does not matter
+            r = system.theta_residual(u0, u1, float(trajectory.times[0]), trajectory.dt)
+        else:
+            r = torch.cat([system.theta_residual(u0[n:n + 1], u1[n:n + 1], float(trajectory.times[n]), trajectory.dt)
+                           for n in steps])
+        total = total + (r / scale).square().mean().to(before.dtype)
+    return total / len(items)
+
+
+def physics_systems(items: list[Trajectory], device: torch.device) -> list[tuple]:
+    """(TorchSystem, F_s, time steps or None when autonomous) per trajectory."""
+    out = []
+    for t in items:
+        system = TorchSystem(t.evolution, torch.float64, device)
+        scale = float(np.sqrt(np.mean([np.mean(t.evolution.rhs(float(s), y) ** 2)
+                                       for s, y in zip(t.times, t.states)])))
+        steps = None
+        if not t.evolution.autonomous:
+            steps = np.unique(np.linspace(0, len(t.times) - 2, PHYSICS_STEPS).astype(int))
+        out.append((system, scale if scale > 0 else 1.0, steps))
+    return out
+
+
+def _check_settings(settings: MethodSettings) -> float:
+    """The physics weight, once every setting that needs no snapshots is checked."""
+    k = settings.latent
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise MethodNotApplicable(f"--latent {k}: the latent size must be a whole number ≥ 1, e.g. --latent 4.")
+    if settings.cell not in LATENT_STEPS:
+        raise MethodNotApplicable(f"--cell {settings.cell}: the latent dynamics are one of {', '.join(LATENT_STEPS)}.")
+    if settings.encoder not in ("mlp", "conv"):
+        raise MethodNotApplicable(f"--encoder {settings.encoder}: use mlp or conv (1-D grids).")
+    for option, value in (("horizon", settings.horizon), ("losses", settings.losses)):
+        if value is not None:
+            raise MethodNotApplicable(f"--{option} is not an autoencoder setting: the autoencoder trains on whole "
+                                      "trajectories and measures generalisation on unseen parameter values "
+                                      f"(--vary). Leave --{option} out.")
+    weight = 0.0 if settings.physics_weight is None else float(settings.physics_weight)
+    if not np.isfinite(weight) or weight < 0:
+        raise MethodNotApplicable(f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
+                                  "the physics out (the default), 1 weighs it like the data.")
+    return weight
+
+
+def _check_snapshots(problem: Problem, settings: MethodSettings, data: Snapshots) -> None:
+    """The latent size against the state's, and the grid against a convolutional encoder."""
+    size, k = data.train[0].evolution.size, settings.latent
+    if k >= size:
+        raise MethodNotApplicable(f"--latent {k} is no reduction: the state of '{problem.name}' has {size} unknowns. "
+                                  f"Give --latent below {size}, e.g. --latent {max(1, min(4, size - 1))}.")
+    if settings.encoder == "conv":
+        blocks = set(data.train[0].evolution.system.sizes.values())
+        if len(problem.space) != 1 or len(blocks) != 1:
+            what = ("has no space coordinate (an ODE system)" if not problem.space else
+                    f"has {len(problem.space)} space coordinates" if len(problem.space) > 1 else
+                    "has fields (or rates) with different numbers of free nodes")
+            raise MethodNotApplicable(f"--encoder conv convolves along a 1-D grid, and '{problem.name}' {what}. "
+                                      "Use --encoder mlp.")
+
+
+def _model(settings: MethodSettings, data: Snapshots, k: int, dtype: torch.dtype, device: torch.device) -> ReducedModel:
+    """The networks of ``settings``, the snapshot normalisation, parameters scaled over the training range."""
+    train = np.concatenate([t.states for t in data.train])
+    mean = train.mean(axis=0)
+    scale = float(np.sqrt(np.mean((train - mean) ** 2))) or 1.0
+    size = train.shape[1]
+    if settings.encoder == "conv":
+        channels = len(data.train[0].evolution.system.sizes)
+        coder: nn.Module = ConvAutoencoder(channels, size // channels, k, settings.width, settings.depth,
+                                           settings.activation)
+    else:
+        coder = MLPAutoencoder(size, k, settings.width, settings.depth, settings.activation, settings.init)
+    values = np.array([[t.parameters[data.parameter]] if data.parameter else [] for t in data.train], dtype=float)
+    lo = torch.as_tensor(values.min(axis=0) if values.size else np.zeros(0), dtype=torch.get_default_dtype())
+    hi = torch.as_tensor(values.max(axis=0) if values.size else np.zeros(0), dtype=torch.get_default_dtype())
+    if settings.cell == "mlp":
+        times = None if data.train[0].evolution.autonomous else torch.as_tensor(data.train[0].times)
+        dynamics: nn.Module = LatentMLPStep(k, lo.numel(), settings.width, settings.depth, settings.activation,
+                                            lo, hi, torch.ones(k), times)
+    else:
+        dynamics = RecurrentStepper(k, lo.numel(), settings.width, settings.cell, torch.zeros(k), torch.ones(k),
+                                    torch.ones(k), lo, hi)
+    model = ReducedModel(coder, dynamics, torch.as_tensor(mean), torch.as_tensor(scale))
+    return model.to(device=device, dtype=dtype)
+
+
+@torch.no_grad()
+def _predict(model: ReducedModel, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Reconstructed and rolled-out states (M, T, n) of a batch, as numpy arrays."""
+    states = batch.states
+    reconstructed = model.decode(model.encode(states))
+    rolled = model.rollout(states[:, 0], batch.parameters, states.shape[1] - 1)
+    return reconstructed.cpu().numpy().astype(float), rolled.cpu().numpy().astype(float)
+
+
+def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) -> dict[str, list]:
+    """POD (fitted to the training snapshots) reconstruction and Galerkin rollout errors for each k."""
+    snapshots = np.concatenate([t.states for t in train])
+    basis = pod_module.fit(snapshots)
+    out: dict[str, list] = {"k": [], "reconstruction_train": [], "reconstruction_unseen": [], "rollout_train": [],
+                            "rollout_unseen": [], "energy": []}
+    for k in ks:
+        k_used = min(k, basis.rank)
+        out["k"].append(k)
+        out["energy"].append(basis.energy(k_used))
+        for name, items in (("train", train), ("unseen", unseen)):
+            if not items:
+                out[f"reconstruction_{name}"].append(None)
+                out[f"rollout_{name}"].append(None)
+                continue
+            reference = np.concatenate([t.states for t in items])
+            out[f"reconstruction_{name}"].append(pod_module.relative_error(basis.reconstruct(reference, k_used),
+                                                                           reference))
+            rolled = [pod_module.galerkin_rollout(basis, k_used, t.evolution, t.times, t.states[0], rtol=1e-6,
+                                                  atol=1e-8) for t in items]
+            out[f"rollout_{name}"].append(pod_module.relative_error(np.concatenate(rolled), reference))
+    return out
+
+
+def plot_error_vs_latent(sweep: Mapping[str, list], points: Mapping[int, Mapping[str, Any]], path: Path,
+                         title: str) -> Path:
+    """Reconstruction and rollout error against k: POD curves, autoencoder points (train filled, unseen open)."""
+    from pinnsolve.viz.style import new_figure, save_figure, styled
+
+    def clean(values: list) -> np.ndarray:
+        return np.array([np.nan if v is None or not np.isfinite(v) else v for v in values], dtype=float)
+
+    with styled():
+        fig = new_figure(9.0, 3.8)
+        axes = fig.subplots(1, 2, sharey=True)
+        for ax, kind in zip(axes, ("reconstruction", "rollout")):
+            ks = np.array(sweep["k"])
+            ax.semilogy(ks, clean(sweep[f"{kind}_train"]), "o-", color="tab:blue", label="POD, training parameters")
+            if any(v is not None for v in sweep[f"{kind}_unseen"]):
+                ax.semilogy(ks, clean(sweep[f"{kind}_unseen"]), "o--", color="tab:blue", mfc="white",
+                            label="POD, unseen parameters")
+            kk = sorted(points)
+            train = clean([points[k].get(f"ae_{kind}_train") for k in kk])
+            unseen = clean([points[k].get(f"ae_{kind}_unseen") for k in kk])
+            ax.semilogy(kk, train, "s-" if len(kk) > 1 else "s", color="tab:red", ms=8,
+                        label="autoencoder, training parameters")
+            if np.isfinite(unseen).any():
+                ax.semilogy(kk, unseen, "s--" if len(kk) > 1 else "s", color="tab:red", mfc="white", ms=8,
+                            label="autoencoder, unseen parameters")
+            ax.set_xlabel("latent size k")
+            ax.set_title("reconstruction" if kind == "reconstruction" else "rollout from the initial state")
+        axes[0].set_ylabel(r"relative $L^2$ error of the states")
+        axes[0].legend(loc="best")
+        fig.suptitle(title)
+        return save_figure(fig, path)
+
+
+def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
+          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
+    """Snapshots, the autoencoder with its latent dynamics, the loss, and the POD report beside them."""
+    weight = _check_settings(settings)
+    data = snapshot_sets(problem, grid, settings.vary)
+    _check_snapshots(problem, settings, data)
+    k = settings.latent
+    model = _model(settings, data, k, dtype, device)
+    train = _Batch(data.train, data.parameter, dtype, device)
+    unseen = _Batch(data.unseen, data.parameter, dtype, device) if data.unseen else None
+    own = _Batch([data.own], data.parameter, dtype, device)
+    weights = {"reconstruction": 1.0, "latent": 1.0, "rollout": 1.0}
+    physics = None
+    if weight > 0:
+        weights["physics"] = weight
+        physics = physics_systems(data.train, device)
+    objective = AutoencoderObjective(train, weights, ROLLOUT_WINDOW, model.mean, model.scale, physics)
+
+    def rollout_error(trained: ReducedModel) -> float:
+        _, rolled = _predict(trained, own)
+        return pod_module.relative_error(rolled[0], data.own.states)
+
+    def solution(trained: ReducedModel) -> Any:
+        _, rolled = _predict(trained, own)
+        return data.own.solution(rolled[0], "autoencoder")
+
+    def report(trained: ReducedModel, plots: Path) -> dict[str, Any]:
+        metrics: dict[str, Any] = {"latent": k, "ae_rollout_own": rollout_error(trained),
+                                   "own_parameters": data.own_role}
+        for name, batch in (("train", train), ("unseen", unseen)):
+            if batch is None:
+                metrics[f"ae_reconstruction_{name}"] = metrics[f"ae_rollout_{name}"] = None
+                continue
+            reconstructed, rolled = _predict(trained, batch)
+            reference = batch.states.cpu().numpy().astype(float)
+            metrics[f"ae_reconstruction_{name}"] = pod_module.relative_error(reconstructed, reference)
+            metrics[f"ae_rollout_{name}"] = pod_module.relative_error(rolled, reference)
+        if unseen is None:
+            metrics["unseen"] = "none: give --vary with two values or more to test on their midpoints"
+        sweep = pod_sweep(data.train, data.unseen, list(range(1, max(POD_SWEEP, k) + 1)))
+        at = sweep["k"].index(k)
+        for key in ("reconstruction_train", "reconstruction_unseen", "rollout_train", "rollout_unseen"):
+            metrics[f"pod_{key}"] = sweep[key][at]
+        metrics["pod_vs_k"] = sweep
+        if physics is not None:
+            states = torch.as_tensor(np.stack([t.states for t in data.train]), dtype=torch.float64, device=device)
+            metrics["physics_floor"] = float(physics_loss(states[:, :-1], states[:, 1:], data.train, physics)) ** 0.5
+        plot_error_vs_latent(sweep, {k: metrics}, plots / "error_vs_latent.png",
+                             f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD")
+        return metrics
+
+    choices = {
+        "latent": k, "encoder": settings.encoder, "latent_dynamics": settings.cell, "physics_weight": weight,
+        "weights": weights, "snapshots": sum(len(t.times) for t in data.train), "state_size": train.states.shape[-1],
+        "grid": {a.name: a.n for a in data.own.grid.axes} | {problem.time.name: len(data.own.times)},
+        "varied": data.parameter, "own_parameters": data.own_role,
+        "train_parameters": [t.parameters.get(data.parameter) for t in data.train] if data.parameter else [],
+        "unseen_parameters": [t.parameters[data.parameter] for t in data.unseen],
+        "normalisation": "x = (u - mean snapshot) / RMS of (u - mean snapshot)",
+        "unseen": "midpoints between neighbouring --vary values, never trained on",
+        "rollout_window": objective.window,
+        "pod": "mean-subtracted SVD of the training snapshots; Galerkin rollout with solve_ivp (LSODA)",
+    }
+    return Setup(model, objective, choices, solution=solution, error=rollout_error, report=report, budget=BUDGET)

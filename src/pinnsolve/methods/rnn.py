@@ -1,0 +1,265 @@
+"""A recurrent time-stepper on the reference grid: the state u^n → u^{n+1}.
+
+The data are the finite-difference reference of the problem, stepped by Crank–Nicolson
+with one step per output time (`reference.theta`), as a sequence of states on the grid
+(`snapshots`). A recurrent cell (Elman, GRU or LSTM, `nets.recurrent`) reads the state and
+the problem's parameters and predicts the next state. Three losses, selectable and
+combinable (``--losses teacher,rollout,physics``):
+
+* ``teacher``: one-step data loss, each step fed the true state (teacher forcing);
+* ``rollout``: multi-step data loss, each step fed the previous prediction, from u^0;
+* ``physics``: the residual of the discretised equations between consecutive predicted
+  states, the same stencils as the reference with Crank–Nicolson in time
+  (`reference.torch_system`): zero on the reference itself, and needing no data, so it
+  applies beyond the training horizon too.
+
+Data losses use the first ``horizon`` of the time range (default half of it); the
+rollout is evaluated over the whole range, so the error beyond the horizon measures
+extrapolation in time. ODEs and ODE systems are sequences of one-node states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import torch
+
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.methods.base import MethodNotApplicable, Setup
+from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.snapshots import Trajectory, horizon_index, parse_vary, trajectories
+from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
+from pinnsolve.reference.torch_system import TorchSystem
+
+__all__ = ["LOSSES", "build"]
+
+LOSSES = ("teacher", "rollout", "physics")
+DEFAULT_LOSSES = "teacher,rollout"
+DEFAULT_HORIZON = 0.5
+#: Adam steps, L-BFGS iterations
+BUDGET = (1000, 300)
+
+
+def parse_losses(text: str | None) -> list[str]:
+    names = [n.strip() for n in (text or DEFAULT_LOSSES).split(",") if n.strip()]
+    unknown = [n for n in names if n not in LOSSES]
+    if unknown or not names:
+        raise MethodNotApplicable(f"--losses {text}: the rnn's losses are {', '.join(LOSSES)} (any of them, "
+                                  "comma-separated), e.g. --losses teacher,rollout,physics.")
+    return list(dict.fromkeys(names))
+
+
+def block_scales(trajectory: Trajectory, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per state component: the mean and the spread of its block (one field or rate) over ``states``.
+
+    One number per block, not per node: a node next to a Dirichlet boundary hardly varies,
+    and dividing by its own spread would magnify noise there.
+    """
+    system = trajectory.evolution.system
+    mean, scale = np.zeros(system.size), np.ones(system.size)
+    for block in system.blocks:
+        part = slice(system.offsets[block], system.offsets[block] + system.sizes[block])
+        values = states[..., part]
+        mean[part] = values.mean()
+        scale[part] = max(float(values.std()), 1e-12 * (1 + float(np.abs(values).max())))
+    return mean, scale
+
+
+@dataclass
+class Sequences:
+    """The training data as tensors: states (B, T, size), parameters (B, p), the horizon index, the
+    spread of each state block (``scale``) and the discretised equations of each trajectory."""
+
+    trajectories: list[Trajectory]
+    states: torch.Tensor
+    parameters: torch.Tensor
+    end: int
+    scale: torch.Tensor
+    systems: list[TorchSystem]
+
+
+class RecurrentObjective:
+    """The selected losses of a recurrent stepper over the training trajectories."""
+
+    def __init__(self, data: Sequences, losses: list[str], physics_weight: float) -> None:
+        self.data = data
+        self.losses = losses
+        self.physics_weight = physics_weight
+        self.names = list(losses)
+
+    def __call__(self, model: RecurrentStepper) -> dict[str, torch.Tensor]:
+        d = self.data
+        terms: dict[str, torch.Tensor] = {}
+        target = d.states[:, 1:d.end + 1]
+        if "teacher" in self.losses:
+            predicted = model.teacher_forced(d.states[:, :d.end], d.parameters)
+            terms["teacher"] = ((predicted - target) / d.scale).square().mean()
+        if "rollout" in self.losses or "physics" in self.losses:
+            steps = d.states.shape[1] - 1 if "physics" in self.losses else d.end
+            rolled = model.rollout(d.states[:, 0], d.parameters, steps)
+            if "rollout" in self.losses:
+                terms["rollout"] = ((rolled[:, 1:d.end + 1] - target) / d.scale).square().mean()
+            if "physics" in self.losses:
+                terms["physics"] = self.physics_weight * self._physics(rolled)
+        return terms
+
+    def _physics(self, rolled: torch.Tensor) -> torch.Tensor:
+        """Mean squared Crank–Nicolson defect of consecutive rolled-out states, over the whole time range.
+
+        The defect (`TorchSystem.step_defect`: the discrete residual through the implicit part
+        of the step) is a mismatch of states, measured in the state's spread like the data
+        losses, so that one weight balances them; the raw residual would weigh a grid-scale
+        wiggle 4/h² times more than a smooth error and drown the data terms.
+        """
+        total = rolled.new_zeros(())
+        for b, (trajectory, system) in enumerate(zip(self.data.trajectories, self.data.systems)):
+            defect = system.step_defect(rolled[b], trajectory.times)
+            total = total + (defect / self.data.scale).square().mean()
+        return total / len(self.data.trajectories)
+
+
+def _tensor(array: np.ndarray, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(array, dtype=float), dtype=dtype, device=device)
+
+
+def _sequences(train: list[Trajectory], end: int, dtype: torch.dtype, device: torch.device) -> Sequences:
+    states = np.stack([tr.states for tr in train])
+    _, scale = block_scales(train[0], states[:, :end + 1])
+    parameters = np.array([list(tr.parameters.values()) for tr in train], dtype=float).reshape(len(train), -1)
+    return Sequences(train, _tensor(states, dtype, device), _tensor(parameters, dtype, device), end,
+                     _tensor(scale, dtype, device),
+                     [TorchSystem(tr.evolution, dtype, device) for tr in train])
+
+
+def relative_errors(trajectory: Trajectory, predicted: np.ndarray) -> np.ndarray:
+    """‖u_pred(t) − u_ref(t)‖ / ‖u_ref(t)‖ at each output time (full fields on the grid)."""
+    ref = trajectory.field_values(trajectory.states)
+    got = trajectory.field_values(predicted)
+    return np.linalg.norm(got - ref, axis=1) / np.maximum(np.linalg.norm(ref, axis=1), 1e-300)
+
+
+def l2_over(trajectory: Trajectory, predicted: np.ndarray, times: slice, against: np.ndarray | None = None
+            ) -> float:
+    """L2 relative error over a range of time levels (of the fields), against the reference or ``against``."""
+    ref = trajectory.field_values(trajectory.states)[times] if against is None else against[times]
+    got = trajectory.field_values(predicted)[times]
+    return float(np.linalg.norm(got - ref) / max(np.linalg.norm(ref), 1e-300))
+
+
+class RecurrentSurrogate:
+    """Rolls a trained stepper out from a trajectory's initial state (numpy in, numpy out)."""
+
+    def __init__(self, dtype: torch.dtype, device: torch.device) -> None:
+        self.dtype, self.device = dtype, device
+
+    def __call__(self, model: RecurrentStepper, trajectory: Trajectory) -> np.ndarray:
+        y0 = _tensor(trajectory.states[:1], self.dtype, self.device)
+        p = _tensor(np.array([list(trajectory.parameters.values())], dtype=float).reshape(1, -1), self.dtype,
+                    self.device)
+        with torch.no_grad():
+            return model.rollout(y0, p, len(trajectory.times) - 1)[0].cpu().double().numpy()
+
+
+def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
+          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
+    """A recurrent stepper, its losses, and its evaluation by rollout from the initial state."""
+    losses = parse_losses(settings.losses)
+    cell = settings.cell
+    if cell not in CELLS:
+        raise MethodNotApplicable(f"--cell {cell} is not a recurrent cell; the rnn takes one of "
+                                  f"{', '.join(CELLS)} (default gru).")
+    horizon = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
+    physics_weight = 1.0 if settings.physics_weight is None else float(settings.physics_weight)
+    if "physics" in losses and physics_weight <= 0:
+        raise MethodNotApplicable(f"--losses includes physics with --physics-weight {physics_weight}: give a "
+                                  "positive weight, or leave physics out of --losses.")
+    train = trajectories(problem, grid, "rnn", settings.vary, scheme="cn")
+    end = horizon_index(train[0].times, horizon)
+    own = _own_trajectory(problem, grid, settings.vary, train)
+    data = _sequences(train, end, dtype, device)
+    states = np.stack([tr.states for tr in train])[:, :end + 1]
+    mean, _ = block_scales(train[0], states)
+    steps = np.diff(states, axis=1)
+    _, step_scale = block_scales(train[0], steps)
+    varied = parse_vary(settings.vary, problem)
+    lo = hi = None
+    if varied is not None:
+        lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
+    model = RecurrentStepper(train[0].evolution.size, data.parameters.shape[1], settings.width, cell,
+                             _tensor(mean, dtype, device), data.scale, _tensor(step_scale, dtype, device),
+                             lo, hi).to(device=device, dtype=dtype)
+    objective = RecurrentObjective(data, losses, physics_weight)
+    roll = RecurrentSurrogate(dtype, device)
+
+    def error(m: torch.nn.Module) -> float:
+        return l2_over(own, roll(m, own), slice(None))
+
+    def solution(m: torch.nn.Module) -> Any:
+        return own.solution(roll(m, own), "rnn")
+
+    def report(m: torch.nn.Module, plots: Path) -> dict[str, Any]:
+        return _report(m, roll, own, train, end, plots)
+
+    choices = {"data": "finite-difference reference, Crank-Nicolson with one step per output time",
+               "grid": {**{a.name: a.n for a in own.grid.axes}, own.problem.time.name: len(own.times)},
+               "state_size": own.evolution.size, "cell": cell, "hidden": settings.width, "losses": losses,
+               "physics_weight": physics_weight if "physics" in losses else 0.0,
+               "horizon": horizon, "training_horizon_t": float(own.times[end]),
+               "trajectories": [tr.parameters for tr in train] if varied else 1}
+    return Setup(model, objective, choices, solution=solution, error=error, report=report, budget=BUDGET)
+
+
+def _own_trajectory(problem: Problem, grid: Mapping[str, int] | None, vary: str | None,
+                    train: list[Trajectory]) -> Trajectory:
+    """The trajectory of the problem's own parameter values (for the Solution): a training one if it
+    is among them, else its own reference (an unseen parameter value)."""
+    varied = parse_vary(vary, problem)
+    if varied is None:
+        return train[0]
+    value = float(problem.parameter_values[varied[0]])
+    for tr in train:
+        if np.isclose(tr.parameters[varied[0]], value, rtol=1e-12, atol=0):
+            return tr
+    sizes = {a.name: a.n for a in train[0].grid.axes} | {problem.time.name: len(train[0].times)}
+    own = trajectories(problem.with_parameters({varied[0]: value}), sizes, "rnn", scheme="cn")[0]
+    own.parameters = {varied[0]: value}
+    return own
+
+
+def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, train: list[Trajectory], end: int,
+            plots: Path) -> dict[str, Any]:
+    """Errors over the training horizon and beyond it (against the reference and, where known, the exact
+    solution), the physics residual of the rollout, and the error-growth plot."""
+    predicted = roll(model, own)
+    within, beyond = slice(0, end + 1), slice(end + 1, None)
+    out: dict[str, Any] = {"compared_with_reference": "the Crank-Nicolson reference on the same grid",
+                           "l2_training_horizon": l2_over(own, predicted, within),
+                           "l2_beyond_horizon": l2_over(own, predicted, beyond) if end + 1 < len(own.times) else None,
+                           "training_horizon_t": float(own.times[end])}
+    exact = own.solution(own.states, "reference").exact
+    if exact:
+        values = np.concatenate([exact[name].reshape(-1, len(own.times)).T for name in own.problem.field_names
+                                 if name in exact], axis=1)
+        if values.shape[1] == own.field_values(own.states).shape[1]:
+            out["l2_training_horizon_exact"] = l2_over(own, predicted, within, values)
+            if end + 1 < len(own.times):
+                out["l2_beyond_horizon_exact"] = l2_over(own, predicted, beyond, values)
+    system = TorchSystem(own.evolution)
+    with torch.no_grad():
+        y = torch.as_tensor(predicted)
+        residual = system.sequence_residual(y, own.times)
+        rates = torch.as_tensor(np.diff(own.states, axis=0) / own.dt)
+    out["physics_residual_relative"] = float(residual.norm() / rates.norm().clamp_min(1e-300))
+    growth = relative_errors(own, predicted)
+    if len(train) > 1:
+        out["trajectories"] = [{**tr.parameters, "l2_training_horizon": l2_over(tr, p := roll(model, tr), within),
+                                "l2_beyond_horizon": l2_over(tr, p, beyond) if end + 1 < len(tr.times) else None}
+                               for tr in train]
+    from pinnsolve.viz.growth import plot_error_growth
+
+    plot_error_growth(own.times, growth, float(own.times[end]), plots / "error_growth.png",
+                      title=f"{own.problem.name}: rnn rollout from the initial state")
+    return out
