@@ -90,6 +90,13 @@ def test_vary_trains_on_several_parameter_values(problems_dir):
     assert setup.objective.data.parameters[:, 0].tolist() == [1.0, 2.0, 3.0]
     assert setup.choices["trajectories"] == [{"gamma": 1.0}, {"gamma": 2.0}, {"gamma": 3.0}]
     assert len(trajectories(problem, {"x": 21}, "rnn", "gamma=0.5")) == 1
+    # the problem's own gamma = 2 is not among 1 and 3: its solution is a rollout at an unseen value
+    unseen = rnn.build(problem, MethodSettings(vary="gamma=1:3:2"), np.random.default_rng(0), torch.float64, CPU,
+                       grid={"x": 21})
+    assert unseen.objective.data.parameters[:, 0].tolist() == [1.0, 3.0]
+    solution = unseen.solution(unseen.model)
+    assert solution.method == "rnn" and solution.fields["g"].shape == (21,)
+    assert solution.exact["g"][-1] == pytest.approx(10 * np.exp(-2.0), rel=1e-12)  # exact at gamma = 2
 
 
 @pytest.mark.parametrize("settings, message", [

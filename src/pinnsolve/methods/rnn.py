@@ -229,6 +229,13 @@ def _own_trajectory(problem: Problem, grid: Mapping[str, int] | None, vary: str 
     return own
 
 
+def _split_errors(trajectory: Trajectory, predicted: np.ndarray, end: int) -> dict[str, Any]:
+    """One trajectory's parameters and its rollout error within and beyond the training horizon."""
+    beyond = l2_over(trajectory, predicted, slice(end + 1, None)) if end + 1 < len(trajectory.times) else None
+    return {**trajectory.parameters, "l2_training_horizon": l2_over(trajectory, predicted, slice(0, end + 1)),
+            "l2_beyond_horizon": beyond}
+
+
 def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, train: list[Trajectory], end: int,
             plots: Path) -> dict[str, Any]:
     """Errors over the training horizon and beyond it (against the reference and, where known, the exact
@@ -255,9 +262,7 @@ def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, 
     out["physics_residual_relative"] = float(residual.norm() / rates.norm().clamp_min(1e-300))
     growth = relative_errors(own, predicted)
     if len(train) > 1:
-        out["trajectories"] = [{**tr.parameters, "l2_training_horizon": l2_over(tr, p := roll(model, tr), within),
-                                "l2_beyond_horizon": l2_over(tr, p, beyond) if end + 1 < len(tr.times) else None}
-                               for tr in train]
+        out["trajectories"] = [_split_errors(tr, roll(model, tr), end) for tr in train]
     from pinnsolve.viz.growth import plot_error_growth
 
     plot_error_growth(own.times, growth, float(own.times[end]), plots / "error_growth.png",
