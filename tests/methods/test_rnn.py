@@ -105,11 +105,18 @@ def test_vary_trains_on_several_parameter_values(problems_dir):
     ({"horizon": 1.5}, "must lie in"),
     ({"vary": "kappa=1:2:3"}, "not a parameter"),
     ({"losses": "physics", "physics_weight": 0.0}, "positive weight"),
+    ({"losses": "teacher", "physics_weight": 1.0}, "add physics to --losses"),
 ])
 def test_bad_settings_are_refused_with_the_fix(problems_dir, tmp_path, settings, message):
     problem = load_problem(problems_dir / "decay.py")
     with pytest.raises(PinnsolveError, match=message):
         run(problem, tmp_path, steps=1, grid={"x": 11}, **settings)
+
+
+def test_a_physics_weight_alone_adds_the_physics_loss(problems_dir):
+    setup = rnn.build(load_problem(problems_dir / "decay.py"), MethodSettings(physics_weight=0.5),
+                      np.random.default_rng(0), torch.float64, CPU, grid={"x": 11})
+    assert setup.objective.names == ["teacher", "rollout", "physics"] and setup.choices["physics_weight"] == 0.5
 
 
 def test_a_steady_problem_is_refused(problems_dir, tmp_path):

@@ -173,6 +173,12 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
                                   f"{', '.join(CELLS)} (default gru).")
     horizon = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
     physics_weight = 1.0 if settings.physics_weight is None else float(settings.physics_weight)
+    if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
+        if settings.losses is not None:
+            raise MethodNotApplicable(f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
+                                      f"{settings.losses} leaves it out: add physics to --losses, or drop "
+                                      "--physics-weight.")
+        losses.append("physics")  # asking for its weight asks for the term
     if "physics" in losses and physics_weight <= 0:
         raise MethodNotApplicable(f"--losses includes physics with --physics-weight {physics_weight}: give a "
                                   "positive weight, or leave physics out of --losses.")
