@@ -24,8 +24,9 @@ from pathlib import Path
 import torch
 
 from pinnsolve import load_problem
-from pinnsolve.methods.autoencoder import plot_error_vs_latent, pod_sweep, snapshot_sets
+from pinnsolve.methods.autoencoder import plot_error_vs_latent, pod_sweep
 from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.snapshots import trajectory_sets
 from pinnsolve.run import RunOptions, solve
 from pinnsolve.train.config import TrainConfig
 
@@ -58,7 +59,7 @@ def main() -> int:
     latents = [int(k) for k in args.latents.split(",")]
 
     started = time.perf_counter()
-    data = snapshot_sets(problem, None, args.vary)
+    data = trajectory_sets(problem, None, "autoencoder", args.vary, hold_out_midpoints=True)
     snapshot_time = time.perf_counter() - started
     started = time.perf_counter()
     ks = sorted(set(POD_KS) | set(latents))

@@ -24,6 +24,7 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.evaluate import ErrorMonitor, evaluate_model
 from pinnsolve.io import atomic_write, make_run_dir, write_json, write_paraview, write_text
 from pinnsolve.methods import MethodNotApplicable, MethodSettings, get_method
+from pinnsolve.methods.objective import Objective
 from pinnsolve.methods.surrogate import TrialSurrogate
 from pinnsolve.residual import TaylorEngine
 from pinnsolve.solution import Solution
@@ -156,7 +157,7 @@ def _history_arrays(records: list[StepRecord], term_names: list[str]) -> dict[st
 
 def _check_compilable(setup: Any, method: str) -> None:
     """--compile traces the loss with torch.compile: only the PINN's Taylor-mode loss is traceable."""
-    if method in ("ffnn", "rnn", "autoencoder"):
+    if not isinstance(setup.objective, Objective):
         raise PinnsolveError(
             f"--compile speeds up the residual loss of --method pinn; the {method} method trains on reference data "
             "through its own loss, which torch.compile is not set up for. Drop --compile.")

@@ -89,7 +89,7 @@ def test_vary_trains_on_several_parameter_values(problems_dir):
     assert setup.objective.data.states.shape[:2] == (3, 21)
     assert setup.objective.data.parameters[:, 0].tolist() == [1.0, 2.0, 3.0]
     assert setup.choices["trajectories"] == [{"gamma": 1.0}, {"gamma": 2.0}, {"gamma": 3.0}]
-    assert len(trajectories(problem, {"x": 21}, "rnn", "gamma=0.5")) == 1
+    assert len(trajectories(problem, {"x": 21}, "rnn", "gamma", [0.5])) == 1
     # the problem's own gamma = 2 is not among 1 and 3: its solution is a rollout at an unseen value
     unseen = rnn.build(problem, MethodSettings(vary="gamma=1:3:2"), np.random.default_rng(0), torch.float64, CPU,
                        grid={"x": 21})

@@ -39,7 +39,6 @@ curved, as Burgers' travelling front makes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -49,14 +48,14 @@ from torch import nn
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.methods import pod as pod_module
-from pinnsolve.methods.base import MethodNotApplicable, Setup
+from pinnsolve.methods.base import MethodNotApplicable, Setup, physics_weight_of
 from pinnsolve.methods.settings import MethodSettings
-from pinnsolve.methods.snapshots import Trajectory, parse_vary, reference_sizes, trajectories
+from pinnsolve.methods.snapshots import Trajectory, TrajectorySets, trajectory_sets
 from pinnsolve.nets.autoencoder import ConvAutoencoder, LatentMLPStep, MLPAutoencoder
 from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
 from pinnsolve.reference.torch_system import TorchSystem
 
-__all__ = ["ReducedModel", "Snapshots", "build", "plot_error_vs_latent", "pod_sweep", "snapshot_sets"]
+__all__ = ["ReducedModel", "build", "plot_error_vs_latent", "pod_sweep"]
 
 #: (Adam, L-BFGS) steps: Burgers, 8 values of ν (808 snapshots of 399 unknowns), float64, one thread of a
 #: loaded 2-core machine: ~3.5 min with the default GRU latent step, ~1.5 min with --cell mlp
@@ -68,48 +67,6 @@ PHYSICS_STEPS = 16
 LATENT_STEPS = ("mlp", *CELLS)
 #: latent steps of each window of the rollout term
 ROLLOUT_WINDOW = 16
-
-
-@dataclass
-class Snapshots:
-    """Trajectories that train, unseen ones (parameter midpoints) and the problem's own one."""
-
-    train: list[Trajectory]
-    unseen: list[Trajectory]
-    own: Trajectory
-    parameter: str | None
-    own_role: str  # "trained", "unseen" or "extra"
-
-
-def snapshot_sets(problem: Problem, grid: Mapping[str, int] | None, vary: str | None) -> Snapshots:
-    """Reference trajectories for training values, their midpoints and the problem's own values, on one grid."""
-    varied = parse_vary(vary, problem)
-    if varied is None:
-        own = trajectories(problem, grid, "autoencoder")[0]
-        return Snapshots([own], [], own, None, "trained")
-    name, values = varied
-    values = np.unique(values)
-    midpoints = 0.5 * (values[:-1] + values[1:])
-    own_value = float(problem.parameter_values[name])
-    own = trajectories(problem, grid, "autoencoder", f"{name}={own_value!r}")[0]  # also checks the problem
-    own_sizes = {a.name: a.n for a in own.grid.axes} | {problem.time.name: len(own.times)}
-    sizes = dict(own_sizes)
-    for v in [*values, *midpoints]:
-        for axis, n in reference_sizes(problem.with_parameters({name: float(v)}), grid).items():
-            sizes[axis] = max(n, sizes[axis])
-    solved = {float(v): trajectories(problem, sizes, "autoencoder", f"{name}={float(v)!r}")[0]
-              for v in [*values, *midpoints]}
-    if sizes != own_sizes:  # the others need a finer grid than the problem's own values
-        own = trajectories(problem, sizes, "autoencoder", f"{name}={own_value!r}")[0]
-    solved.setdefault(own_value, own)
-    train = [solved[float(v)] for v in values]
-    unseen = [solved[float(v)] for v in midpoints]
-    role = "trained" if _among(own_value, values) else "unseen" if _among(own_value, midpoints) else "extra"
-    return Snapshots(train, unseen, solved[own_value], name, role)
-
-
-def _among(value: float, values: np.ndarray) -> bool:
-    return bool(np.any(np.isclose(values, value, rtol=1e-12, atol=0.0)))
 
 
 class ReducedModel(nn.Module):
@@ -137,13 +94,11 @@ class ReducedModel(nn.Module):
 class _Batch:
     """Trajectories of equal length as tensors: states (M, T, n) and parameters (M, P)."""
 
-    def __init__(self, items: list[Trajectory], parameter: str | None, dtype: torch.dtype,
-                 device: torch.device) -> None:
+    def __init__(self, items: list[Trajectory], dtype: torch.dtype, device: torch.device) -> None:
         self.items = items
         self.states = torch.as_tensor(np.stack([t.states for t in items]), dtype=dtype, device=device)
-        values = [[t.parameters[parameter]] if parameter else [] for t in items]
-        self.parameters = torch.as_tensor(np.array(values, dtype=float).reshape(len(items), -1), dtype=dtype,
-                                          device=device)
+        values = np.stack([t.parameter_values for t in items])
+        self.parameters = torch.as_tensor(values, dtype=dtype, device=device)
 
 
 class AutoencoderObjective:
@@ -238,14 +193,10 @@ def _check_settings(settings: MethodSettings) -> float:
             raise MethodNotApplicable(f"--{option} is not an autoencoder setting: the autoencoder trains on whole "
                                       "trajectories and measures generalisation on unseen parameter values "
                                       f"(--vary). Leave --{option} out.")
-    weight = 0.0 if settings.physics_weight is None else float(settings.physics_weight)
-    if not np.isfinite(weight) or weight < 0:
-        raise MethodNotApplicable(f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
-                                  "the physics out (the default), 1 weighs it like the data.")
-    return weight
+    return physics_weight_of(settings, 0.0)
 
 
-def _check_snapshots(problem: Problem, settings: MethodSettings, data: Snapshots) -> None:
+def _check_snapshots(problem: Problem, settings: MethodSettings, data: TrajectorySets) -> None:
     """The latent size against the state's, and the grid against a convolutional encoder."""
     size, k = data.train[0].evolution.size, settings.latent
     if k >= size:
@@ -261,7 +212,8 @@ def _check_snapshots(problem: Problem, settings: MethodSettings, data: Snapshots
                                       "Use --encoder mlp.")
 
 
-def _model(settings: MethodSettings, data: Snapshots, k: int, dtype: torch.dtype, device: torch.device) -> ReducedModel:
+def _model(settings: MethodSettings, data: TrajectorySets, k: int, dtype: torch.dtype,
+           device: torch.device) -> ReducedModel:
     """The networks of ``settings``, the snapshot normalisation, parameters scaled over the training range."""
     train = np.concatenate([t.states for t in data.train])
     mean = train.mean(axis=0)
@@ -273,7 +225,7 @@ def _model(settings: MethodSettings, data: Snapshots, k: int, dtype: torch.dtype
                                            settings.activation)
     else:
         coder = MLPAutoencoder(size, k, settings.width, settings.depth, settings.activation, settings.init)
-    values = np.array([[t.parameters[data.parameter]] if data.parameter else [] for t in data.train], dtype=float)
+    values = np.stack([t.parameter_values for t in data.train])
     lo = torch.as_tensor(values.min(axis=0) if values.size else np.zeros(0), dtype=torch.get_default_dtype())
     hi = torch.as_tensor(values.max(axis=0) if values.size else np.zeros(0), dtype=torch.get_default_dtype())
     if settings.cell == "mlp":
@@ -357,13 +309,13 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
           device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
     """Snapshots, the autoencoder with its latent dynamics, the loss, and the POD report beside them."""
     weight = _check_settings(settings)
-    data = snapshot_sets(problem, grid, settings.vary)
+    data = trajectory_sets(problem, grid, "autoencoder", settings.vary, hold_out_midpoints=True)
     _check_snapshots(problem, settings, data)
     k = settings.latent
     model = _model(settings, data, k, dtype, device)
-    train = _Batch(data.train, data.parameter, dtype, device)
-    unseen = _Batch(data.unseen, data.parameter, dtype, device) if data.unseen else None
-    own = _Batch([data.own], data.parameter, dtype, device)
+    train = _Batch(data.train, dtype, device)
+    unseen = _Batch(data.unseen, dtype, device) if data.unseen else None
+    own = _Batch([data.own], dtype, device)
     weights = {"reconstruction": 1.0, "latent": 1.0, "rollout": 1.0}
     physics = None
     if weight > 0:

@@ -44,6 +44,29 @@ class Setup:
     budget: tuple[int, int] | None = None
 
 
+#: the fraction of the time range whose reference data trains a data-driven surrogate, by default
+DEFAULT_HORIZON = 0.5
+
+
+def horizon_of(settings: MethodSettings) -> float:
+    """``--horizon`` (default `DEFAULT_HORIZON`), checked to lie in (0, 1]."""
+    h = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
+    if not 0.0 < h <= 1.0:
+        raise MethodNotApplicable(f"--horizon {settings.horizon} is outside (0, 1]: the horizon must lie in (0, 1], "
+                                  "the fraction of the time range whose reference data trains the model. Give e.g. "
+                                  "--horizon 0.5 (1: no extrapolation).")
+    return h
+
+
+def physics_weight_of(settings: MethodSettings, default: float) -> float:
+    """``--physics-weight`` (``default`` when not given), checked to be finite and ≥ 0."""
+    weight = default if settings.physics_weight is None else float(settings.physics_weight)
+    if not np.isfinite(weight) or weight < 0:
+        raise MethodNotApplicable(f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
+                                  "the physics term out, 1 weighs it like the data.")
+    return weight
+
+
 def weight_of(settings: MethodSettings, name: str, kind: str) -> float:
     """A term's weight: by its name ('bc2'), else by its kind ('bc'), else 1."""
     return float(settings.weights.get(name, settings.weights.get(kind, 1.0)))

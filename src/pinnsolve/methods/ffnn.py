@@ -28,16 +28,16 @@ from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.evaluate import predict
 from pinnsolve.methods import collocation
-from pinnsolve.methods.base import MethodNotApplicable, Setup, equation_terms, make_objective, weight_of
+from pinnsolve.methods.base import (MethodNotApplicable, Setup, equation_terms, horizon_of, make_objective,
+                                    physics_weight_of, weight_of)
 from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.methods.pinn import condition_terms
 from pinnsolve.methods.settings import MethodSettings
 from pinnsolve.methods.surrogate import Surrogate
 from pinnsolve.residual import compile_expression
 from pinnsolve.solution import Solution
+from pinnsolve.viz.growth import plot_error_growth
 
-#: fraction of the time range whose data trains the model, when --horizon is not given
-DEFAULT_HORIZON = 0.5
 #: share of the data-range points that train (the rest are held out)
 TRAIN_SHARE = 0.8
 #: most training points per field: more only slows each step down
@@ -127,11 +127,7 @@ def resolve_horizon(problem: Problem, settings: MethodSettings) -> float | None:
             raise MethodNotApplicable(f"'{problem.name}' is steady (no time coordinate): --horizon applies to "
                                       "time-dependent problems only. Leave --horizon out.")
         return None
-    h = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
-    if not 0.0 < h <= 1.0:
-        raise MethodNotApplicable(f"--horizon {settings.horizon} is outside (0, 1]: it is the fraction of the time "
-                                  "range whose data trains the model. Give e.g. --horizon 0.5 (1: no extrapolation).")
-    return h
+    return horizon_of(settings)
 
 
 def split(problem: Problem, data: Solution, horizon: float | None, rng: np.random.Generator) -> list[FieldData]:
@@ -198,35 +194,11 @@ def _per_time(model: torch.nn.Module, problem: Problem, sets: list[FieldData], d
     return levels[keep], rms, rel
 
 
-def plot_error_vs_time(levels: np.ndarray, rms: np.ndarray, rel: np.ndarray, cut: float, time_name: str,
-                       path: Path, title: str) -> Path:
-    """Error per time level on a log scale, the data range and the extrapolation range shaded."""
-    from pinnsolve.viz.style import new_figure, save_figure, styled
-
-    with styled():
-        fig = new_figure(6.4, 3.8)
-        ax = fig.subplots()
-        ax.axvspan(levels.min(), cut, color="tab:green", alpha=0.12, label="data range")
-        if cut < levels.max():
-            ax.axvspan(cut, levels.max(), color="tab:orange", alpha=0.12, label="extrapolation")
-        ax.semilogy(levels, np.where(rms > 0, rms, np.nan), color="tab:blue", label="RMS error")
-        ax.semilogy(levels, np.where(rel > 0, rel, np.nan), color="tab:red", linestyle="--",
-                    label=r"relative $L^2$ error at each time")
-        ax.set_xlabel(time_name)
-        ax.set_ylabel("error against the reference")
-        ax.legend(loc="best")
-        fig.suptitle(title)
-        return save_figure(fig, path)
-
-
 def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
           device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
     """An MLP, the data loss on reference values, and (physics weight > 0) the PINN's residuals."""
     horizon = resolve_horizon(problem, settings)
-    weight = 0.0 if settings.physics_weight is None else float(settings.physics_weight)
-    if not np.isfinite(weight) or weight < 0:
-        raise MethodNotApplicable(f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: "
-                                  "0 fits the data alone, 1 weighs the residuals like the data.")
+    weight = physics_weight_of(settings, 0.0)
     data, source = reference_data(problem, grid)
     sets = split(problem, data, horizon, rng)
     model = Surrogate(problem, settings).to(device=device, dtype=dtype)
@@ -264,9 +236,10 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
             metrics["reference_l2_vs_exact"] = data.errors().get("l2_relative_error")
         if horizon is not None:
             levels, rms, rel = _per_time(trained, problem, sets, dtype, device)
-            plot_error_vs_time(levels, rms, rel, _cut(problem, sets, horizon), problem.time.name,
-                               plots / "error_vs_time.png",
-                               f"{problem.name} ffnn (physics weight {weight:g}): error against the reference")
+            curves = {"RMS error": rms, r"relative $L^2$ error at each time": rel}
+            plot_error_growth(levels, curves, _cut(problem, sets, horizon), plots / "error_vs_time.png",
+                              f"{problem.name} ffnn (physics weight {weight:g}): error against the reference",
+                              ylabel="error against the reference", time_name=problem.time.name)
         return metrics
 
     choices = {

@@ -28,9 +28,9 @@ import numpy as np
 import torch
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods.base import MethodNotApplicable, Setup
+from pinnsolve.methods.base import MethodNotApplicable, Setup, horizon_of, physics_weight_of
 from pinnsolve.methods.settings import MethodSettings
-from pinnsolve.methods.snapshots import Trajectory, horizon_index, parse_vary, trajectories
+from pinnsolve.methods.snapshots import Trajectory, horizon_index, parse_vary, trajectory_sets
 from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
 from pinnsolve.reference.torch_system import TorchSystem
 
@@ -38,7 +38,6 @@ __all__ = ["LOSSES", "build"]
 
 LOSSES = ("teacher", "rollout", "physics")
 DEFAULT_LOSSES = "teacher,rollout"
-DEFAULT_HORIZON = 0.5
 #: Adam steps, L-BFGS iterations
 BUDGET = (1000, 300)
 
@@ -70,14 +69,17 @@ def block_scales(trajectory: Trajectory, states: np.ndarray) -> tuple[np.ndarray
 
 @dataclass
 class Sequences:
-    """The training data as tensors: states (B, T, size), parameters (B, p), the horizon index, the
-    spread of each state block (``scale``) and the discretised equations of each trajectory."""
+    """The training data as tensors: states (B, T, size), parameters (B, p), the horizon index; the
+    mean and spread of each state block and the spread of one step's change, over the data within
+    the horizon; and the discretised equations of each trajectory."""
 
     trajectories: list[Trajectory]
     states: torch.Tensor
     parameters: torch.Tensor
     end: int
+    mean: torch.Tensor
     scale: torch.Tensor
+    step_scale: torch.Tensor
     systems: list[TorchSystem]
 
 
@@ -127,11 +129,12 @@ def _tensor(array: np.ndarray, dtype: torch.dtype, device: torch.device) -> torc
 
 def _sequences(train: list[Trajectory], end: int, dtype: torch.dtype, device: torch.device) -> Sequences:
     states = np.stack([tr.states for tr in train])
-    _, scale = block_scales(train[0], states[:, :end + 1])
-    parameters = np.array([list(tr.parameters.values()) for tr in train], dtype=float).reshape(len(train), -1)
-    return Sequences(train, _tensor(states, dtype, device), _tensor(parameters, dtype, device), end,
-                     _tensor(scale, dtype, device),
-                     [TorchSystem(tr.evolution, dtype, device) for tr in train])
+    mean, scale = block_scales(train[0], states[:, :end + 1])
+    _, step_scale = block_scales(train[0], np.diff(states[:, :end + 1], axis=1))
+    parameters = np.stack([tr.parameter_values for tr in train])
+    as_tensor = lambda a: _tensor(a, dtype, device)  # noqa: E731
+    return Sequences(train, as_tensor(states), as_tensor(parameters), end, as_tensor(mean), as_tensor(scale),
+                     as_tensor(step_scale), [TorchSystem(tr.evolution, dtype, device) for tr in train])
 
 
 def relative_errors(trajectory: Trajectory, predicted: np.ndarray) -> np.ndarray:
@@ -157,8 +160,7 @@ class RecurrentSurrogate:
 
     def __call__(self, model: RecurrentStepper, trajectory: Trajectory) -> np.ndarray:
         y0 = _tensor(trajectory.states[:1], self.dtype, self.device)
-        p = _tensor(np.array([list(trajectory.parameters.values())], dtype=float).reshape(1, -1), self.dtype,
-                    self.device)
+        p = _tensor(trajectory.parameter_values[None, :], self.dtype, self.device)
         with torch.no_grad():
             return model.rollout(y0, p, len(trajectory.times) - 1)[0].cpu().double().numpy()
 
@@ -171,8 +173,8 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
     if cell not in CELLS:
         raise MethodNotApplicable(f"--cell {cell} is not a recurrent cell; the rnn takes one of "
                                   f"{', '.join(CELLS)} (default gru).")
-    horizon = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
-    physics_weight = 1.0 if settings.physics_weight is None else float(settings.physics_weight)
+    horizon = horizon_of(settings)
+    physics_weight = physics_weight_of(settings, 1.0)
     if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
         if settings.losses is not None:
             raise MethodNotApplicable(f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
@@ -182,21 +184,16 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
     if "physics" in losses and physics_weight <= 0:
         raise MethodNotApplicable(f"--losses includes physics with --physics-weight {physics_weight}: give a "
                                   "positive weight, or leave physics out of --losses.")
-    train = trajectories(problem, grid, "rnn", settings.vary, scheme="cn")
-    end = horizon_index(train[0].times, horizon)
-    own = _own_trajectory(problem, grid, settings.vary, train)
+    sets = trajectory_sets(problem, grid, "rnn", settings.vary, scheme="cn")
+    train, own = sets.train, sets.own
+    end = horizon_index(own.times, horizon)
     data = _sequences(train, end, dtype, device)
-    states = np.stack([tr.states for tr in train])[:, :end + 1]
-    mean, _ = block_scales(train[0], states)
-    steps = np.diff(states, axis=1)
-    _, step_scale = block_scales(train[0], steps)
     varied = parse_vary(settings.vary, problem)
     lo = hi = None
     if varied is not None:
         lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
-    model = RecurrentStepper(train[0].evolution.size, data.parameters.shape[1], settings.width, cell,
-                             _tensor(mean, dtype, device), data.scale, _tensor(step_scale, dtype, device),
-                             lo, hi).to(device=device, dtype=dtype)
+    model = RecurrentStepper(own.evolution.size, data.parameters.shape[1], settings.width, cell, data.mean,
+                             data.scale, data.step_scale, lo, hi).to(device=device, dtype=dtype)
     objective = RecurrentObjective(data, losses, physics_weight)
     roll = RecurrentSurrogate(dtype, device)
 
@@ -216,23 +213,6 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
                "horizon": horizon, "training_horizon_t": float(own.times[end]),
                "trajectories": [tr.parameters for tr in train] if varied else 1}
     return Setup(model, objective, choices, solution=solution, error=error, report=report, budget=BUDGET)
-
-
-def _own_trajectory(problem: Problem, grid: Mapping[str, int] | None, vary: str | None,
-                    train: list[Trajectory]) -> Trajectory:
-    """The trajectory of the problem's own parameter values (for the Solution): a training one if it
-    is among them, else its own reference (an unseen parameter value)."""
-    varied = parse_vary(vary, problem)
-    if varied is None:
-        return train[0]
-    value = float(problem.parameter_values[varied[0]])
-    for tr in train:
-        if np.isclose(tr.parameters[varied[0]], value, rtol=1e-12, atol=0):
-            return tr
-    sizes = {a.name: a.n for a in train[0].grid.axes} | {problem.time.name: len(train[0].times)}
-    own = trajectories(problem.with_parameters({varied[0]: value}), sizes, "rnn", scheme="cn")[0]
-    own.parameters = {varied[0]: value}
-    return own
 
 
 def _split_errors(trajectory: Trajectory, predicted: np.ndarray, end: int) -> dict[str, Any]:

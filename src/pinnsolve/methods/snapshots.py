@@ -13,9 +13,8 @@ to 0.05), all on one grid: the finest any of them needs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,10 +27,10 @@ from pinnsolve.reference.grid import Grid, make_grid, resolve_sizes, time_axis
 from pinnsolve.reference.mol import mol_states
 from pinnsolve.reference.solve import grid_solution, resolve_fronts
 from pinnsolve.reference.theta import theta_states
-from pinnsolve.reference.torch_system import TorchSystem
 from pinnsolve.solution import Solution
 
-__all__ = ["Trajectory", "horizon_index", "parse_vary", "reference_sizes", "trajectories"]
+__all__ = ["Trajectory", "TrajectorySets", "horizon_index", "parse_vary", "reference_sizes", "trajectories",
+           "trajectory_sets"]
 
 
 @dataclass
@@ -44,16 +43,15 @@ class Trajectory:
     evolution: Evolution
     times: np.ndarray
     states: np.ndarray  # (len(times), evolution.size)
-    stats: dict = field(default_factory=dict)
 
     @property
     def dt(self) -> float:
         return float(self.times[1] - self.times[0])
 
-    @cached_property
-    def system(self) -> TorchSystem:
-        """F(t, y) of this trajectory's problem in torch (float64; cast its results as needed)."""
-        return TorchSystem(self.evolution)
+    @property
+    def parameter_values(self) -> np.ndarray:
+        """The varied parameters' values (empty when nothing is varied): what a surrogate reads."""
+        return np.array(list(self.parameters.values()), dtype=float)
 
     def fields(self, states: np.ndarray) -> dict[str, np.ndarray]:
         """Full nodal arrays per field, shape (nodes, len(times)), Dirichlet nodes from the conditions."""
@@ -96,10 +94,7 @@ def parse_vary(text: str | None, problem: Problem) -> tuple[str, np.ndarray] | N
 
 
 def horizon_index(times: np.ndarray, horizon: float) -> int:
-    """The index of the last time within the first ``horizon`` fraction of the time range."""
-    if not 0 < horizon <= 1:
-        raise MethodNotApplicable(f"--horizon {horizon} must lie in (0, 1]: the fraction of the time range "
-                                  "whose reference data trains the model, e.g. --horizon 0.5.")
+    """The index of the last time within the first ``horizon`` fraction (in (0, 1]) of the time range."""
     end = times[0] + horizon * (times[-1] - times[0])
     return max(1, int(np.searchsorted(times, end + 1e-12 * abs(times[-1] - times[0]), side="right")) - 1)
 
@@ -125,17 +120,17 @@ def reference_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[st
     return resolve_fronts(evolution, sizes, grid or {})[0]
 
 
-def trajectories(problem: Problem, grid: Mapping[str, int] | None, method: str, vary: str | None = None,
-                 scheme: str = "auto") -> list[Trajectory]:
-    """One reference trajectory per parameter value of ``vary`` (or of the problem as given).
+def trajectories(problem: Problem, grid: Mapping[str, int] | None, method: str, parameter: str | None = None,
+                 values: Sequence[float] = (), scheme: str = "auto") -> list[Trajectory]:
+    """One reference trajectory per value of ``parameter`` (the problem as given when None), all on
+    the finest grid any of them needs.
 
     ``scheme`` is ``"cn"`` (Crank–Nicolson, one step per output time: the discrete physics of
     the rnn method) or ``"auto"`` (the method of lines, or solve_ivp for ODEs, at tight
     tolerances).
     """
     _require_evolution(problem, method)
-    varied = parse_vary(vary, problem)
-    variants = [problem] if varied is None else [problem.with_parameters({varied[0]: v}) for v in varied[1]]
+    variants = [problem] if parameter is None else [problem.with_parameters({parameter: v}) for v in values]
     sizes: dict[str, int] = {}
     for variant in variants:
         for name, n in reference_sizes(variant, grid).items():
@@ -145,10 +140,46 @@ def trajectories(problem: Problem, grid: Mapping[str, int] | None, method: str, 
         space = make_grid(variant, sizes)
         evolution = Evolution(Discretisation(variant, space))
         times = time_axis(variant, sizes)
-        if scheme == "cn":
-            states, stats = theta_states(evolution, times)
-        else:
-            states, stats = mol_states(evolution, times)
-        parameters = {varied[0]: float(variant.parameter_values[varied[0]])} if varied else {}
-        out.append(Trajectory(variant, parameters, space, evolution, times, states.T.copy(), stats))
+        states, _ = theta_states(evolution, times) if scheme == "cn" else mol_states(evolution, times)
+        parameters = {parameter: float(variant.parameter_values[parameter])} if parameter else {}
+        out.append(Trajectory(variant, parameters, space, evolution, times, states.T.copy()))
     return out
+
+
+@dataclass
+class TrajectorySets:
+    """Trajectories that train, unseen ones (held out) and the problem's own one, on one grid.
+
+    ``own_role`` says what the problem's own parameter values are: "trained", "unseen" or
+    "extra" (neither: solved only to give the method's Solution).
+    """
+
+    train: list[Trajectory]
+    unseen: list[Trajectory]
+    own: Trajectory
+    parameter: str | None
+    own_role: str
+
+
+def trajectory_sets(problem: Problem, grid: Mapping[str, int] | None, method: str, vary: str | None,
+                    scheme: str = "auto", hold_out_midpoints: bool = False) -> TrajectorySets:
+    """The training trajectories of ``--vary`` (with ``hold_out_midpoints``, also the midpoints between
+    neighbouring values, never trained on) and the problem's own, each solved once, on one grid."""
+    varied = parse_vary(vary, problem)
+    if varied is None:
+        own = trajectories(problem, grid, method, scheme=scheme)[0]
+        return TrajectorySets([own], [], own, None, "trained")
+    name, values = varied[0], np.unique(varied[1])
+    midpoints = 0.5 * (values[:-1] + values[1:]) if hold_out_midpoints else np.zeros(0)
+    own_value = float(problem.parameter_values[name])
+    role = "trained" if _among(own_value, values) else "unseen" if _among(own_value, midpoints) else "extra"
+    extra = [own_value] if role == "extra" else []
+    solved = trajectories(problem, grid, method, name, [*values, *midpoints, *extra], scheme)
+    train, unseen = solved[:len(values)], solved[len(values):len(values) + len(midpoints)]
+    listed = np.r_[values, midpoints]
+    own = solved[-1] if extra else solved[int(np.flatnonzero(np.isclose(listed, own_value, rtol=1e-12, atol=0))[0])]
+    return TrajectorySets(train, unseen, own, name, role)
+
+
+def _among(value: float, values: np.ndarray) -> bool:
+    return bool(np.any(np.isclose(values, value, rtol=1e-12, atol=0.0)))

@@ -69,6 +69,7 @@ class TorchSystem:
         self._lower = (as_index(evolution.lower_destination), as_index(evolution.lower_source))
         self._top = as_index(evolution.top_destination)
         self._affine = None
+        self._factors: dict[tuple[float, float], linalg.SuperLU] = {}  # LU of I − θΔt J, affine systems only
         if evolution.affine is not None:  # autonomous and linear: F(y) = J y + F(0)
             jac, f0 = evolution.affine
             self._affine = (_sparse(jac, dtype, self.device), self._tensor(f0))
@@ -159,13 +160,12 @@ class TorchSystem:
     def _implicit_factor(self, t: float, y: np.ndarray, dt: float, theta: float) -> linalg.SuperLU:
         """LU of I − θΔt J(t, y): once for an affine system, else at the given state."""
         key = (dt, theta)
-        cached = getattr(self, "_factors", {})
-        if self.evolution.affine is not None and key in cached:
-            return cached[key]
+        if key in self._factors:
+            return self._factors[key]
         matrix = sparse.identity(self.size, format="csc") - theta * dt * self.evolution.jacobian(t, y).tocsc()
         factor = linalg.splu(matrix.tocsc())
         if self.evolution.affine is not None:
-            self._factors = {**cached, key: factor}
+            self._factors[key] = factor
         return factor
 
     def step_defect(self, states: torch.Tensor, times: np.ndarray, theta: float = 0.5) -> torch.Tensor:

@@ -22,13 +22,11 @@ from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.methods import MethodSettings
 from pinnsolve.train import TrainConfig
 
-__all__ = ["FD", "KNOWN_KEYS", "NEURAL", "QUICK", "check_settings", "fd_settings", "known_methods",
+__all__ = ["FD", "KNOWN_KEYS", "QUICK", "check_settings", "fd_settings", "known_methods",
            "merged", "run_options"]
 
 #: the name under which the finite-difference reference runs as a method
 FD = "fd"
-#: neural methods that validation runs through pinnsolve.run.solve
-NEURAL = ("pinn", "trial")
 
 _METHOD_KEYS = {f.name for f in fields(MethodSettings)}
 _TRAIN_KEYS = {f.name for f in fields(TrainConfig)}

@@ -13,11 +13,12 @@ __all__ = ["plot_error_growth"]
 
 
 def plot_error_growth(times: np.ndarray, errors: np.ndarray | Mapping[str, np.ndarray], horizon: float | None,
-                      path: Path, title: str, ylabel: str = r"$\|u - u_{\mathrm{ref}}\| \,/\, \|u_{\mathrm{ref}}\|$"
-                      ) -> Path:
-    """Relative error at each time on a log scale, the training horizon shaded (data to its left).
+                      path: Path, title: str, ylabel: str = r"$\|u - u_{\mathrm{ref}}\| \,/\, \|u_{\mathrm{ref}}\|$",
+                      time_name: str = "t") -> Path:
+    """Error at each time on a log scale, the training horizon shaded (data to its left).
 
-    ``errors`` is one curve, or several by label (e.g. with and without a physics term).
+    ``errors`` is one curve, or several by label (e.g. with and without a physics term, or the
+    RMS and the relative error).
     """
     curves = {"error": np.asarray(errors)} if not isinstance(errors, Mapping) else dict(errors)
     with styled():
@@ -32,7 +33,7 @@ def plot_error_growth(times: np.ndarray, errors: np.ndarray | Mapping[str, np.nd
             ax.axvspan(times[0], horizon, color="tab:green", alpha=0.08, lw=0, label="training data")
             ax.axvline(horizon, color="tab:green", ls="--", lw=1.2)
             ax.text(horizon, 0.98, " extrapolation →", transform=ax.get_xaxis_transform(), va="top", fontsize=9)
-        ax.set_xlabel("t")
+        ax.set_xlabel(time_name)
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         if len(curves) > 1 or (horizon is not None and horizon < times[-1]):
