@@ -1,26 +1,193 @@
-"""Run directories: where one solve puts its config, history, solution, plots and report.
+"""Run directories: the one owner of a run's file names, its records and how they are read back.
 
-Layout (see DESIGN.md): ``config.json``, ``history.csv``, ``model.pt``, ``solution.npz``,
-``solution.vtu`` or ``solution.xdmf`` + ``.h5``, ``plots/*.png``, ``metrics.json``,
-``report.html``.
+Layout (DESIGN.md): ``config.json`` (settings, result kind and provenance), ``history.csv``,
+``model.pt``, ``checkpoint.pt``, the result's own data files (``solution.npz`` and
+``solution.vtu``/``.xdmf``, ``samples.npz``, ``labels.npz``, ``spectrum.json``),
+``plots/*.png``, ``metrics.json``, ``report.html``. Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import json
+import math
 import re
+import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-__all__ = ["DEFAULT_ROOT", "HISTORY_FILE", "make_run_dir", "read_history"]
+from pinnsolve.errors import RunDirectoryError
+from pinnsolve.io.atomic import write_json, write_text
+from pinnsolve.io.provenance import provenance
+
+__all__ = ["DEFAULT_ROOT", "HISTORY_FILE", "RunDirectory", "make_run_dir", "read_history"]
 
 DEFAULT_ROOT = Path("runs")
+CONFIG_FILE = "config.json"
+METRICS_FILE = "metrics.json"
 HISTORY_FILE = "history.csv"
+MODEL_FILE = "model.pt"
+CHECKPOINT_FILE = "checkpoint.pt"
+PLOTS_DIR = "plots"
 
 # Columns of history.csv that are not numbers.
 _TEXT_COLUMNS = frozenset({"phase"})
+
+
+class RunDirectory:
+    """One run's folder: file names, atomic JSON/CSV records, provenance and read-back.
+
+    >>> run = RunDirectory.create("runs/heat", "heat1d", "pinn")        # doctest: +SKIP
+    >>> run.write_config({"method": "pinn", ...}, result_kind="solution", problem_file="heat1d.py")
+    >>> run.write_metrics({"l2_relative_error": 1e-3})
+    """
+
+    CONFIG = CONFIG_FILE
+    METRICS = METRICS_FILE
+    HISTORY = HISTORY_FILE
+    MODEL = MODEL_FILE
+    CHECKPOINT = CHECKPOINT_FILE
+    PLOTS = PLOTS_DIR
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RunDirectory({str(self.path)!r})"
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    # -- creating and opening ----------------------------------------------------------------
+    @classmethod
+    def create(cls, out: str | Path | None, problem: str, method: str, *, overwrite: bool = False,
+               now: datetime | None = None) -> RunDirectory:
+        """A fresh run directory: ``out`` itself, or ``runs/<problem>-<method>-<time>`` without it.
+
+        An ``out`` that exists and holds files is refused unless ``overwrite`` (then emptied):
+        never a silent ``DIR-2`` that a script reading ``DIR`` would miss.
+        """
+        if out is None:
+            return cls(make_run_dir(None, problem, method, now=now))
+        path = Path(out)
+        if path.exists() and not path.is_dir():
+            raise RunDirectoryError(f"--out {path}: a file of that name exists, and a run directory is a folder. "
+                                    "Give another --out.")
+        if path.is_dir() and any(path.iterdir()):
+            if not overwrite:
+                raise RunDirectoryError(f"--out {path}: the folder exists and holds files of an earlier run. Give "
+                                        "--overwrite to replace them, --resume to continue that run, or another --out.")
+            shutil.rmtree(path)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunDirectoryError(f"--out {path}: cannot create the run directory ({exc.strerror}). Give a folder "
+                                    "you can write to.") from None
+        run = cls(path)
+        run.check_writable()
+        return run
+
+    @classmethod
+    def open(cls, path: str | Path) -> RunDirectory:
+        """An existing run directory (one with config.json); a clear error otherwise."""
+        run = cls(path)
+        if not run.path.is_dir():
+            raise RunDirectoryError(f"{run.path}: no such run directory. Give the folder that a pinnsolve command "
+                                    "wrote (it holds config.json).")
+        if not run.file(CONFIG_FILE).is_file():
+            raise RunDirectoryError(f"{run.path}: there is no config.json, so this is not a run directory (or the "
+                                    "run was stopped before it started). Give the folder that a pinnsolve command wrote.")
+        return run
+
+    def check_writable(self) -> None:
+        """Fail before any work starts when the folder cannot take a file (read-only, full disk)."""
+        probe = self.path / ".pinnsolve-write-test"
+        try:
+            with open(probe, "wb") as f:
+                f.write(b"\0" * 4096)
+            probe.unlink()
+        except OSError as exc:
+            probe.unlink(missing_ok=True)
+            raise RunDirectoryError(f"{self.path}: cannot write there ({exc.strerror}). Free some space or give "
+                                    "another --out.") from None
+
+    # -- names ---------------------------------------------------------------------------------
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    @property
+    def plots(self) -> Path:
+        return self.path / PLOTS_DIR
+
+    # -- JSON records ------------------------------------------------------------------------
+    def write_json(self, name: str, data: Mapping[str, Any]) -> Path:
+        target = self.file(name)
+        write_json(target, dict(data))
+        return target
+
+    def read_json(self, name: str) -> dict[str, Any]:
+        target = self.file(name)
+        try:
+            data = json.loads(target.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunDirectoryError(f"{target}: missing. The run directory is incomplete; rerun the command that "
+                                    "wrote it.") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RunDirectoryError(f"{target}: not valid JSON ({exc}). The file is corrupt; rerun the command that "
+                                    "wrote it.") from None
+        if not isinstance(data, dict):
+            raise RunDirectoryError(f"{target}: expected a JSON object. The file is corrupt; rerun the command.")
+        return data
+
+    def write_config(self, settings: Mapping[str, Any], *, result_kind: str,
+                     problem_file: str | Path | None = None) -> Path:
+        """config.json: the resolved settings, the result kind and the provenance record."""
+        return self.write_json(CONFIG_FILE, {**settings, "result": result_kind, "provenance": provenance(problem_file)})
+
+    def read_config(self) -> dict[str, Any]:
+        return self.read_json(CONFIG_FILE)
+
+    @property
+    def result_kind(self) -> str:
+        """The kind of result this run wrote ("solution" for runs made before the kind was recorded)."""
+        return str(self.read_config().get("result", "solution"))
+
+    def write_metrics(self, metrics: Mapping[str, Any]) -> Path:
+        return self.write_json(METRICS_FILE, metrics)
+
+    def read_metrics(self) -> dict[str, Any]:
+        return self.read_json(METRICS_FILE)
+
+    # -- history -----------------------------------------------------------------------------
+    def write_history(self, rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) -> Path:
+        """history.csv from one mapping per logged step (missing cells stay empty)."""
+        rows = list(rows)
+        if columns is None:
+            columns = list(dict.fromkeys(k for r in rows for k in r))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([_cell(r.get(c)) for c in columns])
+        target = self.file(HISTORY_FILE)
+        write_text(target, buffer.getvalue())
+        return target
+
+    def read_history(self) -> dict[str, np.ndarray]:
+        """history.csv as column arrays (see `read_history`); a corrupt file is a clear error."""
+        return read_history(self.path)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    return str(value)
 
 
 def make_run_dir(
@@ -31,13 +198,12 @@ def make_run_dir(
     exact: bool = False,
     now: datetime | None = None,
 ) -> Path:
-    """Create and return a fresh run directory; never reuse one that holds files.
+    """Create and return a fresh run directory under a root (``runs/`` by default).
 
-    By default ``root_or_path`` is a *root* (``None`` means ``runs/``) and the run goes to
-    ``<root>/<problem>-<method>-<YYYYmmdd-HHMMSS>``. With ``exact=True`` it is the run
-    directory itself (``--out DIR``). Either way, if that directory exists and is not empty,
-    a suffix ``-2``, ``-3``, ... is added rather than mixing two runs' files; an existing
-    empty directory is used as it is.
+    The run goes to ``<root>/<problem>-<method>-<YYYYmmdd-HHMMSS>``; when two runs start in the
+    same second, a suffix ``-2``, ``-3``, ... keeps them apart. With ``exact=True``
+    ``root_or_path`` is the run directory itself (kept for callers that predate
+    `RunDirectory.create`, which refuses a folder that holds files instead).
     """
     if exact:
         if root_or_path is None:
@@ -71,13 +237,19 @@ def read_history(path: str | Path) -> dict[str, np.ndarray]:
     path = Path(path)
     if path.is_dir():
         path = path / HISTORY_FILE
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header is None:
-            return {}
-        header = [h.strip() for h in header]
-        rows = [r for r in reader if r]
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                return {}
+            header = [h.strip() for h in header]
+            rows = [r for r in reader if r]
+    except FileNotFoundError:
+        raise RunDirectoryError(f"{path}: missing. The run directory is incomplete; rerun the command.") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise RunDirectoryError(f"{path}: not a readable CSV file ({exc}). The file is corrupt; rerun the "
+                                "command, or delete it to start the history afresh.") from None
     columns = {name: [r[i].strip() if i < len(r) else "" for r in rows]
                for i, name in enumerate(header)}
     return {name: _column(name, cells) for name, cells in columns.items()}
