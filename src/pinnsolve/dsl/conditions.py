@@ -4,6 +4,23 @@ Each condition names the field it constrains, where it holds (``on=``) and the
 prescribed data ``g``, which may be any sympy expression of the coordinates.
 Boundary locations are kept as names ("boundary", "x.min", a mesh's physical group) so
 that the same condition works for boxes, CSG domains and mesh files.
+
+A condition is data; what each part of pinnsolve does with it lives beside that part, in one
+``functools.singledispatch`` registry per consumer:
+
+==========================================  =========================================================
+consumer                                    registry
+==========================================  =========================================================
+``pinnsolve show``                          `pinnsolve.dsl.describe.condition_text`
+the report's problem statement (LaTeX)      `pinnsolve.validate.statement.condition_line`
+PINN loss terms (soft constraints)          `pinnsolve.methods.condition_terms.loss_terms`
+trial-function hard constraints             `pinnsolve.methods.trial_constraints.constraint`
+finite-difference boundary rows             `pinnsolve.reference.boundary.boundary_rule`
+==========================================  =========================================================
+
+A new condition type is a `Condition` subclass and one ``@registry.register`` function per
+consumer that should understand it; a consumer without a registration refuses the condition
+with a message naming the type and the consumer (`unsupported`), never ignores it.
 """
 
 from __future__ import annotations
@@ -15,7 +32,7 @@ import numpy as np
 import sympy as sp
 
 from pinnsolve.dsl.coords import Coordinate, Face
-from pinnsolve.dsl.errors import ProblemError
+from pinnsolve.dsl.errors import PinnsolveError, ProblemError
 from pinnsolve.dsl.symbols import field_name, is_field
 
 
@@ -48,6 +65,19 @@ def _require_field(u: object, kind: str) -> sp.Expr:
         raise ProblemError(f"{kind}(...) is applied to {u!r}, which is not a field.",
                            f"Pass the field itself, e.g. {kind}(u, ...).")
     return u
+
+
+def unsupported(condition: object, consumer: str, fix: str,
+                error: type[Exception] = PinnsolveError) -> Exception:
+    """The error a consumer raises for a condition type it has no registration for.
+
+    ``consumer`` names the part of pinnsolve ("pinnsolve's finite-difference reference"),
+    ``fix`` what the user can do instead; ``error`` is the consumer's error class (taking one message).
+    """
+    name = type(condition).__name__
+    kind = getattr(condition, "kind", name)
+    label = name if kind in (name, "condition") else f"{kind} ({name})"
+    return error(f"{consumer} does not support condition {label} yet; {fix}")
 
 
 class Condition:
@@ -189,3 +219,7 @@ class Data(Condition):
             raise ProblemError(f"Data({self.field_name}, ...) contains NaN or infinite numbers.",
                                "Remove or fix those measurements.")
         self.points, self.values = pts, vals
+
+
+#: every condition type pinnsolve ships; each consumer's registry covers all of them (tested)
+CONDITION_TYPES: tuple[type[Condition], ...] = (Dirichlet, Neumann, Robin, Periodic, Initial, Data)

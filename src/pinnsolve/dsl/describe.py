@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
-from pinnsolve.dsl.conditions import Data, Dirichlet, Initial, Neumann, Periodic, Robin
+from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name, is_field
 
@@ -38,24 +40,49 @@ def _where(on: tuple[str, ...]) -> str:
     return ", ".join(on)
 
 
-def condition_text(c: object, problem: Problem) -> str:
-    if isinstance(c, Dirichlet):
-        return f"{c.field_name} = {readable(c.g)}  on {_where(c.on)}"
-    if isinstance(c, Neumann):
-        return f"∂{c.field_name}/∂n = {readable(c.g)}  on {_where(c.on)}  (outward normal)"
-    if isinstance(c, Robin):
-        return (f"({readable(c.a)})·{c.field_name} + ({readable(c.b)})·∂{c.field_name}/∂n = {readable(c.g)}"
-                f"  on {_where(c.on)}  (outward normal)")
-    if isinstance(c, Initial):
-        t = c.time
-        target = c.field_name if c.order == 0 else f"{c.field_name}_{t.name * c.order}"
-        return f"{target} = {readable(c.g)}  at {t.name} = {t.lo:g}"
-    if isinstance(c, Periodic):
-        x = c.coord
-        return f"periodic in {x.name}: fields and their {x.name}-derivatives equal at {x.name} = {x.lo:g} and {x.hi:g}"
-    if isinstance(c, Data):
-        return f"{c.field_name} = data at {len(c.values)} points"
-    return repr(c)
+@functools.singledispatch
+def condition_text(c: Condition, problem: Problem) -> str:
+    """One line of readable maths for condition ``c`` (``pinnsolve show``, and the report's alt text).
+
+    A registry over condition types: a new type registers its text with
+    ``@condition_text.register``; an unregistered one is refused, naming its type.
+    """
+    raise unsupported(c, "pinnsolve show", "register its text with "
+                      "@pinnsolve.dsl.describe.condition_text.register (see pinnsolve.dsl.conditions).")
+
+
+@condition_text.register
+def _(c: Dirichlet, problem: Problem) -> str:
+    return f"{c.field_name} = {readable(c.g)}  on {_where(c.on)}"
+
+
+@condition_text.register
+def _(c: Neumann, problem: Problem) -> str:
+    return f"∂{c.field_name}/∂n = {readable(c.g)}  on {_where(c.on)}  (outward normal)"
+
+
+@condition_text.register
+def _(c: Robin, problem: Problem) -> str:
+    return (f"({readable(c.a)})·{c.field_name} + ({readable(c.b)})·∂{c.field_name}/∂n = {readable(c.g)}"
+            f"  on {_where(c.on)}  (outward normal)")
+
+
+@condition_text.register
+def _(c: Initial, problem: Problem) -> str:
+    t = c.time
+    target = c.field_name if c.order == 0 else f"{c.field_name}_{t.name * c.order}"
+    return f"{target} = {readable(c.g)}  at {t.name} = {t.lo:g}"
+
+
+@condition_text.register
+def _(c: Periodic, problem: Problem) -> str:
+    x = c.coord
+    return f"periodic in {x.name}: fields and their {x.name}-derivatives equal at {x.name} = {x.lo:g} and {x.hi:g}"
+
+
+@condition_text.register
+def _(c: Data, problem: Problem) -> str:
+    return f"{c.field_name} = data at {len(c.values)} points"
 
 
 def describe(problem: Problem) -> str:

@@ -14,22 +14,14 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-import sympy as sp
 import torch
 
-from pinnsolve.dsl.conditions import Data, Dirichlet, Initial, Neumann, Periodic, Robin
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods import collocation
-from pinnsolve.methods.base import Setup, equation_terms, make_objective, point_counts, weight_of
+from pinnsolve.methods.base import Setup, equation_terms, make_objective, point_counts
+from pinnsolve.methods.condition_terms import TermContext, loss_terms
 from pinnsolve.methods.objective import LossTerm
 from pinnsolve.methods.settings import MethodSettings
 from pinnsolve.methods.surrogate import Surrogate
-from pinnsolve.residual import compile_expression, normal_symbols
-
-
-def normal_derivative(problem: Problem, u: sp.Expr) -> sp.Expr:
-    """∂u/∂n = n·∇u with symbolic normal components (filled per boundary point)."""
-    return sp.Add(*[n * sp.Derivative(u, c) for n, c in zip(normal_symbols(problem), problem.space) if c in u.args])
 
 
 def _numbered(terms: list[LossTerm]) -> list[LossTerm]:
@@ -46,37 +38,10 @@ def _numbered(terms: list[LossTerm]) -> list[LossTerm]:
 
 
 def condition_terms(problem: Problem, settings: MethodSettings, rng: np.random.Generator) -> list[LossTerm]:
-    """Soft-constraint residuals for every condition of the problem."""
+    """Soft-constraint residuals for every condition of the problem (`pinnsolve.methods.condition_terms`)."""
     _, nb = point_counts(problem, settings)
-    terms: list[LossTerm] = []
-
-    def add(name: str, kind: str, expr: sp.Expr, points: np.ndarray, **extra: object) -> None:
-        terms.append(LossTerm(name, kind, compile_expression(problem, expr), points,
-                              weight_of(settings, name, kind), **extra))
-
-    for c in problem.conditions:
-        if isinstance(c, (Dirichlet, Neumann, Robin)):
-            points, normals = collocation.boundary(problem, c.on, nb, settings.sampler, rng)
-            if isinstance(c, Dirichlet):
-                add("bc", "bc", c.field - c.g, points)
-            elif isinstance(c, Neumann):
-                add("bc", "bc", normal_derivative(problem, c.field) - c.g, points, normals=normals)
-            else:
-                add("bc", "bc", c.a * c.field + c.b * normal_derivative(problem, c.field) - c.g, points,
-                    normals=normals)
-        elif isinstance(c, Initial):
-            target = c.field if c.order == 0 else sp.Derivative(c.field, (c.time, c.order))
-            add("ic", "ic", target - c.g, collocation.initial(problem, nb, settings.sampler, rng))
-        elif isinstance(c, Periodic):
-            axis = list(problem.space).index(c.coord)
-            lower, upper = collocation.face_pairs(problem, axis, nb, settings.sampler, rng)
-            for f in problem.fields:
-                if c.coord in f.args:
-                    add("periodic", "periodic", f, lower, partner=upper)
-                    add("periodic", "periodic", sp.Derivative(f, c.coord), lower, partner=upper)
-        elif isinstance(c, Data):
-            add("data", "data", c.field, collocation.padded(problem, c.field.args, c.points), target=c.values)
-    return _numbered(terms)
+    context = TermContext(problem, settings, rng, nb)
+    return _numbered([t for c in problem.conditions for t in loss_terms(c, context)])
 
 
 def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,

@@ -20,13 +20,12 @@ import numpy as np
 import sympy as sp
 import torch
 
-from pinnsolve.dsl.conditions import Dirichlet, Initial
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name
-from pinnsolve.methods import collocation
 from pinnsolve.methods.base import MethodNotApplicable, Setup, equation_terms, make_objective, point_counts
 from pinnsolve.methods.settings import MethodSettings
 from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
+from pinnsolve.methods.trial_constraints import constraints_of
 from pinnsolve.residual import numpy_function
 
 
@@ -36,23 +35,16 @@ def check_applicable(problem: Problem) -> None:
         raise MethodNotApplicable(
             f"the trial-function method builds conditions into u = A + B·N on intervals and boxes only, and "
             f"problem '{problem.name}' has a {type(problem.domain).__name__} domain. Use --method pinn.")
-    for c in problem.conditions:
-        if not isinstance(c, (Dirichlet, Initial)):
-            raise MethodNotApplicable(
-                f"the trial-function method can build only Dirichlet and initial conditions into u = A + B·N, and "
-                f"problem '{problem.name}' has a {c.kind} condition. Use --method pinn, which imposes it in the loss.")
+    constraints_of(problem)
 
 
 def _faces(problem: Problem, field: sp.Expr) -> dict[str, sp.Expr]:
     """Dirichlet data of ``field`` by face name ('x.min', ...)."""
     data: dict[str, sp.Expr] = {}
-    for c in problem.conditions:
-        if isinstance(c, Dirichlet) and c.field == field:
-            for part in c.on:
-                names = ([f"{s.name}.{side}" for s in problem.space if s in field.args for side in ("min", "max")]
-                         if part == "boundary" else [part])
-                for name in names:
-                    data.setdefault(name, c.g)
+    for k in constraints_of(problem):
+        if k.field == field:
+            for name, g in k.face_values(problem).items():
+                data.setdefault(name, g)
     return data
 
 
@@ -79,7 +71,8 @@ def trial_parts(problem: Problem, field: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
             B = B * (b - s) / (b - a)
     t = problem.time
     if t is not None and t in field.args:
-        initial = {c.order: c.g for c in problem.conditions if isinstance(c, Initial) and c.field == field}
+        initial = {order: g for k in constraints_of(problem) if k.field == field
+                   for order, g in k.initial_values().items()}
         t0, t1 = sp.Float(t.lo), sp.Float(t.hi)
         correction = sp.Add(*[(t - t0) ** k / math.factorial(k) * (g - sp.diff(A, t, k).subs(t, t0))
                               for k, g in initial.items()])
@@ -92,20 +85,16 @@ def _check_conditions_hold(problem: Problem, parts: dict[str, tuple[sp.Expr, sp.
                            rng: np.random.Generator) -> None:
     """Evaluate each condition on A: incompatible data (e.g. at corners) cannot be built in."""
     coords = list(problem.coords)
-    for c in problem.conditions:
-        A = parts[c.field_name][0]
-        if isinstance(c, Initial):
-            points = collocation.initial(problem, 64, "random", rng)
-            lhs = sp.diff(A, c.time, c.order) if c.order else A
-        else:
-            points, _ = collocation.boundary(problem, c.on, 64, "random", rng)
-            lhs = A
+    for c in constraints_of(problem):
+        A = parts[field_name(c.field)][0]
+        points = c.check_points(problem, 64, rng)
+        lhs = c.constrained(A)
         cols = [points[:, i] for i in range(points.shape[1])]
         error = numpy_function(problem.numeric(lhs - c.g), coords)(*cols)
         scale = 1 + float(np.max(np.abs(numpy_function(problem.numeric(c.g), coords)(*cols))))
         if np.max(np.abs(error)) > 1e-8 * scale:
             raise MethodNotApplicable(
-                f"the {c.kind} condition on '{c.field_name}' cannot be built into the trial function: the "
+                f"the {c.kind} condition on '{field_name(c.field)}' cannot be built into the trial function: the "
                 f"conditions do not agree where they meet (largest mismatch {np.max(np.abs(error)):.3g}), e.g. a "
                 "boundary value that differs from the initial value at a corner. Use --method pinn.")
 

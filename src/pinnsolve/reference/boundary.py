@@ -19,10 +19,16 @@ r"""Boundary conditions on the grid: Dirichlet nodes eliminated, Neumann and Rob
 A face with no condition keeps its nodes free, the equation holding there with one-sided
 differences; that is right for first-order (outflow) directions, and refused where the
 equations have second derivatives across that face.
+
+`boundary_rule` is a ``functools.singledispatch`` registry over condition types that says how
+each enters the grid: a `FaceRule` (fixed values or a flux row), or None for conditions handled
+elsewhere (Periodic by the grid, Initial by the time loop, Data not used by a forward solve).
+An unregistered condition type is refused, naming its type.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,12 +36,60 @@ import numpy as np
 import sympy as sp
 from scipy import sparse
 
-from pinnsolve.dsl.conditions import BoundaryCondition, Dirichlet, Neumann, Robin
+from pinnsolve.dsl.conditions import (Condition, Data, Dirichlet, Initial, Neumann, Periodic,
+                                      Robin, unsupported)
 from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.grid import Grid
 
-__all__ = ["FieldBoundary", "FluxFace", "coordinate_function", "field_boundary", "numeric_data"]
+__all__ = ["FaceRule", "FieldBoundary", "FluxFace", "boundary_rule", "coordinate_function", "field_boundary",
+           "numeric_data"]
+
+
+@dataclass(frozen=True)
+class FaceRule:
+    """How a boundary condition enters the grid on its faces ``on``.
+
+    ``fixed``: the nodes take the values g (Dirichlet, eliminated from the unknowns); otherwise
+    the flux row a·u + b·∂u/∂n = g by a ghost node (Neumann: a = 0, b = 1; Robin).
+    """
+
+    on: tuple[str, ...]
+    g: sp.Expr
+    fixed: bool = False
+    a: sp.Expr = sp.Integer(0)
+    b: sp.Expr = sp.Integer(1)
+
+
+@functools.singledispatch
+def boundary_rule(c: Condition) -> FaceRule | None:
+    """How condition ``c`` enters the finite-difference grid: a `FaceRule`, or None if not by boundary rows."""
+    raise unsupported(c, "pinnsolve's finite-difference reference", "use a neural method (--method pinn), or "
+                      "register its boundary rows with @pinnsolve.reference.boundary.boundary_rule.register.",
+                      MethodNotApplicable)
+
+
+@boundary_rule.register
+def _(c: Dirichlet) -> FaceRule:
+    return FaceRule(c.on, c.g, fixed=True)
+
+
+@boundary_rule.register
+def _(c: Neumann) -> FaceRule:
+    return FaceRule(c.on, c.g)
+
+
+@boundary_rule.register
+def _(c: Robin) -> FaceRule:
+    return FaceRule(c.on, c.g, a=c.a, b=c.b)
+
+
+@boundary_rule.register(Periodic)  # the grid wraps the axis (grid.py)
+@boundary_rule.register(Initial)  # the time loop starts from it (evolution.py)
+@boundary_rule.register(Data)  # measurements do not enter a forward solve
+def _(c: Condition) -> None:
+    return None
 
 
 @dataclass
@@ -134,26 +188,54 @@ def coordinate_function(expr: sp.Expr, problem: Problem) -> Callable[[Sequence[n
     return evaluate
 
 
+Claim = tuple[Condition, FaceRule]
+
+
 def field_boundary(problem: Problem, grid: Grid, field: str, second_order_axes: set[int]) -> FieldBoundary:
     """The boundary of ``field`` on ``grid`` from the problem's conditions.
 
     ``second_order_axes`` are the axes along which the equations differentiate ``field``
     twice or more: a face across one of them must carry a condition.
     """
-    conditions = [c for c in problem.conditions if isinstance(c, BoundaryCondition) and c.field_name == field]
-    claimed: dict[tuple[int, str], BoundaryCondition] = {}
-    for c in conditions:
+    claimed = _claimed_faces(problem, grid, field)
+    _require_conditions(grid, field, claimed, second_order_axes)
+    kinds = {f"{grid.axes[k].name}.{s}": c.kind for (k, s), (c, _) in sorted(claimed.items())}
+    # Dirichlet nodes (corners included) are fixed; the first Dirichlet face to claim a node gives its value.
+    owner: dict[int, tuple[int, str]] = {}
+    for (k, side), (_, rule) in sorted(claimed.items()):
+        if rule.fixed:
+            for node in grid.face(k, side):
+                owner.setdefault(int(node), (k, side))
+    fixed = np.array(sorted(owner), dtype=np.int64)
+    data, time_dependent = _fixed_data(problem, grid, field, claimed, owner, fixed)
+    fixed_set = set(owner)
+    flux = [_flux_face(problem, grid, field, k, side, claim, fixed_set)
+            for (k, side), claim in sorted(claimed.items()) if not claim[1].fixed]
+    return FieldBoundary(grid.size, fixed, data if len(fixed) else None, time_dependent,
+                         [f for f in flux if len(f.nodes)], kinds)
+
+
+def _claimed_faces(problem: Problem, grid: Grid, field: str) -> dict[tuple[int, str], Claim]:
+    """Each grid face (axis, side) with the condition on ``field`` that holds there and its rule."""
+    claimed: dict[tuple[int, str], Claim] = {}
+    for c in problem.conditions:
+        rule = boundary_rule(c)  # every condition, so that an unknown type is refused whatever its field
+        if rule is None or c.field_name != field:
+            continue
         where = f"the {c.kind} condition on '{field}'"
-        if not isinstance(c, (Dirichlet, Neumann, Robin)):
-            raise PinnsolveError(f"{where} is of a kind the finite-difference reference cannot express; "
-                                 "it knows Dirichlet, Neumann, Robin and Periodic.")
-        for name in c.on:
+        for name in rule.on:
             for face in _faces_of(name, grid, where):
-                if face in claimed and claimed[face] is not c:
+                if face in claimed and claimed[face][0] is not c:
                     face_name = f"{grid.axes[face[0]].name}.{face[1]}"
-                    raise PinnsolveError(f"field '{field}' has two conditions on {face_name} ({claimed[face].kind} "
-                                         f"and {c.kind}). Give one condition per face.")
-                claimed[face] = c
+                    raise PinnsolveError(f"field '{field}' has two conditions on {face_name} "
+                                         f"({claimed[face][0].kind} and {c.kind}). Give one condition per face.")
+                claimed[face] = (c, rule)
+    return claimed
+
+
+def _require_conditions(grid: Grid, field: str, claimed: dict[tuple[int, str], Claim],
+                        second_order_axes: set[int]) -> None:
+    """Refuse a face without a condition across which the equations have second derivatives."""
     for k, axis in enumerate(grid.axes):
         if axis.periodic or k not in second_order_axes:
             continue
@@ -163,24 +245,19 @@ def field_boundary(problem: Problem, grid: Grid, field: str, second_order_axes: 
                     f"field '{field}' has no boundary condition on {axis.name}.{side}, and its equations have "
                     f"second derivatives in {axis.name}, so the finite-difference reference needs one there. "
                     f"Add Dirichlet, Neumann or Robin on {axis.name}.{side}, or Periodic({axis.name}).")
-    kinds = {f"{grid.axes[k].name}.{s}": c.kind for (k, s), c in sorted(claimed.items())}
 
-    # Dirichlet nodes (corners included) are fixed; the first Dirichlet face to claim a node gives its value.
-    owner: dict[int, tuple[int, str, Dirichlet]] = {}
-    for (k, side), c in sorted(claimed.items()):
-        if isinstance(c, Dirichlet):
-            for node in grid.face(k, side):
-                owner.setdefault(int(node), (k, side, c))
-    fixed = np.array(sorted(owner), dtype=np.int64)
+
+def _fixed_data(problem: Problem, grid: Grid, field: str, claimed: dict[tuple[int, str], Claim],
+                owner: dict[int, tuple[int, str]], fixed: np.ndarray) -> tuple[Callable[[float], np.ndarray], bool]:
+    """g(t) at the fixed nodes (in the order of ``fixed``), and whether it changes in time."""
     parts: list[tuple[np.ndarray, Callable, list[np.ndarray]]] = []
     time_dependent = False
     groups: dict[tuple[int, str], list[int]] = {}
     for position, node in enumerate(fixed):
-        k, side, _ = owner[int(node)]
-        groups.setdefault((k, side), []).append(position)
+        groups.setdefault(owner[int(node)], []).append(position)
     for (k, side), positions in groups.items():
-        c = claimed[(k, side)]
-        g = numeric_data(problem, c.g, f"the Dirichlet condition on '{field}' at {grid.axes[k].name}.{side}")
+        c, rule = claimed[(k, side)]
+        g = numeric_data(problem, rule.g, f"the {c.kind} condition on '{field}' at {grid.axes[k].name}.{side}")
         time_dependent |= problem.time is not None and problem.time in g.free_symbols
         index = np.array(positions)
         parts.append((index, coordinate_function(g, problem), [x[fixed[index]] for x in grid.coordinates]))
@@ -191,33 +268,27 @@ def field_boundary(problem: Problem, grid: Grid, field: str, second_order_axes: 
             values[index] = evaluate(coords, t)
         return values
 
-    fixed_set = set(owner)
-    flux = [_flux_face(problem, grid, field, k, side, c, fixed_set)
-            for (k, side), c in sorted(claimed.items()) if not isinstance(c, Dirichlet)]
-    return FieldBoundary(grid.size, fixed, data if len(fixed) else None, time_dependent,
-                         [f for f in flux if len(f.nodes)], kinds)
+    return data, time_dependent
 
 
-def _flux_face(problem: Problem, grid: Grid, field: str, k: int, side: str, c: BoundaryCondition,
+def _flux_face(problem: Problem, grid: Grid, field: str, k: int, side: str, claim: Claim,
                fixed: set[int]) -> FluxFace:
+    c, rule = claim
     where = f"the {c.kind} condition on '{field}' at {grid.axes[k].name}.{side}"
     nodes = np.array([n for n in grid.face(k, side) if int(n) not in fixed], dtype=np.int64)
     stride = int(np.prod(grid.shape[k + 1:], dtype=np.int64))
     neighbours = nodes + (stride if side == "min" else -stride)
     coords = [x[nodes] for x in grid.coordinates]
-    if isinstance(c, Neumann):
-        a_expr, b_expr = sp.Integer(0), sp.Integer(1)
-    else:
-        a_expr, b_expr = (numeric_data(problem, e, where) for e in (c.a, c.b))
-        if problem.time is not None and (problem.time in a_expr.free_symbols or problem.time in b_expr.free_symbols):
-            raise PinnsolveError(f"{where} has coefficients a, b that change in time; the finite-difference "
-                                 "reference needs them constant in time (g may change).")
+    a_expr, b_expr = (numeric_data(problem, e, where) for e in (rule.a, rule.b))
+    if problem.time is not None and (problem.time in a_expr.free_symbols or problem.time in b_expr.free_symbols):
+        raise PinnsolveError(f"{where} has coefficients a, b that change in time; the finite-difference "
+                             "reference needs them constant in time (g may change).")
     a = coordinate_function(a_expr, problem)(coords, 0.0)
     b = coordinate_function(b_expr, problem)(coords, 0.0)
     if np.any(b == 0):
         raise PinnsolveError(f"{where} has b = 0 at some nodes: a·u = g there is a Dirichlet condition. "
                              "Write Dirichlet(u, g / a, on=...) for that part of the boundary.")
-    g_expr = numeric_data(problem, c.g, where)
+    g_expr = numeric_data(problem, rule.g, where)
     evaluate = coordinate_function(g_expr, problem)
     depends = problem.time is not None and problem.time in g_expr.free_symbols
     return FluxFace(k, side, c.kind, nodes, neighbours, a, b, lambda t: evaluate(coords, t), depends)

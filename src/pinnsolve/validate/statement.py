@@ -4,17 +4,19 @@ exact solution, each as LaTeX (for mathtext images and Markdown) with a readable
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-from pinnsolve.dsl.conditions import Data, Dirichlet, Initial, Neumann, Periodic, Robin
+from pinnsolve.dsl.conditions import (BoundaryCondition, Condition, Data, Dirichlet, Initial, Neumann, Periodic,
+                                      Robin, unsupported)
 from pinnsolve.dsl.describe import condition_text, latex, readable
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
 
-__all__ = ["MathLine", "Statement", "statement", "tex"]
+__all__ = ["MathLine", "Statement", "condition_line", "statement", "tex"]
 
 #: longer LaTeX than this is also shown with the parameter values substituted (one line of mathtext)
 LONG = 160
@@ -103,30 +105,57 @@ def _where(c: object, problem: Problem) -> str:
     return "on " + (", ".join(parts) if parts else "the whole boundary")
 
 
-def _condition(c: object, problem: Problem) -> MathLine:
-    text = condition_text(c, problem)
-    if isinstance(c, Dirichlet):
-        return MathLine(f"{sp.latex(sp.Symbol(c.field_name))} = {tex(c.g)}", text, _where(c, problem))
-    if isinstance(c, (Periodic, Data)):
-        return MathLine(None, text)
-    normal = rf"\frac{{\partial {sp.latex(sp.Symbol(c.field_name))}}}{{\partial n}}"
-    if isinstance(c, Neumann):
-        return MathLine(f"{normal} = {tex(c.g)}", text, _where(c, problem) + " (n: outward unit normal)")
-    if isinstance(c, Robin):
-        u = sp.latex(sp.Symbol(c.field_name))
-        return MathLine(rf"\left({tex(c.a)}\right) {u} + \left({tex(c.b)}\right) {normal} = {tex(c.g)}", text,
-                        _where(c, problem) + " (n: outward unit normal)")
-    if isinstance(c, Initial):
-        t = c.time
-        at = {t.name: _number(t.lo)}
-        u = _field_tex(problem, c.field_name, at)
-        if c.order:
-            d = r"\partial" if problem.space else "d"
-            power = "" if c.order == 1 else f"^{{{c.order}}}"
-            u = rf"\frac{{{d}{power} {sp.latex(sp.Symbol(c.field_name))}}}{{{d} {sp.latex(t)}{power}}}" \
-                rf"\left({', '.join(at.get(a.name, sp.latex(a)) for a in c.field.args)}\right)"
-        return MathLine(f"{u} = {tex(c.g)}", text, f"initial {'value' if not c.order else 'rate'}")
-    return MathLine(None, text)
+@functools.singledispatch
+def condition_line(c: Condition, problem: Problem) -> MathLine:
+    """The statement's line for condition ``c``: its LaTeX, readable text and where it holds.
+
+    A registry over condition types: a new type registers its line with
+    ``@condition_line.register``; an unregistered one is refused, naming its type.
+    """
+    raise unsupported(c, "the report's problem statement", "register its LaTeX with "
+                      "@pinnsolve.validate.statement.condition_line.register (see pinnsolve.dsl.conditions).")
+
+
+def _normal(c: BoundaryCondition) -> str:
+    return rf"\frac{{\partial {sp.latex(sp.Symbol(c.field_name))}}}{{\partial n}}"
+
+
+@condition_line.register
+def _(c: Dirichlet, problem: Problem) -> MathLine:
+    return MathLine(f"{sp.latex(sp.Symbol(c.field_name))} = {tex(c.g)}", condition_text(c, problem),
+                    _where(c, problem))
+
+
+@condition_line.register
+def _(c: Neumann, problem: Problem) -> MathLine:
+    return MathLine(f"{_normal(c)} = {tex(c.g)}", condition_text(c, problem),
+                    _where(c, problem) + " (n: outward unit normal)")
+
+
+@condition_line.register
+def _(c: Robin, problem: Problem) -> MathLine:
+    u = sp.latex(sp.Symbol(c.field_name))
+    return MathLine(rf"\left({tex(c.a)}\right) {u} + \left({tex(c.b)}\right) {_normal(c)} = {tex(c.g)}",
+                    condition_text(c, problem), _where(c, problem) + " (n: outward unit normal)")
+
+
+@condition_line.register
+def _(c: Initial, problem: Problem) -> MathLine:
+    t = c.time
+    at = {t.name: _number(t.lo)}
+    u = _field_tex(problem, c.field_name, at)
+    if c.order:
+        d = r"\partial" if problem.space else "d"
+        power = "" if c.order == 1 else f"^{{{c.order}}}"
+        u = rf"\frac{{{d}{power} {sp.latex(sp.Symbol(c.field_name))}}}{{{d} {sp.latex(t)}{power}}}" \
+            rf"\left({', '.join(at.get(a.name, sp.latex(a)) for a in c.field.args)}\right)"
+    return MathLine(f"{u} = {tex(c.g)}", condition_text(c, problem), f"initial {'value' if not c.order else 'rate'}")
+
+
+@condition_line.register(Periodic)
+@condition_line.register(Data)
+def _(c: Condition, problem: Problem) -> MathLine:
+    return MathLine(None, condition_text(c, problem))
 
 
 def _domain(problem: Problem) -> list[MathLine]:
@@ -199,6 +228,6 @@ def statement(problem: Problem) -> Statement:
     fields = ", ".join(_field_call(problem, n) for n in problem.field_names)
     return Statement(name=problem.name, description=getattr(problem, "doc", "") or "", fields=fields,
                      equations=equations, sources=sources,
-                     conditions=[_condition(c, problem) for c in problem.conditions],
+                     conditions=[condition_line(c, problem) for c in problem.conditions],
                      domain=_domain(problem), parameters=params, exact=_exact(problem))
 
