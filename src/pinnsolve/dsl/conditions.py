@@ -36,7 +36,8 @@ from pinnsolve.dsl.errors import PinnsolveError, ProblemError
 from pinnsolve.dsl.symbols import field_name, is_field
 
 
-def _boundary_names(on: object, kind: str) -> tuple[str, ...]:
+def boundary_names(on: object, kind: str) -> tuple[str, ...]:
+    """The boundary part names of ``on=`` (a face, a name, or a list of them; None: the whole boundary)."""
     if on is None:
         return ("boundary",)
     if isinstance(on, str):
@@ -46,21 +47,22 @@ def _boundary_names(on: object, kind: str) -> tuple[str, ...]:
     if isinstance(on, (tuple, list)):
         names: list[str] = []
         for item in on:
-            names.extend(_boundary_names(item, kind))
+            names.extend(boundary_names(item, kind))
         return tuple(dict.fromkeys(names))
     raise ProblemError(f"{kind}(..., on={on!r}) does not name a boundary.",
                        "Use on=x.min, on=x.max, on=x.boundary, on='boundary' or a named part of the domain.")
 
 
-def _faces(on: object) -> tuple[Face, ...]:
+def boundary_faces(on: object) -> tuple[Face, ...]:
+    """The coordinate faces (``x.min``, ...) among ``on=``, for checks against the domain."""
     if isinstance(on, Face):
         return (on,)
     if isinstance(on, (tuple, list)):
-        return tuple(f for item in on for f in _faces(item))
+        return tuple(f for item in on for f in boundary_faces(item))
     return ()
 
 
-def _require_field(u: object, kind: str) -> sp.Expr:
+def require_field(u: object, kind: str) -> sp.Expr:
     if not is_field(u):
         raise ProblemError(f"{kind}(...) is applied to {u!r}, which is not a field.",
                            f"Pass the field itself, e.g. {kind}(u, ...).")
@@ -116,7 +118,7 @@ class Dirichlet(BoundaryCondition):
     kind = "Dirichlet"
 
     def __init__(self, u: sp.Expr, g: object, on: object = None) -> None:
-        super().__init__(_require_field(u, "Dirichlet"), _boundary_names(on, "Dirichlet"), _faces(on))
+        super().__init__(require_field(u, "Dirichlet"), boundary_names(on, "Dirichlet"), boundary_faces(on))
         self.g = sp.sympify(g)
 
     def data(self) -> list[Any]:
@@ -129,7 +131,7 @@ class Neumann(BoundaryCondition):
     kind = "Neumann"
 
     def __init__(self, u: sp.Expr, g: object, on: object = None) -> None:
-        super().__init__(_require_field(u, "Neumann"), _boundary_names(on, "Neumann"), _faces(on))
+        super().__init__(require_field(u, "Neumann"), boundary_names(on, "Neumann"), boundary_faces(on))
         self.g = sp.sympify(g)
 
     def data(self) -> list[Any]:
@@ -142,7 +144,7 @@ class Robin(BoundaryCondition):
     kind = "Robin"
 
     def __init__(self, u: sp.Expr, a: object, b: object, g: object, on: object = None) -> None:
-        super().__init__(_require_field(u, "Robin"), _boundary_names(on, "Robin"), _faces(on))
+        super().__init__(require_field(u, "Robin"), boundary_names(on, "Robin"), boundary_faces(on))
         self.a, self.b, self.g = sp.sympify(a), sp.sympify(b), sp.sympify(g)
 
     def data(self) -> list[Any]:
@@ -183,7 +185,7 @@ class Initial(Condition):
                                    "An initial condition is on u or on its time derivatives D(u, t).")
             self.order = len(variables)
             target = target.expr
-        self.field = _require_field(target, "Initial")
+        self.field = require_field(target, "Initial")
         self.g = sp.sympify(g)
         times = [c for c in self.field.args if c.is_time_coordinate]
         if not times:
@@ -201,7 +203,7 @@ class Data(Condition):
     kind = "Data"
 
     def __init__(self, u: sp.Expr, points: Sequence[Sequence[float]], values: Sequence[float]) -> None:
-        self.field = _require_field(u, "Data")
+        self.field = require_field(u, "Data")
         pts = np.asarray(points, dtype=float)
         vals = np.asarray(values, dtype=float).reshape(-1)
         ncoord = len(self.field.args)

@@ -58,8 +58,8 @@ class FaceRule:
     on: tuple[str, ...]
     g: sp.Expr
     fixed: bool = False
-    a: sp.Expr = sp.Integer(0)
-    b: sp.Expr = sp.Integer(1)
+    a: sp.Expr = sp.S.Zero
+    b: sp.Expr = sp.S.One
 
 
 @functools.singledispatch
