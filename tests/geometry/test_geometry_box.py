@@ -7,6 +7,7 @@ import pytest
 import sympy
 
 from pinnsolve.geometry import SAMPLERS, Box, Interval, Rectangle
+from pinnsolve.errors import GeometryError, SettingsError
 
 
 def test_interval_endpoints_once_regardless_of_n():
@@ -81,7 +82,7 @@ def test_part_selection_and_alias():
 
 
 def test_unknown_part_lists_valid_parts():
-    with pytest.raises(ValueError, match="x.min, x.max, y.min, y.max"):
+    with pytest.raises(GeometryError, match="x.min, x.max, y.min, y.max"):
         Rectangle((0, 0), (1, 1)).sample_boundary(4, part="left")
 
 
@@ -159,7 +160,7 @@ def test_with_coords():
     assert domain.names == ("t",) and domain.boundary_parts() == ("t.min", "t.max")
     assert Interval(0, 1).names == ("x",)
     assert Box([0, 0, 0], [1, 1, 1]).names == ("x", "y", "z")
-    with pytest.raises(ValueError, match="2-dimensional"):
+    with pytest.raises(GeometryError, match="2-dimensional"):
         Rectangle((0, 0), (1, 1)).with_coords(("x",))
 
 
@@ -177,15 +178,15 @@ def test_with_coords():
     ],
 )
 def test_validation(build, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(GeometryError, match=message):
         build()
 
 
 def test_bad_sampling_arguments():
     domain = Rectangle((0, 0), (1, 1))
-    with pytest.raises(ValueError, match="lo < hi"):
+    with pytest.raises(GeometryError, match="lo < hi"):
         domain.sample_interior(4, extra_bounds=[(1.0, 0.0)])
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(GeometryError, match="shape"):
         domain.contains(np.zeros((3, 3)))
-    with pytest.raises(ValueError, match="sobol"):
+    with pytest.raises(SettingsError, match="sobol"):
         domain.sample_interior(4, sampler="nope")

@@ -7,6 +7,7 @@ import pytest
 import sympy
 
 from pinnsolve.geometry import Difference, Disk, Intersection, Interval, Polygon, Rectangle, Union
+from pinnsolve.errors import GeometryError
 
 R = 0.25
 
@@ -163,20 +164,20 @@ def test_determinism(plate):
 
 def test_coordinates_must_match():
     x, y, r = sympy.symbols("x y r")
-    with pytest.raises(ValueError, match=r"coordinates \('x', 'y'\) and \('r', 'y'\) differ"):
+    with pytest.raises(GeometryError, match=r"coordinates \('x', 'y'\) and \('r', 'y'\) differ"):
         Rectangle((0, 0), (1, 1), coords=(x, y)) | Disk((0, 0), 1, coords=(r, y))
-    with pytest.raises(ValueError, match="differ"):
+    with pytest.raises(GeometryError, match="differ"):
         Interval(0, 1) - Rectangle((0, 0), (1, 1))
     renamed = (Rectangle((0, 0), (1, 1)) - Disk((0, 0), 0.5)).with_coords((r, y))
     assert renamed.names == ("r", "y")
     assert renamed.boundary_parts() == ("r.min", "r.max", "y.min", "y.max")
-    with pytest.raises(TypeError):
+    with pytest.raises(GeometryError):
         Rectangle((0, 0), (1, 1)) | 3
 
 
 def test_empty_results_raise():
-    with pytest.raises(ValueError, match="do not overlap"):
+    with pytest.raises(GeometryError, match="do not overlap"):
         Rectangle((0, 0), (1, 1)) & Rectangle((2, 2), (3, 3))
     gone = Rectangle((0, 0), (1, 1)) - Rectangle((-1, -1), (2, 2))
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(GeometryError, match="empty"):
         gone.sample_interior(10, rng=0)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pinnsolve.geometry import SAMPLERS, Disk, Polygon
+from pinnsolve.errors import GeometryError
 
 L_SHAPE = [(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)]  # counter-clockwise
 
@@ -52,9 +53,9 @@ def test_disk_boundary(binomial_ok):
 
 
 def test_disk_validation():
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(GeometryError, match="positive"):
         Disk((0, 0), 0)
-    with pytest.raises(ValueError, match="center"):
+    with pytest.raises(GeometryError, match="center"):
         Disk((0, 0, 0), 1)
 
 
@@ -100,5 +101,5 @@ def test_polygon_edges_are_parts():
     ],
 )
 def test_polygon_validation(vertices, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(GeometryError, match=message):
         Polygon(vertices)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pinnsolve.geometry import Disk, Polygon, Rectangle
+from pinnsolve.errors import GeometryError
 
 HOLE, R = np.array([1.0, 0.5]), 0.25
 
@@ -59,7 +60,7 @@ def test_triangulation_respects_reentrant_corner():
 def test_triangulate_needs_2d():
     from pinnsolve.geometry import Interval
 
-    with pytest.raises(ValueError, match="2D"):
+    with pytest.raises(GeometryError, match="2D"):
         Interval(0, 1).triangulate(np.zeros((4, 1)))
-    with pytest.raises(ValueError, match="entries"):
+    with pytest.raises(GeometryError, match="entries"):
         Disk((0, 0), 1).grid_points((10,))

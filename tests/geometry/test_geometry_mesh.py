@@ -10,6 +10,7 @@ import pytest
 from scipy.spatial import Delaunay
 
 from pinnsolve.geometry import SAMPLERS, MeshDomain
+from pinnsolve.errors import GeometryError
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATE = ROOT / "problems" / "meshes" / "plate_hole.msh"
@@ -240,32 +241,32 @@ def test_unknown_boundary_name_lists_the_groups(write_problem):
         "    conditions=[Dirichlet(u, 0, on='inlet')])\n")
     with pytest.raises(PinnsolveError, match="inlet.*hole, outer"):
         load_problem(path)
-    with pytest.raises(ValueError, match=r"plate_hole\.msh.*no boundary part 'inlet'.*hole, outer"):
+    with pytest.raises(GeometryError, match=r"plate_hole\.msh.*no boundary part 'inlet'.*hole, outer"):
         MeshDomain(PLATE).sample_boundary(10, part="inlet")
 
 
 def test_mesh_errors(tmp_path):
-    with pytest.raises(ValueError, match="nowhere.msh.*not found.*relative to the problem file"):
+    with pytest.raises(GeometryError, match="nowhere.msh.*not found.*relative to the problem file"):
         MeshDomain("nowhere.msh")
     garbage = tmp_path / "broken.msh"
     garbage.write_text("this is not a mesh\n")
-    with pytest.raises(ValueError, match="cannot read .*broken.msh"):
+    with pytest.raises(GeometryError, match="cannot read .*broken.msh"):
         MeshDomain(garbage)
     lines = tmp_path / "lines.vtu"
     meshio.write(lines, meshio.Mesh(np.eye(3), [("line", np.array([[0, 1], [1, 2]]))]))
-    with pytest.raises(ValueError, match="lines.vtu has no triangles, quadrilaterals or tetrahedra"):
+    with pytest.raises(GeometryError, match="lines.vtu has no triangles, quadrilaterals or tetrahedra"):
         MeshDomain(lines)
-    with pytest.raises(ValueError, match=r"plate_hole.msh holds triangles.*3 coordinate"):
+    with pytest.raises(GeometryError, match=r"plate_hole.msh holds triangles.*3 coordinate"):
         MeshDomain(PLATE, coords=("x", "y", "z"))
     points, tets = _cube_tets(2)
     cube = tmp_path / "cube.vtu"
     meshio.write(cube, meshio.Mesh(points, [("tetra", tets)]))
-    with pytest.raises(ValueError, match=r"cube.vtu holds tetrahedra.*2 coordinate"):
+    with pytest.raises(GeometryError, match=r"cube.vtu holds tetrahedra.*2 coordinate"):
         MeshDomain(cube, coords=("x", "y"))
     tilted = tmp_path / "tilted.vtu"
     meshio.write(tilted, meshio.Mesh(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 1.0]]),
                                      [("triangle", np.array([[0, 1, 2]]))]))
-    with pytest.raises(ValueError, match="not in one plane"):
+    with pytest.raises(GeometryError, match="not in one plane"):
         MeshDomain(tilted)
 
 

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from pinnsolve.geometry import SAMPLERS, sample_unit_cube, unit_cube_stream
+from pinnsolve.errors import GeometryError, SettingsError
 
 
 def test_registry_names():
@@ -61,14 +62,14 @@ def test_stream_continues_the_sequence():
 
 
 def test_unknown_sampler_lists_valid_names():
-    with pytest.raises(ValueError, match="sobol, halton, lhs, random"):
+    with pytest.raises(SettingsError, match="sobol, halton, lhs, random"):
         sample_unit_cube(4, 2, "grid")
 
 
 def test_bad_counts_raise():
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(GeometryError, match="non-negative"):
         sample_unit_cube(-1, 2)
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(GeometryError, match="non-negative"):
         sample_unit_cube(2.5, 2)
 
 

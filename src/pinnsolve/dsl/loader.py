@@ -10,7 +10,8 @@ import types
 from pathlib import Path
 from typing import Mapping
 
-from pinnsolve.dsl.errors import ProblemError, ProblemFileError
+from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
+from pinnsolve.dsl.location import problem_directory
 from pinnsolve.dsl.problem import Problem
 
 
@@ -23,10 +24,16 @@ def _line_in(path: str, exc: BaseException) -> int | None:
     return line
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None) -> Problem:
     """Run the problem file at ``path`` and return its module-level ``problem``.
 
-    ``overrides`` replaces parameter values (``--set name=value``).
+    ``overrides`` replaces parameter values (``--set name=value``). While the file runs, relative
+    paths in it (``MeshDomain("meshes/plate.msh")``) resolve against its folder
+    (`pinnsolve.dsl.location.problem_directory`), wherever pinnsolve is run from.
     """
     path = Path(path)
     shown = str(path)
@@ -42,9 +49,14 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     module = types.ModuleType(f"pinnsolve_problem_{path.stem}")
     module.__file__ = str(path)
     try:
-        exec(code, module.__dict__)
+        with problem_directory(path.parent):  # relative paths in the file (mesh files) resolve against it
+            exec(code, module.__dict__)
     except ProblemError as exc:
         raise ProblemFileError(shown, exc.what, exc.fix, line=_line_in(str(path), exc)) from None
+    except ProblemFileError:
+        raise
+    except PinnsolveError as exc:  # a domain that cannot be built, a setting out of range: keep its message
+        raise ProblemFileError(shown, _sentence(str(exc)), line=_line_in(str(path), exc)) from None
     except NameError as exc:
         name = getattr(exc, "name", None) or str(exc)
         raise ProblemFileError(

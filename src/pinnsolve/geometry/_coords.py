@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pinnsolve.errors import GeometryError
+
 _DEFAULT_NAMES = {1: ("x",), 2: ("x", "y"), 3: ("x", "y", "z")}
 
 
@@ -24,12 +26,13 @@ def resolve_coords(coords: Any, dim: int, owner: str) -> tuple[Any, ...]:
         coords = (coords,)
     coords = tuple(coords)
     if len(coords) != dim:
-        raise ValueError(
+        raise GeometryError(
             f"{owner} is {dim}-dimensional but got {len(coords)} coordinate(s) "
             f"{tuple(str(c) for c in coords)}; pass exactly {dim}, "
             f"e.g. coords={default_coords(dim)}"
         )
     names = [str(c) for c in coords]
     if len(set(names)) != len(names):
-        raise ValueError(f"{owner}: coordinate names must be distinct, got {tuple(names)}")
+        raise GeometryError(f"{owner}: coordinate names must be distinct, got {tuple(names)}; give each "
+                            "coordinate its own name")
     return coords

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from pinnsolve.errors import GeometryError
+
 from ._pieces import blend_normals, select_piece
 from .domain import BoolArray, Domain, FloatArray
 
@@ -26,15 +28,15 @@ class Box(Domain):
         lo_arr = np.atleast_1d(np.asarray(lo, dtype=float))
         hi_arr = np.atleast_1d(np.asarray(hi, dtype=float))
         if lo_arr.ndim != 1 or lo_arr.shape != hi_arr.shape:
-            raise ValueError(
+            raise GeometryError(
                 f"{owner}: lo and hi must be sequences of the same length, got {lo!r} and {hi!r}"
             )
         if not (np.all(np.isfinite(lo_arr)) and np.all(np.isfinite(hi_arr))):
-            raise ValueError(f"{owner}: corners must be finite numbers, got lo={lo!r}, hi={hi!r}")
+            raise GeometryError(f"{owner}: corners must be finite numbers, got lo={lo!r}, hi={hi!r}")
         self._bind(coords, len(lo_arr))
         for i, name in enumerate(self.names):
             if not lo_arr[i] < hi_arr[i]:
-                raise ValueError(
+                raise GeometryError(
                     f"{owner}: lower bound {lo_arr[i]:g} must be less than upper bound "
                     f"{hi_arr[i]:g} along {name!r}; pass the smaller value in lo"
                 )
@@ -126,7 +128,7 @@ class Interval(Box):
 
     def __init__(self, lo: float, hi: float, coords: Any = None) -> None:
         if np.ndim(lo) != 0 or np.ndim(hi) != 0:
-            raise ValueError(f"Interval: lo and hi must be numbers, got {lo!r} and {hi!r}")
+            raise GeometryError(f"Interval: lo and hi must be numbers, got {lo!r} and {hi!r}")
         super().__init__([lo], [hi], coords)
 
     def __repr__(self) -> str:
@@ -140,7 +142,7 @@ class Rectangle(Box):
         self, lo: Sequence[float], hi: Sequence[float], coords: Any = None
     ) -> None:
         if np.shape(lo) != (2,) or np.shape(hi) != (2,):
-            raise ValueError(
+            raise GeometryError(
                 f"Rectangle: corners must be (x, y) pairs, e.g. Rectangle((0, 0), (1, 2)); "
                 f"got {lo!r} and {hi!r}"
             )

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from pinnsolve.errors import GeometryError
+
 from ._pieces import select_piece
 from .domain import BoolArray, Domain, FloatArray
 from .sampling import unit_cube_stream
@@ -64,12 +66,12 @@ class _Composite(Domain):
 
     def __init__(self, a: Domain, b: Domain) -> None:
         if not isinstance(a, Domain) or not isinstance(b, Domain):
-            raise TypeError(
+            raise GeometryError(
                 f"{type(self).__name__} combines two domains, got {type(a).__name__} "
                 f"and {type(b).__name__}"
             )
         if a.names != b.names:
-            raise ValueError(
+            raise GeometryError(
                 f"cannot combine {a!r} {self._symbol} {b!r}: their coordinates {a.names} and "
                 f"{b.names} differ; build both with the same coords, in the same order"
             )
@@ -241,7 +243,8 @@ class Intersection(_Composite):
         super().__init__(a, b)
         lo, hi = self.bounds()
         if np.any(lo >= hi):
-            raise ValueError(f"{self!r} is empty: the two domains do not overlap")
+            raise GeometryError(f"{self!r} is empty: the two domains do not overlap; check their positions, "
+                                "or use | for their union")
 
     def bounds(self) -> tuple[FloatArray, FloatArray]:
         (lo_a, hi_a), (lo_b, hi_b) = self._a.bounds(), self._b.bounds()

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from pinnsolve.errors import GeometryError
+
 from .domain import BoolArray, Domain, FloatArray
 
 __all__ = ["Disk"]
@@ -18,9 +20,9 @@ class Disk(Domain):
     def __init__(self, center: Sequence[float], radius: float, coords: Any = None) -> None:
         c = np.asarray(center, dtype=float)
         if c.shape != (2,) or not np.all(np.isfinite(c)):
-            raise ValueError(f"Disk: center must be a finite (x, y) pair, got {center!r}")
+            raise GeometryError(f"Disk: center must be a finite (x, y) pair, got {center!r}; e.g. Disk((0, 0), 1)")
         if np.ndim(radius) != 0 or not np.isfinite(radius) or not radius > 0:
-            raise ValueError(f"Disk: radius must be a positive number, got {radius!r}")
+            raise GeometryError(f"Disk: radius must be a positive number, got {radius!r}; e.g. Disk((0, 0), 1)")
         self._bind(coords, 2)
         self._center, self._radius = c, float(radius)
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from pinnsolve.errors import GeometryError
+
 from ._coords import resolve_coords
 from .sampling import Stream, unit_cube_stream
 
@@ -180,7 +182,8 @@ class Domain(abc.ABC):
         d, k = self._dim, len(extra)
         stream = unit_cube_stream(d + k, sampler, rng)
         if self.measure() <= 0.0:
-            raise ValueError(f"{self!r} is empty: it has zero volume")
+            raise GeometryError(f"{self!r} is empty: it has zero volume; check its corners or radius, or the "
+                                "operands of its CSG operations")
         lo, hi = self.bounds()
         origin = np.concatenate((lo, extra[:, 0]))
         width = np.concatenate((hi - lo, extra[:, 1] - extra[:, 0]))
@@ -223,7 +226,8 @@ class Domain(abc.ABC):
             first = _first_occurrences(points)
             return points[first], normals[first]
         if self._candidate_measure(parts) <= 0.0:
-            raise ValueError(f"boundary part {part!r} of {self!r} has zero measure")
+            raise GeometryError(f"boundary part {part!r} of {self!r} has zero measure, so no point can be drawn "
+                                "on it; choose a part of positive length (area)")
         origin, width = extra[:, 0], extra[:, 1] - extra[:, 0]
 
         def accept(u: FloatArray) -> tuple[FloatArray, BoolArray]:
@@ -259,7 +263,7 @@ class Domain(abc.ABC):
             if len(rows) >= n:
                 return rows[:n]
             if kept == 0 and drawn >= _GIVE_UP:
-                raise ValueError(
+                raise GeometryError(
                     f"no {where} point of {self!r} found among {drawn} candidates: "
                     "the domain (or the chosen boundary part) appears to be empty"
                 )
@@ -278,7 +282,7 @@ class Domain(abc.ABC):
         """
         shape = tuple(int(s) for s in shape)
         if len(shape) != self._dim or min(shape) < 2:
-            raise ValueError(
+            raise GeometryError(
                 f"grid shape must have {self._dim} entries, each >= 2, got {shape}"
             )
         lo, hi = self.bounds()
@@ -315,10 +319,10 @@ class Domain(abc.ABC):
         from scipy.spatial import Delaunay
 
         if self._dim != 2:
-            raise ValueError(f"triangulate needs a 2D domain; {self!r} is {self._dim}D")
+            raise GeometryError(f"triangulate needs a 2D domain; {self!r} is {self._dim}D")
         p = self._points(points)
         if len(p) < 3:
-            raise ValueError(f"triangulate needs at least 3 points, got {len(p)}")
+            raise GeometryError(f"triangulate needs at least 3 points, got {len(p)}")
         triangles = Delaunay(p).simplices
         centroids = p[triangles].mean(axis=1)
         return triangles[self._contains(centroids, self._tol())].astype(np.intp)
@@ -345,9 +349,9 @@ class Domain(abc.ABC):
         if p.ndim == 1 and self._dim == 1:
             p = p[:, None]
         if p.ndim != 2 or p.shape[1] != self._dim:
-            raise ValueError(
+            raise GeometryError(
                 f"expected points of shape (n, {self._dim}) for coordinates "
-                f"{self.names}, got shape {p.shape}"
+                f"{self.names}, got shape {p.shape}; pass one column per coordinate"
             )
         return p
 
@@ -364,18 +368,19 @@ class Domain(abc.ABC):
             elif prefix is not None and f"{prefix}.min" in valid and f"{prefix}.max" in valid:
                 chosen.update((f"{prefix}.min", f"{prefix}.max"))
             else:
-                raise ValueError(
+                raise GeometryError(
                     f"{self!r} has no boundary part {name!r}; "
                     f"choose one of: {', '.join(('boundary',) + valid)}"
                 )
         if not chosen:
-            raise ValueError("no boundary part given; pass part='boundary' for the whole boundary")
+            raise GeometryError("no boundary part given; pass part='boundary' for the whole boundary")
         return frozenset(chosen)
 
 
 def _count(n: int) -> int:
     if isinstance(n, bool) or int(n) != n or n < 0:
-        raise ValueError(f"number of points must be a non-negative integer, got {n!r}")
+        raise GeometryError(f"number of points must be a non-negative integer, got {n!r}; give a whole number, "
+                            "e.g. 1000")
     return int(n)
 
 
@@ -384,7 +389,7 @@ def _extra_bounds(extra_bounds: Sequence[tuple[float, float]]) -> FloatArray:
         return np.empty((0, 2))
     extra = np.asarray(extra_bounds, dtype=float).reshape(-1, 2)
     if not np.all(np.isfinite(extra)) or np.any(extra[:, 0] >= extra[:, 1]):
-        raise ValueError(
+        raise GeometryError(
             "extra_bounds must be finite (lo, hi) pairs with lo < hi, "
             f"got {[tuple(pair) for pair in extra.tolist()]}"
         )

@@ -19,9 +19,6 @@ cell (facet) and, rescaled to the cell's slice of [0, 1], is reused as a coordin
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import io
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -31,19 +28,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from pinnsolve.errors import GeometryError
+
 from ._pieces import blend_normals, select_piece
 from .domain import BoolArray, Domain, FloatArray, IntArray, _count, _extra_bounds
+from .mesh_files import load_mesh, resolve_mesh_path
 from .sampling import unit_cube_stream
+from .simplices import barycentric, segment_distance, triangle_distance, unit_to_simplex
 
 __all__ = ["MeshDomain"]
 
-# Cell types by dimension, with the number of corner nodes (higher-order cells keep their
-# corners: their first nodes in meshio's ordering).
-_AREA_CELLS = {"triangle": 3, "triangle6": 3, "triangle7": 3, "quad": 4, "quad8": 4, "quad9": 4}
-_VOLUME_CELLS = {"tetra": 4, "tetra10": 4}
-_OTHER_VOLUME_CELLS = frozenset({"hexahedron", "hexahedron20", "hexahedron27", "wedge", "wedge15",
-                                 "pyramid", "pyramid13"})
-_FACET_CELLS = {2: {"line": 2, "line3": 2}, 3: {"triangle": 3, "triangle6": 3, "triangle7": 3}}
 # Nearest boundary facets (by centroid) examined for distances and normals.
 _NEAREST_FACETS = 16
 # Nearest tetrahedra (by centroid) examined when locating a point in a 3-D mesh.
@@ -56,49 +50,35 @@ class MeshDomain(Domain):
     Parameters
     ----------
     path
-        The mesh file. A relative path is resolved against the directory of the file that
-        creates the domain (the problem file), then against the current directory, so
+        The mesh file. A relative path is resolved against ``base_dir`` when given, else
+        against the folder of the problem file being loaded (`pinnsolve.load_problem` says
+        which, see `pinnsolve.dsl.location`), else against the current directory; so
         ``MeshDomain("meshes/plate.msh")`` in ``problems/plate.py`` finds
         ``problems/meshes/plate.msh`` wherever ``pinnsolve`` is run from.
     coords
         The coordinates the mesh spans, ``(x, y)`` or ``(x, y, z)``; their number must match
         the mesh: 2 for a mesh of triangles/quadrilaterals in a plane, 3 for tetrahedra.
+    base_dir
+        The folder a relative ``path`` is resolved against (scripts and notebooks; a problem
+        file needs none).
 
     The evaluation points of a mesh domain are its nodes (:meth:`grid_points`) and its
     triangulation is its own cells (:meth:`triangulate`), so a solution lands back on the mesh.
     """
 
-    def __init__(self, path: str | os.PathLike[str], coords: Any = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], coords: Any = None, *,
+                 base_dir: str | os.PathLike[str] | None = None) -> None:
         self._source = os.fspath(path)
-        self._path = _resolve(path, _caller_dir())
-        mesh = _read(self._path)
-        dim = _dimension(mesh, self._path)
+        wanted = None
         if coords is not None:
             wanted = 1 if isinstance(coords, str) or not isinstance(coords, Sequence) else len(coords)
-            if wanted != dim:
-                what = "tetrahedra (a 3-D volume)" if dim == 3 else "triangles/quadrilaterals (a 2-D region)"
-                raise ValueError(
-                    f"MeshDomain: {self._path} holds {what}, but {wanted} coordinate(s) were given; "
-                    f"pass coords with {dim} coordinates, or use a {wanted}-D mesh of that region"
-                )
-        self._bind(coords, dim)
-        nodes, cells, simplices, groups = _cells(mesh, dim, self._path)
-        # Keep only the nodes the cells use (gmsh files also list geometry points).
-        used, inverse = np.unique(simplices, return_inverse=True)
-        remap = np.full(len(nodes), -1, dtype=np.intp)
-        remap[used] = np.arange(len(used))
-        self._nodes = np.ascontiguousarray(nodes[used])
-        self._simplices = inverse.reshape(simplices.shape).astype(np.intp)
-        self._cells = [(kind, remap[block]) for kind, block in cells]
-        self._volumes = _simplex_measure(self._nodes[self._simplices])
-        if not np.all(self._volumes > 0):
-            bad = int(np.sum(~(self._volumes > 0)))
-            raise ValueError(f"MeshDomain: {self._path} has {bad} cell(s) of zero {_size_word(dim)}; "
-                             "remove the degenerate cells (or re-mesh)")
-        self._facets, self._facet_normals, self._facet_measure = _boundary(
-            self._nodes, self._simplices, self._path)
-        self._parts, self._inner_groups = _named_parts(
-            groups, remap, self._facets, self._path)
+        mesh = load_mesh(resolve_mesh_path(path, base_dir), wanted)
+        self._path = mesh.path
+        self._bind(coords, mesh.dim)
+        self._nodes, self._simplices, self._cells = mesh.nodes, mesh.simplices, mesh.cells
+        self._volumes = mesh.volumes
+        self._facets, self._facet_normals, self._facet_measure = mesh.facets, mesh.normals, mesh.facet_measure
+        self._parts, self._inner_groups = mesh.parts, mesh.inner_groups
 
     def __repr__(self) -> str:
         return f"MeshDomain({self._source!r}, coords={self.names})"
@@ -160,7 +140,7 @@ class MeshDomain(Domain):
     def _resolve_parts(self, part: str | Sequence[str]) -> frozenset[str] | None:
         for name in (part,) if isinstance(part, str) else tuple(part):
             if name in self._inner_groups:
-                raise ValueError(
+                raise GeometryError(
                     f"{self!r}: the group {name!r} of {self._path.name} lies inside the domain, not on "
                     f"its boundary; choose one of: {', '.join(('boundary',) + self.boundary_parts())}"
                 )
@@ -185,7 +165,7 @@ class MeshDomain(Domain):
 
         def accept(u: FloatArray) -> tuple[FloatArray, BoolArray]:
             cell, first = select_piece(u[:, 0], self._volumes)
-            bary = _unit_to_simplex(np.column_stack((first, u[:, 1:d])))
+            bary = unit_to_simplex(np.column_stack((first, u[:, 1:d])))
             x = np.einsum("nk,nkd->nd", bary, self._nodes[self._simplices[cell]])
             t = extra[:, 0] + u[:, d:] * (extra[:, 1] - extra[:, 0])
             return np.hstack((x, t)), np.ones(len(u), dtype=bool)
@@ -198,7 +178,7 @@ class MeshDomain(Domain):
         d = self._dim
         weights = np.where(self._part_mask(parts), self._facet_measure, 0.0)
         facet, first = select_piece(u[:, 0], weights)
-        bary = _unit_to_simplex(np.column_stack((first, u[:, 1 : d - 1])))
+        bary = unit_to_simplex(np.column_stack((first, u[:, 1 : d - 1])))
         points = np.einsum("nk,nkd->nd", bary, self._nodes[self._facets[facet]])
         return points, self._facet_normals[facet], u[:, d - 1 :], np.ones(len(u), dtype=bool)
 
@@ -230,7 +210,7 @@ class MeshDomain(Domain):
         for its length only.
         """
         if len(tuple(shape)) != self._dim:
-            raise ValueError(f"grid shape must have {self._dim} entries, got {tuple(shape)}")
+            raise GeometryError(f"grid shape must have {self._dim} entries, got {tuple(shape)}")
         return self._nodes.copy()
 
     def triangulate(self, points: npt.ArrayLike) -> IntArray:
@@ -273,7 +253,7 @@ class MeshDomain(Domain):
                 break
             _, near = self._cell_tree.query(p[todo], k=k)
             near = near.reshape(len(todo), k)
-            bary = _barycentric(p[todo], self._nodes[self._simplices[near]])
+            bary = barycentric(p[todo], self._nodes[self._simplices[near]])
             ok = bary.min(axis=2) >= -1e-12
             hit = ok.any(axis=1)
             found[todo[hit]] = near[hit, np.argmax(ok[hit], axis=1)]
@@ -290,287 +270,7 @@ class MeshDomain(Domain):
         index = np.asarray(index, dtype=np.intp).reshape(len(p), k)
         corners = self._nodes[self._facets[index]]  # (n, k, dim, dim)
         if self._dim == 2:
-            distance = _segment_distance(p[:, None, :], corners[:, :, 0], corners[:, :, 1])
+            distance = segment_distance(p[:, None, :], corners[:, :, 0], corners[:, :, 1])
         else:
-            distance = _triangle_distance(p[:, None, :], corners)
+            distance = triangle_distance(p[:, None, :], corners)
         return distance, index
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def _caller_dir() -> Path | None:
-    """Directory of the file that called MeshDomain (the problem file), if it has one."""
-    frame = inspect.currentframe()
-    try:
-        while frame is not None:
-            name = frame.f_globals.get("__name__", "")
-            if not name.startswith("pinnsolve.geometry"):
-                file = frame.f_globals.get("__file__")
-                return Path(file).resolve().parent if file else None
-            frame = frame.f_back
-        return None
-    finally:
-        del frame
-
-
-def _resolve(path: str | os.PathLike[str], base: Path | None) -> Path:
-    given = Path(path).expanduser()
-    if given.is_absolute():
-        candidates = [given]
-    else:
-        candidates = ([base / given] if base is not None else []) + [Path.cwd() / given]
-    for c in candidates:
-        if c.is_file():
-            return c
-    looked = " and ".join(str(c.parent) for c in dict.fromkeys(candidates))
-    raise ValueError(
-        f"MeshDomain: mesh file {os.fspath(path)!r} not found (looked in {looked}); give a path "
-        "relative to the problem file, or an absolute one"
-    )
-
-
-def _read(path: Path) -> Any:
-    import meshio
-
-    chatter = io.StringIO()
-    try:
-        # meshio prints its own complaints, and may even call sys.exit: keep both in here.
-        with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
-            mesh = meshio.read(path)
-    except (Exception, SystemExit) as exc:  # all mean "cannot read this file"
-        if isinstance(exc, SystemExit):
-            said = " ".join(chatter.getvalue().split())
-            exc = RuntimeError(said or "meshio gave up")
-        raise ValueError(
-            f"MeshDomain: cannot read {path}: {type(exc).__name__}: {exc}. meshio reads gmsh .msh, "
-            ".vtu, .vtk, .xdmf, .med, .mesh and more, chosen by the file's extension; check that "
-            "the file is complete and its extension matches its format"
-        ) from None
-    if len(mesh.points) == 0 or not mesh.cells:
-        raise ValueError(f"MeshDomain: {path} is empty (no nodes or no cells); export the mesh "
-                         "with its elements")
-    return mesh
-
-
-def _dimension(mesh: Any, path: Path) -> int:
-    kinds = {block.type for block in mesh.cells}
-    if kinds & set(_VOLUME_CELLS):
-        return 3
-    if kinds & _OTHER_VOLUME_CELLS:
-        raise ValueError(
-            f"MeshDomain: {path} holds 3-D cells of type {', '.join(sorted(kinds & _OTHER_VOLUME_CELLS))}; "
-            "only tetrahedra are supported in 3-D: re-mesh with tetrahedra (gmsh: Mesh.SubdivisionAlgorithm "
-            "or a tetrahedral 3-D algorithm)"
-        )
-    if kinds & set(_AREA_CELLS):
-        return 2
-    raise ValueError(
-        f"MeshDomain: {path} has no triangles, quadrilaterals or tetrahedra (cell types: "
-        f"{', '.join(sorted(kinds))}); export the surface (2-D) or volume (3-D) elements too "
-        "(gmsh saves only elements in physical groups: add a Physical Surface/Volume, or set "
-        "Mesh.SaveAll=1)"
-    )
-
-
-Groups = dict[str, list[np.ndarray]]
-
-
-def _cells(mesh: Any, dim: int, path: Path) -> tuple[FloatArray, list[tuple[str, IntArray]],
-                                                       IntArray, Groups]:
-    """Nodes (N, dim), the domain's cell blocks, its simplices, and named facet groups."""
-    points = np.asarray(mesh.points, dtype=float)
-    if points.ndim != 2 or points.shape[1] < dim:
-        raise ValueError(f"MeshDomain: {path} has {points.shape[1]}-D nodes but {dim}-D cells")
-    if not np.all(np.isfinite(points)):
-        raise ValueError(f"MeshDomain: {path} has nodes with non-finite coordinates")
-    if dim == 2 and points.shape[1] > 2:
-        z = points[:, 2:]
-        scale = max(1.0, float(np.max(np.ptp(points[:, :2], axis=0))))
-        if float(np.max(np.ptp(z, axis=0))) > 1e-9 * scale:
-            raise ValueError(f"MeshDomain: {path} is a 2-D mesh whose nodes are not in one plane "
-                             "z = const; pinnsolve needs a flat mesh in the (x, y) plane")
-    nodes = points[:, :dim]
-    table = _VOLUME_CELLS if dim == 3 else _AREA_CELLS
-    cells: list[tuple[str, IntArray]] = []
-    simplices: list[np.ndarray] = []
-    for block in mesh.cells:
-        if block.type not in table:
-            continue
-        corners = np.asarray(block.data[:, : table[block.type]], dtype=np.intp)
-        base = block.type.rstrip("0123456789")
-        cells.append((base, corners))
-        if corners.shape[1] == 4 and dim == 2:  # a quadrilateral: two triangles over a diagonal
-            simplices += [corners[:, [0, 1, 2]], corners[:, [0, 2, 3]]]
-        else:
-            simplices.append(corners)
-    tri = np.concatenate(simplices)
-    if tri.min() < 0 or tri.max() >= len(nodes):
-        raise ValueError(f"MeshDomain: {path} has cells that refer to nodes it does not list")
-    return nodes, cells, _oriented(nodes, tri), _facet_groups(mesh, dim)
-
-
-def _facet_groups(mesh: Any, dim: int) -> Groups:
-    """Named groups of facets: gmsh physical groups (field_data + gmsh:physical) and cell_sets."""
-    facet_kinds = _FACET_CELLS[dim]
-    groups: Groups = {}
-    physical = mesh.cell_data.get("gmsh:physical")
-    for name, value in (mesh.field_data or {}).items():
-        info = np.ravel(np.asarray(value))
-        if physical is None or len(info) < 2 or int(info[1]) != dim - 1:
-            continue
-        tag = int(info[0])
-        for block, tags in zip(mesh.cells, physical):
-            if block.type in facet_kinds:
-                chosen = np.asarray(block.data)[np.asarray(tags) == tag, : facet_kinds[block.type]]
-                groups.setdefault(str(name), []).append(chosen)
-    for name, per_block in (mesh.cell_sets or {}).items():
-        if str(name).startswith("gmsh:"):
-            continue
-        for block, index in zip(mesh.cells, per_block):
-            if block.type in facet_kinds and index is not None and len(index):
-                chosen = np.asarray(block.data)[np.asarray(index), : facet_kinds[block.type]]
-                groups.setdefault(str(name), []).append(chosen)
-    return groups
-
-
-def _named_parts(groups: Groups, remap: IntArray, facets: IntArray,
-                 path: Path) -> tuple[dict[str, IntArray], set[str]]:
-    """Boundary facet indices of each named group; and the names of groups off the boundary."""
-    key = {tuple(row): i for i, row in enumerate(np.sort(facets, axis=1).tolist())}
-    parts: dict[str, IntArray] = {}
-    inner: set[str] = set()
-    for name, blocks in groups.items():
-        if name == "boundary":
-            raise ValueError(f"MeshDomain: {path} has a physical group named 'boundary', which is the "
-                             "name of the whole boundary; rename the group")
-        rows = np.concatenate(blocks) if blocks else np.empty((0, facets.shape[1]), dtype=np.intp)
-        if len(rows) == 0:
-            continue
-        rows = remap[np.clip(rows, 0, len(remap) - 1)]
-        found = sorted({key[k] for k in map(tuple, np.sort(rows, axis=1).tolist()) if k in key})
-        if found:
-            parts[name] = np.asarray(found, dtype=np.intp)
-        else:
-            inner.add(name)
-    return dict(sorted(parts.items())), inner
-
-
-# -- simplices -------------------------------------------------------------------------------
-
-
-def _oriented(nodes: FloatArray, simplices: IntArray) -> IntArray:
-    """Simplices with positive orientation (counter-clockwise triangles, right-handed tetrahedra)."""
-    p = nodes[simplices]
-    edges = p[:, 1:] - p[:, :1]
-    det = np.linalg.det(edges)
-    flipped = simplices.copy()
-    flipped[det < 0, :2] = flipped[det < 0, 1::-1]
-    return flipped
-
-
-def _simplex_measure(corners: FloatArray) -> FloatArray:
-    """Area of triangles ``(k, 3, 2)`` or volume of tetrahedra ``(k, 4, 3)``."""
-    d = corners.shape[2]
-    edges = corners[:, 1:] - corners[:, :1]
-    return np.abs(np.linalg.det(edges)) / (2.0 if d == 2 else 6.0)
-
-
-def _facet_measure(corners: FloatArray) -> FloatArray:
-    """Length of segments ``(m, 2, 2)`` or area of triangles ``(m, 3, 3)``."""
-    if corners.shape[1] == 2:
-        return np.linalg.norm(corners[:, 1] - corners[:, 0], axis=1)
-    return 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
-                                         corners[:, 2] - corners[:, 0]), axis=1)
-
-
-_LOCAL_FACETS = {2: [(0, 1), (1, 2), (2, 0)], 3: [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]}
-
-
-def _boundary(nodes: FloatArray, simplices: IntArray,
-              path: Path) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Facets of exactly one cell, their unit normals pointing away from it, and their measures."""
-    dim = nodes.shape[1]
-    local = _LOCAL_FACETS[dim]
-    m = len(simplices)
-    all_facets = np.concatenate([simplices[:, list(f)] for f in local])  # (len(local) * m, dim)
-    _, first, counts = np.unique(np.sort(all_facets, axis=1), axis=0, return_index=True,
-                                 return_counts=True)
-    if np.any(counts > 2):
-        raise ValueError(f"MeshDomain: {path} has facets shared by more than two cells (duplicate "
-                         "or overlapping elements); clean the mesh")
-    chosen = np.sort(first[counts == 1])
-    if len(chosen) == 0:
-        raise ValueError(f"MeshDomain: {path} has no boundary facets; is it a closed surface?")
-    facets = all_facets[chosen]
-    owner = chosen % m
-    corners = nodes[facets]
-    if dim == 2:
-        tangent = corners[:, 1] - corners[:, 0]
-        normal = np.column_stack((tangent[:, 1], -tangent[:, 0]))
-    else:
-        normal = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-    normal /= np.linalg.norm(normal, axis=1, keepdims=True)
-    away = corners.mean(axis=1) - nodes[simplices[owner]].mean(axis=1)
-    normal *= np.where(np.einsum("md,md->m", normal, away) < 0, -1.0, 1.0)[:, None]
-    return facets, normal + 0.0, _facet_measure(corners)
-
-
-def _unit_to_simplex(u: FloatArray) -> FloatArray:
-    """Barycentric coordinates ``(n, j + 1)`` from unit-cube points ``(n, j)``, j = 1, 2, 3.
-
-    Measure preserving onto the segment, triangle (square-root map) and tetrahedron (cube
-    folding of Rocchini & Cignoni 2000), so uniform points map to uniform points.
-    """
-    j = u.shape[1]
-    if j == 1:
-        return np.column_stack((1.0 - u[:, 0], u[:, 0]))
-    if j == 2:
-        s = np.sqrt(u[:, 0])
-        return np.column_stack((1.0 - s, s * (1.0 - u[:, 1]), s * u[:, 1]))
-    s, t, v = u[:, 0].copy(), u[:, 1].copy(), u[:, 2].copy()
-    fold = s + t > 1.0
-    s[fold], t[fold] = 1.0 - s[fold], 1.0 - t[fold]
-    a = t + v > 1.0
-    b = ~a & (s + t + v > 1.0)
-    t_a, v_a = 1.0 - v[a], 1.0 - s[a] - t[a]
-    s_b, v_b = 1.0 - t[b] - v[b], s[b] + t[b] + v[b] - 1.0
-    t[a], v[a] = t_a, v_a
-    s[b], v[b] = s_b, v_b
-    return np.column_stack((1.0 - s - t - v, s, t, v))
-
-
-def _barycentric(p: FloatArray, corners: FloatArray) -> FloatArray:
-    """Barycentric coordinates ``(n, k, d + 1)`` of points ``(n, d)`` in simplices ``(n, k, d + 1, d)``."""
-    edges = np.swapaxes(corners[:, :, 1:] - corners[:, :, :1], 2, 3)  # (n, k, d, d)
-    rhs = p[:, None, :] - corners[:, :, 0]
-    lam = np.linalg.solve(edges, rhs[..., None])[..., 0]
-    return np.concatenate((1.0 - lam.sum(axis=2, keepdims=True), lam), axis=2)
-
-
-def _segment_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
-    """Distance from points to segments a–b, broadcast over leading dimensions."""
-    ab = b - a
-    t = np.einsum("...d,...d->...", p - a, ab) / np.einsum("...d,...d->...", ab, ab)
-    t = np.clip(t, 0.0, 1.0)
-    return np.linalg.norm(p - (a + t[..., None] * ab), axis=-1)
-
-
-def _triangle_distance(p: FloatArray, corners: FloatArray) -> FloatArray:
-    """Distance from points ``(n, 1, 3)`` to triangles ``(n, k, 3, 3)``."""
-    a, b, c = corners[..., 0, :], corners[..., 1, :], corners[..., 2, :]
-    normal = np.cross(b - a, c - a)
-    normal /= np.linalg.norm(normal, axis=-1, keepdims=True)
-    height = np.einsum("...d,...d->...", p - a, normal)
-    q = p - height[..., None] * normal  # projection onto the triangle's plane
-    # Inside the triangle when q is on the inner side of all three edges.
-    inside = np.ones(height.shape, dtype=bool)
-    for u, v in ((a, b), (b, c), (c, a)):
-        inside &= np.einsum("...d,...d->...", np.cross(v - u, q - u), normal) >= 0
-    edges = np.minimum(np.minimum(_segment_distance(p, a, b), _segment_distance(p, b, c)),
-                       _segment_distance(p, c, a))
-    return np.where(inside, np.abs(height), edges)
-
-
-def _size_word(dim: int) -> str:
-    return "area" if dim == 2 else "volume"

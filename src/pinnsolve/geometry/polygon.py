@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from pinnsolve.errors import GeometryError
+
 from ._pieces import blend_normals, select_piece
 from .domain import BoolArray, Domain, FloatArray
 
@@ -25,21 +27,21 @@ class Polygon(Domain):
     def __init__(self, vertices: Sequence[Sequence[float]], coords: Any = None) -> None:
         v = np.asarray(vertices, dtype=float)
         if v.ndim != 2 or v.shape[1] != 2 or not np.all(np.isfinite(v)):
-            raise ValueError(
+            raise GeometryError(
                 f"Polygon: vertices must be a list of finite (x, y) pairs, got shape {v.shape}"
             )
         if len(v) > 1 and np.array_equal(v[0], v[-1]):
             v = v[:-1]  # a closed ring lists the first vertex twice
         if len(v) < 3:
-            raise ValueError(f"Polygon: needs at least 3 distinct vertices, got {len(v)}")
+            raise GeometryError(f"Polygon: needs at least 3 distinct vertices, got {len(v)}")
         edges = np.roll(v, -1, axis=0) - v
         lengths = np.linalg.norm(edges, axis=1)
         if np.any(lengths == 0.0):
             i = int(np.argmin(lengths))
-            raise ValueError(f"Polygon: vertices {i} and {(i + 1) % len(v)} coincide; remove one")
+            raise GeometryError(f"Polygon: vertices {i} and {(i + 1) % len(v)} coincide; remove one")
         crossing = _first_crossing(v)
         if crossing is not None:
-            raise ValueError(
+            raise GeometryError(
                 f"Polygon: edges {crossing[0]} and {crossing[1]} cross; the polygon must be "
                 "simple (list the vertices in order around the boundary)"
             )
@@ -47,10 +49,10 @@ class Polygon(Domain):
         signed_area = 0.5 * float(np.sum(v[:, 0] * edges[:, 1] - v[:, 1] * edges[:, 0]))
         scale = float(np.max(np.ptp(v, axis=0)))
         if abs(signed_area) <= 1e-12 * scale**2:
-            raise ValueError("Polygon: the vertices enclose no area (all on one line?)")
+            raise GeometryError("Polygon: the vertices enclose no area (all on one line?)")
         crossing = _first_spike(v)
         if crossing is not None:
-            raise ValueError(
+            raise GeometryError(
                 f"Polygon: edges {crossing[0]} and {crossing[1]} cross (one doubles back "
                 "along the other); remove the vertex between them"
             )

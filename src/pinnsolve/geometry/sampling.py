@@ -15,6 +15,8 @@ from typing import Callable
 import numpy as np
 import numpy.typing as npt
 
+from pinnsolve.errors import GeometryError, SettingsError
+
 __all__ = ["SAMPLERS", "sample_unit_cube", "unit_cube_stream"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -95,7 +97,7 @@ def unit_cube_stream(
     """
     factory = _lookup(method)
     if dim < 0:
-        raise ValueError(f"dimension must be >= 0, got {dim}")
+        raise GeometryError(f"dimension must be >= 0, got {dim}")
     generator = np.random.default_rng(rng)
     if dim == 0:
         # A zero-dimensional cube is one point; qmc engines need dim >= 1.
@@ -114,14 +116,15 @@ def sample_unit_cube(
     so the same seed gives the same points.
     """
     if int(n) != n or n < 0:
-        raise ValueError(f"number of points must be a non-negative integer, got {n!r}")
+        raise GeometryError(f"number of points must be a non-negative integer, got {n!r}; give a whole number, "
+                            "e.g. 1000")
     return unit_cube_stream(dim, method, rng)(int(n))
 
 
 def _lookup(method: str) -> Factory:
     key = method.lower() if isinstance(method, str) else method
     if key not in _REGISTRY:
-        raise ValueError(
+        raise SettingsError(
             f"unknown sampler {method!r}; choose one of: {', '.join(SAMPLERS)}"
         )
     return _REGISTRY[key]
