@@ -50,12 +50,15 @@ class RenderUnavailable(PinnsolveError):
 
 
 def require_pyvista() -> Any:
-    """Import pyvista set up for off-screen rendering, or raise :class:`RenderUnavailable`."""
+    """Import pyvista, or raise :class:`RenderUnavailable`.
+
+    pyvista's global ``pv.OFF_SCREEN`` is left as the user set it: every plotter made here is
+    created with ``off_screen=True`` itself.
+    """
     try:
         import pyvista as pv
     except ImportError as exc:
         raise RenderUnavailable(f"{INSTALL_HINT} ({exc})") from None
-    pv.OFF_SCREEN = True
     return pv
 
 
