@@ -117,10 +117,12 @@ class Problem:
         self.time = times[0] if times else None
 
     def field(self, name: str) -> sp.Expr:
+        """The field called ``name``, e.g. u(x, t) for 'u'."""
         for f in self.fields:
             if field_name(f) == name:
                 return f
-        raise KeyError(name)
+        raise ProblemError(f"problem '{self.name}' has no field '{name}'.",
+                           f"Its fields are: {', '.join(self.field_names)}.")
 
     @property
     def field_names(self) -> list[str]:

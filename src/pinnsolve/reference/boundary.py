@@ -38,8 +38,7 @@ from scipy import sparse
 
 from pinnsolve.dsl.conditions import (Condition, Data, Dirichlet, Initial, Neumann, Periodic,
                                       Robin, unsupported)
-from pinnsolve.dsl.errors import PinnsolveError
-from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.errors import MethodNotApplicable, ProblemError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.grid import Grid
 
@@ -156,10 +155,10 @@ def _faces_of(name: str, grid: Grid, where: str) -> list[tuple[int, str]]:
     for k, s in faces:
         if name == f"{grid.axes[k].name}.{s}":
             if grid.axes[k].periodic:
-                raise PinnsolveError(f"{where} is placed on {name}, but {grid.axes[k].name} is periodic: a "
+                raise MethodNotApplicable(f"{where} is placed on {name}, but {grid.axes[k].name} is periodic: a "
                                      "periodic axis has no boundary. Remove one of the two conditions.")
             return [(k, s)]
-    raise PinnsolveError(f"{where} is placed on '{name}', which the finite-difference grid cannot express "
+    raise MethodNotApplicable(f"{where} is placed on '{name}', which the finite-difference grid cannot express "
                          f"(it knows the faces {', '.join(f'{a.name}.min, {a.name}.max' for a in grid.axes)} "
                          "and 'boundary').")
 
@@ -169,7 +168,7 @@ def numeric_data(problem: Problem, expr: sp.Expr, where: str) -> sp.Expr:
     allowed = set(problem.coords)
     stray = [s for s in value.free_symbols if s not in allowed]
     if stray:
-        raise PinnsolveError(f"{where} depends on {stray[0]}, which the finite-difference reference cannot "
+        raise MethodNotApplicable(f"{where} depends on {stray[0]}, which the finite-difference reference cannot "
                              "evaluate: condition data may depend on the coordinates only.")
     return value
 
@@ -227,7 +226,7 @@ def _claimed_faces(problem: Problem, grid: Grid, field: str) -> dict[tuple[int, 
             for face in _faces_of(name, grid, where):
                 if face in claimed and claimed[face][0] is not c:
                     face_name = f"{grid.axes[face[0]].name}.{face[1]}"
-                    raise PinnsolveError(f"field '{field}' has two conditions on {face_name} "
+                    raise ProblemError(f"field '{field}' has two conditions on {face_name} "
                                          f"({claimed[face][0].kind} and {c.kind}). Give one condition per face.")
                 claimed[face] = (c, rule)
     return claimed
@@ -241,7 +240,7 @@ def _require_conditions(grid: Grid, field: str, claimed: dict[tuple[int, str], C
             continue
         for side in ("min", "max"):
             if (k, side) not in claimed:
-                raise PinnsolveError(
+                raise MethodNotApplicable(
                     f"field '{field}' has no boundary condition on {axis.name}.{side}, and its equations have "
                     f"second derivatives in {axis.name}, so the finite-difference reference needs one there. "
                     f"Add Dirichlet, Neumann or Robin on {axis.name}.{side}, or Periodic({axis.name}).")
@@ -281,12 +280,12 @@ def _flux_face(problem: Problem, grid: Grid, field: str, k: int, side: str, clai
     coords = [x[nodes] for x in grid.coordinates]
     a_expr, b_expr = (numeric_data(problem, e, where) for e in (rule.a, rule.b))
     if problem.time is not None and (problem.time in a_expr.free_symbols or problem.time in b_expr.free_symbols):
-        raise PinnsolveError(f"{where} has coefficients a, b that change in time; the finite-difference "
+        raise MethodNotApplicable(f"{where} has coefficients a, b that change in time; the finite-difference "
                              "reference needs them constant in time (g may change).")
     a = coordinate_function(a_expr, problem)(coords, 0.0)
     b = coordinate_function(b_expr, problem)(coords, 0.0)
     if np.any(b == 0):
-        raise PinnsolveError(f"{where} has b = 0 at some nodes: a·u = g there is a Dirichlet condition. "
+        raise ProblemError(f"{where} has b = 0 at some nodes: a·u = g there is a Dirichlet condition. "
                              "Write Dirichlet(u, g / a, on=...) for that part of the boundary.")
     g_expr = numeric_data(problem, rule.g, where)
     evaluate = coordinate_function(g_expr, problem)

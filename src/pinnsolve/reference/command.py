@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import SettingsError
 from pinnsolve.reference.solve import SCHEMES
 
 __all__ = ["add_arguments", "run"]
@@ -71,12 +71,12 @@ def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | 
     )
 
     if args.dt is not None:
-        raise PinnsolveError("--dt cannot be combined with --convergence: each level chooses its own step.")
+        raise SettingsError("--dt cannot be combined with --convergence: each level chooses its own step.")
     names = {c.name for c in problem.space}
     time_name = problem.time.name if problem.time is not None else None
     for key in grid or {}:
         if key not in names and key != time_name:
-            raise PinnsolveError(f"--grid names '{key}', which is not a coordinate of problem '{problem.name}'. "
+            raise SettingsError(f"--grid names '{key}', which is not a coordinate of problem '{problem.name}'. "
                                  f"Its coordinates are: {', '.join(c.name for c in problem.coords)}.")
     base = {k: v for k, v in (grid or {}).items() if k in names} or None
     times = (grid or {}).get(time_name, STUDY_TIMES) if time_name else STUDY_TIMES

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.solve import (
     METHOD,
@@ -54,14 +54,14 @@ def _level_sizes(problem: Problem, levels: int, base: int | Mapping[str, int] | 
     if isinstance(base, Mapping):
         unknown = [k for k in base if k not in names]
         if unknown:
-            raise PinnsolveError(f"the convergence base grid names '{unknown[0]}', which is not a space coordinate "
+            raise SettingsError(f"the convergence base grid names '{unknown[0]}', which is not a space coordinate "
                                  f"of '{problem.name}' ({', '.join(names)}).")
         first = {n: int(base.get(n, BASE_INTERVALS + 1)) for n in names}
     else:
         first = {n: int(base or BASE_INTERVALS + 1) for n in names}
     for name, n in first.items():
         if n < 3:
-            raise PinnsolveError(f"the coarsest convergence grid has {name}={n}; give at least 3 points.")
+            raise SettingsError(f"the coarsest convergence grid has {name}={n}; give at least 3 points.")
     out = []
     for k in range(levels):
         sizes = {name: (n - 1) * 2**k + 1 for name, n in first.items()}
@@ -143,12 +143,12 @@ def convergence_study(problem: Problem, levels: int = 4, *, base: int | Mapping[
     """
     require_box(problem)
     if problem.is_ode:
-        raise PinnsolveError(f"'{problem.name}' is an ODE: there is no space grid to refine. Its reference is "
+        raise MethodNotApplicable(f"'{problem.name}' is an ODE: there is no space grid to refine. Its reference is "
                              "solved by solve_ivp at rtol 1e-10; check it against exact= instead.")
     if levels < 2:
-        raise PinnsolveError(f"--levels {levels}: a convergence study needs at least 2 levels (4 recommended).")
+        raise SettingsError(f"--levels {levels}: a convergence study needs at least 2 levels (4 recommended).")
     if times < 2:
-        raise PinnsolveError(f"a convergence study needs at least 2 output times, got {times}.")
+        raise SettingsError(f"a convergence study needs at least 2 output times, got {times}.")
     notes = []
     if base is None and not problem.is_ode and problem.time is not None:
         base, note = _resolved_base(problem, times)

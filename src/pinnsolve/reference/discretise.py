@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 from scipy import sparse
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.boundary import FieldBoundary, field_boundary
 from pinnsolve.reference.grid import Grid
@@ -46,7 +46,7 @@ class Discretisation:
         for atom in list(self.form.atoms.values()):
             for k, order in enumerate(atom.space):
                 if order > 2 and not grid.axes[k].periodic:
-                    raise PinnsolveError(
+                    raise MethodNotApplicable(
                         f"the equations of '{problem.name}' differentiate '{atom.field}' {order} times in "
                         f"{grid.axes[k].name}; the finite-difference reference has boundary rows for first and "
                         "second derivatives only (higher orders need Periodic on that axis).")
@@ -212,7 +212,7 @@ class PointwiseSystem:
             if block not in self.offsets:
                 raise AssertionError(f"no state block for {block}")
             if not np.array_equal(disc.free(atom.field), eq.rows):
-                raise PinnsolveError(
+                raise MethodNotApplicable(
                     f"the equation for '{eq.field}' uses a time derivative of '{atom.field}', and the two fields have "
                     "boundary conditions of different kinds; the finite-difference reference cannot couple them.")
             rows_op, offset = None, None

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from pinnsolve.dsl.conditions import Initial
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import MethodNotApplicable, ProblemError
 from pinnsolve.reference.boundary import coordinate_function, numeric_data
 from pinnsolve.reference.discretise import Discretisation, PointwiseSystem
 from pinnsolve.reference.symbolic import time_derivatives_solved
@@ -93,13 +93,13 @@ class Evolution:
             given = [c for c in problem.conditions
                      if isinstance(c, Initial) and c.field_name == name and c.order == j]
             if not given:  # the problem checks this; keep the message anyway
-                raise PinnsolveError(f"field '{name}' has no initial condition for its time derivative of order {j}.")
+                raise MethodNotApplicable(f"field '{name}' has no initial condition for its time derivative of order {j}.")
             expr = numeric_data(problem, given[0].g, f"the initial condition of '{name}'")
             free = self.disc.free(name)
             coords = [x[free] for x in self.disc.grid.coordinates]
             values = coordinate_function(expr, problem)(coords, t0)
             if not np.all(np.isfinite(values)):
-                raise PinnsolveError(f"the initial condition of '{name}' is not finite on the grid.")
+                raise ProblemError(f"the initial condition of '{name}' is not finite on the grid.")
             start = s.offsets[(name, j)]
             y0[start:start + len(free)] = values
         return y0

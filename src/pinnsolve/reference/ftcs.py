@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import RunFailed, SettingsError
 from pinnsolve.reference.coefficients import coefficients
 from pinnsolve.reference.evolution import Evolution
 
@@ -46,20 +46,20 @@ def stability_limit(evolution: Evolution, y: np.ndarray | None = None,
     disc = evolution.disc
     problem, grid = disc.problem, disc.grid
     if problem.is_ode:
-        raise PinnsolveError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
+        raise SettingsError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
                              "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
     if evolution.max_order != 1:
-        raise PinnsolveError(f"'{problem.name}' is of second order in time; FTCS (forward Euler) is for "
+        raise SettingsError(f"'{problem.name}' is of second order in time; FTCS (forward Euler) is for "
                              "equations of first order in time. Use --scheme mol.")
     for atom in disc.form.atoms.values():
         if sum(atom.space) > 2 or sum(1 for o in atom.space if o) > 1:
-            raise PinnsolveError(f"'{problem.name}' has the derivative {atom.symbol} (mixed or of order above "
+            raise SettingsError(f"'{problem.name}' has the derivative {atom.symbol} (mixed or of order above "
                                  "two); the FTCS stability limit is known only for first and second "
                                  "derivatives along one axis. Use --scheme mol.")
     found = coefficients(evolution, y, t)
     kappa, speed, rate = found.kappa, found.speed, found.rate
     if not np.any(kappa > 0):
-        raise PinnsolveError(f"'{problem.name}' has no diffusion term (no second derivative in space): forward "
+        raise SettingsError(f"'{problem.name}' has no diffusion term (no second derivative in space): forward "
                              "Euler with central differences is unstable for it at every step size. "
                              "Use --scheme mol.")
     h = np.array(grid.spacings)
@@ -95,9 +95,9 @@ def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
     limit, details = stability_limit(evolution)
     if dt is not None:
         if not dt > 0:
-            raise PinnsolveError(f"--dt {dt} must be positive.")
+            raise SettingsError(f"--dt {dt} must be positive.")
         if dt > limit:
-            raise PinnsolveError(f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
+            raise SettingsError(f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
                                  f"(= {details['formula']}) for '{problem.name}' on this grid: the scheme would "
                                  f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
                                  f"{SAFETY} × the limit chosen.")
@@ -127,7 +127,7 @@ def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
             y = y + step * evolution.rhs(t + j * step, y)
             steps += 1
         if not np.all(np.isfinite(y)):
-            raise PinnsolveError(f"FTCS blew up before t = {times[k]:.4g} with dt = {step:.4g} (stability limit "
+            raise RunFailed(f"FTCS blew up before t = {times[k]:.4g} with dt = {step:.4g} (stability limit "
                                  f"{limit:.4g} at the initial state). Give a smaller --dt or use --scheme mol.")
         states[:, k] = y
         if progress is not None:

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from pinnsolve.dsl.conditions import Periodic
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import SettingsError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.stencils import MIN_POINTS
 
@@ -113,21 +113,21 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
     known = [c.name for c in problem.coords]
     for name, value in (grid or {}).items():
         if name not in sizes:
-            raise PinnsolveError(f"--grid names '{name}', which is not a coordinate of problem "
+            raise SettingsError(f"--grid names '{name}', which is not a coordinate of problem "
                                  f"'{problem.name}'. Its coordinates are: {', '.join(known)}.")
         if isinstance(value, bool) or not float(value).is_integer():
-            raise PinnsolveError(f"--grid {name}={value}: give a whole number of grid points.")
+            raise SettingsError(f"--grid {name}={value}: give a whole number of grid points.")
         n = int(value)
         is_time = problem.time is not None and name == problem.time.name
         least = 2 if is_time else MIN_POINTS
         if n < least:
             what = "output times" if is_time else "points (the second-order stencils need three)"
-            raise PinnsolveError(f"--grid {name}={n} is too coarse: give at least {least} {what}, "
+            raise SettingsError(f"--grid {name}={n} is too coarse: give at least {least} {what}, "
                                  f"e.g. --grid {name}={sizes[name]}.")
         sizes[name] = n
     for c in problem.conditions:
         if isinstance(c, Periodic) and sizes[c.coord.name] < MIN_POINTS + 1:
-            raise PinnsolveError(f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
+            raise SettingsError(f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
                                  f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
                                  f"({MIN_POINTS} distinct ones).")
     return sizes

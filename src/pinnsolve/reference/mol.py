@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from scipy import integrate
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import RunFailed, SettingsError
 from pinnsolve.reference.evolution import Evolution
 
 __all__ = ["IVP_METHODS", "TOLERANCES", "integrate_states", "mol_states", "solve_mol"]
@@ -57,12 +57,12 @@ def integrate_states(fun: Callable, y0: np.ndarray, times: np.ndarray, method: s
     while solver.status == "running":
         message = solver.step()
         if solver.status == "failed":
-            raise PinnsolveError(
+            raise RunFailed(
                 f"the time integration of '{name}' ({method}) failed at t = {solver.t:.6g}: {message}. The solution "
                 "may blow up, or the grid may be too coarse for the equation; try a finer --grid.")
         steps += 1
         if not np.all(np.isfinite(solver.y)):
-            raise PinnsolveError(f"the solution of '{name}' became infinite or NaN at t = {solver.t:.6g} ({method}).")
+            raise RunFailed(f"the solution of '{name}' became infinite or NaN at t = {solver.t:.6g} ({method}).")
         if k < len(times) and times[k] <= solver.t:
             dense = solver.dense_output()
             while k < len(times) and times[k] <= solver.t:
@@ -99,13 +99,13 @@ def mol_states(evolution: Evolution, times: np.ndarray, method: str | None = Non
     dims = len(evolution.disc.grid.axes)
     chosen = method or ("DOP853" if ode else "RK45" if dims >= 3 else "BDF" if evolution.max_order == 1 else "Radau")
     if chosen not in IVP_METHODS:
-        raise PinnsolveError(f"unknown integrator '{chosen}'; known: {', '.join(IVP_METHODS)}.")
+        raise SettingsError(f"unknown integrator '{chosen}'; known: {', '.join(IVP_METHODS)}.")
     y0 = evolution.initial_state()
     jac = None if chosen in ("DOP853", "RK45") else evolution.jacobian
     try:
         states, stats = integrate_states(evolution.rhs, y0, times, chosen, rtol, atol, jac, max_step, progress,
                                          problem.name)
-    except PinnsolveError:
+    except RunFailed:
         if not (ode and method is None):
             raise
         chosen = "Radau"  # an explicit method that fails on an ODE usually meets stiffness

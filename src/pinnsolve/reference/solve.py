@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.coefficients import coefficients
 from pinnsolve.reference.discretise import Discretisation
@@ -52,7 +52,7 @@ def require_box(problem: Problem) -> None:
     """Refuse a domain that is not a box, saying what to use instead."""
     domain = problem.domain
     if domain is not None and not domain.is_box:
-        raise PinnsolveError(
+        raise MethodNotApplicable(
             f"the domain of '{problem.name}' is a {type(domain).__name__}, not a box: finite differences need a "
             "box (a tensor grid over the coordinate ranges). To validate against something, give the exact "
             "solution (Problem(..., exact={u: ...})) or reference data (Problem(..., reference=\"file.npz\"), "
@@ -61,23 +61,23 @@ def require_box(problem: Problem) -> None:
 
 def _check_scheme(problem: Problem, scheme: str, dt: float | None) -> str:
     if scheme not in SCHEMES:
-        raise PinnsolveError(f"--scheme {scheme} is not known; choose one of: "
+        raise SettingsError(f"--scheme {scheme} is not known; choose one of: "
                              + "; ".join(f"{k} ({v})" for k, v in SCHEMES.items()) + ".")
     if problem.time is None:
         if scheme != "auto":
-            raise PinnsolveError(f"'{problem.name}' is steady (no time coordinate): --scheme {scheme} is for "
+            raise SettingsError(f"'{problem.name}' is steady (no time coordinate): --scheme {scheme} is for "
                                  "time-dependent problems. Leave --scheme out.")
         if dt is not None:
-            raise PinnsolveError(f"'{problem.name}' is steady: --dt applies to time-dependent problems only.")
+            raise SettingsError(f"'{problem.name}' is steady: --dt applies to time-dependent problems only.")
         return "steady"
     if scheme == "cn":
         if dt is not None:
-            raise PinnsolveError("--scheme cn takes one step per output time: set the step with --grid "
+            raise SettingsError("--scheme cn takes one step per output time: set the step with --grid "
                                  f"{problem.time.name}=N (N output times), not --dt.")
         return "cn"
     if problem.is_ode:
         if scheme == "ftcs":
-            raise PinnsolveError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
+            raise SettingsError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
                                  "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
         return "ode"
     return "ftcs" if scheme == "ftcs" else "mol"

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import linalg as spla
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import MethodNotApplicable, RunFailed
 from pinnsolve.reference.discretise import Discretisation
 
 __all__ = ["solve_steady"]
@@ -32,10 +32,10 @@ def _factor(jac, problem_name: str):
     try:
         lu = spla.splu(jac.tocsc())
     except RuntimeError:
-        raise PinnsolveError(message) from None
+        raise RunFailed(message) from None
     pivots = np.abs(lu.U.diagonal())
     if pivots.size and pivots.min() <= SINGULAR_PIVOT * pivots.max():
-        raise PinnsolveError(message)
+        raise RunFailed(message)
     return lu
 
 
@@ -73,11 +73,11 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
     """The nodal values of every field (full vectors) and the solver's statistics."""
     problem, form = disc.problem, disc.form
     if len(form.residuals) != len(form.fields):
-        raise PinnsolveError(f"problem '{problem.name}' has {len(form.residuals)} equations for {len(form.fields)} "
+        raise MethodNotApplicable(f"problem '{problem.name}' has {len(form.residuals)} equations for {len(form.fields)} "
                              "fields; the finite-difference reference needs as many equations as fields.")
     system = disc.system(list(zip(form.fields, form.residuals)), [(name, 0) for name in form.fields])
     if system.rows != system.size:
-        raise PinnsolveError(f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
+        raise MethodNotApplicable(f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
                              f"discrete equations for {system.size} unknowns; give each field the same kinds of "
                              "condition, or as many equations as fields.")
     y = np.zeros(system.size)
@@ -102,11 +102,11 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
             if np.max(np.abs(damping * step), initial=0.0) <= NEWTON_TOLERANCE * (1 + np.max(np.abs(y), initial=0.0)):
                 break
         else:
-            raise PinnsolveError(f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
+            raise RunFailed(f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
                                  "iterations (starting from zero). The problem may have no solution on this grid, "
                                  "or need a better start; try another grid.")
     if not np.all(np.isfinite(y)):
-        raise PinnsolveError(f"the finite-difference solution of '{problem.name}' is not finite; "
+        raise RunFailed(f"the finite-difference solution of '{problem.name}' is not finite; "
                              "check the equations and conditions.")
     method = linear_solver.method
     stats = {"solver": method if system.linear else f"newton ({method})", "linear": system.linear,

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import linalg
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import RunFailed
 from pinnsolve.reference.evolution import Evolution
 
 __all__ = ["NEWTON_TOL", "solve_theta", "theta_states", "theta_step"]
@@ -49,7 +49,7 @@ def theta_step(evolution: Evolution, y: np.ndarray, t: float, dt: float, theta: 
             return z, iteration + 1
         if not np.all(np.isfinite(z)):
             break
-    raise PinnsolveError(
+    raise RunFailed(
         f"the Crank–Nicolson step of '{evolution.disc.problem.name}' from t = {t:.6g} (dt = {dt:.3g}) did not "
         f"converge in {MAX_NEWTON} Newton iterations: the step is too large for this nonlinear problem. Use more "
         "output times (--grid t=...), or the default scheme.")
