@@ -26,7 +26,7 @@ import numpy.typing as npt
 from pinnsolve.errors import GeometryError
 
 from ._coords import resolve_coords
-from .sampling import Stream, unit_cube_stream
+from .sampling import Stream, extra_ranges, point_count, unit_cube_stream
 
 if TYPE_CHECKING:
     from .csg import Difference, Intersection, Union
@@ -177,8 +177,8 @@ class Domain(abc.ABC):
         one (dim + k)-dimensional sequence, so the space-time points are
         low-discrepancy as a whole.
         """
-        n = _count(n)
-        extra = _extra_bounds(extra_bounds)
+        n = point_count(n)
+        extra = extra_ranges(extra_bounds)
         d, k = self._dim, len(extra)
         stream = unit_cube_stream(d + k, sampler, rng)
         if self.measure() <= 0.0:
@@ -214,8 +214,8 @@ class Domain(abc.ABC):
         ``extra_bounds`` each endpoint is returned once, whatever ``n`` (> 0)
         is, since repeating a point adds nothing to a loss but weight.
         """
-        n = _count(n)
-        extra = _extra_bounds(extra_bounds)
+        n = point_count(n)
+        extra = extra_ranges(extra_bounds)
         parts = self._resolve_parts(part)
         d, k = self._dim, len(extra)
         stream = unit_cube_stream(d - 1 + k, sampler, rng)
@@ -375,25 +375,6 @@ class Domain(abc.ABC):
         if not chosen:
             raise GeometryError("no boundary part given; pass part='boundary' for the whole boundary")
         return frozenset(chosen)
-
-
-def _count(n: int) -> int:
-    if isinstance(n, bool) or int(n) != n or n < 0:
-        raise GeometryError(f"number of points must be a non-negative integer, got {n!r}; give a whole number, "
-                            "e.g. 1000")
-    return int(n)
-
-
-def _extra_bounds(extra_bounds: Sequence[tuple[float, float]]) -> FloatArray:
-    if len(extra_bounds) == 0:
-        return np.empty((0, 2))
-    extra = np.asarray(extra_bounds, dtype=float).reshape(-1, 2)
-    if not np.all(np.isfinite(extra)) or np.any(extra[:, 0] >= extra[:, 1]):
-        raise GeometryError(
-            "extra_bounds must be finite (lo, hi) pairs with lo < hi, "
-            f"got {[tuple(pair) for pair in extra.tolist()]}"
-        )
-    return extra
 
 
 def _first_occurrences(rows: FloatArray) -> IntArray:

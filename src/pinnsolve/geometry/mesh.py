@@ -31,9 +31,9 @@ import numpy.typing as npt
 from pinnsolve.errors import GeometryError
 
 from ._pieces import blend_normals, select_piece
-from .domain import BoolArray, Domain, FloatArray, IntArray, _count, _extra_bounds
+from .domain import BoolArray, Domain, FloatArray, IntArray
 from .mesh_files import load_mesh, resolve_mesh_path
-from .sampling import unit_cube_stream
+from .sampling import extra_ranges, point_count, unit_cube_stream
 from .simplices import barycentric, segment_distance, triangle_distance, unit_to_simplex
 
 __all__ = ["MeshDomain"]
@@ -158,8 +158,8 @@ class MeshDomain(Domain):
         A cell is picked with probability ∝ its measure by the first unit coordinate, and a
         point inside it by a measure-preserving map of the unit square (cube) onto the simplex.
         """
-        n = _count(n)
-        extra = _extra_bounds(extra_bounds)
+        n = point_count(n)
+        extra = extra_ranges(extra_bounds)
         d, k = self._dim, len(extra)
         stream = unit_cube_stream(d + k, sampler, rng)
 

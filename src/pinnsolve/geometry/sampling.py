@@ -10,6 +10,7 @@ collocation loss (Owen 1997, scrambled nets; Sobol 1967).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Callable
 
 import numpy as np
@@ -115,10 +116,28 @@ def sample_unit_cube(
     ``"random"`` (independent uniform).  The scrambling is seeded from ``rng``,
     so the same seed gives the same points.
     """
-    if int(n) != n or n < 0:
+    return unit_cube_stream(dim, method, rng)(point_count(n))
+
+
+def point_count(n: int) -> int:
+    """``n`` as a number of points, refused unless a whole number ≥ 0."""
+    if isinstance(n, bool) or int(n) != n or n < 0:
         raise GeometryError(f"number of points must be a non-negative integer, got {n!r}; give a whole number, "
                             "e.g. 1000")
-    return unit_cube_stream(dim, method, rng)(int(n))
+    return int(n)
+
+
+def extra_ranges(extra_bounds: Sequence[tuple[float, float]]) -> FloatArray:
+    """Ranges ``(k, 2)`` of the extra columns (time) drawn beside a domain's points, checked lo < hi."""
+    if len(extra_bounds) == 0:
+        return np.empty((0, 2))
+    extra = np.asarray(extra_bounds, dtype=float).reshape(-1, 2)
+    if not np.all(np.isfinite(extra)) or np.any(extra[:, 0] >= extra[:, 1]):
+        raise GeometryError(
+            "extra_bounds must be finite (lo, hi) pairs with lo < hi, "
+            f"got {[tuple(pair) for pair in extra.tolist()]}; give each extra range as (lo, hi) with lo < hi"
+        )
+    return extra
 
 
 def _lookup(method: str) -> Factory:
