@@ -86,7 +86,8 @@ def heat(condition_type):
 def heat_dirichlet():
     x, t = Space("x", 0, 1), Time("t", 0, 0.1)
     u = Field("u", x, t)
-    return Problem("heat_dirichlet", [Eq(D(u, t), D(u, x, 2))], [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))])
+    return Problem("heat_dirichlet", [Eq(D(u, t), D(u, x, 2))],
+                   [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))])
 
 
 def test_a_registered_type_is_handled_by_every_consumer():

@@ -119,7 +119,7 @@ def read_mesh(path: Path) -> Any:
         ) from None
     if len(mesh.points) == 0 or not mesh.cells:
         raise GeometryError(f"MeshDomain: {path} is empty (no nodes or no cells); export the mesh "
-                         "with its elements")
+                            "with its elements")
     return mesh
 
 
@@ -159,7 +159,7 @@ def mesh_cells(mesh: Any, dim: int, path: Path) -> tuple[FloatArray, list[tuple[
         scale = max(1.0, float(np.max(np.ptp(points[:, :2], axis=0))))
         if float(np.max(np.ptp(z, axis=0))) > 1e-9 * scale:
             raise GeometryError(f"MeshDomain: {path} is a 2-D mesh whose nodes are not in one plane "
-                             "z = const; pinnsolve needs a flat mesh in the (x, y) plane")
+                                "z = const; pinnsolve needs a flat mesh in the (x, y) plane")
     nodes = points[:, :dim]
     table = _VOLUME_CELLS if dim == 3 else _AREA_CELLS
     cells: list[tuple[str, IntArray]] = []
@@ -213,7 +213,7 @@ def named_parts(groups: Groups, remap: IntArray, facets: IntArray,
     for name, blocks in groups.items():
         if name == "boundary":
             raise GeometryError(f"MeshDomain: {path} has a physical group named 'boundary', which is the "
-                             "name of the whole boundary; rename the group")
+                                "name of the whole boundary; rename the group")
         rows = np.concatenate(blocks) if blocks else np.empty((0, facets.shape[1]), dtype=np.intp)
         if len(rows) == 0:
             continue

@@ -58,7 +58,7 @@ def boundary_facets(nodes: FloatArray, simplices: IntArray,
                                  return_counts=True)
     if np.any(counts > 2):
         raise GeometryError(f"MeshDomain: {path} has facets shared by more than two cells (duplicate "
-                         "or overlapping elements); clean the mesh")
+                            "or overlapping elements); clean the mesh")
     chosen = np.sort(first[counts == 1])
     if len(chosen) == 0:
         raise GeometryError(f"MeshDomain: {path} has no boundary facets; is it a closed surface?")

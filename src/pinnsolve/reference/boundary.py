@@ -156,11 +156,11 @@ def _faces_of(name: str, grid: Grid, where: str) -> list[tuple[int, str]]:
         if name == f"{grid.axes[k].name}.{s}":
             if grid.axes[k].periodic:
                 raise MethodNotApplicable(f"{where} is placed on {name}, but {grid.axes[k].name} is periodic: a "
-                                     "periodic axis has no boundary. Remove one of the two conditions.")
+                                          "periodic axis has no boundary. Remove one of the two conditions.")
             return [(k, s)]
     raise MethodNotApplicable(f"{where} is placed on '{name}', which the finite-difference grid cannot express "
-                         f"(it knows the faces {', '.join(f'{a.name}.min, {a.name}.max' for a in grid.axes)} "
-                         "and 'boundary').")
+                              f"(it knows the faces {', '.join(f'{a.name}.min, {a.name}.max' for a in grid.axes)} "
+                              "and 'boundary').")
 
 
 def numeric_data(problem: Problem, expr: sp.Expr, where: str) -> sp.Expr:
@@ -169,7 +169,7 @@ def numeric_data(problem: Problem, expr: sp.Expr, where: str) -> sp.Expr:
     stray = [s for s in value.free_symbols if s not in allowed]
     if stray:
         raise MethodNotApplicable(f"{where} depends on {stray[0]}, which the finite-difference reference cannot "
-                             "evaluate: condition data may depend on the coordinates only.")
+                                  "evaluate: condition data may depend on the coordinates only.")
     return value
 
 
@@ -227,7 +227,7 @@ def _claimed_faces(problem: Problem, grid: Grid, field: str) -> dict[tuple[int, 
                 if face in claimed and claimed[face][0] is not c:
                     face_name = f"{grid.axes[face[0]].name}.{face[1]}"
                     raise ProblemError(f"field '{field}' has two conditions on {face_name} "
-                                         f"({claimed[face][0].kind} and {c.kind}). Give one condition per face.")
+                                       f"({claimed[face][0].kind} and {c.kind}). Give one condition per face.")
                 claimed[face] = (c, rule)
     return claimed
 
@@ -281,12 +281,12 @@ def _flux_face(problem: Problem, grid: Grid, field: str, k: int, side: str, clai
     a_expr, b_expr = (numeric_data(problem, e, where) for e in (rule.a, rule.b))
     if problem.time is not None and (problem.time in a_expr.free_symbols or problem.time in b_expr.free_symbols):
         raise MethodNotApplicable(f"{where} has coefficients a, b that change in time; the finite-difference "
-                             "reference needs them constant in time (g may change).")
+                                  "reference needs them constant in time (g may change).")
     a = coordinate_function(a_expr, problem)(coords, 0.0)
     b = coordinate_function(b_expr, problem)(coords, 0.0)
     if np.any(b == 0):
         raise ProblemError(f"{where} has b = 0 at some nodes: a·u = g there is a Dirichlet condition. "
-                             "Write Dirichlet(u, g / a, on=...) for that part of the boundary.")
+                           "Write Dirichlet(u, g / a, on=...) for that part of the boundary.")
     g_expr = numeric_data(problem, rule.g, where)
     evaluate = coordinate_function(g_expr, problem)
     depends = problem.time is not None and problem.time in g_expr.free_symbols

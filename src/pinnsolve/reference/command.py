@@ -77,7 +77,7 @@ def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | 
     for key in grid or {}:
         if key not in names and key != time_name:
             raise SettingsError(f"--grid names '{key}', which is not a coordinate of problem '{problem.name}'. "
-                                 f"Its coordinates are: {', '.join(c.name for c in problem.coords)}.")
+                                f"Its coordinates are: {', '.join(c.name for c in problem.coords)}.")
     base = {k: v for k, v in (grid or {}).items() if k in names} or None
     times = (grid or {}).get(time_name, STUDY_TIMES) if time_name else STUDY_TIMES
     result = convergence_study(problem, levels=args.levels, base=base, scheme=args.scheme, times=times,

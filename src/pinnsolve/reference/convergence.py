@@ -55,7 +55,7 @@ def _level_sizes(problem: Problem, levels: int, base: int | Mapping[str, int] | 
         unknown = [k for k in base if k not in names]
         if unknown:
             raise SettingsError(f"the convergence base grid names '{unknown[0]}', which is not a space coordinate "
-                                 f"of '{problem.name}' ({', '.join(names)}).")
+                                f"of '{problem.name}' ({', '.join(names)}).")
         first = {n: int(base.get(n, BASE_INTERVALS + 1)) for n in names}
     else:
         first = {n: int(base or BASE_INTERVALS + 1) for n in names}
@@ -141,19 +141,45 @@ def convergence_study(problem: Problem, levels: int = 4, *, base: int | Mapping[
     between the two finest levels that have one (the most asymptotic), ``fit_order`` the
     least-squares slope of log error against log h over all levels.
     """
-    require_box(problem)
-    if problem.is_ode:
-        raise MethodNotApplicable(f"'{problem.name}' is an ODE: there is no space grid to refine. Its reference is "
-                             "solved by solve_ivp at rtol 1e-10; check it against exact= instead.")
-    if levels < 2:
-        raise SettingsError(f"--levels {levels}: a convergence study needs at least 2 levels (4 recommended).")
-    if times < 2:
-        raise SettingsError(f"a convergence study needs at least 2 output times, got {times}.")
+    _check_study(problem, levels, times)
     notes = []
     if base is None and not problem.is_ode and problem.time is not None:
         base, note = _resolved_base(problem, times)
         notes += [note] if note else []
     all_sizes = _level_sizes(problem, levels, base, times)
+    solutions, rows, scheme_used = _solve_levels(problem, all_sizes, scheme, progress)
+    has_exact = bool(problem.exact)
+    _measure_levels(rows, solutions, has_exact)
+    orders = [r["order"] for r in rows if r["order"] is not None]
+    result: dict[str, Any] = {
+        "problem": problem.name, "method": METHOD, "scheme": scheme_used,
+        "against": "exact solution" if has_exact else f"finest grid ({_grid_words(all_sizes[-1])})",
+        "order_from": "errors" if has_exact else "differences of successive levels",
+        "expected_order": 2, "order": orders[-1] if orders else None,
+        "fit_order": _fit_order(rows, "l2_relative_error" if has_exact else "difference"),
+        "levels": rows, "notes": notes, "run_dir": None, "plot": None}
+    if out is not None:
+        from pinnsolve.io import make_run_dir
+
+        write_convergence(result, make_run_dir(out, problem.name, "fd-convergence", exact=True), problem,
+                          solutions[-1])
+    return result
+
+
+def _check_study(problem: Problem, levels: int, times: int) -> None:
+    require_box(problem)
+    if problem.is_ode:
+        raise MethodNotApplicable(f"'{problem.name}' is an ODE: there is no space grid to refine. Its reference is "
+                                  "solved by solve_ivp at rtol 1e-10; check it against exact= instead.")
+    if levels < 2:
+        raise SettingsError(f"--levels {levels}: a convergence study needs at least 2 levels (4 recommended).")
+    if times < 2:
+        raise SettingsError(f"a convergence study needs at least 2 output times, got {times}.")
+
+
+def _solve_levels(problem: Problem, all_sizes: list[dict[str, int]], scheme: str,
+                  progress: Any) -> tuple[list[Solution], list[dict[str, Any]], str | None]:
+    """Each level's solution, its row of the table (grid, h, steps, time), and the scheme used."""
     solutions: list[Solution] = []
     rows: list[dict[str, Any]] = []
     scheme_used = None
@@ -166,8 +192,12 @@ def convergence_study(problem: Problem, levels: int = 4, *, base: int | Mapping[
         rows.append({"level": k, "grid": _grid_words(sizes), "sizes": dict(sizes),
                      "h": max(stats["spacing"].values()), "steps": stats.get("steps"),
                      "wall_time_s": stats["wall_time_s"], "warnings": stats.get("warnings", [])})
-    has_exact = bool(problem.exact)
-    finest = solutions[-1]
+    return solutions, rows, scheme_used
+
+
+def _measure_levels(rows: list[dict[str, Any]], solutions: list[Solution], has_exact: bool) -> None:
+    """Fill each row's errors (against the exact solution, else the finest level), differences and orders."""
+    levels, finest = len(solutions), solutions[-1]
     for k, (row, solution) in enumerate(zip(rows, solutions)):
         if has_exact:
             errors = solution.errors()
@@ -187,22 +217,14 @@ def convergence_study(problem: Problem, levels: int = 4, *, base: int | Mapping[
             row["order"] = _order(rows[k - 1]["l2_relative_error"], row["l2_relative_error"])
         else:
             row["order"] = _order(rows[k - 1]["difference"], row["difference"])
-    orders = [r["order"] for r in rows if r["order"] is not None]
-    key = "l2_relative_error" if has_exact else "difference"
-    points = [(r["h"], r[key]) for r in rows if r[key] is not None and r[key] > 0]
-    fit = float(np.polyfit(np.log([h for h, _ in points]), np.log([e for _, e in points]), 1)[0]) \
-        if len(points) >= 2 else None
-    result: dict[str, Any] = {
-        "problem": problem.name, "method": METHOD, "scheme": scheme_used,
-        "against": "exact solution" if has_exact else f"finest grid ({_grid_words(all_sizes[-1])})",
-        "order_from": "errors" if has_exact else "differences of successive levels",
-        "expected_order": 2, "order": orders[-1] if orders else None, "fit_order": fit,
-        "levels": rows, "notes": notes, "run_dir": None, "plot": None}
-    if out is not None:
-        from pinnsolve.io import make_run_dir
 
-        write_convergence(result, make_run_dir(out, problem.name, "fd-convergence", exact=True), problem, finest)
-    return result
+
+def _fit_order(rows: list[dict[str, Any]], key: str) -> float | None:
+    """The least-squares slope of log(rows[key]) against log h, over the levels that have a positive value."""
+    points = [(r["h"], r[key]) for r in rows if r[key] is not None and r[key] > 0]
+    if len(points) < 2:
+        return None
+    return float(np.polyfit(np.log([h for h, _ in points]), np.log([e for _, e in points]), 1)[0])
 
 
 def _compare(solution: Solution, reference: Mapping[str, np.ndarray]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def reference_path(problem: Problem, path: str | Path | None = None) -> Path:
     given = path if path is not None else getattr(problem, "reference", None)
     if not given:
         raise ProblemError(f"problem '{problem.name}' names no reference file. Write "
-                             "Problem(..., reference=\"file.npz\") or pass the path.")
+                           "Problem(..., reference=\"file.npz\") or pass the path.")
     candidate = Path(given)
     if not candidate.is_absolute() and not candidate.exists() and getattr(problem, "file", None):
         beside = Path(problem.file).resolve().parent / candidate
@@ -56,7 +56,7 @@ def _read(path: Path) -> dict[str, np.ndarray]:
             return {k: np.asarray(data[k]) for k in data.files}
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         raise ProblemError(f"reference file {path} is not a readable .npz file ({exc}). Save it with "
-                             "numpy.savez(path, x=..., t=..., u=...).") from None
+                           "numpy.savez(path, x=..., t=..., u=...).") from None
 
 
 def _target_axes(problem: Problem, coords: tuple[str, ...],
@@ -72,7 +72,7 @@ def _target_axes(problem: Problem, coords: tuple[str, ...],
     for name, spec in (grid or {}).items():
         if name not in coords:
             raise SettingsError(f"the grid names '{name}', which is not a coordinate of the reference data "
-                                 f"({', '.join(coords)}).")
+                                f"({', '.join(coords)}).")
     for name in coords:
         spec = (grid or {}).get(name, sizes.get(name))
         if np.ndim(spec) == 0:
@@ -89,7 +89,7 @@ def _check_axis(path: Path, name: str, axis: np.ndarray) -> np.ndarray:
     axis = np.asarray(axis, dtype=float)
     if axis.ndim != 1 or len(axis) < 2:
         raise ProblemError(f"reference file {path}: coordinate '{name}' must be a 1-D array of at least 2 values, "
-                             f"got shape {axis.shape}.")
+                           f"got shape {axis.shape}.")
     if not np.all(np.isfinite(axis)) or not np.all(np.diff(axis) > 0):
         raise ProblemError(f"reference file {path}: coordinate '{name}' must be finite and strictly increasing.")
     return axis
@@ -108,7 +108,7 @@ def _from_file(problem: Problem, path: Path) -> Solution:
     names = [n for n in problem.field_names if n in arrays]
     if not names:
         raise ProblemError(f"reference file {path} has no array named after a field of '{problem.name}' "
-                             f"(fields: {', '.join(problem.field_names)}; the file has: {', '.join(sorted(arrays))}).")
+                           f"(fields: {', '.join(problem.field_names)}; the file has: {', '.join(sorted(arrays))}).")
     coords = tuple(c.name for c in problem.coords)
     time = problem.time.name if problem.time is not None else None
     if "points" in arrays:
@@ -118,8 +118,8 @@ def _from_file(problem: Problem, path: Path) -> Solution:
             points = points[:, None]
         if points.ndim != 2 or points.shape[1] != len(columns) or set(columns) != set(coords):
             raise ProblemError(f"reference file {path}: 'points' has shape {points.shape}; "
-                                 f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
-                                 "(or name them in a 'columns' array).")
+                               f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
+                               "(or name them in a 'columns' array).")
         order = [columns.index(c) for c in coords]
         points = points[:, order]
         fields = {}
@@ -127,7 +127,7 @@ def _from_file(problem: Problem, path: Path) -> Solution:
             values = np.asarray(arrays[name], dtype=float)
             if values.shape != (len(points),):
                 raise ProblemError(f"reference file {path}: field '{name}' has shape {values.shape}, expected "
-                                     f"({len(points)},), one value per point.")
+                                   f"({len(points)},), one value per point.")
             fields[name] = values
         if not np.all(np.isfinite(points)) or not all(np.all(np.isfinite(v)) for v in fields.values()):
             raise ProblemError(f"reference file {path} contains NaN or infinite values.")
@@ -137,8 +137,8 @@ def _from_file(problem: Problem, path: Path) -> Solution:
     missing = [c for c in coords if c not in arrays]
     if missing:
         raise ProblemError(f"reference file {path} has no coordinate array '{missing[0]}'. A gridded reference "
-                             f"holds one 1-D array per coordinate ({', '.join(coords)}) and one array per field; "
-                             "scattered data holds 'points' (N, d) and one value per point.")
+                           f"holds one 1-D array per coordinate ({', '.join(coords)}) and one array per field; "
+                           "scattered data holds 'points' (N, d) and one value per point.")
     axes = {c: _check_axis(path, c, arrays[c]) for c in coords}
     fields = {}
     for name in names:
@@ -146,7 +146,7 @@ def _from_file(problem: Problem, path: Path) -> Solution:
         expected = tuple(len(axes[c]) for c in coords)
         if values.shape != expected:
             raise ProblemError(f"reference file {path}: field '{name}' has shape {values.shape}, expected {expected} "
-                                 f"for coordinates ({', '.join(coords)}) in that order.")
+                               f"for coordinates ({', '.join(coords)}) in that order.")
         if not np.all(np.isfinite(values)):
             raise ProblemError(f"reference file {path}: field '{name}' contains NaN or infinite values.")
         fields[name] = values
@@ -159,13 +159,13 @@ def _as_reference(problem: Problem, saved: Solution, path: Path) -> Solution:
     names = [n for n in problem.field_names if n in saved.fields]
     if not names:
         raise ProblemError(f"reference file {path} holds the fields {', '.join(saved.fields)}, none of which is a "
-                             f"field of '{problem.name}' ({', '.join(problem.field_names)}).")
+                           f"field of '{problem.name}' ({', '.join(problem.field_names)}).")
     coords = tuple(c.name for c in problem.coords)
     for n in names:
         own = tuple(saved.point_coords) + tuple(saved.axes) if not saved.is_grid else saved.field_coords[n]
         if set(saved.field_coords[n]) != set(coords) or (saved.is_grid and own != coords):
             raise ProblemError(f"reference file {path}: field '{n}' depends on ({', '.join(saved.field_coords[n])}), "
-                                 f"the problem's on ({', '.join(coords)}).")
+                               f"the problem's on ({', '.join(coords)}).")
     if saved.is_grid:
         return Solution(problem=problem.name, method=METHOD, axes=saved.axes,
                         fields={n: saved.fields[n] for n in names}, field_coords={n: coords for n in names},
@@ -199,7 +199,7 @@ def _interpolate(data: Solution, name: str, axes: Mapping[str, np.ndarray], path
             tol = 1e-9 * max(1.0, abs(hi - lo))
             if axes[c][0] < lo - tol or axes[c][-1] > hi + tol:
                 raise SettingsError(f"reference file {path} covers {c} in [{lo:g}, {hi:g}] but the requested grid "
-                                     f"reaches [{axes[c][0]:g}, {axes[c][-1]:g}]; it cannot be extrapolated.")
+                                    f"reaches [{axes[c][0]:g}, {axes[c][-1]:g}]; it cannot be extrapolated.")
         interp = RegularGridInterpolator(tuple(data.axes[c] for c in coords), data.fields[name], method=method,
                                          bounds_error=False, fill_value=None)
         return interp(targets).reshape(mesh[0].shape)

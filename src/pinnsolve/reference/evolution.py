@@ -93,7 +93,8 @@ class Evolution:
             given = [c for c in problem.conditions
                      if isinstance(c, Initial) and c.field_name == name and c.order == j]
             if not given:  # the problem checks this; keep the message anyway
-                raise MethodNotApplicable(f"field '{name}' has no initial condition for its time derivative of order {j}.")
+                raise MethodNotApplicable(f"field '{name}' has no initial condition for its time derivative of "
+                                          f"order {j}; add Initial(...) for it.")
             expr = numeric_data(problem, given[0].g, f"the initial condition of '{name}'")
             free = self.disc.free(name)
             coords = [x[free] for x in self.disc.grid.coordinates]

@@ -47,21 +47,21 @@ def stability_limit(evolution: Evolution, y: np.ndarray | None = None,
     problem, grid = disc.problem, disc.grid
     if problem.is_ode:
         raise SettingsError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
-                             "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
+                            "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
     if evolution.max_order != 1:
         raise SettingsError(f"'{problem.name}' is of second order in time; FTCS (forward Euler) is for "
-                             "equations of first order in time. Use --scheme mol.")
+                            "equations of first order in time. Use --scheme mol.")
     for atom in disc.form.atoms.values():
         if sum(atom.space) > 2 or sum(1 for o in atom.space if o) > 1:
             raise SettingsError(f"'{problem.name}' has the derivative {atom.symbol} (mixed or of order above "
-                                 "two); the FTCS stability limit is known only for first and second "
-                                 "derivatives along one axis. Use --scheme mol.")
+                                "two); the FTCS stability limit is known only for first and second "
+                                "derivatives along one axis. Use --scheme mol.")
     found = coefficients(evolution, y, t)
     kappa, speed, rate = found.kappa, found.speed, found.rate
     if not np.any(kappa > 0):
         raise SettingsError(f"'{problem.name}' has no diffusion term (no second derivative in space): forward "
-                             "Euler with central differences is unstable for it at every step size. "
-                             "Use --scheme mol.")
+                            "Euler with central differences is unstable for it at every step size. "
+                            "Use --scheme mol.")
     h = np.array(grid.spacings)
     diffusive = 1.0 / (2.0 * float(np.sum(kappa / h**2)) + rate / 2.0)
     limit = diffusive
@@ -98,9 +98,9 @@ def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
             raise SettingsError(f"--dt {dt} must be positive.")
         if dt > limit:
             raise SettingsError(f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
-                                 f"(= {details['formula']}) for '{problem.name}' on this grid: the scheme would "
-                                 f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
-                                 f"{SAFETY} × the limit chosen.")
+                                f"(= {details['formula']}) for '{problem.name}' on this grid: the scheme would "
+                                f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
+                                f"{SAFETY} × the limit chosen.")
         target, chosen_by = dt, "given"
     else:
         target, chosen_by = SAFETY * limit, f"{SAFETY} × stability limit"
@@ -128,7 +128,7 @@ def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
             steps += 1
         if not np.all(np.isfinite(y)):
             raise RunFailed(f"FTCS blew up before t = {times[k]:.4g} with dt = {step:.4g} (stability limit "
-                                 f"{limit:.4g} at the initial state). Give a smaller --dt or use --scheme mol.")
+                            f"{limit:.4g} at the initial state). Give a smaller --dt or use --scheme mol.")
         states[:, k] = y
         if progress is not None:
             progress(float(times[k]), steps)

@@ -114,7 +114,7 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
     for name, value in (grid or {}).items():
         if name not in sizes:
             raise SettingsError(f"--grid names '{name}', which is not a coordinate of problem "
-                                 f"'{problem.name}'. Its coordinates are: {', '.join(known)}.")
+                                f"'{problem.name}'. Its coordinates are: {', '.join(known)}.")
         if isinstance(value, bool) or not float(value).is_integer():
             raise SettingsError(f"--grid {name}={value}: give a whole number of grid points.")
         n = int(value)
@@ -123,13 +123,13 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
         if n < least:
             what = "output times" if is_time else "points (the second-order stencils need three)"
             raise SettingsError(f"--grid {name}={n} is too coarse: give at least {least} {what}, "
-                                 f"e.g. --grid {name}={sizes[name]}.")
+                                f"e.g. --grid {name}={sizes[name]}.")
         sizes[name] = n
     for c in problem.conditions:
         if isinstance(c, Periodic) and sizes[c.coord.name] < MIN_POINTS + 1:
             raise SettingsError(f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
-                                 f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
-                                 f"({MIN_POINTS} distinct ones).")
+                                f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
+                                f"({MIN_POINTS} distinct ones).")
     return sizes
 
 

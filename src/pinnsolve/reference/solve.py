@@ -62,23 +62,23 @@ def require_box(problem: Problem) -> None:
 def _check_scheme(problem: Problem, scheme: str, dt: float | None) -> str:
     if scheme not in SCHEMES:
         raise SettingsError(f"--scheme {scheme} is not known; choose one of: "
-                             + "; ".join(f"{k} ({v})" for k, v in SCHEMES.items()) + ".")
+                            + "; ".join(f"{k} ({v})" for k, v in SCHEMES.items()) + ".")
     if problem.time is None:
         if scheme != "auto":
             raise SettingsError(f"'{problem.name}' is steady (no time coordinate): --scheme {scheme} is for "
-                                 "time-dependent problems. Leave --scheme out.")
+                                "time-dependent problems. Leave --scheme out.")
         if dt is not None:
             raise SettingsError(f"'{problem.name}' is steady: --dt applies to time-dependent problems only.")
         return "steady"
     if scheme == "cn":
         if dt is not None:
             raise SettingsError("--scheme cn takes one step per output time: set the step with --grid "
-                                 f"{problem.time.name}=N (N output times), not --dt.")
+                                f"{problem.time.name}=N (N output times), not --dt.")
         return "cn"
     if problem.is_ode:
         if scheme == "ftcs":
             raise SettingsError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
-                                 "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
+                                "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
         return "ode"
     return "ftcs" if scheme == "ftcs" else "mol"
 
@@ -138,16 +138,22 @@ def solve_reference(problem: Problem, grid: Mapping[str, int] | None = None, sch
         else:
             fields, stats = solve_mol(evolution, times, integrator, rtol, atol, dt, progress)
     solution = grid_solution(problem, space, times, fields)
-    said = {name: choices.get(name, f"{n} ({'given' if name in (grid or {}) else 'default'})")
-            for name, n in sizes.items()}
-    said["solver"] = _solver_reason(kind, stats)
-    stats = {"scheme": kind, **stats, "grid": dict(sizes), "choices": said,
-             **({"grid_chosen": choices} if choices else {}), **({"warnings": warnings} if warnings else {}),
-             "spacing": {a.name: a.h for a in space.axes},
-             "boundary": {k: v for k, v in disc.describe_boundary().items() if v},
-             "periodic": [a.name for a in space.axes if a.periodic],
-             "wall_time_s": time.perf_counter() - started}
+    stats = _statistics(kind, stats, disc, sizes, grid or {}, choices, warnings)
+    stats["wall_time_s"] = time.perf_counter() - started
     return solution, stats
+
+
+def _statistics(kind: str, stats: Mapping[str, Any], disc: Discretisation, sizes: Mapping[str, int],
+                given: Mapping[str, int], choices: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
+    """The solver's numbers with what was chosen and why, the grid, and the boundary as discretised."""
+    said = {name: choices.get(name, f"{n} ({'given' if name in given else 'default'})") for name, n in sizes.items()}
+    said["solver"] = _solver_reason(kind, stats)
+    axes = disc.grid.axes
+    return {"scheme": kind, **stats, "grid": dict(sizes), "choices": said,
+            **({"grid_chosen": dict(choices)} if choices else {}), **({"warnings": warnings} if warnings else {}),
+            "spacing": {a.name: a.h for a in axes},
+            "boundary": {k: v for k, v in disc.describe_boundary().items() if v},
+            "periodic": [a.name for a in axes if a.periodic]}
 
 
 def _solver_reason(kind: str, stats: Mapping[str, Any]) -> str:

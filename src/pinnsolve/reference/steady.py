@@ -73,13 +73,14 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
     """The nodal values of every field (full vectors) and the solver's statistics."""
     problem, form = disc.problem, disc.form
     if len(form.residuals) != len(form.fields):
-        raise MethodNotApplicable(f"problem '{problem.name}' has {len(form.residuals)} equations for {len(form.fields)} "
-                             "fields; the finite-difference reference needs as many equations as fields.")
+        raise MethodNotApplicable(f"problem '{problem.name}' has {len(form.residuals)} equations for "
+                                  f"{len(form.fields)} fields; the finite-difference reference needs as many "
+                                  "equations as fields.")
     system = disc.system(list(zip(form.fields, form.residuals)), [(name, 0) for name in form.fields])
     if system.rows != system.size:
         raise MethodNotApplicable(f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
-                             f"discrete equations for {system.size} unknowns; give each field the same kinds of "
-                             "condition, or as many equations as fields.")
+                                  f"discrete equations for {system.size} unknowns; give each field the same kinds of "
+                                  "condition, or as many equations as fields.")
     y = np.zeros(system.size)
     residual = system.evaluate(y)
     linear_solver = _LinearSolver(problem.name, len(disc.grid.axes))
@@ -103,11 +104,11 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
                 break
         else:
             raise RunFailed(f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
-                                 "iterations (starting from zero). The problem may have no solution on this grid, "
-                                 "or need a better start; try another grid.")
+                            "iterations (starting from zero). The problem may have no solution on this grid, "
+                            "or need a better start; try another grid.")
     if not np.all(np.isfinite(y)):
         raise RunFailed(f"the finite-difference solution of '{problem.name}' is not finite; "
-                             "check the equations and conditions.")
+                        "check the equations and conditions.")
     method = linear_solver.method
     stats = {"solver": method if system.linear else f"newton ({method})", "linear": system.linear,
              **({"krylov_iterations": linear_solver.iterations} if linear_solver.iterations else {}),
