@@ -7,6 +7,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from pinnsolve.errors import SettingsError
+
 
 class Sine(nn.Module):
     """sin as an activation (SIREN-style smooth periodic features)."""
@@ -21,7 +23,7 @@ INITIALISERS = {"glorot": nn.init.xavier_normal_, "he": nn.init.kaiming_normal_}
 
 def _lookup(table: dict, name: str, what: str) -> object:
     if name not in table:
-        raise ValueError(f"unknown {what} '{name}'; known: {', '.join(sorted(table))}")
+        raise SettingsError(f"unknown {what} '{name}'; choose one of: {', '.join(sorted(table))}.")
     return table[name]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from pinnsolve.errors import SettingsError
+
 __all__ = ["CELLS", "RecurrentStepper"]
 
 #: the recurrent cells a user can choose: Elman (tanh RNN), GRU, LSTM
@@ -28,7 +30,7 @@ class RecurrentStepper(nn.Module):
                  parameter_hi: torch.Tensor | None = None) -> None:
         super().__init__()
         if cell not in CELLS:
-            raise ValueError(f"unknown recurrent cell '{cell}'; known: {', '.join(CELLS)}")
+            raise SettingsError(f"unknown recurrent cell '{cell}'; choose one of: {', '.join(CELLS)}.")
         self.cell_name = cell
         self.cell = CELLS[cell](size + n_parameters, hidden)
         self.head = nn.Linear(hidden, size)

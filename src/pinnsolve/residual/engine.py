@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 import torch
 
+from pinnsolve.errors import SettingsError
 from pinnsolve.residual.keys import DerivativeKey
 
 Model = Callable[[torch.Tensor], torch.Tensor]
@@ -65,5 +66,6 @@ ENGINE_NAMES = ("autograd", "taylor")
 def get_engine(name: str) -> object:
     engines = _engines()
     if name not in engines:
-        raise ValueError(f"unknown derivative engine '{name}'; known: {', '.join(sorted(engines))}")
+        raise SettingsError(f"unknown derivative engine '{name}' (--derivatives); choose one of: "
+                            f"{', '.join(sorted(engines))}.")
     return engines[name]()
