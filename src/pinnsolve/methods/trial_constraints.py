@@ -25,7 +25,8 @@ import sympy as sp
 from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.methods import collocation
-from pinnsolve.methods.base import MethodNotApplicable
+from pinnsolve.errors import MethodNotApplicable as NotSupported
+from pinnsolve.methods.base import MethodNotApplicable  # the same class once methods/ uses pinnsolve.errors
 
 __all__ = ["Constraint", "FaceValues", "InitialValue", "constraint", "constraints_of"]
 
@@ -97,7 +98,7 @@ def constraint(c: Condition, problem: Problem) -> Constraint:
     """What condition ``c`` asks of the trial function, or `MethodNotApplicable` if it cannot be built in."""
     raise unsupported(c, "the trial-function method (--method trial)", "use --method pinn, which imposes it in "
                       "the loss, or register its hard constraint with "
-                      "@pinnsolve.methods.trial_constraints.constraint.register.", MethodNotApplicable)
+                      "@pinnsolve.methods.trial_constraints.constraint.register.", NotSupported)
 
 
 @constraint.register
