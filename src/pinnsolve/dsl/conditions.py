@@ -18,9 +18,10 @@ trial-function hard constraints             `pinnsolve.methods.trial_constraints
 finite-difference boundary rows             `pinnsolve.reference.boundary.boundary_rule`
 ==========================================  =========================================================
 
-A new condition type is a `Condition` subclass and one ``@registry.register`` function per
-consumer that should understand it; a consumer without a registration refuses the condition
-with a message naming the type and the consumer (`unsupported`), never ignores it.
+A new condition type is a `Condition` subclass (with its own `Condition.check` against the
+problem, if it needs one) and one ``@registry.register`` function per consumer that should
+understand it; a consumer without a registration refuses the condition with a message naming
+the type and the consumer (`unsupported`), never ignores it. See docs/conditions.md.
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ class Condition:
         """The user-supplied sympy expressions (checked for unknown symbols)."""
         return []
 
+    def check(self, problem: Any) -> None:
+        """Raise `ProblemError` if this condition does not fit ``problem`` (its coordinates, domain, time).
+
+        Called by `Problem` once the problem is built; a new condition type overrides it to check itself.
+        """
+
 
 @dataclass(eq=False)
 class BoundaryCondition(Condition):
@@ -110,6 +117,32 @@ class BoundaryCondition(Condition):
 
     def data(self) -> list[Any]:
         return []
+
+    def check(self, problem: Any) -> None:
+        """Its faces are space faces of the domain, its named parts parts of the domain's boundary."""
+        space = problem.space
+        for face in self.faces:
+            if face.coord.is_time_coordinate:
+                fix = (f"Use Initial({self.field_name}, g) for the value at {face.coord.name} = {face.coord.lo}."
+                       if face.side == "min" else "Conditions at the final time are not supported.")
+                raise ProblemError(f"a {self.kind} condition is placed on {face.name}, the time coordinate.", fix)
+            if face.coord not in space:
+                raise ProblemError(
+                    f"a {self.kind} condition on '{self.field_name}' is placed on {face.name}, but the domain has no "
+                    f"coordinate '{face.coord.name}'.",
+                    f"The domain's coordinates are: {', '.join(s.name for s in space) or 'none'}.")
+        if problem.domain is None:
+            raise ProblemError(f"a {self.kind} condition is given but the problem has no space coordinate.",
+                               "Use Initial(...) for ODEs.")
+        parts = set(problem.domain.boundary_parts()) | {"boundary"}
+        for name in self.on:
+            if name not in parts:
+                raise ProblemError(f"a {self.kind} condition on '{self.field_name}' is placed on '{name}', "
+                                   "which is not part of the domain's boundary.",
+                                   f"Named parts are: {', '.join(sorted(parts))}.")
+        if self.field.args and not any(a in space for a in self.field.args):
+            raise ProblemError(f"a {self.kind} condition is given for '{self.field_name}', which has no space "
+                               "coordinate.", "Boundary conditions apply to fields of Space coordinates.")
 
 
 class Dirichlet(BoundaryCondition):
@@ -170,6 +203,15 @@ class Periodic(Condition):
     def field_name(self) -> str:
         return ""
 
+    def check(self, problem: Any) -> None:
+        """The coordinate is a space coordinate of the problem, and the domain a box."""
+        if self.coord not in problem.space:
+            raise ProblemError(f"Periodic({self.coord.name}) is on a coordinate the domain lacks.",
+                               f"Space coordinates are: {', '.join(s.name for s in problem.space) or 'none'}.")
+        if problem.domain is not None and not problem.domain.is_box:
+            raise ProblemError(f"Periodic({self.coord.name}) needs a box domain.",
+                               "Use the box from the coordinate ranges.")
+
 
 class Initial(Condition):
     """u = g at the initial time, or with ``Initial(D(u, t), g)`` the initial rate u_t = g."""
@@ -195,6 +237,12 @@ class Initial(Condition):
 
     def expressions(self) -> list[sp.Expr]:
         return [self.g]
+
+    def check(self, problem: Any) -> None:
+        """The problem has a time coordinate (which initial values of each field are needed, Problem checks)."""
+        if problem.time is None:
+            raise ProblemError(f"Initial({self.field_name}, ...) is given but the problem has no time coordinate.",
+                               "Declare t = Time('t', t0, t1) and use it in the fields.")
 
 
 class Data(Condition):

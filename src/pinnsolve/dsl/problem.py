@@ -12,8 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from pinnsolve.dsl.conditions import (BoundaryCondition, Condition, Data, Dirichlet, Initial, Neumann,
-                                      Periodic, Robin)
+from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin
 from pinnsolve.dsl.coords import Coordinate, sort_coordinates
 from pinnsolve.dsl.errors import ProblemError
 from pinnsolve.dsl.symbols import Parameter, field_name, is_field
@@ -220,20 +219,8 @@ class Problem:
                                        "Use it in an equation.")
 
     def _check_conditions(self) -> None:
-        parts = set(self.domain.boundary_parts()) | {"boundary"} if self.domain is not None else set()
         for c in self.conditions:
-            if isinstance(c, BoundaryCondition):
-                self._check_boundary_condition(c, parts)
-            elif isinstance(c, Periodic):
-                if c.coord not in self.space:
-                    raise ProblemError(f"Periodic({c.coord.name}) is on a coordinate the domain lacks.",
-                                       f"Space coordinates are: {', '.join(s.name for s in self.space) or 'none'}.")
-                if self.domain is not None and not self.domain.is_box:
-                    raise ProblemError(f"Periodic({c.coord.name}) needs a box domain.",
-                                       "Use the box from the coordinate ranges.")
-            elif isinstance(c, Initial) and self.time is None:
-                raise ProblemError(f"Initial({c.field_name}, ...) is given but the problem has no time coordinate.",
-                                   "Declare t = Time('t', t0, t1) and use it in the fields.")
+            c.check(self)  # each condition checks itself against the problem (`Condition.check`)
         if self.time is None:
             return
         for f in self.fields:
@@ -251,29 +238,6 @@ class Problem:
                 raise ProblemError(f"field '{name}' is of order {order} in time, but an initial condition "
                                    f"is given for its time derivative of order {extra[0]}.",
                                    "Remove that condition: it over-determines the problem.")
-
-    def _check_boundary_condition(self, c: BoundaryCondition, parts: set[str]) -> None:
-        for face in c.faces:
-            if face.coord.is_time_coordinate:
-                fix = (f"Use Initial({c.field_name}, g) for the value at {face.coord.name} = {face.coord.lo}."
-                       if face.side == "min" else "Conditions at the final time are not supported.")
-                raise ProblemError(f"a {c.kind} condition is placed on {face.name}, the time coordinate.", fix)
-            if face.coord not in self.space:
-                raise ProblemError(
-                    f"a {c.kind} condition on '{c.field_name}' is placed on {face.name}, but the domain has no "
-                    f"coordinate '{face.coord.name}'.",
-                    f"The domain's coordinates are: {', '.join(s.name for s in self.space) or 'none'}.")
-        if self.domain is None:
-            raise ProblemError(f"a {c.kind} condition is given but the problem has no space coordinate.",
-                               "Use Initial(...) for ODEs.")
-        for name in c.on:
-            if name not in parts:
-                raise ProblemError(f"a {c.kind} condition on '{c.field_name}' is placed on '{name}', "
-                                   "which is not part of the domain's boundary.",
-                                   f"Named parts are: {', '.join(sorted(parts))}.")
-        if c.field.args and not any(a in self.space for a in c.field.args):
-            raise ProblemError(f"a {c.kind} condition is given for '{c.field_name}', which has no space coordinate.",
-                               "Boundary conditions apply to fields of Space coordinates.")
 
     # -- use -----------------------------------------------------------------------------
     def with_parameters(self, overrides: Mapping[str, object]) -> Problem:
