@@ -60,7 +60,7 @@ def term_losses(problem: Problem, exact: dict, perturb: float = 0.0) -> dict[str
     dde.config.set_default_float("float64")
     saved = torch.get_default_dtype()
     try:
-        built = plan(problem).build(dde, DTYPE)
+        built = plan(problem).build(dde)
         model = build_model(dde, problem, built, DeepXDESettings(points=200, boundary_points=80))
         x = torch.as_tensor(model.data.train_x, dtype=DTYPE).requires_grad_(True)
         columns = [torch_function(problem.numeric(exact[n]), problem.coords)(x) for n in problem.field_names]

@@ -228,7 +228,7 @@ class DeepXDEMethod(Method, name="deepxde"):
         compiled = plan(problem)
         rows: list[dict[str, Any]] = []
         with _deepxde_state(dde, context.dtype, context.seed):
-            built = compiled.build(dde, context.dtype)
+            built = compiled.build(dde)
             model = build_model(dde, problem, built, settings)
             device = next(model.net.parameters()).device
             started = time.perf_counter()
@@ -255,7 +255,8 @@ class DeepXDEMethod(Method, name="deepxde"):
             "interior_points": n, "boundary_points": nb, "initial_points": ni,
             "distribution": settings.distribution, "conditions": compiled.describe(),
             "loss": "mean squared residual per term, unit weights (DeepXDE's default)",
-            "optimizers": f"Adam (lr {settings.lr:g}, {settings.steps} steps), then L-BFGS (torch.optim.LBFGS, "
-                          f"strong Wolfe, at most {settings.lbfgs_steps} iterations)"}
+            "optimizers": f"Adam (lr {settings.lr:g}, {settings.steps} steps), then "
+                          + (f"L-BFGS (torch.optim.LBFGS, strong Wolfe, at most {settings.lbfgs_steps} iterations)"
+                             if settings.lbfgs_steps else "no L-BFGS")}
         return Outcome(result=solution, history=rows, model=net, metrics=metrics, choices=choices,
                        stop_reason="completed" if finite else "diverged: the loss is not finite")

@@ -80,7 +80,8 @@ class Plan:
     geometry: Builder
     conditions: list[tuple[str, str, Callable[[Any, Any], list[Any]]]]
 
-    def build(self, dde: Any, dtype: torch.dtype) -> Built:
+    def build(self, dde: Any) -> Built:
+        """The DeepXDE objects, made with the imported ``deepxde`` module (its float type already set)."""
         geom = self.geometry(dde)
         if self.problem.time is not None and self.problem.domain is not None:
             geom = dde.geometry.GeometryXTime(geom, dde.geometry.TimeDomain(self.problem.time.lo, self.problem.time.hi))
