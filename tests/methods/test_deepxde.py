@@ -81,6 +81,16 @@ def assert_exact_and_perturbed(problem: Problem, exact: dict, names: list[str]) 
 
 
 @needs_deepxde
+@pytest.mark.parametrize("name", ["decay", "logistic", "oscillator", "poisson1d", "heat1d", "heat_neumann", "wave1d",
+                                  "poisson2d", "poisson_disk"])
+def test_every_shipped_problem_compiles_to_losses_that_vanish_at_its_exact_solution(problems_dir, name):
+    problem = load_problem(problems_dir / f"{name}.py")
+    at_exact = term_losses(problem, problem.exact)
+    assert max(at_exact.values()) < 1e-20, at_exact
+    assert min(term_losses(problem, problem.exact, perturb=0.1).values()) > 1e-6
+
+
+@needs_deepxde
 def test_box_conditions_vanish_at_the_exact_solution():
     """Dirichlet, Neumann (outward normal), Robin on two faces and data, for the harmonic u = eˣ cos y."""
     x, y = Space("x", 0, 1), Space("y", 0, 1)
