@@ -20,10 +20,11 @@ variable is unset (DeepXDE reads it at import to choose its backend).
 
 DeepXDE keeps its settings process-wide, which is why it is confined to this module:
 ``dde.config.set_random_seed(context.seed)`` seeds Python's ``random``, NumPy's global generator and
-torch's; ``dde.config.set_default_float`` sets DeepXDE's float type and torch's default dtype (the
-latter is restored when the run ends); and importing DeepXDE makes a visible CUDA GPU torch's
-default device. A run is reproducible for a given seed; other code in the same process sees the
-seeded global generators.
+torch's; ``dde.config.set_default_float`` sets DeepXDE's float type and torch's default dtype; and
+DeepXDE makes its tensors on torch's default device, which its import moves to a visible GPU. This
+module puts torch's default device back after the import, sets the default dtype and device from
+``context`` for the run and restores both when it ends. A run is reproducible for a given seed;
+other code in the same process sees the seeded global generators.
 """
 
 from __future__ import annotations
@@ -95,11 +96,14 @@ def import_deepxde() -> Any:
     """The ``deepxde`` module on its PyTorch backend; a `MethodNotApplicable` saying how to install it."""
     os.environ.setdefault("DDE_BACKEND", "pytorch")
     quiet = io.StringIO()  # DeepXDE announces its backend on import
+    device = torch.get_default_device()  # and makes a visible GPU torch's default device
     try:
         with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
             import deepxde
     except ImportError as exc:
         raise MethodNotApplicable(f"{MISSING} (import deepxde failed: {exc})") from exc
+    finally:
+        _set_default_device(device)
     if deepxde.backend.backend_name != "pytorch":
         raise MethodNotApplicable(
             f"--method deepxde: DeepXDE was loaded with its '{deepxde.backend.backend_name}' backend (DDE_BACKEND="
@@ -126,19 +130,32 @@ def _check_settings(s: DeepXDESettings) -> None:
 
 
 @contextlib.contextmanager
-def _deepxde_state(dde: Any, dtype: torch.dtype, seed: int) -> Iterator[None]:
-    """DeepXDE's process-wide float type and seeds for one run; torch's default dtype restored after."""
+def _deepxde_state(dde: Any, context: Context) -> Iterator[None]:
+    """DeepXDE's process-wide float type, seeds and device for one run; torch's defaults restored after.
+
+    DeepXDE makes its tensors with torch's default dtype and device, so ``--dtype`` and ``--device``
+    reach it through them.
+    """
     floats = {torch.float64: "float64", torch.float32: "float32"}
-    if dtype not in floats:
-        raise SettingsError(f"--dtype {dtype}: DeepXDE trains in float32 or float64 here; choose one of them.")
-    saved = torch.get_default_dtype()
+    if context.dtype not in floats:
+        raise SettingsError(f"--dtype {context.dtype}: DeepXDE trains in float32 or float64; choose one of them.")
+    dtype, device = torch.get_default_dtype(), torch.get_default_device()
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # it prints the float type it sets
-            dde.config.set_default_float(floats[dtype])
-        dde.config.set_random_seed(seed)
+            dde.config.set_default_float(floats[context.dtype])
+        _set_default_device(context.device)
+        dde.config.set_random_seed(context.seed)
         yield
     finally:
-        torch.set_default_dtype(saved)
+        torch.set_default_dtype(dtype)
+        _set_default_device(device)
+
+
+def _set_default_device(device: torch.device) -> None:
+    """torch's default device; the CPU by removing the device mode, which would tax every torch call."""
+    device = torch.device(device)
+    if device != torch.get_default_device():
+        torch.set_default_device(None if device.type == "cpu" else device)
 
 
 def _counts(problem: Problem, s: DeepXDESettings) -> tuple[int, int, int]:
@@ -224,10 +241,13 @@ class DeepXDEMethod(Method, name="deepxde"):
 
     def run(self, problem: Problem, settings: DeepXDESettings, context: Context) -> Outcome:
         self.check(problem, settings)
+        if context.resume:
+            raise SettingsError("--resume: a --method deepxde run cannot be continued (DeepXDE keeps no checkpoint "
+                                "that pinnsolve reads); start it afresh.")
         dde = import_deepxde()
         compiled = plan(problem)
         rows: list[dict[str, Any]] = []
-        with _deepxde_state(dde, context.dtype, context.seed):
+        with _deepxde_state(dde, context):
             built = compiled.build(dde)
             model = build_model(dde, problem, built, settings)
             device = next(model.net.parameters()).device
