@@ -38,7 +38,7 @@ from pinnsolve import (
 from pinnsolve.errors import MethodNotApplicable, PinnsolveError
 from pinnsolve.geometry import Disk, Polygon, Rectangle
 from pinnsolve.methods.contract import Context, get_method
-from pinnsolve.methods.deepxde import DeepXDESettings, build_model, deepxde_available, import_deepxde
+from pinnsolve.methods.deepxde import DeepXDESettings, build_model, deepxde_available, deepxde_state, import_deepxde
 from pinnsolve.methods.deepxde_compile import plan
 from pinnsolve.residual import torch_function
 
@@ -57,9 +57,7 @@ def term_losses(problem: Problem, exact: dict, perturb: float = 0.0) -> dict[str
     The perturbation solves none of the equations and meets none of the conditions.
     """
     dde = import_deepxde()
-    dde.config.set_default_float("float64")
-    saved = torch.get_default_dtype()
-    try:
+    with deepxde_state(dde, context()):
         built = plan(problem).build(dde)
         model = build_model(dde, problem, built, DeepXDESettings(points=200, boundary_points=80))
         x = torch.as_tensor(model.data.train_x, dtype=DTYPE).requires_grad_(True)
@@ -67,8 +65,7 @@ def term_losses(problem: Problem, exact: dict, perturb: float = 0.0) -> dict[str
         y = torch.stack(columns, dim=1) + perturb * torch.exp((x**2 + x).sum(dim=1, keepdim=True))
         losses = model.data.losses(None, y, dde.losses.get("MSE"), x, model)
         dde.grad.clear()
-    finally:
-        torch.set_default_dtype(saved)
+    assert torch.get_default_dtype() == torch.float32  # DeepXDE's float64 does not leak out
     return {n: v.item() for n, v in zip(built.names, losses, strict=True)}
 
 

@@ -50,7 +50,7 @@ from pinnsolve.methods.deepxde_compile import Built, plan
 from pinnsolve.methods.settings import default_points
 from pinnsolve.solution import Solution
 
-__all__ = ["DeepXDEMethod", "DeepXDESettings", "build_model", "deepxde_available", "import_deepxde"]
+__all__ = ["DeepXDEMethod", "DeepXDESettings", "build_model", "deepxde_available", "deepxde_state", "import_deepxde"]
 
 ACTIVATIONS = ["tanh", "sin", "sigmoid", "silu", "swish", "gelu", "elu", "selu", "relu"]
 INITIALIZERS = ["Glorot normal", "Glorot uniform", "He normal", "He uniform", "LeCun normal", "LeCun uniform"]
@@ -130,7 +130,7 @@ def _check_settings(s: DeepXDESettings) -> None:
 
 
 @contextlib.contextmanager
-def _deepxde_state(dde: Any, context: Context) -> Iterator[None]:
+def deepxde_state(dde: Any, context: Context) -> Iterator[None]:
     """DeepXDE's process-wide float type, seeds and device for one run; torch's defaults restored after.
 
     DeepXDE makes its tensors with torch's default dtype and device, so ``--dtype`` and ``--device``
@@ -247,7 +247,7 @@ class DeepXDEMethod(Method, name="deepxde"):
         dde = import_deepxde()
         compiled = plan(problem)
         rows: list[dict[str, Any]] = []
-        with _deepxde_state(dde, context):
+        with deepxde_state(dde, context):
             built = compiled.build(dde)
             model = build_model(dde, problem, built, settings)
             device = next(model.net.parameters()).device

@@ -85,9 +85,9 @@ class Plan:
         geom = self.geometry(dde)
         if self.problem.time is not None and self.problem.domain is not None:
             geom = dde.geometry.GeometryXTime(geom, dde.geometry.TimeDomain(self.problem.time.lo, self.problem.time.hi))
-        unknowns = {n: dde.Variable(p.value) for n, p in self.problem.parameters.items() if p.trainable}
-        conditions, names = [], [_equation_name(i, len(self.problem.residuals))
-                                 for i in range(len(self.problem.residuals))]
+        values = self.problem.parameter_values  # an Unknown's starting value, as --set may have changed it
+        unknowns = {n: dde.Variable(values[n]) for n, p in self.problem.parameters.items() if p.trainable}
+        conditions, names = [], ["pde"] * len(self.problem.residuals)
         for name, _, make in self.conditions:
             made = make(dde, geom)
             conditions += made
@@ -124,12 +124,8 @@ def plan(problem: Problem) -> Plan:
     return Plan(problem, geometry, [condition_of(c, problem) for c in problem.conditions])
 
 
-def _equation_name(i: int, n: int) -> str:
-    return f"pde{i + 1}" if n > 1 else "pde"
-
-
 def _numbered(names: list[str]) -> list[str]:
-    """bc, bc → bc1, bc2 (as the pinn method names its terms); single names stay plain."""
+    """pde, pde, bc, bc → pde1, pde2, bc1, bc2 (as the pinn method names its terms); single names stay plain."""
     counts = {n: names.count(n) for n in names}
     seen: dict[str, int] = {}
     out = []
