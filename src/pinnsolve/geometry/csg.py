@@ -83,6 +83,11 @@ class _Composite(Domain):
     def __repr__(self) -> str:
         return f"({self._a!r} {self._symbol} {self._b!r})"
 
+    @property
+    def operands(self) -> tuple[Domain, Domain]:
+        """The two domains combined, ``(a, b)`` of ``a | b``, ``a & b`` or ``a - b``."""
+        return self._a, self._b
+
     def with_coords(self, coords: Any) -> Domain:
         clone = super().with_coords(coords)
         assert isinstance(clone, _Composite)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from pinnsolve.methods import autoencoder, ffnn, pinn, rnn, trial
+from pinnsolve.methods import deepxde as _deepxde  # noqa: F401  (registers --method deepxde)
 from pinnsolve.methods.base import MethodNotApplicable, Setup
 from pinnsolve.methods.settings import MethodSettings
 
