@@ -11,20 +11,24 @@ all conditions are soft constraints.
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
-import torch
 
 from pinnsolve.dsl.conditions import Data, Dirichlet, Initial, Neumann, Periodic, Robin
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.methods import collocation
-from pinnsolve.methods.base import Setup, equation_terms, make_objective, point_counts, weight_of
+from pinnsolve.errors import SettingsError
+from pinnsolve.methods.base import equation_terms, make_objective, point_counts, weight_of
+from pinnsolve.methods.contract import Context
+from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.objective import LossTerm
-from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate
-from pinnsolve.residual import compile_expression, normal_symbols
+from pinnsolve.residual import TaylorEngine, compile_expression, normal_symbols
+from pinnsolve.solution import Solution
 
 
 def normal_derivative(problem: Problem, u: sp.Expr) -> sp.Expr:
@@ -45,7 +49,7 @@ def _numbered(terms: list[LossTerm]) -> list[LossTerm]:
     return terms
 
 
-def condition_terms(problem: Problem, settings: MethodSettings, rng: np.random.Generator) -> list[LossTerm]:
+def condition_terms(problem: Problem, settings: Any, rng: np.random.Generator) -> list[LossTerm]:
     """Soft-constraint residuals for every condition of the problem."""
     _, nb = point_counts(problem, settings)
     terms: list[LossTerm] = []
@@ -79,13 +83,33 @@ def condition_terms(problem: Problem, settings: MethodSettings, rng: np.random.G
     return _numbered(terms)
 
 
-def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
-    """An MLP and the soft-constraint PINN objective for ``problem``."""
-    model = Surrogate(problem, settings).to(device=device, dtype=dtype)
-    terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
-    objective, engine = make_objective(terms, settings, model, dtype, device)
-    n, nb = point_counts(problem, settings)
-    return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
-                                    "constraints": "soft (all conditions in the loss)",
-                                    "weights": {t.name: t.weight for t in terms}})
+@dataclass
+class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
+    """Settings of --method pinn: the network, the collocation points and weights, the training budget."""
+
+
+class PINN(NeuralMethod, name="pinn"):
+    """Soft-constraint physics-informed network: every condition is a term of the loss."""
+
+    settings_type = PinnSettings
+    result_type = Solution
+    summary = "physics-informed neural network, every condition in the loss (Raissi et al. 2019)"
+
+    def build(self, problem: Problem, settings: PinnSettings, context: Context) -> Setup:
+        """An MLP and the soft-constraint PINN objective for ``problem``."""
+        dtype, device, rng = context.dtype, context.device, context.rng
+        model = Surrogate(problem, settings).to(device=device, dtype=dtype)
+        terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
+        objective, engine = make_objective(terms, settings, model, dtype, device)
+        n, nb = point_counts(problem, settings)
+        return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
+                                        "constraints": "soft (all conditions in the loss)",
+                                        "weights": {t.name: t.weight for t in terms}})
+
+    def check_compilable(self, setup: Setup) -> None:
+        """Only the Taylor-mode residual loss of a plain network is traceable by torch.compile."""
+        if not isinstance(setup.objective.engine, TaylorEngine):
+            raise SettingsError(
+                "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
+                "differentiates twice: torch.compile cannot trace that. Use an MLP with tanh, sin or silu and "
+                "--derivatives auto, or drop --compile.")

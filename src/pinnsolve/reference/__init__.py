@@ -21,5 +21,26 @@ from pinnsolve.reference.solve import (
     solve_reference,
 )
 
-__all__ = ["SCHEMES", "convergence_study", "format_table", "load_reference", "require_box", "run_reference",
-           "solve_reference", "write_convergence"]
+from pinnsolve.reference.snapshots import (
+    Trajectory,
+    TrajectorySets,
+    horizon_index,
+    parse_vary,
+    reference_sizes,
+    trajectories,
+    trajectory_sets,
+)
+
+__all__ = ["SCHEMES", "TorchSystem", "Trajectory", "TrajectorySets", "convergence_study", "format_table",
+           "horizon_index", "load_reference", "parse_vary", "reference_sizes", "require_box", "run_reference",
+           "solve_reference", "trajectories", "trajectory_sets", "write_convergence"]
+
+
+def __getattr__(name: str) -> object:
+    """`TorchSystem` (the discretised equations in torch, for the surrogates' physics terms) imports torch:
+    loaded on first use, so the finite-difference solvers start without it."""
+    if name == "TorchSystem":
+        from pinnsolve.reference.torch_system import TorchSystem
+
+        return TorchSystem
+    raise AttributeError(f"module 'pinnsolve.reference' has no attribute '{name}'")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.solution import Solution
 from pinnsolve.validate.outcome import MethodOutcome, plot_order
@@ -24,24 +24,23 @@ def _grid_words(solution: Solution) -> str:
 
 
 def run_fd(problem: Problem, flat: Mapping[str, Any], out: Path) -> MethodOutcome:
-    """Solve by finite differences into ``out/fd`` (a reference run directory) and, unless
+    """Solve by finite differences (``--method fd`` through the runner) into ``out/fd`` and, unless
     switched off, run the convergence study in ``out/fd/convergence``."""
+    from pinnsolve.run import solve
+
+    from pinnsolve.validate.settings import run_options
+
     fd = fd_settings(flat)
     requested = {"grid": fd["grid"] or "default", "scheme": fd["scheme"]}
     try:
-        from pinnsolve.reference import run_reference
-    except ImportError as exc:
-        return MethodOutcome(FD, "skipped", f"the finite-difference solvers are not available ({exc}).",
-                             settings=requested)
-    sub = out / FD
-    try:
-        run_dir = run_reference(problem, out=sub, grid=fd["grid"], scheme=fd["scheme"])
+        result = solve(problem, run_options(flat, FD), out=out / FD)
     except PinnsolveError as exc:
         return MethodOutcome(FD, "skipped", str(exc), settings=requested)
-    solution = Solution.load_npz(run_dir / "solution.npz")
-    metrics = json.loads((run_dir / "metrics.json").read_text())
+    solution, metrics, run_dir = result.result, result.metrics, result.run_dir
     config = json.loads((run_dir / "config.json").read_text())
-    chosen = {"grid": _grid_words(solution), **{k: v for k, v in config.get("settings", {}).items() if k != "grid"}}
+    choices = dict(config.get("choices", {}))
+    solver = choices.pop("solver", {})
+    chosen = {"grid": _grid_words(solution), **{k: v for k, v in solver.items() if k != "grid"}}
     if metrics.get("grid_chosen"):
         chosen["grid"] += " (" + "; ".join(metrics["grid_chosen"].values()) + ")"
     settings = {**requested, "convergence levels": fd["levels"] if fd["convergence"] else "off", "choices": chosen}

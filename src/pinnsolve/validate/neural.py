@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.validate.outcome import MethodOutcome, plot_order
 from pinnsolve.validate.settings import run_options
@@ -48,7 +48,7 @@ def run_neural(problem: Problem, method: str, flat: Mapping[str, Any], out: Path
                                  settings=_settings(sub, options.as_dict()), run_dir=sub,
                                  plots=plot_order(list((sub / "plots").glob("*.png"))))
         return MethodOutcome(method, "skipped", str(exc), settings=options.as_dict())
-    n_params = sum(p.numel() for p in result.model.parameters())
+    n_params = sum(p.numel() for p in result.model.parameters()) if result.model is not None else 0
     metrics = {**result.metrics, "n_parameters": n_params}
     return MethodOutcome(method, "ok", metrics=metrics,
                          compared_with="exact solution" if "l2_relative_error" in metrics else "",
