@@ -79,6 +79,14 @@ class RunResult:
         """The result (a `Solution` for the field solvers)."""
         return self.result
 
+    def plot_kinds(self) -> list[str]:
+        """The figure kinds that can be drawn for this run's result."""
+        return self.result.plot_kinds()
+
+    def plot(self, kind: str, out_dir: str | Path | None = None) -> list[Path]:
+        """Draw one figure kind (into the run's plots/ unless ``out_dir``); returns the files written."""
+        return self.result.plot(kind, out_dir or self.run_dir / RunDirectory.PLOTS)
+
 
 def default_threads() -> int:
     """All cores this process may use (sched_getaffinity respects container limits)."""

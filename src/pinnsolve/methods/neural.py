@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from pinnsolve.dsl.problem import Problem
     from pinnsolve.results.base import Result
 
-__all__ = ["NeuralMethod", "Objective", "Setup", "history_rows"]
+__all__ = ["NeuralMethod", "Objective", "Setup", "build_setup", "history_rows", "make_context"]
 
 
 @runtime_checkable
@@ -88,7 +88,7 @@ class NeuralMethod(Method):
     def check_compilable(self, setup: Setup) -> None:
         """--compile traces the loss with torch.compile; refuse what it cannot trace, saying why."""
         raise SettingsError(f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
-                            "through its own loss, which torch.compile is not set up for. Drop --compile.")
+                            "on reference data through its own loss, which torch.compile is not set up for. Drop --compile.")
 
     @final
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
@@ -152,3 +152,27 @@ def _training_metrics(trainer: Any, method: str) -> dict[str, Any]:
     return {"steps": trainer.step, "train_time_s": trainer.elapsed, "method": method,
             "final_loss": last.loss if last else None, "final_terms": last.terms if last else {},
             "stop_reason": trainer.stop_reason or "completed", **({"unknowns": unknowns} if unknowns else {})}
+
+
+def make_context(*, seed: int = 0, rng: Any = None, dtype: torch.dtype = torch.float64, device: Any = "cpu",
+                 grid: Any = None, **extra: Any) -> Context:
+    """A `Context` for using a method in memory (tests, notebooks): no run directory, quiet progress."""
+    import io
+
+    import numpy as np
+
+    return Context(dtype=dtype, device=torch.device(device), rng=rng if rng is not None else np.random.default_rng(seed),
+                   seed=seed, grid=dict(grid) if grid else None, plain=True, stream=io.StringIO(), **extra)
+
+
+def build_setup(method: str, problem: Problem, settings: Any = None, **context: Any) -> Setup:
+    """The `Setup` (model, objective, choices) of a neural method without training it.
+
+    ``settings``: the method's settings dataclass or a mapping of its keys; ``context``: as
+    `make_context` takes them (rng, seed, dtype, device, grid).
+    """
+    from pinnsolve.methods.contract import get_method
+    from pinnsolve.methods.options import make_settings
+
+    chosen = get_method(method)
+    return chosen.build(problem, make_settings(method, settings, source="key"), make_context(**context))

@@ -82,7 +82,7 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
             raise SettingsError(f"{what} = {value!r}: give a whole number.")
         least = 0 if f.name.endswith("steps") else 1
         if value < least:
-            raise SettingsError(f"{what} {value} is out of range; give a {'number ≥ 0' if least == 0 else 'positive number'}.")
+            raise SettingsError(f"{what} {value} is out of range; give a whole number ≥ {least}.")
         return value
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -114,7 +114,8 @@ def make_settings(method: str, values: Mapping[str, Any] | Any | None = None, so
             flag = "--weight"
         where = f" (a setting of {', '.join(owners[name])})" if name in owners else ""
         listed = ", ".join(_named(f, source) for f in fields.values()) or "none"
-        raise SettingsError(f"{flag}{where}: not a setting of --method {method}; its settings are {listed}.")
+        raise SettingsError(f"{flag}{where}: not a setting of --method {method}. Leave {flag} out; the settings of "
+                            f"{method} are {listed}.")
     return settings_type(**{k: _coerce(settings_type, fields[k], v, source) for k, v in values.items()})
 
 

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from pinnsolve.errors import PinnsolveError, SettingsError
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.io import make_run_dir, write_json
+from pinnsolve.io import RunDirectory, make_run_dir, write_json
 from pinnsolve.solution import Solution
 from pinnsolve.validate.compare import against_reference
 from pinnsolve.validate.environment import environment
@@ -148,7 +148,7 @@ def _compare(problem: Problem, outcomes: dict[str, MethodOutcome], fd_flat: Mapp
         o.compared_with = description
         say(f"{problem.name}: {o.method} against the {description}: L2 relative error {o.l2:.2e}")
         if o.run_dir is not None:
-            write_json(o.run_dir / "metrics.json", {**o.metrics, "compared_with": description})
+            RunDirectory(o.run_dir).write_metrics({**o.metrics, "compared_with": description})
     reference.save_npz(run_dir / "reference.npz")
     return description
 

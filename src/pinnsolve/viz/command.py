@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 
 from pinnsolve.errors import PinnsolveError
+from pinnsolve.io.rundir import HISTORY_FILE
+from pinnsolve.solution import SOLUTION_FILE
 
 __all__ = ["add_plot_arguments", "run_plot", "add_render_arguments", "run_render",
            "render_in_process", "load_run"]
 
-SOLUTION_FILE = "solution.npz"
-HISTORY_FILE = "history.csv"
 RENDER_TIMEOUT_S = 600
 
 
