@@ -19,7 +19,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -135,11 +135,12 @@ def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mappi
 
 def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None, *,
           plain: bool | None = None, resume_dir: str | Path | None = None, stream: Any = None,
-          overwrite: bool = False) -> RunResult:
+          overwrite: bool = False, callbacks: Sequence[Any] = ()) -> RunResult:
     """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
     ``out`` is the run directory (refused if it holds files, unless ``overwrite``; default
     ``runs/<problem>-<method>-<time>``); with ``resume_dir``, continue the run saved there.
+    ``callbacks`` are trainer callbacks (``on_start``, ``on_step``, ``on_end``) for neural methods.
     Errors are `PinnsolveError`s (`MethodNotApplicable`, `SettingsError`, `TrainingDiverged`
     after the last good state's files are written, `RunInterrupted` after the checkpoint is).
     """
@@ -159,7 +160,7 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
         created = True
     context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
                       grid=options.grid, run=run, plain=plain, stream=stream, resume=resume,
-                      threads=options.threads or torch.get_num_threads())
+                      threads=options.threads or torch.get_num_threads(), extra={"callbacks": list(callbacks)})
     problem_file = problem.file
     run.write_config(_config(problem, options, settings, {}), result_kind=method.result_type.kind,
                      problem_file=problem_file)

@@ -46,7 +46,7 @@ def test_a_flag_the_method_lacks_is_refused_naming_its_settings(problems_dir, tm
     err = capsys.readouterr().err
     assert "--width" in err and "not a setting of --method fd" in err and "--scheme" in err
     assert not (tmp_path / "run").exists()
-    with pytest.raises(SettingsError, match="latent: not a setting of --method pinn"):
+    with pytest.raises(SettingsError, match=r"latent \(a setting of autoencoder\): not a setting of --method pinn"):
         make_settings("pinn", {"latent": 2}, source="key")
     with pytest.raises(SettingsError, match="whole number"):
         make_settings("pinn", {"width": 2.5}, source="key")
@@ -65,7 +65,7 @@ def test_fd_through_the_runner_matches_the_reference_command(problems_dir, tmp_p
 
 
 def test_an_existing_out_is_refused_unless_overwrite(problems_dir, tmp_path, capsys):
-    argv = ["solve", str(problems_dir / "decay.py"), "--method", "fd", "--grid", "t=51", "--out", str(tmp_path)]
+    argv = ["solve", str(problems_dir / "decay.py"), "--method", "fd", "--grid", "x=51", "--out", str(tmp_path)]
     (tmp_path / "old.txt").write_text("an earlier run")
     assert main(argv) == 2 and "--overwrite" in capsys.readouterr().err
     assert main([*argv, "--overwrite"]) == 0 and not (tmp_path / "old.txt").exists()

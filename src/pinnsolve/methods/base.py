@@ -13,6 +13,7 @@ from pinnsolve.dsl.symbols import is_field
 from pinnsolve.methods import collocation
 from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
 from pinnsolve.methods.settings import default_points
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
 from pinnsolve.residual.compile import numpy_function

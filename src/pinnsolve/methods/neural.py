@@ -106,7 +106,8 @@ class NeuralMethod(Method):
             error = monitor if monitor.available else None
         reporter = ProgressReporter(config.total_steps, plain=context.plain, stream=context.stream,
                                     title=f"{problem.name} {self.name}")
-        trainer = Trainer(setup.model, setup.objective, config, [reporter], error=error)
+        callbacks = [reporter, *context.extra.get("callbacks", [])]
+        trainer = Trainer(setup.model, setup.objective, config, callbacks, error=error)
         if context.resume is not None:
             trainer.load_state_dict(context.resume["checkpoint"])
             trainer.history = list(context.resume["history"])

@@ -39,7 +39,7 @@ def run_fd(problem: Problem, flat: Mapping[str, Any], out: Path) -> MethodOutcom
     solution, metrics, run_dir = result.result, result.metrics, result.run_dir
     config = json.loads((run_dir / "config.json").read_text())
     choices = dict(config.get("choices", {}))
-    solver = choices.pop("solver", {})
+    solver = choices.pop("solver_settings", {})
     chosen = {"grid": _grid_words(solution), **{k: v for k, v in solver.items() if k != "grid"}}
     if metrics.get("grid_chosen"):
         chosen["grid"] += " (" + "; ".join(metrics["grid_chosen"].values()) + ")"

@@ -49,7 +49,7 @@ def run_plot(args: argparse.Namespace) -> int:
     from pinnsolve.viz.plots import KINDS, plot_all
 
     run_dir = Path(args.run_dir)
-    if (run_dir / "config.json").is_file() and not (run_dir / SOLUTION_FILE).is_file():
+    if (run_dir / "config.json").is_file() and _result_kind(run_dir) != "solution":
         return _plot_result(run_dir, args)
     solution, history = load_run(run_dir, "plot")
     kinds = _kinds(args.kind, KINDS)
@@ -70,6 +70,12 @@ def run_plot(args: argparse.Namespace) -> int:
         raise PinnsolveError(f"{run_dir}: {exc}.") from None
     print("\n".join(str(p) for p in paths))
     return 0
+
+
+def _result_kind(run_dir: Path) -> str:
+    from pinnsolve.io.rundir import RunDirectory
+
+    return RunDirectory.open(run_dir).result_kind
 
 
 def _plot_result(run_dir: Path, args: argparse.Namespace) -> int:
