@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
-from pinnsolve.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, PinnsolveError, RunInterrupted, SettingsError
+from pinnsolve.errors import (EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, PinnsolveError, RunInterrupted,
+                              SettingsError)
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "build_parser", "main", "parse_assignments"]
 

@@ -124,7 +124,8 @@ def seeded(seed: int, device: torch.device) -> Iterator[None]:
 def _resume_state(run: RunDirectory) -> dict[str, Any]:
     from pinnsolve.train import load_checkpoint, records_from_history
 
-    return {"checkpoint": load_checkpoint(run.file(run.CHECKPOINT)), "history": records_from_history(run.read_history())}
+    return {"checkpoint": load_checkpoint(run.file(run.CHECKPOINT)),
+            "history": records_from_history(run.read_history())}
 
 
 def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,8 +163,8 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
                       grid=options.grid, run=run, plain=plain, stream=stream, resume=resume,
                       threads=options.threads or torch.get_num_threads(), extra={"callbacks": list(callbacks)})
     problem_file = problem.file
-    run.write_config(_config(problem, options, settings, {}), result_kind=method.result_type.kind,
-                     problem_file=problem_file)
+    expected = getattr(getattr(method, "result_type", None), "kind", "solution")
+    run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
     try:
         with seeded(options.seed, device):
             outcome = method.run(problem, settings, context)

@@ -51,5 +51,6 @@ class FiniteDifference(Method, name="fd"):
         solution, stats = solve_reference(problem, grid=context.grid, scheme=settings.scheme, dt=settings.dt)
         metrics = {"steps": stats.get("steps"), "wall_time_s": stats.get("wall_time_s"), "method": self.name,
                    **{k: v for k, v in stats.items() if k not in ("steps", "wall_time_s")}}
-        choices = {**dict(stats.get("choices") or {}), "solver_settings": {k: stats[k] for k in _SOLVER_KEYS if k in stats}}
+        solver = {k: stats[k] for k in _SOLVER_KEYS if k in stats}
+        choices = {**dict(stats.get("choices") or {}), "solver_settings": solver}
         return Outcome(result=solution, metrics=metrics, choices=choices)

@@ -88,7 +88,8 @@ class NeuralMethod(Method):
     def check_compilable(self, setup: Setup) -> None:
         """--compile traces the loss with torch.compile; refuse what it cannot trace, saying why."""
         raise SettingsError(f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
-                            "on reference data through its own loss, which torch.compile is not set up for. Drop --compile.")
+                            "on reference data through its own loss, which torch.compile is not set up for. "
+                            "Drop --compile.")
 
     @final
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
@@ -162,8 +163,8 @@ def make_context(*, seed: int = 0, rng: Any = None, dtype: torch.dtype = torch.f
 
     import numpy as np
 
-    return Context(dtype=dtype, device=torch.device(device), rng=rng if rng is not None else np.random.default_rng(seed),
-                   seed=seed, grid=dict(grid) if grid else None, plain=True, stream=io.StringIO(), **extra)
+    rng = rng if rng is not None else np.random.default_rng(seed)
+    return Context(dtype=dtype, device=torch.device(device), rng=rng, seed=seed, grid=dict(grid) if grid else None, plain=True, stream=io.StringIO(), **extra)
 
 
 def build_setup(method: str, problem: Problem, settings: Any = None, **context: Any) -> Setup:

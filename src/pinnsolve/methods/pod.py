@@ -74,7 +74,7 @@ def fit(snapshots: np.ndarray, center: bool = True, rtol: float = 1e-13) -> POD:
 
 
 def relative_error(predicted: np.ndarray, reference: np.ndarray) -> float:
-    """‖predicted − reference‖_F / ‖reference‖_F over every snapshot (inf where the prediction is not finite)."""
+    """‖predicted − reference‖_F / ‖reference‖_F over every snapshot (`relative_l2`; inf where not finite)."""
     if not np.all(np.isfinite(predicted)):
         return float("inf")
     return relative_l2(predicted, reference)

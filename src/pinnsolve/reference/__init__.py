@@ -8,6 +8,10 @@ reference data from an ``.npz`` file onto a grid.
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
+
 from pinnsolve.reference.convergence import (
     convergence_study,
     format_table,
@@ -44,3 +48,14 @@ def __getattr__(name: str) -> object:
 
         return TorchSystem
     raise AttributeError(f"module 'pinnsolve.reference' has no attribute '{name}'")
+
+
+class _CallablePackage(types.ModuleType):
+    """Importing this package makes it the attribute ``pinnsolve.reference``, where the Python API's function of
+    that name stood: the package is callable, so ``pinnsolve.reference(problem, ...)`` calls `pinnsolve.api.reference`."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return getattr(importlib.import_module("pinnsolve.api"), "reference")(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
                                "validation/suite.toml.")
     if args.suite:
         if args.set or args.steps is not None or args.lbfgs_steps is not None or args.seed is not None:
-            raise SettingsError("--set, --seed, --steps and --lbfgs-steps apply to one problem; a suite sets its budgets "
-                                 "and parameters in the suite file.")
+            raise SettingsError("--set, --seed, --steps and --lbfgs-steps apply to one problem; a suite sets its "
+                                "budgets and parameters in the suite file.")
         from pinnsolve.validate.suite import validate_suite
 
         only = [name.strip() for name in (args.cases or "").split(",") if name.strip()] or None
