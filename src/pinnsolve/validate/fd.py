@@ -3,7 +3,6 @@ when a problem has no exact solution."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,47 +10,27 @@ from typing import Any
 from pinnsolve.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.solution import Solution
-from pinnsolve.validate.outcome import MethodOutcome, plot_order
-from pinnsolve.validate.settings import FD, fd_settings
+from pinnsolve.validate.outcome import MethodOutcome
+from pinnsolve.validate.settings import fd_settings
 
-__all__ = ["reference_solution", "run_fd"]
+__all__ = ["convergence", "grid_words", "reference_solution"]
 
 
-def _grid_words(solution: Solution) -> str:
+def grid_words(solution: Solution) -> str:
+    """A solution's sampling in words: ``x=41 × t=21 grid`` or ``N points``."""
     if solution.is_grid:
         return " × ".join(f"{c}={len(a)}" for c, a in solution.axes.items()) + " grid"
     return f"{solution.n_points} points"
 
 
-def run_fd(problem: Problem, flat: Mapping[str, Any], out: Path) -> MethodOutcome:
-    """Solve by finite differences (``--method fd`` through the runner) into ``out/fd`` and, unless
-    switched off, run the convergence study in ``out/fd/convergence``."""
-    from pinnsolve.run import solve
-
-    from pinnsolve.validate.settings import run_options
-
+def convergence(problem: Problem, flat: Mapping[str, Any], outcome: MethodOutcome) -> dict[str, Any] | None:
+    """The grid-refinement study of a finished fd run, into its ``convergence/`` folder (None when
+    switched off with ``convergence = false``)."""
     fd = fd_settings(flat)
-    requested = {"grid": fd["grid"] or "default", "scheme": fd["scheme"]}
-    try:
-        result = solve(problem, run_options(flat, FD), out=out / FD)
-    except PinnsolveError as exc:
-        return MethodOutcome(FD, "skipped", str(exc), settings=requested)
-    solution, metrics, run_dir = result.result, result.metrics, result.run_dir
-    config = json.loads((run_dir / "config.json").read_text())
-    choices = dict(config.get("choices", {}))
-    solver = choices.pop("solver_settings", {})
-    chosen = {"grid": _grid_words(solution), **{k: v for k, v in solver.items() if k != "grid"}}
-    if metrics.get("grid_chosen"):
-        chosen["grid"] += " (" + "; ".join(metrics["grid_chosen"].values()) + ")"
-    settings = {**requested, "convergence levels": fd["levels"] if fd["convergence"] else "off", "choices": chosen}
-    outcome = MethodOutcome(FD, "ok", metrics=metrics,
-                            compared_with="exact solution" if "l2_relative_error" in metrics else "",
-                            size=f"{metrics['unknowns']:,} unknowns" if metrics.get("unknowns") else
-                            _grid_words(solution), settings=settings, run_dir=run_dir,
-                            plots=plot_order(list((run_dir / "plots").glob("*.png"))), solution=solution)
-    if fd["convergence"]:
-        outcome.convergence = _convergence(problem, fd, run_dir / "convergence")
-    return outcome
+    if not fd["convergence"] or not outcome.ok or outcome.run_dir is None:
+        return None
+    outcome.settings["convergence levels"] = fd["levels"]
+    return _convergence(problem, fd, outcome.run_dir / "convergence")
 
 
 def _convergence(problem: Problem, fd: Mapping[str, Any], out: Path) -> dict[str, Any] | None:
@@ -100,4 +79,4 @@ def reference_solution(problem: Problem, fd_outcome: MethodOutcome | None,
         return base, "FD reference (solve_ivp, rtol 1e-10)"
     finer = _finer(base, problem)
     solution, _ = solve_reference(problem, grid=finer, scheme=fd["scheme"])
-    return solution, f"FD reference on a 2× finer grid ({_grid_words(solution)})"
+    return solution, f"FD reference on a 2× finer grid ({grid_words(solution)})"

@@ -94,13 +94,13 @@ def _run(problem: Problem, method: str, flat: Mapping[str, Any], run_dir: Path, 
          ) -> MethodOutcome:
     """One method's outcome: every method runs through the runner into ``run_dir/<method>``; the
     finite-difference reference adds its convergence study."""
+    from pinnsolve.validate.fd import convergence
+    from pinnsolve.validate.method import run_method
+
+    outcome = run_method(problem, method, flat, run_dir, stream)
     if method == FD:
-        from pinnsolve.validate.fd import run_fd
-
-        return run_fd(problem, flat, run_dir)
-    from pinnsolve.validate.neural import run_neural
-
-    return run_neural(problem, method, flat, run_dir, stream)
+        outcome.convergence = convergence(problem, flat, outcome)
+    return outcome
 
 
 def _summary(o: MethodOutcome) -> str:
