@@ -51,8 +51,9 @@ def __getattr__(name: str) -> object:
 
 
 class _CallablePackage(types.ModuleType):
-    """Importing this package makes it the attribute ``pinnsolve.reference``, where the Python API's function of
-    that name stood: the package is callable, so ``pinnsolve.reference(problem, ...)`` calls `pinnsolve.api.reference`."""
+    """Importing this package makes it the attribute ``pinnsolve.reference``, where the Python API's function
+    of that name stood: the package is callable, so ``pinnsolve.reference(problem, ...)`` calls
+    `pinnsolve.api.reference` (looked up by name: the API sits above this layer)."""
 
     def __call__(self, *args: object, **kwargs: object) -> object:
         return getattr(importlib.import_module("pinnsolve.api"), "reference")(*args, **kwargs)

@@ -30,8 +30,9 @@ __all__ = [
 
 
 class _CallablePackage(types.ModuleType):
-    """Importing this package makes it the attribute ``pinnsolve.validate``, where the Python API's function of
-    that name stood: the package is callable, so ``pinnsolve.validate(problem, ...)`` calls `pinnsolve.api.validate`."""
+    """Importing this package makes it the attribute ``pinnsolve.validate``, where the Python API's function
+    of that name stood: the package is callable, so ``pinnsolve.validate(problem, ...)`` calls
+    `pinnsolve.api.validate` (looked up by name: the API sits above this layer)."""
 
     def __call__(self, *args: object, **kwargs: object) -> object:
         return getattr(importlib.import_module("pinnsolve.api"), "validate")(*args, **kwargs)
