@@ -84,3 +84,18 @@ def test_plot_redraws_every_figure_of_a_run(problems_dir, tmp_path, method, extr
     shutil.rmtree(run / "plots")
     assert main(["plot", str(run)]) == 0
     assert sorted(p.name for p in (run / "plots").iterdir()) == drawn
+
+
+def test_a_run_leaves_threads_and_random_state_alone(problems_dir, tmp_path):
+    import torch
+
+    torch.set_num_threads(1)
+    state = torch.random.get_rng_state()
+    run = solve(load_problem(problems_dir / "decay.py"),
+                RunOptions(settings={"steps": 5, "lbfgs_steps": 0, "width": 4, "depth": 1, "points": 16}, seed=3),
+                out=tmp_path / "run", plain=True)
+    assert torch.get_num_threads() == 1 and torch.equal(torch.random.get_rng_state(), state)
+    again = solve(load_problem(problems_dir / "decay.py"),
+                  RunOptions(settings={"steps": 5, "lbfgs_steps": 0, "width": 4, "depth": 1, "points": 16}, seed=3),
+                  out=tmp_path / "again", plain=True)
+    assert run.metrics["final_loss"] == again.metrics["final_loss"]  # the seed alone decides the run
