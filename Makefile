@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/pinnsolve solve problems/heat1d.py --out runs/demo-heat1d
+	$(VENV)/bin/pinnsolve solve problems/heat1d.py --out runs/demo-heat1d --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -39,8 +39,8 @@ def test_solve_writes_the_run_directory_contract(problems_dir, tmp_path, capsys)
         assert isinstance(metrics[key], float)
     assert set(metrics["fields"]["u"]) >= {"l2_relative_error", "max_abs_error"}
     config = json.loads((run / "config.json").read_text())
-    assert config["seed"] == 0 and config["train"]["steps"] == 60 and config["problem"]["sha256"]
-    assert config["choices"]["derivatives"] == "taylor" and "torch" in config["versions"]
+    assert config["seed"] == 0 and config["choices"]["train"]["steps"] == 60 and config["provenance"]["problem_sha256"]
+    assert config["choices"]["derivatives"] == "taylor" and "torch" in config["provenance"]["versions"]
     history = read_history(run / "history.csv")
     assert len(history["step"]) == 70 and {"pde", "bc", "ic", "loss", "lr"} <= set(history)
     state = torch.load(run / "model.pt", weights_only=True)

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 from pinnsolve import load_problem
-from pinnsolve.methods import MethodSettings
 from pinnsolve.run import RunOptions, solve
-from pinnsolve.train import TrainConfig
 
 PROBLEMS = Path(__file__).resolve().parents[1] / "problems"
 
@@ -52,7 +50,6 @@ def test_every_problem_file_loads_and_says_what_it_is(path):
                          ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_solves_to_recorded_accuracy(tmp_path, name, method, settings, steps, lbfgs, threshold):
     problem = load_problem(PROBLEMS / f"{name}.py")
-    options = RunOptions(method=method, settings=MethodSettings(**settings),
-                         train=TrainConfig(steps=steps, lbfgs_steps=lbfgs))
+    options = RunOptions(method=method, settings={**settings, "steps": steps, "lbfgs_steps": lbfgs})
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
     assert result.metrics["l2_relative_error"] <= threshold, result.metrics

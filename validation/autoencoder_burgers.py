@@ -24,11 +24,10 @@ from pathlib import Path
 import torch
 
 from pinnsolve import load_problem
-from pinnsolve.methods.autoencoder import plot_error_vs_latent, pod_sweep
-from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.autoencoder import AutoencoderSettings, pod_sweep
+from pinnsolve.viz.surrogates import plot_error_vs_latent
 from pinnsolve.methods.snapshots import trajectory_sets
 from pinnsolve.run import RunOptions, solve
-from pinnsolve.train.config import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 POD_KS = [1, 2, 3, 4, 8]
@@ -71,9 +70,8 @@ def main() -> int:
     for k in latents:
         given = {name: getattr(args, name) for name in ("cell", "encoder", "width", "depth")
                  if getattr(args, name) is not None}
-        settings = MethodSettings(latent=k, vary=args.vary, **given)
-        options = RunOptions(method="autoencoder", settings=settings, dtype=args.dtype, threads=1,
-                             train=TrainConfig(steps=args.steps, lbfgs_steps=args.lbfgs_steps))
+        settings = dict(latent=k, vary=args.vary, steps=args.steps, lbfgs_steps=args.lbfgs_steps, **given)
+        options = RunOptions(method="autoencoder", settings=settings, dtype=args.dtype, threads=1)
         started = time.perf_counter()
         result = solve(problem, options, out=out / f"k{k}", plain=True, stream=io.StringIO())
         m = result.metrics
@@ -83,7 +81,7 @@ def main() -> int:
                      "steps": m["steps"]}
         print(json.dumps({"k": k, **points[k]}), file=sys.stderr, flush=True)
 
-    used = MethodSettings(**{name: getattr(args, name) for name in ("cell", "encoder") if getattr(args, name)})
+    used = AutoencoderSettings(**{name: getattr(args, name) for name in ("cell", "encoder") if getattr(args, name)})
     plot_error_vs_latent(sweep, points, out / "error_vs_latent.png",
                          f"burgers1d, {args.vary}: POD and autoencoder ({used.encoder} encoder, {used.cell} step)")
     train = [t.parameters[data.parameter] for t in data.train]

@@ -39,6 +39,7 @@ def main() -> int:
     rows = []
     print(f"# {platform.processor() or platform.machine()}, {default_threads()} threads, torch {torch.__version__}",
           file=sys.stderr)
+    torch.set_num_threads(default_threads())
     for name, method in CASES:
         if only and name not in only:
             continue

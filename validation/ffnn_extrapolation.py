@@ -22,7 +22,6 @@ from pathlib import Path
 import torch
 
 from pinnsolve import load_problem
-from pinnsolve.methods import MethodSettings
 from pinnsolve.run import RunOptions, solve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,11 +33,12 @@ def main() -> int:
     parser.add_argument("--weights", default="0,1", help="physics weights, comma-separated")
     parser.add_argument("--out", default="runs/ffnn-extrapolation")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)  # a script sets its process's threads; the library does not
     problem = load_problem(ROOT / "problems" / "heat1d.py")
     rows = []
     started = time.perf_counter()
     for weight in (float(w) for w in args.weights.split(",")):
-        options = RunOptions(method="ffnn", settings=MethodSettings(physics_weight=weight), threads=args.threads)
+        options = RunOptions(method="ffnn", settings={"physics_weight": weight}, threads=args.threads)
         result = solve(problem, options, out=Path(args.out) / f"heat1d-ffnn-pw{weight:g}", plain=True,
                        stream=io.StringIO())
         m = result.metrics

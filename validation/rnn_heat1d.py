@@ -24,7 +24,6 @@ import numpy as np
 import torch
 
 from pinnsolve import load_problem
-from pinnsolve.methods import MethodSettings
 from pinnsolve.run import RunOptions, solve
 from pinnsolve.viz.growth import plot_error_growth
 
@@ -39,11 +38,12 @@ def main() -> int:
     parser.add_argument("--out", default="runs/rnn-heat1d")
     parser.add_argument("--figure", default=str(ROOT / "validation" / "report" / "rnn_heat1d_growth.png"))
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)  # a script sets its process's threads; the library does not
     problem = load_problem(ROOT / "problems" / "heat1d.py")
     rows, curves, times, horizon = [], {}, None, None
     started = time.perf_counter()
     for losses in args.losses.split(":"):
-        options = RunOptions(method="rnn", settings=MethodSettings(losses=losses), threads=args.threads)
+        options = RunOptions(method="rnn", settings={"losses": losses}, threads=args.threads)
         result = solve(problem, options, out=Path(args.out) / losses.replace(",", "-"), plain=True,
                        stream=io.StringIO())
         m = result.metrics

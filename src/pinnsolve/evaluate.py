@@ -9,6 +9,7 @@ import torch
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.residual import numpy_function
+from pinnsolve.results.measure import relative_l2
 from pinnsolve.solution import Solution
 
 #: points per coordinate of the default evaluation grid, by number of coordinates
@@ -136,7 +137,6 @@ class ErrorMonitor:
         self.points = torch.as_tensor(points, dtype=dtype, device=device)
         self.exact = torch.as_tensor(np.column_stack(list(exact.values())) if exact else np.zeros((0, 0)),
                                      dtype=dtype, device=device)
-        self.norm = float(torch.linalg.norm(self.exact)) if exact else 0.0
 
     @property
     def available(self) -> bool:
@@ -147,5 +147,4 @@ class ErrorMonitor:
             return None
         with torch.no_grad():
             predicted = model(self.points)[:, self.columns]
-        diff = float(torch.linalg.norm(predicted - self.exact))
-        return diff / self.norm if self.norm > 0 else diff
+        return relative_l2(predicted.cpu().double().numpy(), self.exact.cpu().double().numpy())

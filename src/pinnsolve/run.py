@@ -1,50 +1,52 @@
-"""Solving a problem with a neural method and writing its run directory.
+"""The one runner: any registered method on a problem, written into a run directory.
 
-The run directory holds config.json (everything needed to reproduce the run),
-history.csv, model.pt (a state dict), checkpoint.pt (for --resume), solution.npz,
-solution.vtu or .xdmf, metrics.json and plots/.
+``solve(problem, RunOptions(method="pinn", settings={...}))`` looks the method up, checks it
+applies, runs it, and writes what it returned (`pinnsolve.methods.contract.Outcome`) through
+`RunDirectory`: config.json (settings, the method's choices, the result kind and the
+provenance record), history.csv, model.pt, checkpoint.pt (neural methods, for --resume), the
+result's own files (solution.npz and the ParaView file for a `Solution`), metrics.json (the
+result's metrics and the method's own numbers) and plots/ (every figure kind registered for
+the result, and the loss curve).
+
+Library code leaves process-wide state alone: the seed makes an explicit numpy Generator for
+the method, and torch's random state is forked around the run (the caller's is restored
+after it); the thread count is the CLI's to set (`pinnsolve.cli`), and is only recorded here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import platform
-import sys
+import contextlib
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import torch
 
-from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.evaluate import ErrorMonitor, evaluate_model
-from pinnsolve.io import atomic_write, make_run_dir, write_json, write_paraview, write_text
-from pinnsolve.methods import MethodNotApplicable, MethodSettings, get_method
-from pinnsolve.methods.objective import Objective
-from pinnsolve.methods.surrogate import TrialSurrogate
-from pinnsolve.residual import TaylorEngine
-from pinnsolve.solution import Solution
-from pinnsolve.train import (ProgressReporter, StepRecord, TrainConfig, Trainer, TrainingDiverged, history_csv,
-                             load_checkpoint, parse_history_csv, save_checkpoint)
+from pinnsolve.errors import MethodNotApplicable, RunInterrupted, SettingsError, TrainingDiverged
+from pinnsolve.io.rundir import RunDirectory
+from pinnsolve.methods import Context, get_method, settings_dict
+from pinnsolve.methods.options import make_settings
+from pinnsolve.results.base import Result, plots_for
+
+__all__ = ["DTYPES", "RunInterrupted", "RunOptions", "RunResult", "default_threads", "run_method", "solve"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
-class RunInterrupted(PinnsolveError):
-    """Ctrl-C: the checkpoint is saved and the message says how to continue."""
-
-
 @dataclass
 class RunOptions:
-    """Everything that decides a run besides the problem (recorded in config.json)."""
+    """Everything that decides a run besides the problem (recorded in config.json).
+
+    ``settings`` is the method's settings dataclass, or a mapping of its keys (checked against
+    the method: a key it does not take is an error); None takes its defaults. ``threads`` is
+    recorded only: the caller (the CLI) sets torch's thread count.
+    """
 
     method: str = "pinn"
-    settings: MethodSettings = field(default_factory=MethodSettings)
-    train: TrainConfig = field(default_factory=TrainConfig)
+    settings: Any = None
     seed: int = 0
     dtype: str = "float64"
     device: str = "cpu"
@@ -52,189 +54,153 @@ class RunOptions:
     grid: dict[str, int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "settings": self.settings.as_dict(), "train": self.train.as_dict(),
-                "seed": self.seed, "dtype": self.dtype, "device": self.device, "threads": self.threads,
-                "grid": self.grid}
+        settings = settings_dict(self.settings) if not isinstance(self.settings, Mapping) else dict(self.settings)
+        return {"method": self.method, "settings": settings, "seed": self.seed, "dtype": self.dtype,
+                "device": self.device, "threads": self.threads, "grid": self.grid}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RunOptions:
-        return cls(d["method"], MethodSettings(**d["settings"]), TrainConfig(**d["train"]), d["seed"], d["dtype"],
-                   d["device"], d["threads"], d["grid"])
+        """The options recorded in a config.json (for --resume)."""
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
 
 @dataclass
 class RunResult:
+    """What a run wrote: its directory, result, metrics, history rows and trained model (if any)."""
+
     run_dir: Path
-    solution: Solution
+    result: Result
     metrics: dict[str, Any]
-    history: list[StepRecord]
-    model: torch.nn.Module
+    history: list[Mapping[str, Any]] = field(default_factory=list)
+    model: Any = None
+
+    @property
+    def solution(self) -> Any:
+        """The result (a `Solution` for the field solvers)."""
+        return self.result
+
+    def plot_kinds(self) -> list[str]:
+        """The figure kinds that can be drawn for this run's result."""
+        return self.result.plot_kinds()
+
+    def plot(self, kind: str, out_dir: str | Path | None = None) -> list[Path]:
+        """Draw one figure kind (into the run's plots/ unless ``out_dir``); returns the files written."""
+        return self.result.plot(kind, out_dir or self.run_dir / RunDirectory.PLOTS)
 
 
 def default_threads() -> int:
     """All cores this process may use (sched_getaffinity respects container limits)."""
+    import os
+
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
 
 
-def versions() -> dict[str, str]:
-    import scipy
-    import sympy
-
-    from pinnsolve import __version__
-
-    return {"pinnsolve": __version__, "python": platform.python_version(), "torch": torch.__version__,
-            "numpy": np.__version__, "scipy": scipy.__version__, "sympy": sympy.__version__,
-            "platform": platform.platform()}
-
-
-def file_hash(path: str | None) -> str | None:
-    if not path or not Path(path).is_file():
-        return None
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def _device(name: str) -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise PinnsolveError(f"--device {name} was asked for, but torch sees no CUDA GPU on this machine. "
-                             "Use --device cpu (the default).")
+        raise SettingsError(f"--device {name} was asked for, but torch sees no CUDA GPU on this machine. "
+                            "Use --device cpu (the default).")
     try:
         return torch.device(name)
     except RuntimeError as exc:
-        raise PinnsolveError(f"--device {name} is not a device torch knows ({exc}). Use cpu or cuda.") from None
+        raise SettingsError(f"--device {name} is not a device torch knows ({exc}). Use cpu or cuda.") from None
 
 
-def _config(problem: Problem, options: RunOptions, choices: Mapping[str, Any]) -> dict[str, Any]:
+@contextlib.contextmanager
+def seeded(seed: int, device: torch.device) -> Iterator[None]:
+    """torch's random state seeded for the run and restored after it (the caller's state is left alone).
+
+    Network initialisers draw from torch's default generator; forking it keeps a run
+    reproducible from its seed without changing the process's random stream.
+    """
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _resume_state(run: RunDirectory) -> dict[str, Any]:
+    from pinnsolve.train import load_checkpoint, records_from_history
+
+    return {"checkpoint": load_checkpoint(run.file(run.CHECKPOINT)),
+            "history": records_from_history(run.read_history())}
+
+
+def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mapping[str, Any]) -> dict[str, Any]:
     return {"problem": {"name": problem.name, "file": problem.file and str(Path(problem.file).resolve()),
-                        "sha256": file_hash(problem.file), "parameters": problem.parameter_values},
-            **options.as_dict(), "choices": dict(choices), "versions": versions(), "command": sys.argv}
+                        "parameters": problem.parameter_values},
+            **options.as_dict(), "settings": settings_dict(settings), "choices": dict(choices)}
 
 
-def _metrics(solution: Solution, trainer: Trainer, method: str, wall: float) -> dict[str, Any]:
-    last = trainer.history[-1] if trainer.history else None
-    return {**solution.errors(), "steps": trainer.step, "wall_time_s": wall, "train_time_s": trainer.elapsed,
-            "method": method, "final_loss": last.loss if last else None,
-            "final_terms": last.terms if last else {}, "stop_reason": trainer.stop_reason or "completed",
-            **({"unknowns": unknowns} if (unknowns := identified(trainer.model)) else {})}
+def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None, *,
+          plain: bool | None = None, resume_dir: str | Path | None = None, stream: Any = None,
+          overwrite: bool = False, callbacks: Sequence[Any] = ()) -> RunResult:
+    """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
-
-def identified(model: torch.nn.Module) -> dict[str, float]:
-    """Current values of the problem's Unknowns (inverse problems)."""
-    return {name: float(p.detach()) for name, p in (getattr(model, "unknowns", None) or {}).items()}
-
-
-def write_outputs(run_dir: Path, trainer: Trainer, solution: Solution, metrics: Mapping[str, Any],
-                  term_names: list[str]) -> None:
-    """Every result file of a finished run (each written atomically)."""
-    with atomic_write(run_dir / "model.pt") as tmp:
-        torch.save(trainer.model.state_dict(), tmp)
-    save_checkpoint(trainer.state_dict(), run_dir / "checkpoint.pt")
-    write_text(run_dir / "history.csv", history_csv(trainer.history, term_names))
-    solution.save_npz(run_dir / "solution.npz")
-    write_paraview(solution, run_dir)
-    write_json(run_dir / "metrics.json", dict(metrics))
-    from pinnsolve.viz import plot_all
-
-    plot_all(solution, _history_arrays(trainer.history, term_names), run_dir / "plots")
-
-
-def _history_arrays(records: list[StepRecord], term_names: list[str]) -> dict[str, np.ndarray]:
-    nan = float("nan")
-    arrays: dict[str, np.ndarray] = {
-        "step": np.array([r.step for r in records], dtype=float),
-        "phase": np.array([r.phase for r in records]),
-        "wall_time_s": np.array([r.wall_time_s for r in records]),
-        "loss": np.array([r.loss for r in records]),
-        "l2_relative_error": np.array([nan if r.l2_relative_error is None else r.l2_relative_error for r in records]),
-        "lr": np.array([r.lr for r in records]),
-    }
-    for name in term_names:
-        arrays[name] = np.array([r.terms.get(name, nan) for r in records])
-    return arrays
-
-
-def _check_compilable(setup: Any, method: str) -> None:
-    """--compile traces the loss with torch.compile: only the PINN's Taylor-mode loss is traceable."""
-    if not isinstance(setup.objective, Objective):
-        raise PinnsolveError(
-            f"--compile speeds up the residual loss of --method pinn; the {method} method trains on reference data "
-            "through its own loss, which torch.compile is not set up for. Drop --compile.")
-    if not isinstance(setup.objective.engine, TaylorEngine):
-        raise PinnsolveError(
-            "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
-            "differentiates twice: torch.compile cannot trace that. Use an MLP with tanh, sin or silu and "
-            "--derivatives auto, or drop --compile.")
-    if isinstance(setup.model, TrialSurrogate):
-        raise PinnsolveError(
-            "--compile works with --method pinn only: the trial function's A and B, cached at the collocation "
-            "points between steps, are not traceable by torch.compile yet. Drop --compile for --method trial.")
-
-
-def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None,
-          plain: bool | None = None, resume_dir: Path | None = None, stream: Any = None) -> RunResult:
-    """Train ``options.method`` on ``problem`` and write a run directory; returns what was written.
-
-    With ``resume_dir``, continue the run saved there (its checkpoint and history).
+    ``out`` is the run directory (refused if it holds files, unless ``overwrite``; default
+    ``runs/<problem>-<method>-<time>``); with ``resume_dir``, continue the run saved there.
+    ``callbacks`` are trainer callbacks (``on_start``, ``on_step``, ``on_end``) for neural methods.
+    Errors are `PinnsolveError`s (`MethodNotApplicable`, `SettingsError`, `TrainingDiverged`
+    after the last good state's files are written, `RunInterrupted` after the checkpoint is).
     """
     options = options or RunOptions()
+    method = get_method(options.method)
+    settings = make_settings(method.name, options.settings)
     if options.dtype not in DTYPES:
-        raise PinnsolveError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
+        raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
     dtype, device = DTYPES[options.dtype], _device(options.device)
-    torch.set_num_threads(options.threads or default_threads())
-    torch.manual_seed(options.seed)
-    rng = np.random.default_rng(options.seed)
+    method.check(problem, settings)
     started = time.perf_counter()
-    try:
-        builder = get_method(options.method)
-    except KeyError as exc:
-        raise PinnsolveError(f"{exc.args[0]}.") from None
-    try:
-        setup = builder(problem, options.settings, rng, dtype, device, grid=options.grid)
-    except MethodNotApplicable as exc:
-        raise PinnsolveError(str(exc)) from None
-    options = replace(options, train=options.train.resolved(len(problem.coords), setup.budget))
-    if options.train.compile:
-        _check_compilable(setup, options.method)
-    if setup.error is not None:
-        error = setup.error
-    else:
-        monitor = ErrorMonitor(problem, dtype, device)
-        error = monitor if monitor.available else None
-    reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream,
-                                title=f"{problem.name} {options.method}")
-    trainer = Trainer(setup.model, setup.objective, options.train, [reporter], error=error)
     if resume_dir is not None:
-        run_dir = Path(resume_dir)
-        trainer.load_state_dict(load_checkpoint(run_dir / "checkpoint.pt"))
-        trainer.history = parse_history_csv((run_dir / "history.csv").read_text())
+        run, created = RunDirectory.open(resume_dir), False
+        resume = _resume_state(run)
     else:
-        run_dir = make_run_dir(out, problem.name, options.method, exact=out is not None)
-    write_json(run_dir / "config.json", _config(problem, options, setup.choices))
-    term_names = setup.objective.names
-
-    def finish() -> tuple[Solution, dict[str, Any]]:
-        """Evaluate the model on the output grid and write every result file."""
-        if setup.solution is not None:
-            solution = setup.solution(trainer.model)
-        else:
-            solution = evaluate_model(problem, options.method, trainer.model, options.grid, dtype, device)
-        metrics = _metrics(solution, trainer, options.method, time.perf_counter() - started)
-        if setup.report is not None:
-            metrics.update(setup.report(trainer.model, run_dir / "plots"))
-        write_outputs(run_dir, trainer, solution, metrics, term_names)
-        return solution, metrics
-
+        run, resume = RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), None
+        created = True
+    context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
+                      grid=options.grid, run=run, plain=plain, stream=stream, resume=resume,
+                      threads=options.threads or torch.get_num_threads(), extra={"callbacks": list(callbacks)})
+    problem_file = problem.file
+    expected = getattr(getattr(method, "result_type", None), "kind", "solution")
+    run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
     try:
-        trainer.run()
-    except KeyboardInterrupt:
-        save_checkpoint(trainer.state_dict(), run_dir / "checkpoint.pt")
-        write_text(run_dir / "history.csv", history_csv(trainer.history, term_names))
-        raise RunInterrupted(f"interrupted at step {trainer.step}; the checkpoint is saved in {run_dir}. "
-                             f"Continue with: pinnsolve solve --resume {run_dir}") from None
-    except TrainingDiverged as exc:
-        finish()
-        raise PinnsolveError(f"{exc} Results of the last good model are in {run_dir}.") from None
-    solution, metrics = finish()
-    return RunResult(run_dir, solution, metrics, trainer.history, trainer.model)
+        with seeded(options.seed, device):
+            outcome = method.run(problem, settings, context)
+    except (MethodNotApplicable, SettingsError):
+        if created and not any(p.name != run.CONFIG for p in run.path.iterdir()):
+            import shutil
+
+            shutil.rmtree(run.path)  # nothing was written but the config: leave no empty run behind
+        raise
+    run.write_config(_config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind,
+                     problem_file=problem_file)
+    metrics = {**outcome.result.metrics(), "wall_time_s": time.perf_counter() - started, **outcome.metrics}
+    metrics.setdefault("method", method.name)
+    write_outcome(run, outcome, metrics, f"{problem.name} — {method.name}: training")
+    if isinstance(outcome.error, TrainingDiverged):
+        raise TrainingDiverged(f"{outcome.error} Results of the last good model are in {run.path}.")
+    if outcome.error is not None:
+        raise outcome.error
+    return RunResult(run.path, outcome.result, metrics, list(outcome.history), outcome.model)
+
+
+run_method = solve
+
+
+def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], title: str) -> None:
+    """model.pt, history.csv, the result's files, metrics.json and plots/ of a finished run (each atomic)."""
+    from pinnsolve.io.atomic import atomic_write
+
+    if outcome.model is not None:
+        with atomic_write(run.file(run.MODEL)) as tmp:
+            torch.save(outcome.model.state_dict(), tmp)
+    if outcome.history:
+        run.write_history(outcome.history)
+    outcome.result.save(run.path)
+    run.write_metrics(dict(metrics))
+    outcome.result.plot_all(run.plots)
+    if outcome.history:
+        for draw in plots_for("history").values():
+            draw({"history": run.read_history(), "title": title}, run.plots)

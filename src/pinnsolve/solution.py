@@ -20,14 +20,20 @@ in ``axes`` (``axes == {"t": ...}``); a field of ``(x, y, t)`` then has shape
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["Solution", "NPZ_FORMAT", "NPZ_VERSION"]
+from pinnsolve.errors import RunDirectoryError
+from pinnsolve.results.base import Result
+from pinnsolve.results.measure import relative_l2
+
+__all__ = ["Solution", "NPZ_FORMAT", "NPZ_VERSION", "SOLUTION_FILE"]
+
+#: the file of a run directory that holds a Solution (beside it, solution.vtu or .xdmf for ParaView)
+SOLUTION_FILE = "solution.npz"
 
 NPZ_FORMAT = "pinnsolve.solution"
 NPZ_VERSION = 1
@@ -37,7 +43,7 @@ _RESERVED = frozenset({"points", "triangles", "__meta__"})
 
 
 @dataclass
-class Solution:
+class Solution(Result):
     """Named fields of one problem, evaluated by one method, on a grid or on points.
 
     Parameters
@@ -59,7 +65,13 @@ class Solution:
         ``(k, 3)`` triangulation of ``points`` for 2-D scattered solutions (optional).
     time_coord
         Name of the time coordinate, if the problem has one.
+    diagnostics
+        Curves a method measured besides the fields, by plot kind (JSON-ready: numbers and
+        lists), e.g. ``{"error_vs_time": {"t": [...], "curves": {...}, "cut": 0.5}}``; each is
+        drawn by the viz kind of that name and saved in solution.npz.
     """
+
+    kind: ClassVar[str] = "solution"
 
     problem: str
     method: str
@@ -71,6 +83,7 @@ class Solution:
     point_coords: tuple[str, ...] = ()
     triangles: np.ndarray | None = None
     time_coord: str | None = None
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.axes = {str(k): np.asarray(v) for k, v in self.axes.items()}
@@ -234,17 +247,41 @@ class Solution:
         """
         if not self.exact:
             return {}
-        per_field: dict[str, dict[str, Any]] = {}
-        err_sq = ref_sq = 0.0
-        for name in self.exact:
-            e = np.asarray(self.error_field(name), dtype=np.float64)
-            ref = np.asarray(self.exact[name], dtype=np.float64)
-            e2, r2 = float(np.sum(e**2)), float(np.sum(ref**2))
-            err_sq, ref_sq = err_sq + e2, ref_sq + r2
-            per_field[name] = _norms(e2, r2, float(np.max(np.abs(e))) if e.size else 0.0)
-        overall = _norms(err_sq, ref_sq, max(f["max_abs_error"] for f in per_field.values()))
+        per_field = {name: _norms(self.fields[name], self.exact[name]) for name in self.exact}
+        predicted = [np.asarray(self.fields[n], dtype=np.float64).ravel() for n in self.exact]
+        exact = [np.asarray(self.exact[n], dtype=np.float64).ravel() for n in self.exact]
+        overall = _norms(np.concatenate(predicted), np.concatenate(exact))
+        overall["max_abs_error"] = max(f["max_abs_error"] for f in per_field.values())
         overall["fields"] = per_field
         return overall
+
+    # -- the Result contract ----------------------------------------------------------------
+
+    def metrics(self) -> dict[str, Any]:
+        """The error norms against the exact solution (see `errors`); ``{}`` without one."""
+        return self.errors()
+
+    def save(self, run_dir: str | Path) -> list[Path]:
+        """solution.npz and the ParaView file (solution.vtu, or .xdmf with time) into ``run_dir``."""
+        from pinnsolve.io.paraview import write_paraview
+
+        run_dir = Path(run_dir)
+        return [self.save_npz(run_dir / SOLUTION_FILE), write_paraview(self, run_dir)]
+
+    @classmethod
+    def load(cls, run_dir: str | Path) -> Solution:
+        """The Solution of a run directory (its solution.npz), or of an .npz file itself."""
+        path = Path(run_dir)
+        if path.is_dir():
+            path = path / SOLUTION_FILE
+        if not path.is_file():
+            raise RunDirectoryError(f"{path.parent} holds no {SOLUTION_FILE}, so there is no solution to read. Give "
+                                    "a run directory that a pinnsolve command wrote; an interrupted run can be "
+                                    f"completed with pinnsolve solve --resume {path.parent}.")
+        try:
+            return cls.load_npz(path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise RunDirectoryError(f"{path} cannot be read ({exc}). Solve the problem again to rewrite it.") from None
 
     # -- slicing ----------------------------------------------------------------------------
 
@@ -276,6 +313,7 @@ class Solution:
             point_coords=self.point_coords,
             triangles=self.triangles,
             time_coord=None if coord == self.time_coord else self.time_coord,
+            diagnostics=self.diagnostics,
         )
 
     def at_time(self, t_value: float) -> Solution:
@@ -316,6 +354,7 @@ class Solution:
             "exact": list(self.exact),
             "point_coords": list(self.point_coords),
             "time_coord": self.time_coord,
+            "diagnostics": _jsonable(self.diagnostics),
         }
         arrays["__meta__"] = np.array(json.dumps(meta))
         with atomic_write(path) as tmp:
@@ -344,12 +383,29 @@ class Solution:
                 point_coords=tuple(meta["point_coords"]),
                 triangles=data["triangles"] if "triangles" in data.files else None,
                 time_coord=meta["time_coord"],
+                diagnostics=meta.get("diagnostics") or {},
             )
 
 
-def _norms(err_sq: float, ref_sq: float, max_abs: float) -> dict[str, Any]:
-    """Relative L2 from squared norms, falling back to absolute when the reference is zero."""
-    if ref_sq > 0.0:
-        return {"l2_relative_error": math.sqrt(err_sq / ref_sq), "max_abs_error": max_abs}
-    return {"l2_relative_error": math.sqrt(err_sq), "max_abs_error": max_abs,
-            "l2_is_absolute": True}
+def _norms(predicted: np.ndarray, exact: np.ndarray) -> dict[str, Any]:
+    """Relative L2 (`relative_l2`: absolute where the exact solution is zero, said so) and max abs error."""
+    predicted, exact = np.asarray(predicted, dtype=np.float64), np.asarray(exact, dtype=np.float64)
+    error = predicted - exact
+    out: dict[str, Any] = {"l2_relative_error": relative_l2(predicted, exact),
+                           "max_abs_error": float(np.max(np.abs(error))) if error.size else 0.0}
+    if not np.any(exact):
+        out["l2_is_absolute"] = True
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Arrays and numpy numbers as lists and floats, for the JSON record in solution.npz."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -11,10 +11,11 @@ import torch
 
 from pinnsolve import D, Dirichlet, Eq, Field, Initial, Problem, Space, Time, exp, load_problem, pi, sin
 from pinnsolve.dsl.errors import PinnsolveError
-from pinnsolve.methods import MethodNotApplicable, MethodSettings, ffnn
+from pinnsolve.methods import MethodNotApplicable, get_method
+from pinnsolve.methods.neural import build_setup, make_context
+from pinnsolve.methods.options import make_settings
 from pinnsolve.reference import solve_reference
 from pinnsolve.run import RunOptions, solve
-from pinnsolve.train import TrainConfig
 
 DTYPE = torch.float64
 #: measured 0.039 (seed 0, 300 Adam + 100 L-BFGS steps on a 51 × 41 reference grid); 3× headroom
@@ -23,20 +24,21 @@ HELDOUT_THRESHOLD = 0.12
 
 def build(problem, **settings):
     torch.manual_seed(0)
-    return ffnn.build(problem, MethodSettings(**settings), np.random.default_rng(0), DTYPE, torch.device("cpu"),
-                      grid={"x": 51, "t": 41} if problem.time is not None and problem.domain is not None else None)
+    return build_setup("ffnn", problem, settings, rng=np.random.default_rng(0), dtype=DTYPE,
+                       grid={"x": 51, "t": 41} if problem.time is not None and problem.domain is not None else None)
 
 
 def test_fits_heat1d_end_to_end(problems_dir, tmp_path):
     problem = load_problem(problems_dir / "heat1d.py")
-    options = RunOptions(method="ffnn", train=TrainConfig(steps=300, lbfgs_steps=100), threads=1,
+    options = RunOptions(method="ffnn", settings={"steps": 300, "lbfgs_steps": 100}, threads=1,
                          grid={"x": 51, "t": 41})
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
     m = result.metrics
     assert m["l2_heldout"] < HELDOUT_THRESHOLD
     assert math.isfinite(m["l2_data_range"]) and math.isfinite(m["l2_extrapolation"])
     assert "finite-difference" in m["errors_against"]
-    assert result.history[-1].terms.keys() == {"data"}  # physics weight 0 by default: data only
+    columns = set(result.history[-1]) - {"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr"}
+    assert columns == {"data"}  # physics weight 0 by default: data only
     assert (result.run_dir / "plots" / "error_vs_time.png").is_file()
 
 
@@ -62,8 +64,10 @@ def test_physics_term_is_added_and_weighted(problems_dir):
 
 
 def test_steady_problem_says_there_is_no_extrapolation(problems_dir, tmp_path):
-    setup = build(load_problem(problems_dir / "poisson1d.py"))
-    metrics = setup.report(setup.model, tmp_path)
+    problem, method, context = load_problem(problems_dir / "poisson1d.py"), get_method("ffnn"), make_context()
+    settings = make_settings("ffnn", {})
+    setup = method.build(problem, settings, context)
+    metrics = method.measure(problem, settings, context, setup, method.result(problem, settings, context, setup))
     assert metrics["l2_extrapolation"] is None and "steady" in metrics["extrapolation"]
     assert math.isfinite(metrics["l2_heldout"])
 
@@ -75,7 +79,7 @@ def test_reference_file_is_the_data(tmp_path):
     data, _ = solve_reference(Problem(*args), grid={"x": 21, "t": 11})
     np.savez(tmp_path / "ref.npz", x=data.axes["x"], t=data.axes["t"], u=data.fields["u"])
     problem = Problem(*args, exact={u: sin(pi * x) * exp(-pi**2 * t)}, reference=str(tmp_path / "ref.npz"))
-    setup = ffnn.build(problem, MethodSettings(), np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    setup = build_setup("ffnn", problem, rng=np.random.default_rng(0), dtype=DTYPE)
     assert "ref.npz" in setup.choices["data"]
     assert setup.choices["train_points"] + setup.choices["heldout_points"] == 21 * 6
 

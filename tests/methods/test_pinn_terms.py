@@ -10,10 +10,9 @@ import torch
 
 from pinnsolve import (D, Data, Dirichlet, Eq, Field, Initial, Neumann, Periodic, Problem, Robin, Space, Time,
                        Unknown, cos, exp, load_problem, pi)
-from pinnsolve.methods import MethodSettings, pinn
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.residual import AutogradEngine, torch_function
 from pinnsolve.run import RunOptions, solve
-from pinnsolve.train import TrainConfig
 
 DTYPE = torch.float64
 
@@ -32,7 +31,7 @@ class ExactModel(torch.nn.Module):
 
 
 def residuals_on_exact(problem):
-    setup = pinn.build(problem, MethodSettings(points=200), np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    setup = build_setup("pinn", problem, {"points": 200}, rng=np.random.default_rng(0), dtype=DTYPE)
     setup.objective.engine = AutogradEngine()
     return setup.objective.residuals(ExactModel(problem).to(DTYPE))
 
@@ -75,8 +74,7 @@ def test_an_unknown_coefficient_is_identified_from_data(tmp_path):
     ts = np.linspace(0, 1, 20)
     problem = Problem("identify", [Eq(D(g, t), -k * g)], [Initial(g, 1), Data(g, ts[:, None], np.exp(-2 * ts))],
                       exact={g: exp(-2 * t)})
-    options = RunOptions(settings=MethodSettings(width=16, depth=2, points=64), train=TrainConfig(steps=400,
-                                                                                              lbfgs_steps=200))
+    options = RunOptions(settings={"width": 16, "depth": 2, "points": 64, "steps": 400, "lbfgs_steps": 200})
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
     assert abs(result.metrics["unknowns"]["k"] - 2.0) < 1e-3
 
@@ -84,12 +82,12 @@ def test_an_unknown_coefficient_is_identified_from_data(tmp_path):
 def test_a_large_source_is_balanced_against_the_boundary_terms(problems_dir) -> None:
     """-Δu = 5π² sin πx sin 2πy: the residual is measured in units of its source (RMS 5π²/2)."""
     problem = load_problem(problems_dir / "poisson2d.py")
-    build = lambda weights: pinn.build(problem, MethodSettings(points=1024, weights=weights),  # noqa: E731
-                                       np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    build = lambda weights: build_setup("pinn", problem, {"points": 1024, "weights": weights},  # noqa: E731
+                                        rng=np.random.default_rng(0), dtype=DTYPE)
     weights = build({}).choices["weights"]
     assert weights["pde"] == pytest.approx(1 / (5 * np.pi**2 / 2) ** 2, rel=0.05)
     assert weights["bc"] == 1.0
     assert build({"pde": 2.0}).choices["weights"]["pde"] == 2.0  # the user's weight is kept
-    heat = pinn.build(load_problem(problems_dir / "heat1d.py"), MethodSettings(points=256),
-                      np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    heat = build_setup("pinn", load_problem(problems_dir / "heat1d.py"), {"points": 256},
+                       rng=np.random.default_rng(0), dtype=DTYPE)
     assert heat.choices["weights"]["pde"] == 1.0  # no source: nothing to balance

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from pinnsolve import D, Dirichlet, Eq, Field, Initial, Problem, Space, Time, exp, load_problem
-from pinnsolve.methods import MethodNotApplicable, MethodSettings, trial
+from pinnsolve.methods import MethodNotApplicable
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.residual import numpy_function
 
 DTYPE = torch.float64
@@ -15,7 +16,7 @@ DTYPE = torch.float64
 
 def build(problem):
     torch.manual_seed(1)
-    return trial.build(problem, MethodSettings(points=64), np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    return build_setup("trial", problem, {"points": 64}, rng=np.random.default_rng(0), dtype=DTYPE)
 
 
 def values_and_rate(model, points):
@@ -52,8 +53,8 @@ def test_conditions_hold_to_round_off(problems_dir, name):
 def test_interior_is_not_pinned():
     """B·N carries the solution inside the domain: different networks give different u."""
     problem = load_problem("problems/heat1d.py")
-    a, b = build(problem).model, trial.build(problem, MethodSettings(points=64), np.random.default_rng(0), DTYPE,
-                                             torch.device("cpu")).model
+    a, b = build(problem).model, build_setup("trial", problem, {"points": 64}, rng=np.random.default_rng(0),
+                                             dtype=DTYPE).model
     p = torch.tensor([[0.3, 0.2]], dtype=DTYPE)  # off-centre: zero biases make N odd about the centre
     assert abs(float((a(p) - b(p)).detach())) > 1e-6
 

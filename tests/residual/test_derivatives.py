@@ -10,7 +10,7 @@ import sympy as sp
 import torch
 
 from pinnsolve import D, Dirichlet, Eq, Field, Initial, Problem, Space, Time, pi, sin
-from pinnsolve.methods import MethodSettings, pinn, trial
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.nets import MLP
 from pinnsolve.residual import AutogradEngine, DerivativeKey, TaylorEngine, compile_expression
 
@@ -82,15 +82,15 @@ def test_taylor_is_refused_beyond_second_order():
     assert TaylorEngine.supports(model, [DerivativeKey(0, (1, 1, 0))], 3)
 
 
-@pytest.mark.parametrize("build", [pinn.build, trial.build], ids=["pinn", "trial"])
-def test_engines_agree_on_a_system_with_mixed_derivatives(build):
+@pytest.mark.parametrize("method", ["pinn", "trial"])
+def test_engines_agree_on_a_system_with_mixed_derivatives(method):
     x, y, t = Space("x", 0, 1), Space("y", 0, 2), Time("t", 0, 1)
     u, v = Field("u", x, y, t), Field("v", x, y, t)
     problem = Problem("system", [Eq(D(u, t), D(u, x, y) + v * D(u, y, 2)), Eq(D(v, t), D(v, x, 2) - u * D(v, x, t))],
                       [Dirichlet(u, 0), Dirichlet(v, sin(x)), Initial(u, sin(pi * x) * sin(pi * y / 2)),
                        Initial(v, sin(x))])
     torch.manual_seed(0)
-    setup = build(problem, MethodSettings(points=128), np.random.default_rng(0), DTYPE, torch.device("cpu"))
+    setup = build_setup(method, problem, {"points": 128}, rng=np.random.default_rng(0), dtype=DTYPE)
     assert setup.choices["derivatives"] == "taylor"
     obj = setup.objective
     a = AutogradEngine()(setup.model, obj.points, obj.keys)

@@ -9,17 +9,17 @@ import pytest
 import torch
 
 from pinnsolve import load_problem
-from pinnsolve.methods import MethodSettings, pinn
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.run import RunInterrupted, RunOptions, solve
 from pinnsolve.train import TrainConfig, Trainer, TrainingDiverged, load_checkpoint, parse_history_csv
 
-SMALL = MethodSettings(width=8, depth=2, points=32)
+SMALL = {"width": 8, "depth": 2, "points": 32}
 
 
 def setup(problems_dir, seed=0):
     torch.manual_seed(seed)
     problem = load_problem(problems_dir / "decay.py")
-    return pinn.build(problem, SMALL, np.random.default_rng(seed), torch.float64, torch.device("cpu"))
+    return build_setup("pinn", problem, SMALL, rng=np.random.default_rng(seed), dtype=torch.float64)
 
 
 def params(model):
@@ -97,10 +97,10 @@ def test_resume_continues_exactly(problems_dir, tmp_path, stop):
 
 def test_same_seed_same_result_and_ctrl_c_resume_through_run(problems_dir, tmp_path, monkeypatch):
     problem = load_problem(problems_dir / "decay.py")
-    options = RunOptions(settings=SMALL, train=TrainConfig(steps=40, lbfgs_steps=10), threads=1)
+    options = RunOptions(settings={**SMALL, "steps": 40, "lbfgs_steps": 10}, threads=1)
     a = solve(problem, options, out=tmp_path / "a", plain=True, stream=io.StringIO())
     b = solve(problem, options, out=tmp_path / "b", plain=True, stream=io.StringIO())
-    assert [r.loss for r in a.history] == [r.loss for r in b.history]
+    assert [r["loss"] for r in a.history] == [r["loss"] for r in b.history]
     assert np.array_equal(a.solution.fields["g"], b.solution.fields["g"])
 
     original = Trainer._adam_step
@@ -117,7 +117,7 @@ def test_same_seed_same_result_and_ctrl_c_resume_through_run(problems_dir, tmp_p
     assert len(parse_history_csv((tmp_path / "c" / "history.csv").read_text())) == 20
     monkeypatch.setattr(Trainer, "_adam_step", original)
     c = solve(problem, options, plain=True, stream=io.StringIO(), resume_dir=tmp_path / "c")
-    assert [r.step for r in c.history] == list(range(1, 51))
+    assert [r["step"] for r in c.history] == list(range(1, 51))
     np.testing.assert_allclose(c.solution.fields["g"], a.solution.fields["g"], rtol=1e-9)
 
 
@@ -143,8 +143,8 @@ def test_compiled_loss_trains_like_the_eager_one_through_adam_and_lbfgs(problems
 def test_compile_refuses_what_it_cannot_trace(problems_dir, tmp_path, method, derivatives, message):
     from pinnsolve.dsl.errors import PinnsolveError
 
-    options = RunOptions(method=method, settings=MethodSettings(derivatives=derivatives, points=64),
-                         train=TrainConfig(steps=1, lbfgs_steps=0, compile=True))
+    own = {"derivatives": derivatives, "points": 64} if method != "rnn" else {}
+    options = RunOptions(method=method, settings={**own, "steps": 1, "lbfgs_steps": 0, "compile": True})
     with pytest.raises(PinnsolveError, match=message):
         solve(load_problem(problems_dir / "heat1d.py"), options, out=tmp_path / "run", stream=io.StringIO())
     assert not (tmp_path / "run").exists()  # refused before anything was written

@@ -96,4 +96,4 @@ def test_kind_errors(tmp_path, cases):
         plot_all(cases.box3d(), None, tmp_path, fmt="jpg")
     assert os.listdir(tmp_path) == []
     assert set(KINDS) == {"solution", "error", "profiles", "animation", "phase", "loss",
-                          "collocation"}
+                          "collocation", "error_vs_time", "error_growth", "error_vs_latent"}

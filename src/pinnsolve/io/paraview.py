@@ -22,11 +22,14 @@ import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pinnsolve.io.atomic import atomic_write
-from pinnsolve.solution import Solution
+
+if TYPE_CHECKING:  # io sits below the results: a Solution is only read here
+    from pinnsolve.solution import Solution
 
 __all__ = ["write_paraview"]
 

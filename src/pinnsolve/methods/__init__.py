@@ -1,23 +1,18 @@
-"""Neural methods, looked up by name: each builds a model and its loss from a Problem."""
+"""Methods, looked up by name: each a plugin on the contract of `pinnsolve.methods.contract`.
+
+Adding a method is one module with ``class X(Method, name="x")`` (or ``NeuralMethod`` for a
+model trained by the `Trainer`) and one import line below (the import registers it).
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.methods.contract import (METHODS, Context, Method, NoSettings, Outcome, get_method, setting,
+                                        settings_dict, settings_fields, settings_from)
+from pinnsolve.methods.neural import NeuralMethod, Objective, Setup
 
-from pinnsolve.methods import autoencoder, ffnn, pinn, rnn, trial
-from pinnsolve.methods import deepxde as _deepxde  # noqa: F401  (registers --method deepxde)
-from pinnsolve.methods.base import MethodNotApplicable, Setup
-from pinnsolve.methods.settings import MethodSettings
+# each import registers its methods
+from pinnsolve.methods import pinn, trial, ffnn, rnn, autoencoder, fd, deepxde  # noqa: E402,F401,I001
 
-METHODS: dict[str, Callable[..., Setup]] = {"pinn": pinn.build, "trial": trial.build, "ffnn": ffnn.build,
-                                               "rnn": rnn.build, "autoencoder": autoencoder.build}
-
-
-def get_method(name: str) -> Callable[..., Setup]:
-    """The builder registered under ``name``; an unknown name lists the known ones."""
-    if name not in METHODS:
-        raise KeyError(f"unknown method '{name}'; known: {', '.join(sorted(METHODS))}")
-    return METHODS[name]
-
-
-__all__ = ["METHODS", "MethodNotApplicable", "MethodSettings", "Setup", "get_method"]
+__all__ = ["METHODS", "Context", "Method", "MethodNotApplicable", "NeuralMethod", "NoSettings", "Objective", "Outcome",
+           "Setup", "get_method", "setting", "settings_dict", "settings_fields", "settings_from"]

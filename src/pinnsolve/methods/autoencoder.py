@@ -39,7 +39,7 @@ curved, as Burgers' travelling front makes it.
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -47,15 +47,18 @@ import torch
 from torch import nn
 
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.methods import pod as pod_module
-from pinnsolve.methods.base import MethodNotApplicable, Setup, physics_weight_of
-from pinnsolve.methods.settings import MethodSettings
-from pinnsolve.methods.snapshots import Trajectory, TrajectorySets, trajectory_sets
+from pinnsolve.methods.base import physics_weight_of
+from pinnsolve.methods.contract import Context, setting
+from pinnsolve.methods.neural import NeuralMethod, Setup
+from pinnsolve.methods.settings import NetworkSettings, TrainSettings
 from pinnsolve.nets.autoencoder import ConvAutoencoder, LatentMLPStep, MLPAutoencoder
 from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
-from pinnsolve.reference.torch_system import TorchSystem
+from pinnsolve.reference import TorchSystem, Trajectory, TrajectorySets, trajectory_sets
+from pinnsolve.solution import Solution
 
-__all__ = ["ReducedModel", "build", "plot_error_vs_latent", "pod_sweep"]
+__all__ = ["Autoencoder", "AutoencoderSettings", "ReducedModel", "pod_sweep"]
 
 #: (Adam, L-BFGS) steps: Burgers, 8 values of ν (808 snapshots of 399 unknowns), float64, one thread of a
 #: loaded 2-core machine: ~3.5 min with the default GRU latent step, ~1.5 min with --cell mlp
@@ -179,7 +182,7 @@ def physics_systems(items: list[Trajectory], device: torch.device) -> list[tuple
     return out
 
 
-def _check_settings(settings: MethodSettings) -> float:
+def _check_settings(settings: Any) -> float:
     """The physics weight, once every setting that needs no snapshots is checked."""
     k = settings.latent
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -188,15 +191,10 @@ def _check_settings(settings: MethodSettings) -> float:
         raise MethodNotApplicable(f"--cell {settings.cell}: the latent dynamics are one of {', '.join(LATENT_STEPS)}.")
     if settings.encoder not in ("mlp", "conv"):
         raise MethodNotApplicable(f"--encoder {settings.encoder}: use mlp or conv (1-D grids).")
-    for option, value in (("horizon", settings.horizon), ("losses", settings.losses)):
-        if value is not None:
-            raise MethodNotApplicable(f"--{option} is not an autoencoder setting: the autoencoder trains on whole "
-                                      "trajectories and measures generalisation on unseen parameter values "
-                                      f"(--vary). Leave --{option} out.")
     return physics_weight_of(settings, 0.0)
 
 
-def _check_snapshots(problem: Problem, settings: MethodSettings, data: TrajectorySets) -> None:
+def _check_snapshots(problem: Problem, settings: Any, data: TrajectorySets) -> None:
     """The latent size against the state's, and the grid against a convolutional encoder."""
     size, k = data.train[0].evolution.size, settings.latent
     if k >= size:
@@ -212,7 +210,7 @@ def _check_snapshots(problem: Problem, settings: MethodSettings, data: Trajector
                                       "Use --encoder mlp.")
 
 
-def _model(settings: MethodSettings, data: TrajectorySets, k: int, dtype: torch.dtype,
+def _model(settings: Any, data: TrajectorySets, k: int, dtype: torch.dtype,
            device: torch.device) -> ReducedModel:
     """The networks of ``settings``, the snapshot normalisation, parameters scaled over the training range."""
     train = np.concatenate([t.states for t in data.train])
@@ -272,69 +270,77 @@ def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) 
     return out
 
 
-def plot_error_vs_latent(sweep: Mapping[str, list], points: Mapping[int, Mapping[str, Any]], path: Path,
-                         title: str) -> Path:
-    """Reconstruction and rollout error against k: POD curves, autoencoder points (train filled, unseen open)."""
-    from pinnsolve.viz.style import new_figure, save_figure, styled
+@dataclass
+class AutoencoderSettings(TrainSettings, NetworkSettings):
+    """Settings of --method autoencoder: coder networks, latent size and dynamics, varied parameter, budget."""
 
-    def clean(values: list) -> np.ndarray:
-        return np.array([np.nan if v is None or not np.isfinite(v) else v for v in values], dtype=float)
-
-    with styled():
-        fig = new_figure(9.0, 3.8)
-        axes = fig.subplots(1, 2, sharey=True)
-        for ax, kind in zip(axes, ("reconstruction", "rollout")):
-            ks = np.array(sweep["k"])
-            ax.semilogy(ks, clean(sweep[f"{kind}_train"]), "o-", color="tab:blue", label="POD, training parameters")
-            if any(v is not None for v in sweep[f"{kind}_unseen"]):
-                ax.semilogy(ks, clean(sweep[f"{kind}_unseen"]), "o--", color="tab:blue", mfc="white",
-                            label="POD, unseen parameters")
-            kk = sorted(points)
-            train = clean([points[k].get(f"ae_{kind}_train") for k in kk])
-            unseen = clean([points[k].get(f"ae_{kind}_unseen") for k in kk])
-            ax.semilogy(kk, train, "s-" if len(kk) > 1 else "s", color="tab:red", ms=8,
-                        label="autoencoder, training parameters")
-            if np.isfinite(unseen).any():
-                ax.semilogy(kk, unseen, "s--" if len(kk) > 1 else "s", color="tab:red", mfc="white", ms=8,
-                            label="autoencoder, unseen parameters")
-            ax.set_xlabel("latent size k")
-            ax.set_title("reconstruction" if kind == "reconstruction" else "rollout from the initial state")
-        axes[0].set_ylabel(r"relative $L^2$ error of the states")
-        axes[0].legend(loc="best")
-        fig.suptitle(title)
-        return save_figure(fig, path)
+    latent: int = setting(4, "latent size k")
+    encoder: str = setting("mlp", "mlp, or conv (1-D convolutions along a grid)", choices=["mlp", "conv"])
+    cell: str = setting("gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)",
+                        choices=list(LATENT_STEPS))
+    vary: str | None = setting(None, "snapshots over a parameter range, e.g. nu=0.005:0.05:8 (midpoints held out)")
+    physics_weight: float | None = setting(None, "weight of the Crank-Nicolson physics term (default 0: off)")
 
 
-def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
-    """Snapshots, the autoencoder with its latent dynamics, the loss, and the POD report beside them."""
-    weight = _check_settings(settings)
-    data = trajectory_sets(problem, grid, "autoencoder", settings.vary, hold_out_midpoints=True)
-    _check_snapshots(problem, settings, data)
-    k = settings.latent
-    model = _model(settings, data, k, dtype, device)
-    train = _Batch(data.train, dtype, device)
-    unseen = _Batch(data.unseen, dtype, device) if data.unseen else None
-    own = _Batch([data.own], dtype, device)
-    weights = {"reconstruction": 1.0, "latent": 1.0, "rollout": 1.0}
-    physics = None
-    if weight > 0:
-        weights["physics"] = weight
-        physics = physics_systems(data.train, device)
-    objective = AutoencoderObjective(train, weights, ROLLOUT_WINDOW, model.mean, model.scale, physics)
+class Autoencoder(NeuralMethod, name="autoencoder"):
+    """Autoencoder of reference snapshots with latent dynamics; the POD baseline beside it."""
 
-    def rollout_error(trained: ReducedModel) -> float:
-        _, rolled = _predict(trained, own)
-        return pod_module.relative_error(rolled[0], data.own.states)
+    settings_type = AutoencoderSettings
+    result_type = Solution
+    summary = "autoencoder of snapshots + latent dynamics, POD baseline beside it"
 
-    def solution(trained: ReducedModel) -> Any:
-        _, rolled = _predict(trained, own)
-        return data.own.solution(rolled[0], "autoencoder")
+    def build(self, problem: Problem, settings: AutoencoderSettings, context: Context) -> Setup:
+        """Snapshots, the autoencoder with its latent dynamics, and the loss."""
+        dtype, device = context.dtype, context.device
+        weight = _check_settings(settings)
+        data = trajectory_sets(problem, context.grid, "autoencoder", settings.vary, hold_out_midpoints=True)
+        _check_snapshots(problem, settings, data)
+        k = settings.latent
+        model = _model(settings, data, k, dtype, device)
+        train = _Batch(data.train, dtype, device)
+        unseen = _Batch(data.unseen, dtype, device) if data.unseen else None
+        own = _Batch([data.own], dtype, device)
+        weights = {"reconstruction": 1.0, "latent": 1.0, "rollout": 1.0}
+        physics = None
+        if weight > 0:
+            weights["physics"] = weight
+            physics = physics_systems(data.train, device)
+        objective = AutoencoderObjective(train, weights, ROLLOUT_WINDOW, model.mean, model.scale, physics)
 
-    def report(trained: ReducedModel, plots: Path) -> dict[str, Any]:
-        metrics: dict[str, Any] = {"latent": k, "ae_rollout_own": rollout_error(trained),
+        def rollout_error(trained: ReducedModel) -> float:
+            _, rolled = _predict(trained, own)
+            return pod_module.relative_error(rolled[0], data.own.states)
+
+        choices = {
+            "latent": k, "encoder": settings.encoder, "latent_dynamics": settings.cell, "physics_weight": weight,
+            "weights": weights, "snapshots": sum(len(t.times) for t in data.train),
+            "state_size": train.states.shape[-1],
+            "grid": {a.name: a.n for a in data.own.grid.axes} | {problem.time.name: len(data.own.times)},
+            "varied": data.parameter, "own_parameters": data.own_role,
+            "train_parameters": [t.parameters.get(data.parameter) for t in data.train] if data.parameter else [],
+            "unseen_parameters": [t.parameters[data.parameter] for t in data.unseen],
+            "normalisation": "x = (u - mean snapshot) / RMS of (u - mean snapshot)",
+            "unseen": "midpoints between neighbouring --vary values, never trained on",
+            "rollout_window": objective.window,
+            "pod": "mean-subtracted SVD of the training snapshots; Galerkin rollout with solve_ivp (LSODA)",
+        }
+        state = {"data": data, "train": train, "unseen": unseen, "own": own, "physics": physics,
+                 "rollout_error": rollout_error}
+        return Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
+
+    def result(self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup) -> Solution:
+        """The decoded latent rollout from the problem's own initial state, on the reference grid."""
+        _, rolled = _predict(setup.model, setup.state["own"])
+        return setup.state["data"].own.solution(rolled[0], "autoencoder")
+
+    def measure(self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup,
+                result: Solution) -> dict[str, Any]:
+        """Reconstruction and rollout errors (training and unseen parameters) beside POD's at every k."""
+        s, trained, k = setup.state, setup.model, settings.latent
+        data, physics = s["data"], s["physics"]
+        metrics: dict[str, Any] = {"latent": k, "ae_rollout_own": s["rollout_error"](trained),
                                    "own_parameters": data.own_role}
-        for name, batch in (("train", train), ("unseen", unseen)):
+        for name, batch in (("train", s["train"]), ("unseen", s["unseen"])):
             if batch is None:
                 metrics[f"ae_reconstruction_{name}"] = metrics[f"ae_rollout_{name}"] = None
                 continue
@@ -342,7 +348,7 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
             reference = batch.states.cpu().numpy().astype(float)
             metrics[f"ae_reconstruction_{name}"] = pod_module.relative_error(reconstructed, reference)
             metrics[f"ae_rollout_{name}"] = pod_module.relative_error(rolled, reference)
-        if unseen is None:
+        if s["unseen"] is None:
             metrics["unseen"] = "none: give --vary with two values or more to test on their midpoints"
         sweep = pod_sweep(data.train, data.unseen, list(range(1, max(POD_SWEEP, k) + 1)))
         at = sweep["k"].index(k)
@@ -350,22 +356,11 @@ def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, 
             metrics[f"pod_{key}"] = sweep[key][at]
         metrics["pod_vs_k"] = sweep
         if physics is not None:
-            states = torch.as_tensor(np.stack([t.states for t in data.train]), dtype=torch.float64, device=device)
+            states = torch.as_tensor(np.stack([t.states for t in data.train]), dtype=torch.float64,
+                                     device=context.device)
             metrics["physics_floor"] = float(physics_loss(states[:, :-1], states[:, 1:], data.train, physics)) ** 0.5
-        plot_error_vs_latent(sweep, {k: metrics}, plots / "error_vs_latent.png",
-                             f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD")
+        result.diagnostics["error_vs_latent"] = {
+            "sweep": sweep, "points": {str(k): {key: metrics.get(key) for key in (
+                "ae_reconstruction_train", "ae_reconstruction_unseen", "ae_rollout_train", "ae_rollout_unseen")}},
+            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD"}
         return metrics
-
-    choices = {
-        "latent": k, "encoder": settings.encoder, "latent_dynamics": settings.cell, "physics_weight": weight,
-        "weights": weights, "snapshots": sum(len(t.times) for t in data.train), "state_size": train.states.shape[-1],
-        "grid": {a.name: a.n for a in data.own.grid.axes} | {problem.time.name: len(data.own.times)},
-        "varied": data.parameter, "own_parameters": data.own_role,
-        "train_parameters": [t.parameters.get(data.parameter) for t in data.train] if data.parameter else [],
-        "unseen_parameters": [t.parameters[data.parameter] for t in data.unseen],
-        "normalisation": "x = (u - mean snapshot) / RMS of (u - mean snapshot)",
-        "unseen": "midpoints between neighbouring --vary values, never trained on",
-        "rollout_window": objective.window,
-        "pod": "mean-subtracted SVD of the training snapshots; Galerkin rollout with solve_ivp (LSODA)",
-    }
-    return Setup(model, objective, choices, solution=solution, error=rollout_error, report=report, budget=BUDGET)

@@ -1,10 +1,8 @@
-"""What every neural method returns before training: a model and the loss it minimises."""
+"""Pieces the neural methods share: loss terms of the equations, weights, point counts, the derivative engine."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -14,41 +12,18 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
 from pinnsolve.methods import collocation
 from pinnsolve.methods.objective import LossTerm, Objective
-from pinnsolve.methods.settings import MethodSettings, default_points
+from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
+from pinnsolve.methods.settings import default_points
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
 from pinnsolve.residual.compile import numpy_function
-
-
-class MethodNotApplicable(Exception):
-    """The method cannot treat this problem; the message says why and what to use instead."""
-
-
-@dataclass
-class Setup:
-    """A model, its objective, and the choices made for it (recorded in config.json).
-
-    Methods whose model is not a function of the coordinates (a time-stepper, an
-    autoencoder) say how to turn it into a `Solution` on their own grid (``solution``),
-    how far it is from the truth while it trains (``error``: the L2 relative error, or
-    None), and what else to measure and draw once it is trained (``report``: extra metrics,
-    given the plots directory). ``budget`` is the method's default (Adam, L-BFGS) steps.
-    The objective maps the model to its weighted loss terms and has ``names``.
-    """
-
-    model: torch.nn.Module
-    objective: Objective | Any
-    choices: dict[str, Any] = field(default_factory=dict)
-    solution: Callable[[torch.nn.Module], Any] | None = None
-    error: Callable[[torch.nn.Module], float | None] | None = None
-    report: Callable[[torch.nn.Module, Path], dict[str, Any]] | None = None
-    budget: tuple[int, int] | None = None
 
 
 #: the fraction of the time range whose reference data trains a data-driven surrogate, by default
 DEFAULT_HORIZON = 0.5
 
 
-def horizon_of(settings: MethodSettings) -> float:
+def horizon_of(settings: Any) -> float:
     """``--horizon`` (default `DEFAULT_HORIZON`), checked to lie in (0, 1]."""
     h = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
     if not 0.0 < h <= 1.0:
@@ -58,7 +33,7 @@ def horizon_of(settings: MethodSettings) -> float:
     return h
 
 
-def physics_weight_of(settings: MethodSettings, default: float) -> float:
+def physics_weight_of(settings: Any, default: float) -> float:
     """``--physics-weight`` (``default`` when not given), checked to be finite and ≥ 0."""
     weight = default if settings.physics_weight is None else float(settings.physics_weight)
     if not np.isfinite(weight) or weight < 0:
@@ -67,18 +42,18 @@ def physics_weight_of(settings: MethodSettings, default: float) -> float:
     return weight
 
 
-def weight_of(settings: MethodSettings, name: str, kind: str) -> float:
+def weight_of(settings: Any, name: str, kind: str) -> float:
     """A term's weight: by its name ('bc2'), else by its kind ('bc'), else 1."""
     return float(settings.weights.get(name, settings.weights.get(kind, 1.0)))
 
 
-def point_counts(problem: Problem, settings: MethodSettings) -> tuple[int, int]:
+def point_counts(problem: Problem, settings: Any) -> tuple[int, int]:
     n = settings.points or default_points(len(problem.coords))
-    nb = settings.boundary_points or max(64, n // 8)
+    nb = getattr(settings, "boundary_points", None) or max(64, n // 8)
     return n, nb
 
 
-def equation_terms(problem: Problem, settings: MethodSettings, rng: np.random.Generator,
+def equation_terms(problem: Problem, settings: Any, rng: np.random.Generator,
                    balance: bool = False) -> list[LossTerm]:
     """The residual of every equation at the interior collocation points.
 
@@ -112,7 +87,7 @@ def forcing_scale(problem: Problem, residual: sp.Expr, points: np.ndarray) -> fl
     return float(np.sqrt(np.mean(values**2))) if values.size else 1.0
 
 
-def resolve_engine(settings: MethodSettings, model: torch.nn.Module, keys: set, n_inputs: int) -> tuple[object, str]:
+def resolve_engine(settings: Any, model: torch.nn.Module, keys: set, n_inputs: int) -> tuple[object, str]:
     """The derivative engine: Taylor mode where the network and derivatives allow it, else autograd."""
     if settings.derivatives == "auto":
         name = "taylor" if TaylorEngine.supports(model, keys, n_inputs) else "autograd"
@@ -125,7 +100,7 @@ def resolve_engine(settings: MethodSettings, model: torch.nn.Module, keys: set, 
     return get_engine(name), name
 
 
-def make_objective(terms: list[LossTerm], settings: MethodSettings, model: torch.nn.Module, dtype: torch.dtype,
+def make_objective(terms: list[LossTerm], settings: Any, model: torch.nn.Module, dtype: torch.dtype,
                    device: torch.device) -> tuple[Objective, str]:
     keys = {k for t in terms for k in t.expr.keys}
     n_inputs = terms[0].points.shape[1]

@@ -91,8 +91,9 @@ class Outcome:
 
     ``history``: one mapping per logged step (written to history.csv); ``model``: the trained
     torch module (model.pt), if any; ``metrics``: method-specific numbers added to the result's
-    own; ``choices``: defaults the method picked and why (config.json); ``status``: "ok" or
-    "failed" with ``stop_reason`` saying why.
+    own; ``choices``: defaults the method picked and why (config.json); ``stop_reason``: why it
+    stopped; ``error``: raised by the runner once every file is written (a run that diverged
+    keeps the results of its last good state).
     """
 
     result: Result
@@ -101,6 +102,7 @@ class Outcome:
     metrics: dict[str, Any] = field(default_factory=dict)
     choices: dict[str, Any] = field(default_factory=dict)
     stop_reason: str = "completed"
+    error: Exception | None = None
 
 
 class Method(ABC):

@@ -18,25 +18,25 @@ physics term inform the model where there is no data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 import torch
 
-from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable, PinnsolveError
 from pinnsolve.evaluate import predict
 from pinnsolve.methods import collocation
-from pinnsolve.methods.base import (MethodNotApplicable, Setup, equation_terms, horizon_of, make_objective,
-                                    physics_weight_of, weight_of)
+from pinnsolve.methods.base import equation_terms, horizon_of, make_objective, physics_weight_of, weight_of
+from pinnsolve.methods.contract import Context, setting
+from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.methods.pinn import condition_terms
-from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate
 from pinnsolve.residual import compile_expression
+from pinnsolve.results.measure import relative_l2
 from pinnsolve.solution import Solution
-from pinnsolve.viz.growth import plot_error_growth
 
 #: share of the data-range points that train (the rest are held out)
 TRAIN_SHARE = 0.8
@@ -87,7 +87,7 @@ class Objectives:
 
 def reference_data(problem: Problem, grid: Mapping[str, int] | None) -> tuple[Solution, str]:
     """The reference as a Solution, and a sentence saying where it comes from."""
-    from pinnsolve.reference import load_reference, solve_reference
+    from pinnsolve.reference import load_reference, solve_reference  # the reference's public API
 
     if getattr(problem, "reference", None):
         data = load_reference(problem, grid=grid)
@@ -120,7 +120,7 @@ def _flatten(problem: Problem, data: Solution, name: str) -> tuple[np.ndarray, n
     return np.asarray(data.points, dtype=float), np.asarray(data.fields[name], dtype=float)
 
 
-def resolve_horizon(problem: Problem, settings: MethodSettings) -> float | None:
+def resolve_horizon(problem: Problem, settings: Any) -> float | None:
     """The horizon h in (0, 1], or None for a steady problem."""
     if problem.time is None:
         if settings.horizon is not None:
@@ -153,20 +153,17 @@ def split(problem: Problem, data: Solution, horizon: float | None, rng: np.rando
 def _l2(model: torch.nn.Module, problem: Problem, sets: list[FieldData], which: str, dtype: torch.dtype,
         device: torch.device) -> float | None:
     """L2 relative error of the model against the reference over one index set of every field."""
-    err = ref = 0.0
-    count = 0
+    predicted, reference = [], []
     for d in sets:
         index = getattr(d, which)
         if not len(index):
             continue
         j = problem.field_names.index(d.name)
-        u = predict(model, d.points[index], dtype, device)[:, j]
-        err += float(np.sum((u - d.values[index]) ** 2))
-        ref += float(np.sum(d.values[index] ** 2))
-        count += len(index)
-    if not count:
+        predicted.append(predict(model, d.points[index], dtype, device)[:, j])
+        reference.append(d.values[index])
+    if not predicted:
         return None
-    return float(np.sqrt(err / ref)) if ref > 0 else float(np.sqrt(err))
+    return relative_l2(np.concatenate(predicted), np.concatenate(reference))
 
 
 def _per_time(model: torch.nn.Module, problem: Problem, sets: list[FieldData], dtype: torch.dtype,
@@ -194,65 +191,86 @@ def _per_time(model: torch.nn.Module, problem: Problem, sets: list[FieldData], d
     return levels[keep], rms, rel
 
 
-def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
-    """An MLP, the data loss on reference values, and (physics weight > 0) the PINN's residuals."""
-    horizon = resolve_horizon(problem, settings)
-    weight = physics_weight_of(settings, 0.0)
-    data, source = reference_data(problem, grid)
-    sets = split(problem, data, horizon, rng)
-    model = Surrogate(problem, settings).to(device=device, dtype=dtype)
-    by_name = dict(zip(problem.field_names, problem.fields))
-    terms = []
-    for d in sets:
-        name = f"data_{d.name}" if len(sets) > 1 else "data"
-        terms.append(LossTerm(name, "data", compile_expression(problem, by_name[d.name]), d.points[d.train],
-                              weight_of(settings, name, "data"), target=d.values[d.train]))
-    physics: list[LossTerm] = []
-    if weight > 0:
-        physics = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
-        taken = {t.name for t in terms}
-        for t in physics:
-            t.weight *= weight
-            if t.name in taken:  # the problem's own Data conditions
-                t.name = f"{t.name}_condition"
-    objective, engine = make_objective(terms, settings, model, dtype, device)
-    if physics:
-        residuals, engine = make_objective(physics, settings, model, dtype, device)
-        objective = Objectives(objective, residuals)
+@dataclass
+class FfnnSettings(TrainSettings, CollocationSettings, NetworkSettings):
+    """Settings of --method ffnn: the network, the physics term's points and weight, the horizon, the budget."""
 
-    def report(trained: torch.nn.Module, plots: Path) -> dict[str, Any]:
+    physics_weight: float | None = setting(None, "weight λ of the physics term (default 0: data only)")
+    horizon: float | None = setting(None, "fraction of the time range whose reference data trains (default 0.5); "
+                                          "the rest measures extrapolation")
+
+
+class FFNN(NeuralMethod, name="ffnn"):
+    """An MLP fitted to reference data, with the PINN's residuals as an optional physics term."""
+
+    settings_type = FfnnSettings
+    result_type = Solution
+    summary = "MLP fitted to reference data, optional physics term"
+
+    def build(self, problem: Problem, settings: FfnnSettings, context: Context) -> Setup:
+        """An MLP, the data loss on reference values, and (physics weight > 0) the PINN's residuals."""
+        dtype, device, rng = context.dtype, context.device, context.rng
+        horizon = resolve_horizon(problem, settings)
+        weight = physics_weight_of(settings, 0.0)
+        data, source = reference_data(problem, context.grid)
+        sets = split(problem, data, horizon, rng)
+        model = Surrogate(problem, settings).to(device=device, dtype=dtype)
+        by_name = dict(zip(problem.field_names, problem.fields))
+        terms = []
+        for d in sets:
+            name = f"data_{d.name}" if len(sets) > 1 else "data"
+            terms.append(LossTerm(name, "data", compile_expression(problem, by_name[d.name]), d.points[d.train],
+                                  weight_of(settings, name, "data"), target=d.values[d.train]))
+        physics: list[LossTerm] = []
+        if weight > 0:
+            physics = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
+            taken = {t.name for t in terms}
+            for t in physics:
+                t.weight *= weight
+                if t.name in taken:  # the problem's own Data conditions
+                    t.name = f"{t.name}_condition"
+        objective, engine = make_objective(terms, settings, model, dtype, device)
+        if physics:
+            residuals, engine = make_objective(physics, settings, model, dtype, device)
+            objective = Objectives(objective, residuals)
+        choices = {
+            "derivatives": engine, "data": source, "horizon": horizon, "physics_weight": weight,
+            "train_points": sum(len(d.train) for d in sets), "heldout_points": sum(len(d.heldout) for d in sets),
+            "extrapolation_points": sum(len(d.beyond) for d in sets),
+            "train_points_left_out": sum(d.unused for d in sets), "max_train_points": MAX_TRAIN,
+            "split": f"{TRAIN_SHARE:.0%} of the points within the horizon train, the rest are held out",
+            "weights": {t.name: t.weight for t in terms + physics},
+        }
+        if physics:
+            choices["physics_points"] = {t.name: len(t.points) for t in physics}
+        state = {"sets": sets, "source": source, "data": data, "horizon": horizon, "weight": weight}
+        return Setup(model, objective, choices, budget=BUDGET, state=state)
+
+    def measure(self, problem: Problem, settings: FfnnSettings, context: Context, setup: Setup,
+                result: Solution) -> dict[str, Any]:
+        """Errors on the held-out points, over the data range and beyond the horizon; the error against time."""
+        trained, dtype, device = setup.model, context.dtype, context.device
+        sets, horizon, weight = setup.state["sets"], setup.state["horizon"], setup.state["weight"]
         metrics: dict[str, Any] = {
             "l2_heldout": _l2(trained, problem, sets, "heldout", dtype, device),
             "l2_data_range": _l2(trained, problem, sets, "data_range", dtype, device),
             "l2_extrapolation": _l2(trained, problem, sets, "beyond", dtype, device),
-            "errors_against": source,
+            "errors_against": setup.state["source"],
         }
         if horizon is None:
             metrics["extrapolation"] = "none: the problem is steady (no time coordinate to extrapolate in)"
         elif metrics["l2_extrapolation"] is None:
             metrics["extrapolation"] = "none: --horizon 1 trains on the whole time range"
-        if data.exact:
-            metrics["reference_l2_vs_exact"] = data.errors().get("l2_relative_error")
+        if setup.state["data"].exact:
+            metrics["reference_l2_vs_exact"] = setup.state["data"].metrics().get("l2_relative_error")
         if horizon is not None:
             levels, rms, rel = _per_time(trained, problem, sets, dtype, device)
-            curves = {"RMS error": rms, r"relative $L^2$ error at each time": rel}
-            plot_error_growth(levels, curves, _cut(problem, sets, horizon), plots / "error_vs_time.png",
-                              f"{problem.name} ffnn (physics weight {weight:g}): error against the reference",
-                              ylabel="error against the reference", time_name=problem.time.name)
+            result.diagnostics["error_vs_time"] = {
+                "t": levels, "curves": {"RMS error": rms, r"relative $L^2$ error at each time": rel},
+                "cut": _cut(problem, sets, horizon), "ylabel": "error against the reference",
+                "title": f"{problem.name} ffnn (physics weight {weight:g}): error against the reference",
+                "time_name": problem.time.name}
         return metrics
-
-    choices = {
-        "derivatives": engine, "data": source, "horizon": horizon, "physics_weight": weight,
-        "train_points": sum(len(d.train) for d in sets), "heldout_points": sum(len(d.heldout) for d in sets),
-        "extrapolation_points": sum(len(d.beyond) for d in sets),
-        "train_points_left_out": sum(d.unused for d in sets), "max_train_points": MAX_TRAIN,
-        "split": f"{TRAIN_SHARE:.0%} of the points within the horizon train, the rest are held out",
-        "weights": {t.name: t.weight for t in terms + physics},
-    }
-    if physics:
-        choices["physics_points"] = {t.name: len(t.points) for t in physics}
-    return Setup(model, objective, choices, report=report, budget=BUDGET)
 
 
 def _cut(problem: Problem, sets: list[FieldData], horizon: float) -> float:

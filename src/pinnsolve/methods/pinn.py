@@ -11,17 +11,22 @@ all conditions are soft constraints.
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import torch
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods.base import Setup, equation_terms, make_objective, point_counts
+from pinnsolve.errors import SettingsError
+from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
+from pinnsolve.methods.contract import Context
+from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.objective import LossTerm
-from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate
+from pinnsolve.residual import TaylorEngine
+from pinnsolve.solution import Solution
 
 
 def _numbered(terms: list[LossTerm]) -> list[LossTerm]:
@@ -37,20 +42,40 @@ def _numbered(terms: list[LossTerm]) -> list[LossTerm]:
     return terms
 
 
-def condition_terms(problem: Problem, settings: MethodSettings, rng: np.random.Generator) -> list[LossTerm]:
+def condition_terms(problem: Problem, settings: Any, rng: np.random.Generator) -> list[LossTerm]:
     """Soft-constraint residuals for every condition of the problem (`pinnsolve.methods.condition_terms`)."""
     _, nb = point_counts(problem, settings)
     context = TermContext(problem, settings, rng, nb)
     return _numbered([t for c in problem.conditions for t in loss_terms(c, context)])
 
 
-def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
-    """An MLP and the soft-constraint PINN objective for ``problem``."""
-    model = Surrogate(problem, settings).to(device=device, dtype=dtype)
-    terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
-    objective, engine = make_objective(terms, settings, model, dtype, device)
-    n, nb = point_counts(problem, settings)
-    return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
-                                    "constraints": "soft (all conditions in the loss)",
-                                    "weights": {t.name: t.weight for t in terms}})
+@dataclass
+class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
+    """Settings of --method pinn: the network, the collocation points and weights, the training budget."""
+
+
+class PINN(NeuralMethod, name="pinn"):
+    """Soft-constraint physics-informed network: every condition is a term of the loss."""
+
+    settings_type = PinnSettings
+    result_type = Solution
+    summary = "physics-informed neural network, every condition in the loss (Raissi et al. 2019)"
+
+    def build(self, problem: Problem, settings: PinnSettings, context: Context) -> Setup:
+        """An MLP and the soft-constraint PINN objective for ``problem``."""
+        dtype, device, rng = context.dtype, context.device, context.rng
+        model = Surrogate(problem, settings).to(device=device, dtype=dtype)
+        terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
+        objective, engine = make_objective(terms, settings, model, dtype, device)
+        n, nb = point_counts(problem, settings)
+        return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
+                                        "constraints": "soft (all conditions in the loss)",
+                                        "weights": {t.name: t.weight for t in terms}})
+
+    def check_compilable(self, setup: Setup) -> None:
+        """Only the Taylor-mode residual loss of a plain network is traceable by torch.compile."""
+        if not isinstance(setup.objective.engine, TaylorEngine):
+            raise SettingsError(
+                "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
+                "differentiates twice: torch.compile cannot trace that. Use an MLP with tanh, sin or silu and "
+                "--derivatives auto, or drop --compile.")

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from pinnsolve.results.measure import relative_l2
+
 __all__ = ["POD", "fit", "galerkin_rollout", "relative_error"]
 
 
@@ -72,13 +74,10 @@ def fit(snapshots: np.ndarray, center: bool = True, rtol: float = 1e-13) -> POD:
 
 
 def relative_error(predicted: np.ndarray, reference: np.ndarray) -> float:
-    """‖predicted − reference‖_F / ‖reference‖_F over every snapshot (inf where the prediction is not finite)."""
-    predicted, reference = np.asarray(predicted, dtype=float), np.asarray(reference, dtype=float)
+    """‖predicted − reference‖_F / ‖reference‖_F over every snapshot (`relative_l2`; inf where not finite)."""
     if not np.all(np.isfinite(predicted)):
         return float("inf")
-    norm = float(np.linalg.norm(reference))
-    diff = float(np.linalg.norm(predicted - reference))
-    return diff / norm if norm > 0 else diff
+    return relative_l2(predicted, reference)
 
 
 def galerkin_rollout(pod: POD, k: int, evolution: object, times: np.ndarray, initial: np.ndarray,

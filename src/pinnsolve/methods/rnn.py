@@ -21,20 +21,23 @@ extrapolation in time. ODEs and ODE systems are sequences of one-node states.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import torch
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods.base import MethodNotApplicable, Setup, horizon_of, physics_weight_of
-from pinnsolve.methods.settings import MethodSettings
-from pinnsolve.methods.snapshots import Trajectory, horizon_index, parse_vary, trajectory_sets
+from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.methods.base import horizon_of, physics_weight_of
+from pinnsolve.methods.contract import Context, setting
+from pinnsolve.methods.neural import NeuralMethod, Setup
+from pinnsolve.methods.settings import TrainSettings
 from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
-from pinnsolve.reference.torch_system import TorchSystem
+from pinnsolve.reference import TorchSystem, Trajectory, horizon_index, parse_vary, trajectory_sets
+from pinnsolve.results.measure import relative_l2
+from pinnsolve.solution import Solution
 
-__all__ = ["LOSSES", "build"]
+__all__ = ["LOSSES", "RNN", "RnnSettings"]
 
 LOSSES = ("teacher", "rollout", "physics")
 DEFAULT_LOSSES = "teacher,rollout"
@@ -148,8 +151,7 @@ def l2_over(trajectory: Trajectory, predicted: np.ndarray, times: slice, against
             ) -> float:
     """L2 relative error over a range of time levels (of the fields), against the reference or ``against``."""
     ref = trajectory.field_values(trajectory.states)[times] if against is None else against[times]
-    got = trajectory.field_values(predicted)[times]
-    return float(np.linalg.norm(got - ref) / max(np.linalg.norm(ref), 1e-300))
+    return relative_l2(trajectory.field_values(predicted)[times], ref)
 
 
 class RecurrentSurrogate:
@@ -165,54 +167,85 @@ class RecurrentSurrogate:
             return model.rollout(y0, p, len(trajectory.times) - 1)[0].cpu().double().numpy()
 
 
-def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
-    """A recurrent stepper, its losses, and its evaluation by rollout from the initial state."""
-    losses = parse_losses(settings.losses)
-    cell = settings.cell
-    if cell not in CELLS:
-        raise MethodNotApplicable(f"--cell {cell} is not a recurrent cell; the rnn takes one of "
-                                  f"{', '.join(CELLS)} (default gru).")
-    horizon = horizon_of(settings)
-    physics_weight = physics_weight_of(settings, 1.0)
-    if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
-        if settings.losses is not None:
-            raise MethodNotApplicable(f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
-                                      f"{settings.losses} leaves it out: add physics to --losses, or drop "
-                                      "--physics-weight.")
-        losses.append("physics")  # asking for its weight asks for the term
-    if "physics" in losses and physics_weight <= 0:
-        raise MethodNotApplicable(f"--losses includes physics with --physics-weight {physics_weight}: give a "
-                                  "positive weight, or leave physics out of --losses.")
-    sets = trajectory_sets(problem, grid, "rnn", settings.vary, scheme="cn")
-    train, own = sets.train, sets.own
-    end = horizon_index(own.times, horizon)
-    data = _sequences(train, end, dtype, device)
-    varied = parse_vary(settings.vary, problem)
-    lo = hi = None
-    if varied is not None:
-        lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
-    model = RecurrentStepper(own.evolution.size, data.parameters.shape[1], settings.width, cell, data.mean,
-                             data.scale, data.step_scale, lo, hi).to(device=device, dtype=dtype)
-    objective = RecurrentObjective(data, losses, physics_weight)
-    roll = RecurrentSurrogate(dtype, device)
+@dataclass
+class RnnSettings(TrainSettings):
+    """Settings of --method rnn: the cell and its width, the losses, the horizon, the varied parameter."""
 
-    def error(m: torch.nn.Module) -> float:
-        return l2_over(own, roll(m, own), slice(None))
+    width: int = setting(32, "hidden units per layer (rnn: of the recurrent cell)")
+    cell: str = setting("gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)",
+                        choices=list(CELLS))
+    losses: str | None = setting(None, "loss terms, any of teacher,rollout,physics (default teacher,rollout)")
+    physics_weight: float | None = setting(None, "weight of the physics loss (default 1 when physics is among "
+                                                 "--losses)")
+    horizon: float | None = setting(None, "fraction of the time range whose reference data trains (default 0.5)")
+    vary: str | None = setting(None, "trajectories over a parameter range, e.g. nu=0.005:0.05:8")
 
-    def solution(m: torch.nn.Module) -> Any:
-        return own.solution(roll(m, own), "rnn")
 
-    def report(m: torch.nn.Module, plots: Path) -> dict[str, Any]:
-        return _report(m, roll, own, train, end, plots)
+class RNN(NeuralMethod, name="rnn"):
+    """A recurrent time-stepper u^n → u^{n+1} on the reference grid, evaluated by rollout from u^0."""
 
-    choices = {"data": "finite-difference reference, Crank-Nicolson with one step per output time",
-               "grid": {**{a.name: a.n for a in own.grid.axes}, own.problem.time.name: len(own.times)},
-               "state_size": own.evolution.size, "cell": cell, "hidden": settings.width, "losses": losses,
-               "physics_weight": physics_weight if "physics" in losses else 0.0,
-               "horizon": horizon, "training_horizon_t": float(own.times[end]),
-               "trajectories": [tr.parameters for tr in train] if varied else 1}
-    return Setup(model, objective, choices, solution=solution, error=error, report=report, budget=BUDGET)
+    settings_type = RnnSettings
+    result_type = Solution
+    summary = "recurrent time-stepper on the reference grid"
+
+    def build(self, problem: Problem, settings: RnnSettings, context: Context) -> Setup:
+        """A recurrent stepper, its losses, and its evaluation by rollout from the initial state."""
+        dtype, device, grid = context.dtype, context.device, context.grid
+        losses = parse_losses(settings.losses)
+        cell = settings.cell
+        if cell not in CELLS:
+            raise MethodNotApplicable(f"--cell {cell} is not a recurrent cell; the rnn takes one of "
+                                      f"{', '.join(CELLS)} (default gru).")
+        horizon = horizon_of(settings)
+        physics_weight = physics_weight_of(settings, 1.0)
+        if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
+            if settings.losses is not None:
+                raise MethodNotApplicable(f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
+                                          f"{settings.losses} leaves it out: add physics to --losses, or drop "
+                                          "--physics-weight.")
+            losses.append("physics")  # asking for its weight asks for the term
+        if "physics" in losses and physics_weight <= 0:
+            raise MethodNotApplicable(f"--losses includes physics with --physics-weight {physics_weight}: give a "
+                                      "positive weight, or leave physics out of --losses.")
+        sets = trajectory_sets(problem, grid, "rnn", settings.vary, scheme="cn")
+        train, own = sets.train, sets.own
+        end = horizon_index(own.times, horizon)
+        data = _sequences(train, end, dtype, device)
+        varied = parse_vary(settings.vary, problem)
+        lo = hi = None
+        if varied is not None:
+            lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
+        model = RecurrentStepper(own.evolution.size, data.parameters.shape[1], settings.width, cell, data.mean,
+                                 data.scale, data.step_scale, lo, hi).to(device=device, dtype=dtype)
+        objective = RecurrentObjective(data, losses, physics_weight)
+        roll = RecurrentSurrogate(dtype, device)
+
+        def error(m: torch.nn.Module) -> float:
+            return l2_over(own, roll(m, own), slice(None))
+
+        choices = {"data": "finite-difference reference, Crank-Nicolson with one step per output time",
+                   "grid": {**{a.name: a.n for a in own.grid.axes}, own.problem.time.name: len(own.times)},
+                   "state_size": own.evolution.size, "cell": cell, "hidden": settings.width, "losses": losses,
+                   "physics_weight": physics_weight if "physics" in losses else 0.0,
+                   "horizon": horizon, "training_horizon_t": float(own.times[end]),
+                   "trajectories": [tr.parameters for tr in train] if varied else 1}
+        state = {"roll": roll, "own": own, "train": train, "end": end}
+        return Setup(model, objective, choices, budget=BUDGET, error=error, state=state)
+
+    def result(self, problem: Problem, settings: RnnSettings, context: Context, setup: Setup) -> Solution:
+        """The rollout from the problem's own initial state, as fields on the reference grid."""
+        own = setup.state["own"]
+        return own.solution(setup.state["roll"](setup.model, own), "rnn")
+
+    def measure(self, problem: Problem, settings: RnnSettings, context: Context, setup: Setup,
+                result: Solution) -> dict[str, Any]:
+        s = setup.state
+        metrics, growth = _report(setup.model, s["roll"], s["own"], s["train"], s["end"])
+        own = s["own"]
+        result.diagnostics["error_growth"] = {
+            "t": own.times, "curves": {"rollout": growth}, "cut": float(own.times[s["end"]]), "ylabel": None,
+            "title": f"{own.problem.name}: rnn rollout from the initial state", "time_name": None}
+        return metrics
 
 
 def _split_errors(trajectory: Trajectory, predicted: np.ndarray, end: int) -> dict[str, Any]:
@@ -222,10 +255,10 @@ def _split_errors(trajectory: Trajectory, predicted: np.ndarray, end: int) -> di
             "l2_beyond_horizon": beyond}
 
 
-def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, train: list[Trajectory], end: int,
-            plots: Path) -> dict[str, Any]:
+def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, train: list[Trajectory], end: int
+            ) -> tuple[dict[str, Any], np.ndarray]:
     """Errors over the training horizon and beyond it (against the reference and, where known, the exact
-    solution), the physics residual of the rollout, and the error-growth plot."""
+    solution), the physics residual of the rollout, and the relative error at each output time."""
     predicted = roll(model, own)
     within, beyond = slice(0, end + 1), slice(end + 1, None)
     out: dict[str, Any] = {"compared_with_reference": "the Crank-Nicolson reference on the same grid",
@@ -249,8 +282,4 @@ def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, 
     growth = relative_errors(own, predicted)
     if len(train) > 1:
         out["trajectories"] = [_split_errors(tr, roll(model, tr), end) for tr in train]
-    from pinnsolve.viz.growth import plot_error_growth
-
-    plot_error_growth(own.times, growth, float(own.times[end]), plots / "error_growth.png",
-                      title=f"{own.problem.name}: rnn rollout from the initial state")
-    return out
+    return out, growth

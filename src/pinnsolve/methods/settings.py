@@ -1,47 +1,77 @@
-"""Settings shared by the neural methods, with defaults that converge on the shipped problems."""
+"""Settings pieces the neural methods compose their own settings dataclasses from.
+
+Each method has its own settings dataclass (`pinn.PinnSettings`, `rnn.RnnSettings`, ...), made
+of the pieces here that it uses and of its own fields. Every field is made with
+`setting(default, help)`: the CLI flag (``--boundary-points``), its ``--help`` line and the
+suite-file key (``boundary_points``) all come from it (`pinnsolve.methods.options`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from pinnsolve.geometry import SAMPLERS
+from pinnsolve.methods.contract import setting
+from pinnsolve.nets import ACTIVATIONS, INITIALISERS
+
+__all__ = ["CollocationSettings", "InteriorSettings", "NetworkSettings", "TrainSettings", "default_points",
+           "train_config"]
+
+_ACTIVATIONS = sorted(ACTIVATIONS)
+_INITIALISERS = sorted(INITIALISERS)
+_SAMPLERS = list(SAMPLERS)
 
 
 @dataclass
-class MethodSettings:
-    """What a user can set from the CLI for a neural method.
+class NetworkSettings:
+    """The multilayer perceptron u_θ: width, depth, activation and weight initialiser."""
 
-    ``points`` is the number of interior collocation points; ``None`` picks a default
-    from the number of coordinates (recorded in config.json).
+    width: int = setting(32, "hidden units per layer")
+    depth: int = setting(3, "hidden layers")
+    activation: str = setting("tanh", "activation function", choices=_ACTIVATIONS)
+    init: str = setting("glorot", "weight initialiser", choices=_INITIALISERS)
 
-    The data-driven surrogates (``ffnn``, ``rnn``, ``autoencoder``) also read:
-    ``physics_weight`` (the weight of their physics term; None: the method's default),
-    ``horizon`` (the fraction of the time range whose reference data trains the model, the
-    rest being extrapolation; None: the method's default), ``cell`` (the recurrent cell:
-    elman, gru or lstm; ``mlp`` for an autoencoder's latent step), ``losses`` (the rnn's
-    loss terms: teacher, rollout, physics, comma-separated), ``latent`` (the autoencoder's
-    latent size k), ``encoder`` (mlp or conv) and ``vary`` (snapshots over a parameter range,
-    ``"nu=0.005:0.05:8"``: 8 values from 0.005 to 0.05).
-    """
 
-    width: int = 32
-    depth: int = 3
-    activation: str = "tanh"
-    init: str = "glorot"
-    points: int | None = None
-    boundary_points: int | None = None
-    sampler: str = "sobol"
-    weights: dict[str, float] = field(default_factory=dict)
-    derivatives: str = "auto"
-    physics_weight: float | None = None
-    horizon: float | None = None
-    cell: str = "gru"
-    losses: str | None = None
-    latent: int = 4
-    encoder: str = "mlp"
-    vary: str | None = None
+@dataclass
+class InteriorSettings:
+    """Interior collocation points, their loss weights and the derivative engine."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    points: int | None = setting(None, "interior collocation points (default by number of coordinates: "
+                                       "256, 2048, 4096, 8192)")
+    sampler: str = setting("sobol", "collocation sampler", choices=_SAMPLERS)
+    weights: dict[str, float] = setting(None, "loss weight by term kind (pde, bc, ic, periodic, data) or name (bc2), "
+                                              "as TERM=W; repeatable", flag="weight", factory=dict)
+    derivatives: str = setting("auto", "derivative engine (auto: Taylor mode for MLPs, else autograd)",
+                               choices=["auto", "autograd", "taylor"])
+
+
+@dataclass
+class CollocationSettings(InteriorSettings):
+    """Interior points, and points on each boundary and at the initial time."""
+
+    boundary_points: int | None = setting(None, "points per boundary or initial condition (default max(64, "
+                                                "points/8))")
+
+
+@dataclass
+class TrainSettings:
+    """The trainer's budget: Adam with a decaying step size, then L-BFGS."""
+
+    steps: int | None = setting(None, "Adam steps (default: the method's budget; 2000, or 1000 for one-coordinate "
+                                      "problems)")
+    lbfgs_steps: int | None = setting(None, "L-BFGS iterations after Adam (default 1000; 500 for one coordinate)")
+    lr: float = setting(2e-3, "Adam learning rate (decaying tenfold over the Adam steps)")
+    compile: bool = setting(False, "evaluate the loss through torch.compile: ~2x steps/s after 10-35 s of "
+                                   "compiling (long PINN runs)")
+
+
+def train_config(settings: Any) -> Any:
+    """The `TrainConfig` of a method's settings (their `TrainSettings` fields)."""
+    from pinnsolve.train import TrainConfig
+
+    return TrainConfig(steps=settings.steps, lbfgs_steps=settings.lbfgs_steps, lr=settings.lr,
+                       compile=bool(settings.compile))
 
 
 def default_points(n_coords: int) -> int:

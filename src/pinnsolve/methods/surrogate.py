@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 import torch
 from torch import nn
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods.settings import MethodSettings
 from pinnsolve.nets import MLP
 from pinnsolve.residual import torch_function
 
@@ -35,7 +34,7 @@ class Surrogate(nn.Module):
     a field of fewer coordinates gets its own network of just those inputs.
     """
 
-    def __init__(self, problem: Problem, settings: MethodSettings) -> None:
+    def __init__(self, problem: Problem, settings: Any) -> None:
         super().__init__()
         self.field_names = problem.field_names
         coords = list(problem.coords)

@@ -14,17 +14,21 @@ the order of the initial conditions), applied coordinate after coordinate.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
-import torch
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name
-from pinnsolve.methods.base import MethodNotApplicable, Setup, equation_terms, make_objective, point_counts
-from pinnsolve.methods.settings import MethodSettings
+from pinnsolve.errors import MethodNotApplicable, SettingsError
+from pinnsolve.methods.base import equation_terms, make_objective, point_counts
+from pinnsolve.methods.contract import Context
+from pinnsolve.methods.neural import NeuralMethod, Setup
+from pinnsolve.methods.settings import InteriorSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
+from pinnsolve.solution import Solution
 from pinnsolve.methods.trial_constraints import constraints_of
 from pinnsolve.residual import numpy_function
 
@@ -99,18 +103,38 @@ def _check_conditions_hold(problem: Problem, parts: dict[str, tuple[sp.Expr, sp.
                 "boundary value that differs from the initial value at a corner. Use --method pinn.")
 
 
-def build(problem: Problem, settings: MethodSettings, rng: np.random.Generator, dtype: torch.dtype,
-          device: torch.device, grid: Mapping[str, int] | None = None) -> Setup:
-    """The trial function u = A + B·N and the residual-only objective."""
-    check_applicable(problem)
-    parts = {field_name(f): trial_parts(problem, f) for f in problem.fields}
-    _check_conditions_hold(problem, parts, np.random.default_rng(0))
-    coords = list(problem.coords)
-    network = Surrogate(problem, settings)
-    model = TrialSurrogate(network, [parts[n][0] for n in problem.field_names],
-                           [parts[n][1] for n in problem.field_names], coords).to(device=device, dtype=dtype)
-    objective, engine = make_objective(equation_terms(problem, settings, rng), settings, model, dtype, device)
-    n, _ = point_counts(problem, settings)
-    form = {name: f"{sp.sstr(A)} + ({sp.sstr(B)})·N" for name, (A, B) in parts.items()}
-    return Setup(model, objective, {"derivatives": engine, "interior_points": n, "trial_function": form,
-                                    "constraints": "hard (Dirichlet and initial conditions built in)"})
+@dataclass
+class TrialSettings(TrainSettings, InteriorSettings, NetworkSettings):
+    """Settings of --method trial: the network N, the interior collocation points, the training budget."""
+
+
+class TrialFunction(NeuralMethod, name="trial"):
+    """u = A + B·N: Dirichlet and initial conditions hold by construction, the loss is the residual alone."""
+
+    settings_type = TrialSettings
+    result_type = Solution
+    summary = "trial function u = A + B·N with the conditions built in (Lagaris et al. 1998)"
+
+    def check(self, problem: Problem, settings: Any) -> None:
+        check_applicable(problem)
+
+    def build(self, problem: Problem, settings: TrialSettings, context: Context) -> Setup:
+        """The trial function u = A + B·N and the residual-only objective."""
+        dtype, device, rng = context.dtype, context.device, context.rng
+        check_applicable(problem)
+        parts = {field_name(f): trial_parts(problem, f) for f in problem.fields}
+        _check_conditions_hold(problem, parts, np.random.default_rng(0))
+        coords = list(problem.coords)
+        network = Surrogate(problem, settings)
+        model = TrialSurrogate(network, [parts[n][0] for n in problem.field_names],
+                               [parts[n][1] for n in problem.field_names], coords).to(device=device, dtype=dtype)
+        objective, engine = make_objective(equation_terms(problem, settings, rng), settings, model, dtype, device)
+        n, _ = point_counts(problem, settings)
+        form = {name: f"{sp.sstr(A)} + ({sp.sstr(B)})·N" for name, (A, B) in parts.items()}
+        return Setup(model, objective, {"derivatives": engine, "interior_points": n, "trial_function": form,
+                                        "constraints": "hard (Dirichlet and initial conditions built in)"})
+
+    def check_compilable(self, setup: Setup) -> None:
+        raise SettingsError(
+            "--compile works with --method pinn only: the trial function's A and B, cached at the collocation "
+            "points between steps, are not traceable by torch.compile yet. Drop --compile for --method trial.")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
 from pinnsolve.errors import SettingsError
 from pinnsolve.reference.solve import SCHEMES
 
@@ -29,19 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--convergence", action="store_true",
                         help="refine the grid (11, 21, 41, ... nodes per axis) and report the observed order")
     parser.add_argument("--levels", type=int, default=4, help="grids in the convergence study (default 4)")
-    parser.add_argument("--set", dest="sets", action="append", metavar="NAME=VALUE", default=[],
-                        help="override a parameter of the problem (repeatable)")
-    parser.add_argument("--out", help="the run directory (default: runs/<problem>-fd-<time>)")
+    parser.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
+    add_common_arguments(parser, "the run directory (default: runs/<problem>-fd-<time>)")
 
 
 def _assignments(args: argparse.Namespace) -> tuple[dict[str, object], dict[str, int] | None]:
-    from pinnsolve.cli import parse_assignments
-
-    overrides: dict[str, object] = {}
-    for item in args.sets or []:
-        overrides.update(parse_assignments(item, "--set", str))
     grid = parse_assignments(args.grid, "--grid", int) if args.grid else None
-    return overrides, grid
+    return parse_sets(args.set), grid
 
 
 def run(args: argparse.Namespace, stream: TextIO | None = None) -> int:
@@ -55,14 +50,15 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         return _convergence(problem, args, grid, out)
     from pinnsolve.reference.solve import run_reference
 
-    run_dir = run_reference(problem, out=args.out, grid=grid, scheme=args.scheme, dt=args.dt)
+    run_dir = run_reference(problem, out=args.out, grid=grid, scheme=args.scheme, dt=args.dt,
+                            overwrite=getattr(args, "overwrite", False))
     metrics = json.loads((run_dir / "metrics.json").read_text())
     print(_summary(problem.name, metrics, run_dir), file=out)
     return 0
 
 
 def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | None, out: TextIO) -> int:
-    from pinnsolve.io import make_run_dir
+    from pinnsolve.io import RunDirectory
     from pinnsolve.reference.convergence import (
         STUDY_TIMES,
         convergence_study,
@@ -84,7 +80,8 @@ def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | 
                                progress=lambda k, sizes: print(f"level {k + 1}/{args.levels}: "
                                                                + ", ".join(f"{a}={b}" for a, b in sizes.items()),
                                                                file=out, flush=True))
-    run_dir = make_run_dir(args.out, problem.name, "fd-convergence", exact=args.out is not None)
+    run_dir = RunDirectory.create(args.out, problem.name, "fd-convergence",
+                                  overwrite=getattr(args, "overwrite", False)).path
     write_convergence(result, run_dir, problem)
     print(format_table(result), file=out)
     print(f"files: {run_dir} (convergence.csv, convergence.json, plots/convergence.png)", file=out)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from pinnsolve.reference.solve import (
     problem_record,
     require_box,
     solve_reference,
-    versions,
 )
 from pinnsolve.solution import Solution
 
@@ -263,7 +261,7 @@ def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
                       finest: Solution | None = None) -> dict[str, Any]:
     """Write the study into ``run_dir`` (csv, json, plot, config, finest solution); fills
     ``result["run_dir"]`` and ``result["plot"]``."""
-    from pinnsolve.io import write_json, write_text
+    from pinnsolve.io import RunDirectory, write_json, write_text
 
     run_dir = Path(run_dir)
     result["run_dir"] = str(run_dir)
@@ -274,10 +272,9 @@ def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
     write_text(run_dir / "convergence.csv", buffer.getvalue())
     result["plot"] = str(plot_convergence(result, run_dir / "plots" / "convergence.png"))
-    write_json(run_dir / "config.json", {"problem": problem_record(problem), "method": METHOD,
-                                         "study": "convergence", "scheme": result["scheme"],
-                                         "levels": [r["sizes"] for r in result["levels"]],
-                                         "versions": versions(), "command": list(sys.argv)})
+    RunDirectory(run_dir).write_config({"problem": problem_record(problem), "method": METHOD, "study": "convergence",
+                                        "scheme": result["scheme"], "levels": [r["sizes"] for r in result["levels"]]},
+                                       result_kind="solution", problem_file=getattr(problem, "file", None))
     if finest is not None:
         finest.save_npz(run_dir / "solution.npz")
     write_json(run_dir / "convergence.json", result)

@@ -13,12 +13,9 @@ time-dependent PDE         `mol`: BDF (1st order in t) / Radau (2nd order in t)
 
 from __future__ import annotations
 
-import hashlib
 import math
-import sys
 import time
 from collections.abc import Callable, Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -233,53 +230,38 @@ def exact_on_grid(problem: Problem, axes: Mapping[str, np.ndarray]) -> dict[str,
 
 # -- the run directory ------------------------------------------------------------------------
 
-def versions() -> dict[str, str]:
-    """Versions of what computed the reference (no torch import needed)."""
-    out = {"python": sys.version.split()[0]}
-    for package in ("pinnsolve", "numpy", "scipy", "sympy"):
-        try:
-            out[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            out[package] = "unknown"
-    return out
-
-
 def problem_record(problem: Problem) -> dict[str, Any]:
     file = getattr(problem, "file", None)
-    digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).is_file() else None
-    return {"name": problem.name, "file": file and str(Path(file).resolve()), "sha256": digest,
+    return {"name": problem.name, "file": file and str(Path(file).resolve()),
             "parameters": dict(problem.parameter_values)}
 
 
 def metrics_of(solution: Solution, stats: Mapping[str, Any]) -> dict[str, Any]:
     """metrics.json: the error norms, steps, wall time, method, and the solver's numbers."""
-    return {**solution.errors(), "steps": stats.get("steps"), "wall_time_s": stats.get("wall_time_s"),
+    return {**solution.metrics(), "steps": stats.get("steps"), "wall_time_s": stats.get("wall_time_s"),
             "method": METHOD, **{k: v for k, v in stats.items() if k not in ("steps", "wall_time_s")}}
 
 
 def run_reference(problem: Problem, out: str | Path | None = None, grid: Mapping[str, int] | None = None,
-                  scheme: str = "auto", dt: float | None = None) -> Path:
+                  scheme: str = "auto", dt: float | None = None, *, overwrite: bool = False) -> Path:
     """Solve (see `solve_reference`) and write a run directory; return its path.
 
     The directory (``out`` itself, or ``runs/<problem>-fd-<time>`` when ``out`` is None)
     holds ``config.json``, ``solution.npz``, ``solution.vtu`` or ``.xdmf``, ``metrics.json``
-    and ``plots/``. Nothing is created before the solve has succeeded.
+    and ``plots/``. Nothing is created before the solve has succeeded. (``pinnsolve solve
+    --method fd`` writes the same through the runner.)
     """
-    from pinnsolve.io import make_run_dir, write_json, write_paraview
+    from pinnsolve.io import RunDirectory
 
     solution, stats = solve_reference(problem, grid=grid, scheme=scheme, dt=dt)
-    run_dir = make_run_dir(out, problem.name, METHOD, exact=out is not None)
-    write_json(run_dir / "config.json", {
+    run = RunDirectory.create(out, problem.name, METHOD, overwrite=overwrite)
+    run.write_config({
         "problem": problem_record(problem), "method": METHOD,
         "requested": {"grid": dict(grid or {}), "scheme": scheme, "dt": dt},
         "settings": {"grid": stats["grid"], "scheme": stats["scheme"], "solver": stats.get("solver"),
                      **{k: stats[k] for k in ("rtol", "atol", "dt", "dt_chosen_by", "max_step") if k in stats}},
-        "choices": stats["choices"],
-        "versions": versions(), "command": list(sys.argv)})
-    solution.save_npz(run_dir / "solution.npz")
-    write_paraview(solution, run_dir)
-    write_json(run_dir / "metrics.json", metrics_of(solution, stats))
-    from pinnsolve.viz import plot_all
-
-    plot_all(solution, None, run_dir / "plots")
-    return run_dir
+        "choices": stats["choices"]}, result_kind=solution.kind, problem_file=getattr(problem, "file", None))
+    solution.save(run.path)
+    run.write_metrics(metrics_of(solution, stats))
+    solution.plot_all(run.plots)
+    return run.path

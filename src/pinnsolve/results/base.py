@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar, TypeVar
 from pinnsolve.errors import RunDirectoryError
 from pinnsolve.io.rundir import RunDirectory
 
-__all__ = ["PlotFunction", "Result", "load_result", "plot_kinds", "register_plot", "result_type"]
+__all__ = ["PlotFunction", "Result", "load_result", "plot_kinds", "plots_for", "register_plot", "result_type"]
 
 R = TypeVar("R", bound="Result")
 #: draws one figure kind of a result into a folder; returns the files written (may be empty)
@@ -91,6 +91,13 @@ def plot_kinds(result: type[Result]) -> dict[str, PlotFunction]:
     # name keeps the layers one-way (results never import matplotlib at module level)
     importlib.import_module("pinnsolve.viz")
     return dict(_PLOTS.get(result.kind, {}))
+
+
+def plots_for(key: str) -> dict[str, PlotFunction]:
+    """Figure kinds registered under a key that is not a result type (``"history"``: the loss curve of a
+    run, drawn from ``{"history": columns, "title": str}``), loading the viz layer on first use."""
+    importlib.import_module("pinnsolve.viz")
+    return dict(_PLOTS.get(key, {}))
 
 
 def result_type(kind: str) -> type[Result]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 
 @dataclass
@@ -43,3 +45,16 @@ def parse_history_csv(text: str) -> list[StepRecord]:
                                   float(values["lr"]),
                                   float(values["l2_relative_error"]) if values["l2_relative_error"] else None))
     return records
+
+
+def records_from_history(columns: Mapping[str, Any]) -> list[StepRecord]:
+    """StepRecords from history.csv's columns (as `RunDirectory.read_history` gives them): for --resume."""
+    fixed = {"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr"}
+    terms = [n for n in columns if n not in fixed]
+    out = []
+    for i in range(len(columns.get("step", []))):
+        l2 = float(columns["l2_relative_error"][i]) if "l2_relative_error" in columns else math.nan
+        out.append(StepRecord(int(columns["step"][i]), str(columns["phase"][i]), float(columns["wall_time_s"][i]),
+                              float(columns["loss"][i]), {n: float(columns[n][i]) for n in terms},
+                              float(columns["lr"][i]), None if math.isnan(l2) else l2))
+    return out

@@ -12,14 +12,13 @@ from typing import Callable, Protocol, Sequence
 
 import torch
 
+from pinnsolve.errors import TrainingDiverged
 from pinnsolve.train.config import TrainConfig
 from pinnsolve.train.records import StepRecord
 
+__all__ = ["Callback", "LossFunction", "Trainer", "TrainingDiverged"]
+
 LossFunction = Callable[[torch.nn.Module], dict[str, torch.Tensor]]
-
-
-class TrainingDiverged(Exception):
-    """The loss stayed non-finite after every rollback; the model holds the last good state."""
 
 
 class Callback(Protocol):

@@ -7,6 +7,10 @@ directory; ``validate_suite`` runs every case of ``validation/suite.toml``, writ
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
+
 from pinnsolve.validate.compare import against_reference
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 from pinnsolve.validate.runner import DEFAULT_METHODS, parse_methods, validate_problem
@@ -23,3 +27,15 @@ __all__ = [
            "validate_problem",
            "validate_suite",
 ]
+
+
+class _CallablePackage(types.ModuleType):
+    """Importing this package makes it the attribute ``pinnsolve.validate``, where the Python API's function
+    of that name stood: the package is callable, so ``pinnsolve.validate(problem, ...)`` calls
+    `pinnsolve.api.validate` (looked up by name: the API sits above this layer)."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return getattr(importlib.import_module("pinnsolve.api"), "validate")(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

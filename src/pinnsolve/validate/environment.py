@@ -40,7 +40,8 @@ def environment(device: str = "cpu", dtype: str = "float64") -> dict[str, Any]:
     """A flat record of the machine and software, for the report and validation.json."""
     import torch
 
-    from pinnsolve.run import default_threads, versions
+    from pinnsolve.io.provenance import versions
+    from pinnsolve.run import default_threads
 
     info: dict[str, Any] = {"date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
                             **versions(),

@@ -3,56 +3,34 @@ when a problem has no exact solution."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.solution import Solution
-from pinnsolve.validate.outcome import MethodOutcome, plot_order
-from pinnsolve.validate.settings import FD, fd_settings
+from pinnsolve.validate.outcome import MethodOutcome
+from pinnsolve.validate.settings import fd_settings
 
-__all__ = ["reference_solution", "run_fd"]
+__all__ = ["convergence", "grid_words", "reference_solution"]
 
 
-def _grid_words(solution: Solution) -> str:
+def grid_words(solution: Solution) -> str:
+    """A solution's sampling in words: ``x=41 × t=21 grid`` or ``N points``."""
     if solution.is_grid:
         return " × ".join(f"{c}={len(a)}" for c, a in solution.axes.items()) + " grid"
     return f"{solution.n_points} points"
 
 
-def run_fd(problem: Problem, flat: Mapping[str, Any], out: Path) -> MethodOutcome:
-    """Solve by finite differences into ``out/fd`` (a reference run directory) and, unless
-    switched off, run the convergence study in ``out/fd/convergence``."""
+def convergence(problem: Problem, flat: Mapping[str, Any], outcome: MethodOutcome) -> dict[str, Any] | None:
+    """The grid-refinement study of a finished fd run, into its ``convergence/`` folder (None when
+    switched off with ``convergence = false``)."""
     fd = fd_settings(flat)
-    requested = {"grid": fd["grid"] or "default", "scheme": fd["scheme"]}
-    try:
-        from pinnsolve.reference import run_reference
-    except ImportError as exc:
-        return MethodOutcome(FD, "skipped", f"the finite-difference solvers are not available ({exc}).",
-                             settings=requested)
-    sub = out / FD
-    try:
-        run_dir = run_reference(problem, out=sub, grid=fd["grid"], scheme=fd["scheme"])
-    except PinnsolveError as exc:
-        return MethodOutcome(FD, "skipped", str(exc), settings=requested)
-    solution = Solution.load_npz(run_dir / "solution.npz")
-    metrics = json.loads((run_dir / "metrics.json").read_text())
-    config = json.loads((run_dir / "config.json").read_text())
-    chosen = {"grid": _grid_words(solution), **{k: v for k, v in config.get("settings", {}).items() if k != "grid"}}
-    if metrics.get("grid_chosen"):
-        chosen["grid"] += " (" + "; ".join(metrics["grid_chosen"].values()) + ")"
-    settings = {**requested, "convergence levels": fd["levels"] if fd["convergence"] else "off", "choices": chosen}
-    outcome = MethodOutcome(FD, "ok", metrics=metrics,
-                            compared_with="exact solution" if "l2_relative_error" in metrics else "",
-                            size=f"{metrics['unknowns']:,} unknowns" if metrics.get("unknowns") else
-                            _grid_words(solution), settings=settings, run_dir=run_dir,
-                            plots=plot_order(list((run_dir / "plots").glob("*.png"))), solution=solution)
-    if fd["convergence"]:
-        outcome.convergence = _convergence(problem, fd, run_dir / "convergence")
-    return outcome
+    if not fd["convergence"] or not outcome.ok or outcome.run_dir is None:
+        return None
+    outcome.settings["convergence levels"] = fd["levels"]
+    return _convergence(problem, fd, outcome.run_dir / "convergence")
 
 
 def _convergence(problem: Problem, fd: Mapping[str, Any], out: Path) -> dict[str, Any] | None:
@@ -101,4 +79,4 @@ def reference_solution(problem: Problem, fd_outcome: MethodOutcome | None,
         return base, "FD reference (solve_ivp, rtol 1e-10)"
     finer = _finer(base, problem)
     solution, _ = solve_reference(problem, grid=finer, scheme=fd["scheme"])
-    return solution, f"FD reference on a 2× finer grid ({_grid_words(solution)})"
+    return solution, f"FD reference on a 2× finer grid ({grid_words(solution)})"

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import PinnsolveError, SettingsError
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.io import make_run_dir, write_json
+from pinnsolve.io import RunDirectory, make_run_dir, write_json
 from pinnsolve.solution import Solution
 from pinnsolve.validate.compare import against_reference
 from pinnsolve.validate.environment import environment
@@ -35,10 +35,10 @@ def parse_methods(methods: str | Sequence[str]) -> list[str]:
     """``"pinn,fd"`` or a list → checked, de-duplicated method names (unknown ones listed)."""
     names = [m.strip() for m in (methods.split(",") if isinstance(methods, str) else methods) if m.strip()]
     if not names:
-        raise PinnsolveError(f"no method given; choose from {', '.join(known_methods())}.")
+        raise SettingsError(f"no method given; choose from {', '.join(known_methods())}.")
     unknown = [m for m in names if m not in known_methods()]
     if unknown:
-        raise PinnsolveError(f"unknown method '{unknown[0]}'; known methods: {', '.join(known_methods())}.")
+        raise SettingsError(f"unknown method '{unknown[0]}'; known methods: {', '.join(known_methods())}.")
     return list(dict.fromkeys(names))
 
 
@@ -73,14 +73,7 @@ def validate_problem(problem: Problem, methods: str | Sequence[str] = DEFAULT_ME
     for method in names:
         flat = merged(settings, method, quick)
         say(f"{problem.name}: {method} ...")
-        if method == FD:
-            from pinnsolve.validate.fd import run_fd
-
-            outcome = run_fd(problem, flat, run_dir)
-        else:
-            from pinnsolve.validate.neural import run_neural
-
-            outcome = run_neural(problem, method, flat, run_dir, stream)
+        outcome = _run(problem, method, flat, run_dir, stream)
         outcomes[method] = outcome
         say(f"{problem.name}: {method} {_summary(outcome)}")
     reference = _compare(problem, outcomes, merged(settings, FD, quick), run_dir, say)
@@ -95,6 +88,19 @@ def validate_problem(problem: Problem, methods: str | Sequence[str] = DEFAULT_ME
     result.report_html = write_html(problem, result, run_dir / "report.html", thresholds)
     result.report_md = write_markdown(problem, result, run_dir / "report.md", thresholds)
     return result
+
+
+def _run(problem: Problem, method: str, flat: Mapping[str, Any], run_dir: Path, stream: TextIO | None
+         ) -> MethodOutcome:
+    """One method's outcome: every method runs through the runner into ``run_dir/<method>``; the
+    finite-difference reference adds its convergence study."""
+    from pinnsolve.validate.fd import convergence
+    from pinnsolve.validate.method import run_method
+
+    outcome = run_method(problem, method, flat, run_dir, stream)
+    if method == FD:
+        outcome.convergence = convergence(problem, flat, outcome)
+    return outcome
 
 
 def _summary(o: MethodOutcome) -> str:
@@ -142,7 +148,7 @@ def _compare(problem: Problem, outcomes: dict[str, MethodOutcome], fd_flat: Mapp
         o.compared_with = description
         say(f"{problem.name}: {o.method} against the {description}: L2 relative error {o.l2:.2e}")
         if o.run_dir is not None:
-            write_json(o.run_dir / "metrics.json", {**o.metrics, "compared_with": description})
+            RunDirectory(o.run_dir).write_metrics({**o.metrics, "compared_with": description})
     reference.save_npz(run_dir / "reference.npz")
     return description
 

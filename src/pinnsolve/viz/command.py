@@ -13,13 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import PinnsolveError
+from pinnsolve.io.rundir import HISTORY_FILE
+from pinnsolve.solution import SOLUTION_FILE
 
 __all__ = ["add_plot_arguments", "run_plot", "add_render_arguments", "run_render",
            "render_in_process", "load_run"]
 
-SOLUTION_FILE = "solution.npz"
-HISTORY_FILE = "history.csv"
 RENDER_TIMEOUT_S = 600
 
 
@@ -49,6 +49,8 @@ def run_plot(args: argparse.Namespace) -> int:
     from pinnsolve.viz.plots import KINDS, plot_all
 
     run_dir = Path(args.run_dir)
+    if (run_dir / "config.json").is_file() and _result_kind(run_dir) != "solution":
+        return _plot_result(run_dir, args)
     solution, history = load_run(run_dir, "plot")
     kinds = _kinds(args.kind, KINDS)
     times = _times(args.times)
@@ -66,6 +68,29 @@ def run_plot(args: argparse.Namespace) -> int:
                          collocation=collocation)
     except ValueError as exc:
         raise PinnsolveError(f"{run_dir}: {exc}.") from None
+    print("\n".join(str(p) for p in paths))
+    return 0
+
+
+def _result_kind(run_dir: Path) -> str:
+    from pinnsolve.io.rundir import RunDirectory
+
+    return RunDirectory.open(run_dir).result_kind
+
+
+def _plot_result(run_dir: Path, args: argparse.Namespace) -> int:
+    """A run whose result is not a Solution: every figure kind registered for its result type."""
+    from pinnsolve.io.rundir import RunDirectory
+    from pinnsolve.results import load_result, plots_for
+
+    run = RunDirectory.open(run_dir)
+    result = load_result(run_dir)
+    out = Path(args.out) if getattr(args, "out", None) else run.plots
+    names = [k.strip() for item in args.kind or [] for k in item.split(",") if k.strip() and k.strip() != "all"]
+    paths = result.plot_all(out, names or None)
+    if run.file(run.HISTORY).is_file() and (not names or "loss" in names):
+        for draw in plots_for("history").values():
+            paths += draw({"history": run.read_history(), "title": f"{result.kind}: training"}, out)
     print("\n".join(str(p) for p in paths))
     return 0
 

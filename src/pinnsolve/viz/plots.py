@@ -14,7 +14,15 @@ animation     1-D + time: a GIF of the profile over time
 phase         ODE with 2 fields: phase plane; with 3 (Lorenz): 3-D phase portrait
 loss          training: each loss term and the L2 error against step and wall time
 collocation   training: the collocation points (``collocation.npz`` in the run directory)
+error_vs_time   ffnn: the error against time, the training horizon marked
+error_growth    rnn: the rollout error at each output time
+error_vs_latent autoencoder: reconstruction and rollout error against the latent size, POD beside it
 ============  ===============================================================================
+
+Every kind that needs only the Solution is registered for it with
+`pinnsolve.results.register_plot`, so ``solution.plot(kind, out)`` and ``solution.plot_all(out)``
+draw them; the loss curve is registered under ``"history"``. A new kind: add a `Kind` here (or
+``@register_plot(MyResult, "kind")`` in a module of its own, imported by ``viz/__init__.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pinnsolve.results.base import register_plot
 from pinnsolve.solution import Solution
 from pinnsolve.viz.history import plot_loss
 from pinnsolve.viz.lines import (
@@ -134,6 +143,22 @@ def _draw_collocation(j: _Job) -> list[Path]:
     return [path] if path else []
 
 
+def _diagnostic(name: str) -> Callable[[_Job], bool]:
+    return lambda j: name in j.solution.diagnostics
+
+
+def _draw_diagnostic(name: str) -> Callable[[_Job], list[Path]]:
+    def draw(j: _Job) -> list[Path]:
+        from pinnsolve.viz.surrogates import draw_error_curve, plot_error_vs_latent
+
+        record = j.solution.diagnostics[name]
+        if name == "error_vs_latent":
+            return [plot_error_vs_latent(record["sweep"], record["points"], j.path(name), record["title"])]
+        return [draw_error_curve(record, j.path(name))]
+
+    return draw
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("solution", "the fields (maps, curves, space-time map, trajectories)",
          lambda j: True, "", _draw_solution),
@@ -153,7 +178,36 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("collocation", "the collocation points (collocation.npz)",
          lambda j: j.collocation is not None and any(np.size(v) for v in j.collocation[0].values()),
          "the run directory has no collocation.npz", _draw_collocation),
+    Kind("error_vs_time", "ffnn: error against time, the training horizon marked", _diagnostic("error_vs_time"),
+         "the run measured no error against time (ffnn on a time-dependent problem does)",
+         _draw_diagnostic("error_vs_time")),
+    Kind("error_growth", "rnn: rollout error at each output time", _diagnostic("error_growth"),
+         "the run measured no rollout error (the rnn method does)", _draw_diagnostic("error_growth")),
+    Kind("error_vs_latent", "autoencoder: error against the latent size, POD beside it",
+         _diagnostic("error_vs_latent"), "the run measured no latent sweep (the autoencoder method does)",
+         _draw_diagnostic("error_vs_latent")),
 ]}
+
+#: kinds drawn from the Solution alone (the rest need the history or the collocation points)
+SOLUTION_KINDS = [name for name in KINDS if name not in ("loss", "collocation")]
+
+
+def _registered(name: str) -> Callable[[Solution, Path], list[Path]]:
+    def draw(solution: Solution, out_dir: Path) -> list[Path]:
+        j = _job(solution, None, None, None, "png", out_dir)
+        return KINDS[name].draw(j) if KINDS[name].applies(j) else []
+
+    return draw
+
+
+for _name in SOLUTION_KINDS:
+    register_plot(Solution, _name)(_registered(_name))
+
+
+@register_plot("history", "loss")
+def _history_loss(record: Mapping[str, object], out_dir: Path) -> list[Path]:
+    """The loss curve of a run from ``{"history": columns, "title": str}``."""
+    return plot_history(dict(record["history"]), out_dir, str(record.get("title", "training")))
 
 
 def _job(solution: Solution, history: Mapping[str, np.ndarray] | None,

@@ -1,0 +1,180 @@
+"""Methods that minimise a loss with the trainer: build a model and its objective, train, give a result.
+
+A neural method is one subclass of `NeuralMethod`:
+
+.. code-block:: python
+
+    class MyMethod(NeuralMethod, name="mine"):
+        settings_type = MySettings            # fields made with setting(default, help)
+
+        def build(self, problem, settings, context) -> Setup:
+            return Setup(model, objective, choices={...}, budget=(1000, 500))
+
+`NeuralMethod.run` (final) builds, trains with `pinnsolve.train.Trainer` (progress, error
+monitor, rollback on a non-finite loss, ``--resume`` from ``context.resume``, Ctrl-C saving the
+checkpoint into the run directory) and turns the trained model into a result: by default the
+model evaluated on the evaluation grid as a `Solution`; a method whose model is not a function
+of the coordinates overrides `NeuralMethod.result`, and adds its own numbers with
+`NeuralMethod.measure`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Protocol, final, runtime_checkable
+
+import torch
+
+from pinnsolve.errors import RunInterrupted, SettingsError, TrainingDiverged
+from pinnsolve.methods.contract import Context, Method, Outcome
+from pinnsolve.methods.settings import train_config
+
+if TYPE_CHECKING:
+    from pinnsolve.dsl.problem import Problem
+    from pinnsolve.results.base import Result
+
+__all__ = ["NeuralMethod", "Objective", "Setup", "build_setup", "history_rows", "make_context"]
+
+
+@runtime_checkable
+class Objective(Protocol):
+    """What a neural method minimises: the weighted loss terms of a model, by name (their sum is the loss).
+
+    ``names`` lists the terms in the order of the history's columns.
+    """
+
+    @property
+    def names(self) -> list[str]: ...
+
+    def __call__(self, model: torch.nn.Module) -> dict[str, torch.Tensor]: ...
+
+
+@dataclass
+class Setup:
+    """A model, the objective it minimises, and the choices made for it (recorded in config.json).
+
+    ``budget``: the method's default (Adam, L-BFGS) steps (None: by the number of coordinates);
+    ``error``: the model's L2 relative error while it trains (None: against the exact solution
+    on the evaluation grid, where the problem has one); ``state``: whatever `NeuralMethod.result`
+    and `NeuralMethod.measure` need besides the model (the method's own data).
+    """
+
+    model: torch.nn.Module
+    objective: Objective
+    choices: dict[str, Any] = field(default_factory=dict)
+    budget: tuple[int, int] | None = None
+    error: Callable[[torch.nn.Module], float | None] | None = None
+    state: Any = None
+
+
+class NeuralMethod(Method):
+    """A method trained by the `Trainer`: subclasses implement `build` (and may override `result`, `measure`)."""
+
+    def build(self, problem: Problem, settings: Any, context: Context) -> Setup:
+        """The model and its objective for ``problem``; raise `MethodNotApplicable` for what it cannot treat."""
+        raise NotImplementedError
+
+    def result(self, problem: Problem, settings: Any, context: Context, setup: Setup) -> Result:
+        """The trained model as a result: by default evaluated on the evaluation grid (a `Solution`)."""
+        from pinnsolve.evaluate import evaluate_model
+
+        return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device)
+
+    def measure(self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
+                ) -> dict[str, Any]:
+        """The method's own numbers for metrics.json (it may add curves to ``result`` for its plots)."""
+        return {}
+
+    def check_compilable(self, setup: Setup) -> None:
+        """--compile traces the loss with torch.compile; refuse what it cannot trace, saying why."""
+        raise SettingsError(f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
+                            "on reference data through its own loss, which torch.compile is not set up for. "
+                            "Drop --compile.")
+
+    @final
+    def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
+        """Build, train (resuming from ``context.resume``), and turn the trained model into a result."""
+        from pinnsolve.evaluate import ErrorMonitor
+        from pinnsolve.train import ProgressReporter, Trainer
+
+        setup = self.build(problem, settings, context)
+        config = train_config(settings).resolved(len(problem.coords), setup.budget)
+        if config.compile:
+            self.check_compilable(setup)
+        error = setup.error
+        if error is None:
+            monitor = ErrorMonitor(problem, context.dtype, context.device)
+            error = monitor if monitor.available else None
+        reporter = ProgressReporter(config.total_steps, plain=context.plain, stream=context.stream,
+                                    title=f"{problem.name} {self.name}")
+        callbacks = [reporter, *context.extra.get("callbacks", [])]
+        trainer = Trainer(setup.model, setup.objective, config, callbacks, error=error)
+        if context.resume is not None:
+            trainer.load_state_dict(context.resume["checkpoint"])
+            trainer.history = list(context.resume["history"])
+        diverged: TrainingDiverged | None = None
+        try:
+            trainer.run()
+        except KeyboardInterrupt:
+            where = _save_state(context, trainer, setup.objective.names)
+            raise RunInterrupted(f"interrupted at step {trainer.step}; the checkpoint is saved in {where}. "
+                                 f"Continue with: pinnsolve solve --resume {where}") from None
+        except TrainingDiverged as exc:
+            diverged = exc
+        _save_state(context, trainer, setup.objective.names)
+        result = self.result(problem, settings, context, setup)
+        metrics = _training_metrics(trainer, self.name)
+        metrics.update(self.measure(problem, settings, context, setup, result))
+        return Outcome(result=result, history=history_rows(trainer.history, setup.objective.names),
+                       model=trainer.model, metrics=metrics, choices={**setup.choices, "train": config.as_dict()},
+                       stop_reason=trainer.stop_reason or "completed", error=diverged)
+
+
+def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, Any]]:
+    """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr."""
+    return [{"step": r.step, "phase": r.phase, "wall_time_s": r.wall_time_s, "loss": r.loss,
+             **{n: r.terms.get(n, float("nan")) for n in term_names}, "l2_relative_error": r.l2_relative_error,
+             "lr": r.lr} for r in records]
+
+
+def _save_state(context: Context, trainer: Any, term_names: list[str]) -> Any:
+    """The checkpoint and the history so far, into the run directory (nothing without one)."""
+    if context.run is None:
+        return None
+    from pinnsolve.train import save_checkpoint
+
+    save_checkpoint(trainer.state_dict(), context.run.file(context.run.CHECKPOINT))
+    context.run.write_history(history_rows(trainer.history, term_names))
+    return context.run.path
+
+
+def _training_metrics(trainer: Any, method: str) -> dict[str, Any]:
+    last = trainer.history[-1] if trainer.history else None
+    unknowns = {name: float(p.detach()) for name, p in (getattr(trainer.model, "unknowns", None) or {}).items()}
+    return {"steps": trainer.step, "train_time_s": trainer.elapsed, "method": method,
+            "final_loss": last.loss if last else None, "final_terms": last.terms if last else {},
+            "stop_reason": trainer.stop_reason or "completed", **({"unknowns": unknowns} if unknowns else {})}
+
+
+def make_context(*, seed: int = 0, rng: Any = None, dtype: torch.dtype = torch.float64, device: Any = "cpu",
+                 grid: Any = None, **extra: Any) -> Context:
+    """A `Context` for using a method in memory (tests, notebooks): no run directory, quiet progress."""
+    import io
+
+    import numpy as np
+
+    rng = rng if rng is not None else np.random.default_rng(seed)
+    return Context(dtype=dtype, device=torch.device(device), rng=rng, seed=seed, grid=dict(grid) if grid else None, plain=True, stream=io.StringIO(), **extra)
+
+
+def build_setup(method: str, problem: Problem, settings: Any = None, **context: Any) -> Setup:
+    """The `Setup` (model, objective, choices) of a neural method without training it.
+
+    ``settings``: the method's settings dataclass or a mapping of its keys; ``context``: as
+    `make_context` takes them (rng, seed, dtype, device, grid).
+    """
+    from pinnsolve.methods.contract import get_method
+    from pinnsolve.methods.options import make_settings
+
+    chosen = get_method(method)
+    return chosen.build(problem, make_settings(method, settings, source="key"), make_context(**context))

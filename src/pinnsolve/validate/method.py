@@ -1,0 +1,66 @@
+"""Running any method (pinn, trial, fd, ...) for validation, through the runner: its own run directory, its outcome."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from pinnsolve.errors import PinnsolveError
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.validate.fd import grid_words
+from pinnsolve.validate.outcome import MethodOutcome, plot_order
+from pinnsolve.validate.settings import run_options
+
+__all__ = ["run_method", "run_neural"]
+
+#: the parts of config.json that describe how a method was set up (shown in the report)
+_SHOWN = ("settings", "train", "choices", "seed", "dtype", "threads", "grid")
+
+
+def _settings(run_dir: Path, fallback: Mapping[str, Any]) -> dict[str, Any]:
+    path = run_dir / "config.json"
+    if not path.is_file():
+        return dict(fallback)
+    config = json.loads(path.read_text())
+    return {k: config[k] for k in _SHOWN if k in config}
+
+
+def run_method(problem: Problem, method: str, flat: Mapping[str, Any], out: Path,
+               stream: TextIO | None = None) -> MethodOutcome:
+    """Run ``method`` into ``out/<method>`` (`pinnsolve.run.solve`) and report what happened.
+
+    A method that does not apply (pinnsolve says so before it starts, and writes nothing) is
+    *skipped* with its stated reason; one that starts and breaks down (training diverged) has
+    *failed*, with the last good state's metrics kept.
+    """
+    from pinnsolve.run import solve
+
+    sub = out / method
+    options = run_options(flat, method)  # a bad setting is an error, not a skipped method
+    try:
+        result = solve(problem, options, out=sub, plain=True, stream=stream or io.StringIO())
+    except PinnsolveError as exc:
+        metrics_file = sub / "metrics.json"
+        if metrics_file.is_file():
+            return MethodOutcome(method, "failed", str(exc), metrics=json.loads(metrics_file.read_text()),
+                                 settings=_settings(sub, {}), run_dir=sub,
+                                 plots=plot_order(list((sub / "plots").glob("*.png"))))
+        return MethodOutcome(method, "skipped", str(exc), settings=dict(flat))
+    metrics = dict(result.metrics)
+    if result.model is not None:
+        metrics["n_parameters"] = sum(p.numel() for p in result.model.parameters())
+        size = f"{metrics['n_parameters']:,} parameters"
+    else:
+        size = f"{metrics['unknowns']:,} unknowns" if metrics.get("unknowns") else grid_words(result.result)
+    return MethodOutcome(method, "ok", metrics=metrics,
+                         compared_with="exact solution" if "l2_relative_error" in metrics else "",
+                         size=size, settings=_settings(result.run_dir, {}), run_dir=result.run_dir,
+                         plots=plot_order(list((result.run_dir / "plots").glob("*.png"))), solution=result.result)
+
+
+#: the name validation used before every method ran through the runner
+run_neural = run_method
+
