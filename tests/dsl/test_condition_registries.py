@@ -12,7 +12,8 @@ from pinnsolve import D, Dirichlet, Eq, Field, Initial, Problem, Space, Time, pi
 from pinnsolve.dsl.conditions import CONDITION_TYPES, BoundaryCondition, boundary_faces, boundary_names, require_field
 from pinnsolve.dsl.describe import condition_text, describe
 from pinnsolve.errors import PinnsolveError
-from pinnsolve.methods import MethodSettings, pinn, trial
+from pinnsolve.methods import pinn, trial
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.methods.condition_terms import loss_terms
 from pinnsolve.methods.trial_constraints import FaceValues, constraint
 from pinnsolve.reference import solve_reference
@@ -93,12 +94,11 @@ def test_a_registered_type_is_handled_by_every_consumer():
     problem = heat(Clamped)
     assert "u = 0 (clamped)  on x.min, x.max" in describe(problem)
     assert statement(problem).conditions[0] == MathLine("u = 0", "u = 0 (clamped)  on x.min, x.max", "clamped")
-    terms = pinn.condition_terms(problem, MethodSettings(points=64), np.random.default_rng(0))
+    terms = pinn.condition_terms(problem, pinn.PinnSettings(points=64), np.random.default_rng(0))
     assert [t.name for t in terms] == ["bc", "ic"]
     assert np.allclose(np.sort(np.unique(terms[0].points[:, 0])), [0.0, 1.0])  # on the two faces
     # trial function: A + B·N vanishes on the faces whatever N is
-    setup = trial.build(problem, MethodSettings(points=64), np.random.default_rng(0), torch.float64,
-                        torch.device("cpu"))
+    setup = build_setup("trial", problem, {"points": 64}, rng=np.random.default_rng(0), dtype=torch.float64)
     faces = torch.tensor([[0.0, 0.03], [1.0, 0.07]], dtype=torch.float64)
     assert float(setup.model(faces).detach().abs().max()) < 1e-14
     # finite differences: the same solution, to the last bit, as with Dirichlet(u, 0)
@@ -111,7 +111,7 @@ def test_a_registered_type_is_handled_by_every_consumer():
 @pytest.mark.parametrize("consumer, call, named", [
     ("show", lambda p: describe(p), "pinnsolve show"),
     ("statement", lambda p: statement(p), "problem statement"),
-    ("pinn", lambda p: pinn.condition_terms(p, MethodSettings(points=64), np.random.default_rng(0)), "PINN"),
+    ("pinn", lambda p: pinn.condition_terms(p, pinn.PinnSettings(points=64), np.random.default_rng(0)), "PINN"),
     ("trial", lambda p: trial.check_applicable(p), "trial-function method"),
     ("fd", lambda p: solve_reference(p, {"x": 21, "t": 11}), "finite-difference reference"),
 ])
