@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     solve = sub.add_parser("solve", help="solve with any method and write a run directory")
     _add_solve_arguments(solve)
-    from pinnsolve.reference import command as reference_command
+    from pinnsolve.commands import reference as reference_command
     from pinnsolve.validate import command as validate_command
     from pinnsolve.viz import command as viz_command
 
@@ -152,7 +152,7 @@ def _delegate(module: str, function: str) -> Any:
 
 
 COMMANDS = {"show": lambda args, threads=None: cmd_show(args), "solve": cmd_solve,
-            "reference": _delegate("pinnsolve.reference.command", "run"),
+            "reference": _delegate("pinnsolve.commands.reference", "run"),
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
             "render": _delegate("pinnsolve.viz.command", "run_render")}

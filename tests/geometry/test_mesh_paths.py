@@ -13,7 +13,7 @@ import pytest
 
 from pinnsolve.dsl import load_problem
 from pinnsolve.dsl.errors import ProblemFileError
-from pinnsolve.dsl.location import current_problem_directory, problem_directory
+from pinnsolve.geometry.location import current_problem_directory, problem_directory
 from pinnsolve.errors import GeometryError
 from pinnsolve.geometry import MeshDomain
 

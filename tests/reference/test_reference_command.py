@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from pinnsolve.dsl.errors import PinnsolveError
-from pinnsolve.reference import command
+from pinnsolve.commands import reference as command
 
 
 def _run(*argv: str) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Mapping
 
 from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
-from pinnsolve.dsl.location import problem_directory
+from pinnsolve.geometry.location import problem_directory
 from pinnsolve.dsl.problem import Problem
 
 
@@ -33,7 +33,7 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
 
     ``overrides`` replaces parameter values (``--set name=value``). While the file runs, relative
     paths in it (``MeshDomain("meshes/plate.msh")``) resolve against its folder
-    (`pinnsolve.dsl.location.problem_directory`), wherever pinnsolve is run from.
+    (`pinnsolve.geometry.location.problem_directory`), wherever pinnsolve is run from.
     """
     path = Path(path)
     shown = str(path)

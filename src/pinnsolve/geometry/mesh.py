@@ -52,7 +52,7 @@ class MeshDomain(Domain):
     path
         The mesh file. A relative path is resolved against ``base_dir`` when given, else
         against the folder of the problem file being loaded (`pinnsolve.load_problem` says
-        which, see `pinnsolve.dsl.location`), else against the current directory; so
+        which, see `pinnsolve.geometry.location`), else against the current directory; so
         ``MeshDomain("meshes/plate.msh")`` in ``problems/plate.py`` finds
         ``problems/meshes/plate.msh`` wherever ``pinnsolve`` is run from.
     coords

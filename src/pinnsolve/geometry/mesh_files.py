@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from pinnsolve.dsl.location import current_problem_directory
+from pinnsolve.geometry.location import current_problem_directory
 from pinnsolve.errors import GeometryError
 
 from .domain import FloatArray, IntArray
@@ -59,7 +59,7 @@ class MeshData:
 
 def resolve_mesh_path(path: str | os.PathLike[str], base_dir: str | os.PathLike[str] | None = None) -> Path:
     """The mesh file ``path`` names: absolute as given; relative against ``base_dir``, else against the
-    folder of the problem file being loaded (`pinnsolve.dsl.location`), else against the current directory."""
+    folder of the problem file being loaded (`pinnsolve.geometry.location`), else against the current directory."""
     given = Path(path).expanduser()
     base = Path(base_dir) if base_dir is not None else current_problem_directory()
     candidate = given if given.is_absolute() else (base if base is not None else Path.cwd()) / given

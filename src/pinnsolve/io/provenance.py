@@ -19,7 +19,7 @@ def versions() -> dict[str, str]:
     import sympy
     import torch
 
-    from pinnsolve import __version__
+    from pinnsolve._version import __version__
 
     return {"pinnsolve": __version__, "python": platform.python_version(), "torch": torch.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__, "sympy": sympy.__version__,

@@ -259,8 +259,9 @@ def format_table(result: Mapping[str, Any]) -> str:
 
 def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
                       finest: Solution | None = None) -> dict[str, Any]:
-    """Write the study into ``run_dir`` (csv, json, plot, config, finest solution); fills
-    ``result["run_dir"]`` and ``result["plot"]``."""
+    """Write the study into ``run_dir`` (csv, json, config, finest solution); fills ``result["run_dir"]``.
+
+    The log-log figure is drawn by the viz layer (`pinnsolve.viz.convergence.plot_convergence`)."""
     from pinnsolve.io import RunDirectory, write_json, write_text
 
     run_dir = Path(run_dir)
@@ -271,7 +272,6 @@ def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
     for row in result["levels"]:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
     write_text(run_dir / "convergence.csv", buffer.getvalue())
-    result["plot"] = str(plot_convergence(result, run_dir / "plots" / "convergence.png"))
     RunDirectory(run_dir).write_config({"problem": problem_record(problem), "method": METHOD, "study": "convergence",
                                         "scheme": result["scheme"], "levels": [r["sizes"] for r in result["levels"]]},
                                        result_kind="solution", problem_file=getattr(problem, "file", None))
@@ -279,32 +279,3 @@ def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
         finest.save_npz(run_dir / "solution.npz")
     write_json(run_dir / "convergence.json", result)
     return result
-
-
-def plot_convergence(result: Mapping[str, Any], path: Path) -> Path:
-    """Log-log error against h, with a slope-2 guide through the finest point."""
-    from pinnsolve.viz.style import new_figure, save_figure, styled
-
-    rows = [r for r in result["levels"] if r.get("l2_relative_error")]
-    diffs = [r for r in result["levels"] if r.get("difference")]
-    with styled():
-        fig = new_figure(5.5, 4.2)
-        ax = fig.add_subplot()
-        if rows:
-            ax.loglog([r["h"] for r in rows], [r["l2_relative_error"] for r in rows], "o-",
-                      label=f"L2 relative error vs {result['against']}")
-        if diffs:
-            ax.loglog([r["h"] for r in diffs], [r["difference"] for r in diffs], "s--",
-                      label="difference to the next finer grid")
-        guide = rows or diffs
-        if guide:
-            h = np.array([r["h"] for r in guide])
-            anchor_h = guide[-1]["h"]
-            anchor_e = guide[-1]["l2_relative_error"] if rows else guide[-1]["difference"]
-            ax.loglog(h, anchor_e * (h / anchor_h) ** 2, ":", color="grey", label="slope 2")
-        order = result.get("order")
-        ax.set_xlabel("h (largest grid spacing)")
-        ax.set_ylabel("error")
-        ax.set_title(f"{result['problem']}: observed order " + ("—" if order is None else f"{order:.2f}"))
-        ax.legend()
-        return save_figure(fig, path)

@@ -39,10 +39,14 @@ def _convergence(problem: Problem, fd: Mapping[str, Any], out: Path) -> dict[str
         from pinnsolve.reference import convergence_study
     except ImportError:
         return None
+    from pinnsolve.viz.convergence import plot_convergence
+
     try:
-        return convergence_study(problem, levels=fd["levels"], scheme=fd["scheme"], out=out)
+        result = convergence_study(problem, levels=fd["levels"], scheme=fd["scheme"], out=out)
     except PinnsolveError as exc:
         return {"levels": [], "skipped": str(exc)}
+    result["plot"] = str(plot_convergence(result, Path(out) / "plots" / "convergence.png"))
+    return result
 
 
 def _finer(solution: Solution, problem: Problem) -> dict[str, int]:

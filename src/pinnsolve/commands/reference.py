@@ -65,6 +65,7 @@ def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | 
         format_table,
         write_convergence,
     )
+    from pinnsolve.viz.convergence import plot_convergence
 
     if args.dt is not None:
         raise SettingsError("--dt cannot be combined with --convergence: each level chooses its own step.")
@@ -83,6 +84,7 @@ def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | 
     run_dir = RunDirectory.create(args.out, problem.name, "fd-convergence",
                                   overwrite=getattr(args, "overwrite", False)).path
     write_convergence(result, run_dir, problem)
+    result["plot"] = str(plot_convergence(result, run_dir / "plots" / "convergence.png"))
     print(format_table(result), file=out)
     print(f"files: {run_dir} (convergence.csv, convergence.json, plots/convergence.png)", file=out)
     return 0
