@@ -6,13 +6,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast install clean
+.PHONY: demo test test-fast lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# the CPU build of torch first: a looser pin would pull a multi-GB CUDA build
 	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
-	$(PY) -m pip install --disable-pip-version-check -q -e ".[test,render,deepxde]"
+	$(PY) -m pip install --disable-pip-version-check -q -e ".[test,lint,render,deepxde]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +20,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/pinnsolve solve problems/heat1d.py --out runs/demo-heat1d --overwrite
 
-test: $(STAMP)
+# the layers and the style first (seconds): a crossed layer fails CI before the long tests run
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/lint-imports
+
+test: lint
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP)
