@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from pinnsolve.dsl.conditions import Data, Dirichlet, Initial, Neumann, Periodic, Robin
+from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name, is_field
 
@@ -59,7 +60,10 @@ def condition_text(c: object, problem: Problem) -> str:
 
 
 def describe(problem: Problem) -> str:
-    """A plain-text account of every part of the problem."""
+    """A plain-text account of every part of the problem (another registered kind describes itself)."""
+    for cls, (_, describe_kind) in problem_types().items():
+        if isinstance(problem, cls):
+            return describe_kind(problem)
     lines = [f"problem {problem.name}" + (f"  ({problem.file})" if problem.file else "")]
     lines.append("coordinates:")
     for c in problem.coords:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Mapping
 
 from pinnsolve.dsl.errors import ProblemError, ProblemFileError
+from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
 
 
@@ -64,7 +65,7 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     if problem is None:
         raise ProblemFileError(shown, "the file defines no `problem`.",
                                "End it with problem = Problem('name', equations=[...], conditions=[...]).")
-    if not isinstance(problem, Problem):
+    if not isinstance(problem, (Problem, *problem_types())):
         raise ProblemFileError(shown, f"`problem` is a {type(problem).__name__}, not a Problem.",
                                "Assign problem = Problem(...).")
     problem.file = shown
