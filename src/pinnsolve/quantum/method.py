@@ -139,7 +139,7 @@ class VMC(Method, name="vmc"):
                             "variance": float(energies.var()), "acceptance": acceptance, "step_size": sampler.step,
                             "wall_time_s": time.perf_counter() - clock})
             if ansatz.n_parameters:
-                ansatz.theta = ansatz.theta + optimizer.update(energies, derivatives)
+                ansatz.theta = ansatz.theta + optimizer.update(clipped(energies), derivatives)
             sampler.tune(acceptance)
             if context.stream is not None and (iteration % 25 == 0 or iteration == settings.iterations):
                 row = history[-1]
@@ -165,6 +165,18 @@ class VMC(Method, name="vmc"):
                         acceptance=acceptance, autocorrelation_time=autocorrelation_time(energies) * settings.thin,
                         rhat=rhat(energies), samples=int(energies.size), exact_energy=problem.exact(),
                         n_particles=problem.n_particles, dim=problem.dim, arrays=arrays)
+
+
+def clipped(energies: torch.Tensor, width: float = 5.0) -> torch.Tensor:
+    """Local energies clipped to median ± 5 mean absolute deviations, for the gradient only.
+
+    Where ψ misses a singularity of the potential (a cusp, an r⁻² core) the local energy has
+    rare huge values that make single gradient estimates useless; clipping them (as FermiNet,
+    Pfau et al. 2020, does) steadies the optimisation. Reported energies are never clipped.
+    """
+    median = energies.median()
+    spread = (energies - median).abs().mean()
+    return energies.clamp(median - width * spread, median + width * spread)
 
 
 def _records(samples: int, chains: int) -> int:

@@ -102,12 +102,26 @@ class Langevin(Sampler):
     def refresh(self) -> None:
         self.log, self.gradient = self.ansatz.log_and_gradient(self.positions)
 
+    def drift(self, gradient: torch.Tensor) -> torch.Tensor:
+        r"""D F Δt = Δt ∇ln ψ, limited per particle where it is large (Umrigar, Nightingale & Runge 1993).
+
+        Near a node or a pair singularity ∇ln ψ diverges; the raw drift would throw the chain far
+        away and the reverse move would never be accepted, so a chain could stick there. The
+        limited drift :math:`\bar v = v\,(\sqrt{1 + 2 v^2\Delta t} - 1)/(v^2\Delta t)` equals v
+        where v² Δt ≪ 1 and has length at most √(2Δt) · … : the Metropolis–Hastings test uses
+        the same limited drift both ways, so |ψ|² stays the stationary density.
+        """
+        dt = self.step
+        v2 = gradient.pow(2).sum(dim=2, keepdim=True)
+        factor = torch.where(v2 * dt > 1e-8, (torch.sqrt(1 + 2 * v2 * dt) - 1) / (v2 * dt).clamp_min(1e-300), 1.0)
+        return dt * factor * gradient
+
     def sweep(self) -> torch.Tensor:
         dt = self.step
-        proposal = self.positions + dt * self.gradient + math.sqrt(dt) * self._normal()
+        proposal = self.positions + self.drift(self.gradient) + math.sqrt(dt) * self._normal()
         log, gradient = self.ansatz.log_and_gradient(proposal)
-        forward = (proposal - self.positions - dt * self.gradient).pow(2).sum(dim=(1, 2))
-        backward = (self.positions - proposal - dt * gradient).pow(2).sum(dim=(1, 2))
+        forward = (proposal - self.positions - self.drift(self.gradient)).pow(2).sum(dim=(1, 2))
+        backward = (self.positions - proposal - self.drift(gradient)).pow(2).sum(dim=(1, 2))
         log_ratio = 2 * (log - self.log) + (forward - backward) / (2 * dt)
         accept = self._uniform().log() < log_ratio
         self.positions = torch.where(accept[:, None, None], proposal, self.positions)
