@@ -1,7 +1,7 @@
 """The trial wave functions of ``--ansatz``, assembled from factors for a given problem.
 
 - ``rbm``: the Gaussian–binary RBM (ψ = F, or √F with ``--sampler gibbs``);
-- ``rbm-jastrow``: RBM × Padé–Jastrow;
+- ``rbm-jastrow``: RBM × Padé–Jastrow (× a Gaussian of trainable width, starting at 1);
 - ``ffnn``: Gaussian envelope × MLP log-amplitude;
 - ``gaussian-jastrow``: the two-parameter baseline exp(−αω Σr²/2) × Padé–Jastrow(β).
 
@@ -55,6 +55,8 @@ def build_ansatz(problem: Schrodinger, name: str, *, hidden: int, width: int, de
     if name in ("rbm", "rbm-jastrow"):
         power = 0.5 if gibbs else 1.0
         factors.append(RBM(n, dim, hidden, sigma2=power / omega, power=power, generator=generator))
+        if name == "rbm-jastrow":  # the width of the Gaussian, free beside the RBM's (α = 0: the RBM alone)
+            factors.append(GaussianEnvelope(omega, alpha=0.0))
         choices["rbm"] = {"hidden": hidden, "sigma2": power / omega, "psi": "sqrt(F)" if gibbs else "F"}
     elif name == "ffnn":
         factors += [GaussianEnvelope(omega), MLPAmplitude(n, dim, width, depth, generator=generator)]

@@ -32,7 +32,8 @@ def cusp_coefficients(n: int, dim: int, spins: tuple[int, int], strength: float,
     up = torch.arange(n) < spins[0]
     same = (up[i] == up[j]) if fermions else torch.zeros(len(i), dtype=torch.bool)
     opposite = strength / (dim - 1) if dim > 1 else strength
-    return torch.where(same, torch.tensor(strength / (dim + 1)), torch.tensor(opposite)).to(torch.float64)
+    return torch.where(same, torch.tensor(strength / (dim + 1), dtype=torch.float64),
+                       torch.tensor(opposite, dtype=torch.float64))
 
 
 def _radial(positions: torch.Tensor, u1: torch.Tensor, u2: torch.Tensor, distances: torch.Tensor,

@@ -117,7 +117,7 @@ class Schrodinger:
                   ("interaction", self.interaction, {r}, "r (the pair distance)"),
                   ("exact_energy", self.exact_energy, set(), "no coordinate")]
         for what, expr, allowed, names in checks:
-            stray = sorted(str(s) for s in (expr.free_symbols if expr is not None else ()) - allowed - params)
+            stray = sorted(str(s) for s in (expr.free_symbols if expr is not None else set()) - allowed - params)
             if stray:
                 raise ProblemError(f"the {what} uses {', '.join(stray)}, which is neither a Parameter nor one of "
                                    f"its symbols ({names}).",

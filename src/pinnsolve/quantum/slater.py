@@ -53,27 +53,40 @@ def closed_shell_orbitals(count: int, dim: int) -> list[tuple[int, ...]]:
 
 
 class Slater(Factor):
-    """|det D↑| · |det D↓| of oscillator orbitals; spin up: the first ``spins[0]`` particles."""
+    r"""|det D↑| · |det D↓| of oscillator orbitals; spin up: the first ``spins[0]`` particles.
+
+    The orbitals' length scale is variational: :math:`H_n(s\,x)` with :math:`s = \sqrt{\omega}\,e^{\theta}`
+    (θ = 0: the trap's own orbitals). Since every orbital depends on x only through s·x,
+    :math:`\partial \ln|D| / \partial\theta = \sum_i \mathbf r_i\cdot\nabla_i \ln|D|`.
+    """
 
     name = "slater"
 
     def __init__(self, spins: tuple[int, int], dim: int, omega: float) -> None:
-        super().__init__()
-        self.spins, self.dim, self.scale = spins, dim, math.sqrt(omega)
+        super().__init__(torch.zeros(1, dtype=torch.float64))
+        self.spins, self.dim, self.omega = spins, dim, omega
         self.orbitals = {count: closed_shell_orbitals(count, dim) for count in set(spins) if count}
+
+    @property
+    def scale(self) -> torch.Tensor:
+        return math.sqrt(self.omega) * self.theta[0].exp()
+
+    def parameter_gradient(self, positions: torch.Tensor) -> torch.Tensor:
+        return (positions * self.derivatives(positions).gradient).sum(dim=(1, 2)).unsqueeze(1)
 
     def _matrices(self, block: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """D ``(chains, n, n)``, ∇φ_j(r_i) ``(chains, n, n, d)`` and ∇²φ_j(r_i) ``(chains, n, n)``."""
-        t = self.scale * block  # (chains, n, d)
+        scale = self.scale
+        t = scale * block  # (chains, n, d)
         orders = self.orbitals[block.shape[1]]
         top = max(max(n) for n in orders)
         h = [hermite(k, t) for k in range(top + 1)]
         values, gradients, laplacians = [], [], []
         for n in orders:
             factors = [h[n[k]][..., k] for k in range(self.dim)]
-            first = [self.scale * 2 * n[k] * h[n[k] - 1][..., k] if n[k] else torch.zeros_like(t[..., 0])
+            first = [scale * 2 * n[k] * h[n[k] - 1][..., k] if n[k] else torch.zeros_like(t[..., 0])
                      for k in range(self.dim)]
-            second = [self.scale**2 * 4 * n[k] * (n[k] - 1) * h[n[k] - 2][..., k] if n[k] > 1
+            second = [scale**2 * 4 * n[k] * (n[k] - 1) * h[n[k] - 2][..., k] if n[k] > 1
                       else torch.zeros_like(t[..., 0]) for k in range(self.dim)]
             others = [math.prod(factors[m] for m in range(self.dim) if m != k) if self.dim > 1 else 1.0
                       for k in range(self.dim)]
