@@ -118,9 +118,10 @@ class Langevin(Sampler):
 
     def sweep(self) -> torch.Tensor:
         dt = self.step
-        proposal = self.positions + self.drift(self.gradient) + math.sqrt(dt) * self._normal()
+        current = self.drift(self.gradient)
+        proposal = self.positions + current + math.sqrt(dt) * self._normal()
         log, gradient = self.ansatz.log_and_gradient(proposal)
-        forward = (proposal - self.positions - self.drift(self.gradient)).pow(2).sum(dim=(1, 2))
+        forward = (proposal - self.positions - current).pow(2).sum(dim=(1, 2))
         backward = (self.positions - proposal - self.drift(gradient)).pow(2).sum(dim=(1, 2))
         log_ratio = 2 * (log - self.log) + (forward - backward) / (2 * dt)
         accept = self._uniform().log() < log_ratio
