@@ -10,7 +10,11 @@ import torch
 from pinnsolve.quantum.factor import GaussianEnvelope, Product
 from pinnsolve.quantum.hamiltonian import Hamiltonian
 from pinnsolve.quantum.method import local_energies
-from pinnsolve.quantum.optimizers import OPTIMIZERS, StochasticReconfiguration, energy_gradient
+from pinnsolve.quantum.optimizers import (
+    OPTIMIZERS,
+    StochasticReconfiguration,
+    energy_gradient,
+)
 
 
 def _oscillator() -> Hamiltonian:

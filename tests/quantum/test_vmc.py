@@ -25,7 +25,7 @@ def _context(seed: int = 0) -> Context:
 
 
 def _quick(**changes) -> VMCSettings:
-    values = dict(chains=64, samples=640, iterations=15, burn_in=100, eval_samples=64 * 64)
+    values = {"chains": 64, "samples": 640, "iterations": 15, "burn_in": 100, "eval_samples": 64 * 64}
     return VMCSettings(**{**values, **changes})
 
 

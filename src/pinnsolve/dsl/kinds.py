@@ -9,7 +9,8 @@ kind it does not treat.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["problem_kind", "problem_types", "register_problem_type"]
 

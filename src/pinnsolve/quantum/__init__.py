@@ -9,6 +9,15 @@ from blocking. Importing this package registers the problem type and the method.
 
 from __future__ import annotations
 
-from pinnsolve.quantum.problem import Particles, Schrodinger, coulomb, harmonic, r, x, y, z
+from pinnsolve.quantum.problem import (
+    Particles,
+    Schrodinger,
+    coulomb,
+    harmonic,
+    r,
+    x,
+    y,
+    z,
+)
 
 __all__ = ["Particles", "Schrodinger", "coulomb", "harmonic", "r", "x", "y", "z"]

@@ -11,8 +11,8 @@ Configurations are tensors ``(chains, N, d)``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 import torch

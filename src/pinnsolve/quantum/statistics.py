@@ -28,7 +28,7 @@ def blocking(series: np.ndarray) -> tuple[float, float]:
     uncorrelated returns the error of the last level (a lower bound: run longer).
     """
     x = np.asarray(series, dtype=np.float64).ravel()
-    d = int(math.floor(math.log2(len(x)))) if len(x) else 0
+    d = math.floor(math.log2(len(x))) if len(x) else 0
     if d < 2:
         raise ValueError(f"blocking needs at least 4 values, got {len(x)}")
     x = x[:2**d]
