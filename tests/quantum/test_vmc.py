@@ -51,6 +51,7 @@ def test_short_run_on_free_bosons_is_exact_with_zero_variance():
     assert len(outcome.history) == 15
     assert set(outcome.history[0]) >= {"energy", "error", "variance", "acceptance"}
     assert outcome.choices["ansatz"].startswith("rbm")
+    assert outcome.model.state_dict()["theta"].shape == (outcome.choices["parameters"],)
 
 
 @pytest.mark.slow

@@ -20,4 +20,6 @@ from pinnsolve.quantum.problem import (
     z,
 )
 
+from pinnsolve.quantum import method as _method  # noqa: E402, F401, I001 - registers --method vmc
+
 __all__ = ["Particles", "Schrodinger", "coulomb", "harmonic", "r", "x", "y", "z"]

@@ -32,7 +32,7 @@ from pinnsolve.quantum.samplers import SAMPLERS, Sampler, make_sampler
 from pinnsolve.quantum.statistics import autocorrelation_time, blocking, rhat
 from pinnsolve.results.spectrum import Spectrum
 
-__all__ = ["VMC", "VMCSettings", "local_energies"]
+__all__ = ["VMC", "Parameters", "VMCSettings", "local_energies"]
 
 
 @dataclass
@@ -57,6 +57,15 @@ class VMCSettings:
     step: float = setting(None, "initial Metropolis step δ or Langevin time step Δt (default 1 or 0.05, "
                           "then tuned to 50 % or 80 % acceptance)")
     eval_samples: int = setting(200_000, "configurations of the final evaluation run (over all chains)")
+
+
+class Parameters(torch.nn.Module):
+    """The optimised wave function's parameters θ (one flat vector, in the order of ``choices['ansatz']``)
+    as a module, so the run directory's model.pt holds them as a state dict."""
+
+    def __init__(self, ansatz: Product) -> None:
+        super().__init__()
+        self.register_buffer("theta", ansatz.theta.detach().clone())
 
 
 def local_energies(ansatz: Product, hamiltonian: Hamiltonian, positions: torch.Tensor,
@@ -120,7 +129,7 @@ class VMC(Method, name="vmc"):
         choices.update({"step": sampler.step, "parameters": ansatz.n_parameters,
                         "records_per_chain": _records(settings.eval_samples, settings.chains)})
         metrics = {"wall_time_s": time.perf_counter() - clock, "iterations": settings.iterations}
-        return Outcome(result=spectrum, history=history, metrics=metrics, choices=choices)
+        return Outcome(result=spectrum, history=history, model=Parameters(ansatz), metrics=metrics, choices=choices)
 
     @staticmethod
     def _optimise(ansatz: Product, hamiltonian: Hamiltonian, sampler: Sampler, optimizer: Any,
