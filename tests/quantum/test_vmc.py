@@ -25,7 +25,8 @@ def _context(seed: int = 0) -> Context:
 
 
 def _quick(**changes) -> VMCSettings:
-    values = {"chains": 64, "samples": 640, "iterations": 15, "burn_in": 100, "eval_samples": 64 * 64}
+    values = {"chains": 64, "samples": 640, "iterations": 15, "burn_in": 100, "eval_samples": 64 * 64,
+              "stop_variance": 0.0}
     return VMCSettings(**{**values, **changes})
 
 
@@ -51,6 +52,10 @@ def test_short_run_on_free_bosons_is_exact_with_zero_variance():
     assert len(outcome.history) == 15
     assert set(outcome.history[0]) >= {"energy", "error", "variance", "acceptance"}
     assert outcome.choices["ansatz"].startswith("rbm")
+    tolerance = 0.5 * outcome.history[0]["variance"]
+    stopped = VMC().run(problem, _quick(stop_variance=tolerance), _context())
+    assert 1 < len(stopped.history) < 15 and stopped.stop_reason.startswith("converged")
+    assert stopped.history[-1]["variance"] < tolerance <= stopped.history[-2]["variance"]
     assert outcome.model.state_dict()["theta"].shape == (outcome.choices["parameters"],)
 
 

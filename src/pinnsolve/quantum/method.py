@@ -57,6 +57,8 @@ class VMCSettings:
     step: float = setting(None, "initial Metropolis step δ or Langevin time step Δt (default 1 or 0.05, "
                           "then tuned to 50 % or 80 % acceptance)")
     eval_samples: int = setting(200_000, "configurations of the final evaluation run (over all chains)")
+    stop_variance: float = setting(1e-6, "stop optimising once the local energy's variance is below this (an "
+                                   "eigenstate has none: the zero-variance principle); 0 never stops early")
 
 
 class Parameters(torch.nn.Module):
@@ -90,8 +92,8 @@ def _check_settings(s: VMCSettings) -> None:
     if s.eval_samples < 4 * s.chains or s.samples < s.chains:
         raise SettingsError(f"--samples ({s.samples}) and --eval-samples ({s.eval_samples}) must give each of the "
                             f"{s.chains} chains at least 1 and 4 configurations; raise them or lower --chains.")
-    if s.lr <= 0 or s.sr_shift < 0 or (s.step is not None and s.step <= 0):
-        raise SettingsError("--lr and --step must be positive and --sr-shift non-negative.")
+    if s.lr <= 0 or s.sr_shift < 0 or s.stop_variance < 0 or (s.step is not None and s.step <= 0):
+        raise SettingsError("--lr and --step must be positive, --sr-shift and --stop-variance non-negative.")
 
 
 class VMC(Method, name="vmc"):
@@ -128,8 +130,11 @@ class VMC(Method, name="vmc"):
         spectrum = self._evaluate(problem, ansatz, hamiltonian, sampler, settings, history)
         choices.update({"step": sampler.step, "parameters": ansatz.n_parameters,
                         "records_per_chain": _records(settings.eval_samples, settings.chains)})
-        metrics = {"wall_time_s": time.perf_counter() - clock, "iterations": settings.iterations}
-        return Outcome(result=spectrum, history=history, model=Parameters(ansatz), metrics=metrics, choices=choices)
+        metrics = {"wall_time_s": time.perf_counter() - clock, "iterations": len(history)}
+        stop = ("completed" if len(history) == settings.iterations else
+                f"converged: the local energy's variance fell below --stop-variance {settings.stop_variance:g}")
+        return Outcome(result=spectrum, history=history, model=Parameters(ansatz), metrics=metrics, choices=choices,
+                       stop_reason=stop)
 
     @staticmethod
     def _optimise(ansatz: Product, hamiltonian: Hamiltonian, sampler: Sampler, optimizer: Any,
@@ -150,6 +155,8 @@ class VMC(Method, name="vmc"):
             if ansatz.n_parameters:
                 ansatz.theta = ansatz.theta + optimizer.update(clipped(energies), derivatives)
             sampler.tune(acceptance)
+            if history[-1]["variance"] < settings.stop_variance:
+                break
             if context.stream is not None and (iteration % 25 == 0 or iteration == settings.iterations):
                 row = history[-1]
                 print(f"iteration {iteration:5d}  E = {row['energy']:.6f} ± {row['error']:.1e}  "
