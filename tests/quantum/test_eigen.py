@@ -50,3 +50,14 @@ def test_vmc_on_the_quartic_well_is_close_above_the_reference():
     spectrum = VMC().run(problem, settings, context).result
     assert spectrum.energy > reference - 4 * spectrum.energy_error
     assert spectrum.energy - reference < 0.02
+
+
+@pytest.mark.slow
+def test_pinn_eigen_solver_finds_the_two_lowest_oscillator_levels():
+    from pinnsolve.quantum.pinn_eigen import PINNEigenSettings, pinn_spectrum
+
+    problem = Schrodinger("ho", particles=Particles(1, dim=1), potential=harmonic(1))
+    spectrum = pinn_spectrum(problem, PINNEigenSettings(states=2, points=200, width=24, steps=500, lbfgs_steps=300))
+    np.testing.assert_allclose(spectrum.energies, [0.5, 1.5], atol=5e-3)
+    h = spectrum.grid[1] - spectrum.grid[0]
+    assert abs(np.sum(spectrum.states[0] * spectrum.states[1]) * h) < 1e-6
