@@ -9,6 +9,7 @@ from blocking. Importing this package registers the problem type and the method.
 
 from __future__ import annotations
 
+from pinnsolve.quantum import method as _method  # noqa: F401 - registers --method vmc
 from pinnsolve.quantum.problem import (
     Particles,
     Schrodinger,
@@ -19,7 +20,5 @@ from pinnsolve.quantum.problem import (
     y,
     z,
 )
-
-from pinnsolve.quantum import method as _method  # noqa: E402, F401, I001 - registers --method vmc
 
 __all__ = ["Particles", "Schrodinger", "coulomb", "harmonic", "r", "x", "y", "z"]

@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sparse
 import sympy as sp
+from scipy import sparse
 from scipy.sparse.linalg import eigsh
 
 from pinnsolve.errors import MethodNotApplicable
