@@ -7,6 +7,7 @@ import functools
 import sympy as sp
 
 from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
+from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name, is_field
 
@@ -86,7 +87,10 @@ def _(c: Data, problem: Problem) -> str:
 
 
 def describe(problem: Problem) -> str:
-    """A plain-text account of every part of the problem."""
+    """A plain-text account of every part of the problem (another registered kind describes itself)."""
+    for cls, (_, describe_kind) in problem_types().items():
+        if isinstance(problem, cls):
+            return describe_kind(problem)
     lines = [f"problem {problem.name}" + (f"  ({problem.file})" if problem.file else "")]
     lines.append("coordinates:")
     for c in problem.coords:

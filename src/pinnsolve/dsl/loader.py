@@ -12,6 +12,7 @@ from typing import Mapping
 
 from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
 from pinnsolve.geometry.location import problem_directory
+from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
 
 
@@ -76,7 +77,7 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     if problem is None:
         raise ProblemFileError(shown, "the file defines no `problem`.",
                                "End it with problem = Problem('name', equations=[...], conditions=[...]).")
-    if not isinstance(problem, Problem):
+    if not isinstance(problem, (Problem, *problem_types())):
         raise ProblemFileError(shown, f"`problem` is a {type(problem).__name__}, not a Problem.",
                                "Assign problem = Problem(...).")
     problem.file = shown

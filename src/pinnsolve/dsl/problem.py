@@ -55,6 +55,9 @@ class Problem:
     reference: a ``.npz`` file with reference data (used by validation when there is no exact).
     """
 
+    #: what sort of problem this is (`pinnsolve.dsl.kinds`): methods refuse kinds they do not treat
+    kind = "pde"
+
     def __init__(self, name: str, equations: Sequence[object], conditions: Sequence[Condition] = (),
                  domain: Any = None, exact: Mapping[sp.Expr, object] | None = None,
                  manufactured: bool = False, reference: str | None = None) -> None:

@@ -16,6 +16,7 @@ from pinnsolve.viz.plots import (
     plot_solution,
 )
 from pinnsolve.viz.style import FORMATS, RC, styled
+from pinnsolve.viz import spectrum as _spectrum  # noqa: F401 - registers the Spectrum figure kinds
 
 __all__ = [
     "COLLOCATION_FILE",
