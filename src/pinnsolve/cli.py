@@ -23,7 +23,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "build_parser", 
 
 
 def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
-    from pinnsolve.methods import METHODS
+    from pinnsolve.catalog import METHODS
     from pinnsolve.methods.options import add_method_arguments
 
     p.add_argument("problem", nargs="?", help="the problem file (leave out with --resume)")
@@ -79,15 +79,20 @@ def _set_threads(args: argparse.Namespace) -> int | None:
     return torch.get_num_threads()
 
 
-def _run_options(args: argparse.Namespace, base: Any | None, threads: int | None) -> Any:
-    """The run's options: those recorded by the run being resumed (if any), with the flags given on top."""
+def _run_options(args: argparse.Namespace, base: Any | None, threads: int | None, problem: Any) -> Any:
+    """The run's options: those recorded by the run being resumed (if any), with the flags given on top.
+
+    Without ``--method`` the method is the resumed run's, else the problem kind's default (pinn for
+    a PDE, vmc for a Schrödinger problem)."""
     from dataclasses import replace
 
     from pinnsolve.methods.options import given_settings, make_settings
     from pinnsolve.run import RunOptions
 
+    from pinnsolve.catalog import default_method
+
     options = base or RunOptions()
-    method = args.method or options.method
+    method = args.method or (options.method if base is not None else default_method(problem))
     settings = {**(options.settings if base is not None and method == options.method else {}),
                 **given_settings(args)}
     top = {k: getattr(args, k) for k in ("seed", "dtype", "device") if getattr(args, k) is not None}
@@ -105,6 +110,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
     from pinnsolve.dsl import load_problem
+    from pinnsolve.dsl.kinds import problem_kind
     from pinnsolve.evaluate import resolution
     from pinnsolve.run import RunOptions, solve
 
@@ -124,9 +130,10 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
             raise SettingsError("pinnsolve solve needs a problem file, e.g. pinnsolve solve problems/heat1d.py.")
         problem_file, overrides = args.problem, parse_sets(args.set)
     problem = load_problem(problem_file, overrides)
-    options = _run_options(args, base, threads)
+    options = _run_options(args, base, threads, problem)
     try:
-        resolution(problem, options.grid)
+        if problem_kind(problem) == "pde":
+            resolution(problem, options.grid)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     result = solve(problem, options, out=args.out, plain=True if args.quiet else None, resume_dir=resume_dir,
@@ -137,6 +144,10 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
     if "l2_relative_error" in m:
         print(f"L2 relative error {m['l2_relative_error']:.3e}, max abs error {m['max_abs_error']:.3e} "
               "(against the exact solution).")
+    if m.get("energy") is not None:
+        exact = f"; exact {m['exact_energy']:.6g}, relative error {m['energy_relative_error']:.2e}" \
+            if m.get("exact_energy") is not None else ""
+        print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} (blocking), variance {m['variance']:.2e}{exact}.")
     files = ", ".join(p.name for p in sorted(result.run_dir.iterdir()) if p.is_file() and not p.name.startswith("."))
     print(f"Results in {result.run_dir}/: {files}, plots/")
     return 0

@@ -27,7 +27,9 @@ import torch
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import MethodNotApplicable, RunInterrupted, SettingsError, TrainingDiverged
 from pinnsolve.io.rundir import RunDirectory
-from pinnsolve.methods import Context, get_method, settings_dict
+from pinnsolve.catalog import get_method
+from pinnsolve.methods import Context, settings_dict
+from pinnsolve.methods.contract import check_kind
 from pinnsolve.methods.options import make_settings
 from pinnsolve.results.base import Result, plots_for
 
@@ -151,6 +153,7 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     if options.dtype not in DTYPES:
         raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
     dtype, device = DTYPES[options.dtype], _device(options.device)
+    check_kind(method, problem)
     method.check(problem, settings)
     started = time.perf_counter()
     if resume_dir is not None:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.results.base import Result
 
-__all__ = ["METHODS", "Context", "Method", "MethodNotApplicable", "NoSettings", "Outcome", "get_method", "setting",
+__all__ = ["METHODS", "Context", "check_kind", "Method", "MethodNotApplicable", "NoSettings", "Outcome", "get_method", "setting",
            "settings_fields", "settings_from"]
 
 METHODS: dict[str, type[Method]] = {}
@@ -113,6 +113,8 @@ class Method(ABC):
     result_type: ClassVar[type]
     #: one line for ``--help`` and the method list
     summary: ClassVar[str] = ""
+    #: the problem kinds it solves (`pinnsolve.dsl.kinds.problem_kind`): "pde" for a `Problem`
+    problem_kinds: ClassVar[tuple[str, ...]] = ("pde",)
 
     def __init_subclass__(cls, name: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -126,6 +128,18 @@ class Method(ABC):
     @abstractmethod
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
         """Solve ``problem``; the caller writes the run directory from the returned `Outcome`."""
+
+
+def check_kind(method: Method, problem: Any) -> None:
+    """Refuse a problem of a kind the method does not solve (a Schrödinger problem given to a PINN)."""
+    from pinnsolve.dsl.kinds import problem_kind
+
+    kind = problem_kind(problem)
+    if kind not in method.problem_kinds:
+        others = sorted(n for n, m in METHODS.items() if kind in m.problem_kinds)
+        raise MethodNotApplicable(f"--method {method.name} solves {' and '.join(method.problem_kinds)} problems; "
+                                  f"'{getattr(problem, 'name', problem)}' is a {kind} problem. Use "
+                                  f"{' or '.join('--method ' + o for o in others) or 'another method'}.")
 
 
 def get_method(name: str) -> Method:

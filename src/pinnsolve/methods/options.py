@@ -88,9 +88,10 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise SettingsError(f"{what} = {value!r}: give a finite number.")
         return float(value)
-    if not isinstance(value, str):
+    choices = f.metadata.get("choices")
+    if not isinstance(value, str) or (choices and value not in choices):
         raise SettingsError(f"{what} = {value!r}: give a text value" + (
-            f", one of {', '.join(f.metadata['choices'])}." if f.metadata.get("choices") else "."))
+            f", one of {', '.join(choices)}." if choices else "."))
     return value
 
 

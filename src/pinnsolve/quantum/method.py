@@ -102,6 +102,7 @@ class VMC(Method, name="vmc"):
     settings_type = VMCSettings
     result_type = Spectrum
     summary = "variational Monte Carlo for Schrödinger problems (RBM, Jastrow, Slater, MLP ansätze)"
+    problem_kinds = ("schrodinger",)
 
     def check(self, problem: Any, settings: VMCSettings) -> None:
         if problem_kind(problem) != "schrodinger" or not isinstance(problem, Schrodinger):

@@ -37,13 +37,14 @@ QUICK: dict[str, Any] = {"steps": 300, "lbfgs_steps": 100, "levels": 3}
 
 def known_methods() -> list[str]:
     """Every registered method (``fd`` among them)."""
-    from pinnsolve.methods import METHODS
+    from pinnsolve.catalog import METHODS
 
     return sorted(METHODS)
 
 
 def _method_keys(method: str) -> set[str]:
-    from pinnsolve.methods import METHODS, settings_fields
+    from pinnsolve.catalog import METHODS
+    from pinnsolve.methods import settings_fields
 
     return {f.name for f in settings_fields(METHODS[method].settings_type)}
 
