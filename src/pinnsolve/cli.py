@@ -49,12 +49,16 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     from pinnsolve.geometry import SAMPLERS
     from pinnsolve.methods import METHODS
     from pinnsolve.nets import ACTIVATIONS, INITIALISERS
+    from pinnsolve.train import OPTIMIZERS
 
     p.add_argument("problem", nargs="?", help="the problem file (leave out with --resume)")
     p.add_argument("--method", default=None, choices=sorted(METHODS), help="neural method (default: pinn)")
     p.add_argument("--steps", type=int, help="Adam steps (default 2000; 1000 for one-coordinate problems)")
     p.add_argument("--lbfgs-steps", type=int,
                    help="L-BFGS iterations after Adam (default 1000; 500 for one coordinate)")
+    p.add_argument("--optimizer", metavar="NAME[:STEPS],...", help="optimizer chain run in order (default "
+                   "adam:STEPS,lbfgs:LBFGS_STEPS; a stage without a count takes --steps or --lbfgs-steps), from: "
+                   + ", ".join(sorted(OPTIMIZERS)) + "; e.g. --optimizer adam:1000,gauss-newton:200")
     p.add_argument("--lr", type=float, help="Adam learning rate (default 2e-3, decaying tenfold)")
     p.add_argument("--width", type=int, help="hidden units per layer (default 32)")
     p.add_argument("--depth", type=int, help="hidden layers (default 3)")
@@ -120,7 +124,7 @@ def _options(args: argparse.Namespace, base: object | None = None) -> object:
 
     options = base or RunOptions()
     train = {k: getattr(args, a) for k, a in [("steps", "steps"), ("lbfgs_steps", "lbfgs_steps"), ("lr", "lr"),
-                                              ("compile", "compile")]
+                                              ("compile", "compile"), ("optimizer", "optimizer")]
              if getattr(args, a) is not None}
     settings = {k: getattr(args, k) for k in ("width", "depth", "activation", "init", "points", "boundary_points",
                                               "sampler", "derivatives", "physics_weight", "horizon", "cell",
