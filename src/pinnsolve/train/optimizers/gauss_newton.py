@@ -10,7 +10,7 @@ network at the collocation points; Müller & Zeinhofer (ICML 2023, "Achieving hi
 PINNs via energy natural gradient descent") show that this natural-gradient step reaches errors
 of 1e-6 – 1e-8 where Adam and L-BFGS stall. The damping λ adapts to the gain ratio
 ρ = (actual decrease)/(decrease predicted by the linear model), as in Levenberg–Marquardt
-(Nielsen 1999): λ shrinks after good full steps and grows after poor ones, so the method moves
+(Nielsen 1999): λ shrinks after good full steps and grows after poor or shortened ones, so the method moves
 between Gauss–Newton (λ → 0: quadratic convergence near a zero-residual minimum) and short
 gradient steps.
 """
@@ -79,11 +79,18 @@ def gauss_newton_step(theta: torch.Tensor, residual_jacobian: Callable[[torch.Te
 
 
 def adapt_damping(damping: float, step: GaussNewtonStep) -> float:
-    """Shrink λ after a full step the linear model predicted well, grow it otherwise."""
-    if step.alpha == 1.0 and step.gain > 0.75:
-        damping /= 3
+    """Shrink λ after a full step the linear model predicted fairly (ρ > ¼), the more so the better;
+    grow it after a shortened step, tenfold after a rejected one.
+
+    Leaning towards small λ matters for PINNs: the Gram matrix's eigenvalues spread over many
+    orders, and a damping that sits on the small ones turns quadratic convergence into linear.
+    """
+    if step.alpha == 1.0 and step.gain > 0.25:
+        damping /= 5 if step.gain > 0.75 else 2
+    elif step.alpha == 0.0:
+        damping *= 10
     elif step.alpha < 1.0 or step.gain < 0.25:
-        damping *= 2 if step.alpha > 0 else 10
+        damping *= 2
     return min(max(damping, DAMPING_FLOOR), DAMPING_CEILING)
 
 

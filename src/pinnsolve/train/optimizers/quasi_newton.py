@@ -150,8 +150,9 @@ class _DenseStage(Stage, share="second"):
                        for gi, p in zip(grads, self.params)])
         if not torch.isfinite(g).all():
             raise NonFinite
-        self._terms[float(loss)] = {k: v.detach() for k, v in terms.items()}
-        return float(loss), g
+        value = float(loss.detach())
+        self._terms[value] = {k: v.detach() for k, v in terms.items()}
+        return value, g
 
     def step(self, k: int) -> StepResult | None:
         self._terms = {}
