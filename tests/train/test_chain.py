@@ -11,7 +11,14 @@ import torch
 from pinnsolve import load_problem
 from pinnsolve.errors import SettingsError
 from pinnsolve.methods import MethodSettings, pinn
-from pinnsolve.train import OPTIMIZERS, StageSpec, TrainConfig, Trainer, load_checkpoint, parse_chain
+from pinnsolve.train import (
+    OPTIMIZERS,
+    StageSpec,
+    TrainConfig,
+    Trainer,
+    load_checkpoint,
+    parse_chain,
+)
 
 TINY = MethodSettings(width=6, depth=2, points=24)
 PROBLEMS = Path(__file__).resolve().parents[2] / "problems"
@@ -139,7 +146,7 @@ def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(proble
 
 def test_gauss_newton_refuses_a_loss_that_is_not_a_residual_objective(problems_dir):
     model = torch.nn.Linear(1, 1).double()
-    data = lambda m: {"data": (m(torch.ones(4, 1, dtype=torch.float64)) - 1).square().mean()}  # noqa: E731
+    data = lambda m: {"data": (m(torch.ones(4, 1, dtype=torch.float64)) - 1).square().mean()}
     with pytest.raises(SettingsError, match="gauss-newton needs a residual objective"):
         Trainer(model, data, TrainConfig(optimizer="adam:5,gauss-newton:5"))
 

@@ -10,10 +10,16 @@ import torch
 from pinnsolve import load_problem
 from pinnsolve.methods import MethodSettings, pinn
 from pinnsolve.train import TrainConfig, Trainer
-from pinnsolve.train.optimizers.jacobian import ResidualJacobian, _by_rows, residual_vector
+from pinnsolve.train.optimizers.jacobian import (
+    ResidualJacobian,
+    _by_rows,
+    residual_vector,
+)
+
+SMALL = MethodSettings(width=8, depth=2, points=24)
 
 
-def setup(problems_dir, name="poisson1d.py", settings=MethodSettings(width=8, depth=2, points=24)):
+def setup(problems_dir, name="poisson1d.py", settings=SMALL):
     torch.manual_seed(0)
     problem = load_problem(problems_dir / name)
     return pinn.build(problem, settings, np.random.default_rng(0), torch.float64, torch.device("cpu"))
@@ -36,7 +42,7 @@ def test_the_jacobian_is_that_of_the_weighted_residual_vector(problems_dir, deri
     R, J = (a.detach() for a in ResidualJacobian(s.objective, s.model)())
     assert float(R @ R) == pytest.approx(float(sum(s.objective(s.model).values())), rel=1e-13)
     params = [p for p in s.model.parameters()]
-    R2, J2 = _by_rows(s.objective, s.model, params)
+    _, J2 = _by_rows(s.objective, s.model, params)
     torch.testing.assert_close(J, J2, rtol=1e-10, atol=1e-12)
     direction = torch.randn(J.shape[1], generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     theta = torch.cat([p.detach().reshape(-1) for p in params])

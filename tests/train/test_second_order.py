@@ -48,7 +48,7 @@ def test_gauss_newton_converges_quadratically_on_a_zero_residual_problem():
     theta = truth + torch.tensor([0.2, 0.15, -0.1], dtype=F64)
     errors = [float((theta - truth).norm())]
     for _ in range(6):
-        theta, info = gauss_newton_step(theta, rj, loss, damping=0.0)
+        theta, _ = gauss_newton_step(theta, rj, loss, damping=0.0)
         errors.append(float((theta - truth).norm()))
         if errors[-1] < 1e-13:
             break
@@ -62,10 +62,10 @@ def test_gauss_newton_converges_quadratically_on_a_zero_residual_problem():
 def test_adaptive_damping_reaches_the_minimum_from_far_away():
     residual, truth = _exponential_fit()
     rj, loss = _gn_closures(residual)
-    theta, damping = torch.tensor([3.0, -2.0, 1.0], dtype=F64), 1e-3
+    theta, damping, growth = torch.tensor([3.0, -2.0, 1.0], dtype=F64), 1e-3, 2.0
     for _ in range(15):
         theta, info = gauss_newton_step(theta, rj, loss, damping)
-        damping = adapt_damping(info.damping, info)
+        damping, growth = adapt_damping(info.damping, growth, info)
         if info.loss < 1e-28:
             break
     assert info.loss < 1e-28 and damping < 1e-5  # the damping fell away: the last steps were pure Gauss–Newton

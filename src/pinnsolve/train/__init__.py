@@ -10,6 +10,19 @@ from pinnsolve.train.progress import ProgressReporter
 from pinnsolve.train.records import StepRecord, history_csv, parse_history_csv
 from pinnsolve.train.trainer import Callback, Trainer, TrainingDiverged
 
-__all__ = ["Callback", "OPTIMIZERS", "ProgressReporter", "StageSpec", "StepRecord", "TrainConfig", "Trainer", "TrainingDiverged",
-           "history_csv", "load_checkpoint", "parse_chain", "parse_history_csv", "resolve_chain",
-           "save_checkpoint"]
+__all__ = [
+           "OPTIMIZERS",
+           "Callback",
+           "ProgressReporter",
+           "StageSpec",
+           "StepRecord",
+           "TrainConfig",
+           "Trainer",
+           "TrainingDiverged",
+           "history_csv",
+           "load_checkpoint",
+           "parse_chain",
+           "parse_history_csv",
+           "resolve_chain",
+           "save_checkpoint",
+]

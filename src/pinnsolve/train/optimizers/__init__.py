@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pinnsolve.train.optimizers import evolution, first_order, gauss_newton, lbfgs, quasi_newton  # noqa: F401 - register
+from pinnsolve.train.optimizers import (
+    evolution,
+    first_order,
+    gauss_newton,
+    lbfgs,
+    quasi_newton,
+)
 from pinnsolve.train.optimizers.base import OPTIMIZERS, Stage, StepResult, Task
 
 __all__ = ["OPTIMIZERS", "Stage", "StepResult", "Task"]

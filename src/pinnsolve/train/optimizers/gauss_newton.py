@@ -10,13 +10,14 @@ network at the collocation points; Müller & Zeinhofer (ICML 2023, "Achieving hi
 PINNs via energy natural gradient descent") show that this natural-gradient step reaches errors
 of 1e-6 – 1e-8 where Adam and L-BFGS stall. The damping λ adapts to the gain ratio
 ρ = (actual decrease)/(decrease predicted by the linear model), as in Levenberg–Marquardt
-(Nielsen 1999): λ shrinks after good full steps and grows after poor or shortened ones, so the method moves
+(Nielsen 1999): λ shrinks after good full steps and grows after shortened ones, so the method moves
 between Gauss–Newton (λ → 0: quadratic convergence near a zero-residual minimum) and short
 gradient steps.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -72,26 +73,25 @@ def gauss_newton_step(theta: torch.Tensor, residual_jacobian: Callable[[torch.Te
         trial = loss_at(theta + alpha * delta)
         if alpha == 1.0:
             gain = (loss - trial) / predicted if predicted > 0 else -1.0
-        if trial == trial and trial <= loss + c1 * alpha * slope:  # `trial == trial`: not NaN
+        if math.isfinite(trial) and trial <= loss + c1 * alpha * slope:
             return theta + alpha * delta, GaussNewtonStep(trial, alpha, damping, gain)
         alpha *= 0.5
     return theta, GaussNewtonStep(loss, 0.0, damping, gain)
 
 
-def adapt_damping(damping: float, step: GaussNewtonStep) -> float:
-    """Shrink λ after a full step the linear model predicted fairly (ρ > ¼), the more so the better;
-    grow it after a shortened step, tenfold after a rejected one.
+def adapt_damping(damping: float, growth: float, step: GaussNewtonStep) -> tuple[float, float]:
+    """Nielsen's (1999) update of λ and its growth factor ν from the gain ratio ρ of the full step.
 
-    Leaning towards small λ matters for PINNs: the Gram matrix's eigenvalues spread over many
-    orders, and a damping that sits on the small ones turns quadratic convergence into linear.
+    A full step with ρ > 0 scales λ by max(⅓, 1 − (2ρ − 1)³) and resets ν = 2; a step the line search
+    had to shorten or reject multiplies λ by ν and doubles ν, so λ settles where full steps are taken.
     """
-    if step.alpha == 1.0 and step.gain > 0.25:
-        damping /= 5 if step.gain > 0.75 else 2
-    elif step.alpha == 0.0:
-        damping *= 10
-    elif step.alpha < 1.0 or step.gain < 0.25:
-        damping *= 2
-    return min(max(damping, DAMPING_FLOOR), DAMPING_CEILING)
+    if step.alpha == 1.0 and step.gain > 0:
+        damping *= max(1 / 3, 1 - (2 * step.gain - 1) ** 3)
+        growth = 2.0
+    else:
+        damping *= growth
+        growth *= 2
+    return min(max(damping, DAMPING_FLOOR), DAMPING_CEILING), min(growth, 2.0**20)
 
 
 class GaussNewton(Stage, name="gauss-newton", share="second"):
@@ -103,6 +103,7 @@ class GaussNewton(Stage, name="gauss-newton", share="second"):
     def __init__(self, task: Any) -> None:
         super().__init__(task)
         self.damping = task.config.gn_damping
+        self.growth = 2.0
         self.params = task.parameters
         self.jacobian = ResidualJacobian(task.objective, task.model)
 
@@ -128,14 +129,14 @@ class GaussNewton(Stage, name="gauss-newton", share="second"):
         loss, terms = self.task.evaluate()
         if not torch.isfinite(loss):
             return None
-        self.damping = adapt_damping(info.damping, info)
+        self.damping, self.growth = adapt_damping(info.damping, self.growth, info)
         stop = ""
         if info.alpha == 0.0 and info.damping >= DAMPING_CEILING:
             stop = f"gauss-newton stopped: no step lowers the loss even at the largest damping (λ = {info.damping:.0e})"
         return StepResult(loss.detach(), terms, info.alpha, stop, {"damping": info.damping, "gain": info.gain})
 
     def state_dict(self) -> dict[str, Any]:
-        return {"damping": self.damping}
+        return {"damping": self.damping, "growth": self.growth}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.damping = float(state["damping"])
+        self.damping, self.growth = float(state["damping"]), float(state["growth"])

@@ -99,7 +99,9 @@ class ResidualJacobian:
     """
 
     def __init__(self, objective: Any, model: nn.Module) -> None:
-        if not (hasattr(objective, "residuals") and hasattr(objective, "terms")):
+        from pinnsolve.methods.objective import Objective
+
+        if not isinstance(objective, Objective):
             raise SettingsError(
                 "--optimizer gauss-newton needs a residual objective (the loss of --method pinn or trial: "
                 "weighted mean squares of PDE and condition residuals), and this method minimises a loss "
@@ -116,7 +118,7 @@ class ResidualJacobian:
                 out = _per_point(self.objective, self.model, self.names)
                 self.fast = True
                 return out
-            except Exception:  # noqa: BLE001 - torch.func cannot trace this model or engine: use plain autograd
+            except Exception:  # torch.func cannot trace this model or engine: use plain autograd
                 if self.fast:
                     raise
                 self.fast = False

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import torch
-from torch.optim.lbfgs import _strong_wolfe  # the line search torch's L-BFGS uses (cubic interpolation)
+from torch.optim.lbfgs import (
+    _strong_wolfe,  # the line search torch's L-BFGS uses (cubic interpolation)
+)
 
 from pinnsolve.train.optimizers.base import Stage, StepResult
 from pinnsolve.train.optimizers.flat import assign, flatten, refuse_large, size
