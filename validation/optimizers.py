@@ -21,12 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: (problem, --optimizer or None for the default chain, width, depth)
 RUNS = [
-    ("heat1d", "adam:1000,gauss-newton:200", 20, 3),
-    ("poisson2d", "adam:300,gauss-newton:300", 20, 3),
-    ("heat1d", "adam:300,gauss-newton:300", 20, 3),
-    ("poisson2d", "adam:1000,gauss-newton:200", 20, 3),
+    ("heat1d", "adam:200,gauss-newton:400", 20, 2),
+    ("poisson2d", "adam:200,gauss-newton:400", 20, 2),
     ("heat1d", None, None, None),
     ("poisson2d", None, None, None),
+    ("heat1d", "adam:1000,gauss-newton:200", 20, 3),
+    ("poisson2d", "adam:1000,gauss-newton:200", 20, 3),
+    ("poisson2d", "adam:300,gauss-newton:300", 20, 3),
 ]
 
 

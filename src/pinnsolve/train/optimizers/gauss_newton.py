@@ -47,11 +47,12 @@ def damped_direction(J: torch.Tensor, R: torch.Tensor, damping: float) -> tuple[
     g = J.T @ R
     mu = float(torch.diagonal(G).mean()) or 1.0
     eye = torch.eye(len(G), dtype=G.dtype, device=G.device)
-    while True:
+    for _ in range(40):
         L, info = torch.linalg.cholesky_ex(G + damping * mu * eye)
         if int(info) == 0:
             return -torch.cholesky_solve(g[:, None], L)[:, 0], damping
         damping = max(damping * 10, 1e-12)
+    raise ArithmeticError("the Gram matrix does not factor at any damping")  # only a non-finite J gets here
 
 
 def gauss_newton_step(theta: torch.Tensor, residual_jacobian: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
@@ -64,6 +65,8 @@ def gauss_newton_step(theta: torch.Tensor, residual_jacobian: Callable[[torch.Te
     """
     R, J = residual_jacobian(theta)
     loss = float(R @ R)
+    if not (math.isfinite(loss) and bool(torch.isfinite(J).all())):
+        return theta, GaussNewtonStep(math.nan, 0.0, damping, math.nan)
     delta, damping = damped_direction(J, R, damping)
     Jd = J @ delta
     predicted = -float(2 * (R @ Jd) + Jd @ Jd)
@@ -125,6 +128,8 @@ class GaussNewton(Stage, name="gauss-newton", share="second"):
     def step(self, k: int) -> StepResult | None:
         theta = flatten(self.params)
         new, info = gauss_newton_step(theta, self._residual_jacobian, self._loss_at, self.damping)
+        if not math.isfinite(info.loss):
+            return None
         assign(self.params, new)
         loss, terms = self.task.evaluate()
         if not torch.isfinite(loss):
