@@ -144,6 +144,25 @@ def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(proble
     assert [r.loss for r in trainer.history] + later == expected  # exactly, not approximately
 
 
+@pytest.mark.parametrize("stop", [4, 12], ids=["adam", "lbfgs"])
+def test_a_checkpoint_from_before_the_chain_still_resumes(problems_dir, stop):
+    """Checkpoints written by the Adam → L-BFGS trainer (phase and the torch optimizer's bare state) resume."""
+    config = TrainConfig(steps=8, lbfgs_steps=6)
+    straight = setup(problems_dir)
+    expected = [r.loss for r in Trainer(straight.model, straight.objective, config).run()]
+    first = setup(problems_dir)
+    trainer = Trainer(first.model, first.objective, config, [_interrupt_at(stop)])
+    with pytest.raises(KeyboardInterrupt):
+        trainer.run()
+    new = trainer.state_dict()
+    old = {k: new[k] for k in ("model", "phase", "step", "lr", "failures", "elapsed", "torch_rng")}
+    old["optimizer"] = new["optimizer"]["optimizer"]
+    second = setup(problems_dir)
+    resumed = Trainer(second.model, second.objective, config)
+    resumed.load_state_dict(old)
+    assert [r.loss for r in trainer.history] + [r.loss for r in resumed.run()] == expected
+
+
 def test_gauss_newton_refuses_a_loss_that_is_not_a_residual_objective(problems_dir):
     model = torch.nn.Linear(1, 1).double()
     data = lambda m: {"data": (m(torch.ones(4, 1, dtype=torch.float64)) - 1).square().mean()}

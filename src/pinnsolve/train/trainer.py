@@ -111,9 +111,10 @@ class Trainer:
             self.stage, self.stage_step = int(state["stage"]), int(state["stage_step"])
             self._stalled, self._previous = int(state["stalled"]), float(state["previous_loss"])
             self.stop_reason = str(state["stop_reason"])
-        else:  # a checkpoint from before the chain: Adam, then L-BFGS
+        else:  # a checkpoint from before the chain: Adam, then L-BFGS, the torch optimizer's state bare
             first = self.stages[0].steps
             self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
+            state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
         self.optimizer = self._make_stage()
         self.optimizer.load_state_dict(state["optimizer"])
