@@ -28,6 +28,8 @@ RUNS = [
     ("heat1d", "adam:1000,gauss-newton:200", 20, 3),
     ("poisson2d", "adam:1000,gauss-newton:200", 20, 3),
     ("poisson2d", "adam:300,gauss-newton:300", 20, 3),
+    ("heat1d", "adam:200,gauss-newton:1000", 20, 2),
+    ("poisson2d", "adam:200,gauss-newton:1000", 20, 2),
 ]
 
 
