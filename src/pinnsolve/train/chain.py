@@ -68,7 +68,3 @@ def resolve_chain(text: str | None, first: int, second: int) -> list[StageSpec]:
 def chain_text(stages: list[StageSpec]) -> str:
     return ",".join(str(s) for s in stages)
 
-
-def optimizer_help() -> str:
-    """The names and what each does, for ``--help``."""
-    return "; ".join(f"{name}: {cls.summary}" for name, cls in _known().items())

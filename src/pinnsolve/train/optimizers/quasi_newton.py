@@ -136,7 +136,7 @@ class _DenseStage(Stage, share="second"):
         super().__init__(task)
         self.params = task.parameters
         self.method = DenseQuasiNewton(rule=self.rule)
-        self._terms: dict[str, torch.Tensor] = {}
+        self._terms: dict[float, dict[str, torch.Tensor]] = {}
 
     @classmethod
     def check(cls, task: Any) -> None:
@@ -165,7 +165,11 @@ class _DenseStage(Stage, share="second"):
         assign(self.params, theta)
         f = self.method.f
         terms = self._terms.get(f) or {k: v.detach() for k, v in self.task.evaluate()[1].items()}
-        stop = f"{self.name} stopped: the line search found no lower loss along the search direction" if t == 0 else ""
+        stop = ""
+        if t == 0 and self.method.updates:  # restart from steepest descent before giving up
+            self.method.H, self.method.updates = None, 0
+        elif t == 0:
+            stop = f"{self.name} stopped: the line search found no lower loss along the steepest descent direction"
         return StepResult(torch.tensor(f, dtype=torch.float64), terms, t, stop)
 
     def state_dict(self) -> dict[str, Any]:
