@@ -74,7 +74,8 @@ def test_stages_run_in_order_and_record_their_names(problems_dir):
     s = setup(problems_dir)
     config = TrainConfig(optimizer="sgd:3,adam:4,bfgs:2,gauss-newton:2,lbfgs:2")
     history = Trainer(s.model, s.objective, config).run()
-    assert [r.phase for r in history] == ["sgd"] * 3 + ["adam"] * 4 + ["bfgs"] * 2 + ["gauss-newton"] * 2 + ["lbfgs"] * 2
+    phases = ["sgd"] * 3 + ["adam"] * 4 + ["bfgs"] * 2 + ["gauss-newton"] * 2 + ["lbfgs"] * 2
+    assert [r.phase for r in history] == phases
     assert [r.step for r in history] == list(range(1, 14))
 
 

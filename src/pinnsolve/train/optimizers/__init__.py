@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pinnsolve.train.optimizers import (
-    evolution,
-    first_order,
-    gauss_newton,
-    lbfgs,
-    quasi_newton,
-)
+# importing each module registers its optimizers
+from pinnsolve.train.optimizers import evolution, first_order, gauss_newton, lbfgs, quasi_newton  # noqa: F401
 from pinnsolve.train.optimizers.base import OPTIMIZERS, Stage, StepResult, Task
 
 __all__ = ["OPTIMIZERS", "Stage", "StepResult", "Task"]

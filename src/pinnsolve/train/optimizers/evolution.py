@@ -65,7 +65,10 @@ class CMAES(Stage, name="cmaes", share="first"):
                 self.best, best_x, best_terms = value, torch.as_tensor(x, dtype=best_x.dtype), terms
         self.cma.tell(told)
         assign(self.params, best_x)
-        loss, terms = self.task.evaluate() if best_terms is None else (torch.tensor(self.best, dtype=torch.float64), best_terms)
+        if best_terms is None:  # no candidate beat the best point of earlier generations
+            loss, terms = self.task.evaluate()
+        else:
+            loss, terms = torch.tensor(self.best, dtype=torch.float64), best_terms
         if not torch.isfinite(torch.as_tensor(float(loss))):
             return None
         return StepResult(loss.detach(), terms, float(self.cma._sigma))

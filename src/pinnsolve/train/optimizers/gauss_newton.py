@@ -55,7 +55,10 @@ def damped_direction(J: torch.Tensor, R: torch.Tensor, damping: float) -> tuple[
     raise ArithmeticError("the Gram matrix does not factor at any damping")  # only a non-finite J gets here
 
 
-def gauss_newton_step(theta: torch.Tensor, residual_jacobian: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+ResidualAndJacobian = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
+
+
+def gauss_newton_step(theta: torch.Tensor, residual_jacobian: ResidualAndJacobian,
                       loss_at: Callable[[torch.Tensor], float], damping: float, c1: float = 1e-4,
                       max_halvings: int = 30) -> tuple[torch.Tensor, GaussNewtonStep]:
     """One step from θ: returns the new θ (θ itself when no step length lowers the loss) and what happened.

@@ -64,7 +64,8 @@ def _per_point(objective: Any, model: nn.Module, names: list[str]) -> tuple[torc
                 objective.points[t.slices[1]] if len(t.slices) == 2 else None,
                 objective.normals.get(t.name), objective.targets.get(t.name)]
 
-        def r_of(theta: dict, p: Any, q: Any, n: Any, g: Any, row: nn.Module = row) -> tuple[torch.Tensor, torch.Tensor]:
+        def r_of(theta: dict, p: Any, q: Any, n: Any, g: Any, row: nn.Module = row
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
             r = functional_call(row, {f"model.{k}": v for k, v in theta.items()}, (p, q, n, g))
             return r, r
 
