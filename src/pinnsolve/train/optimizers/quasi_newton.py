@@ -19,7 +19,7 @@ P × P matrices: small networks only.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import torch
@@ -89,7 +89,6 @@ class DenseQuasiNewton:
     f: float | None = None
     g: torch.Tensor | None = None
     updates: int = 0
-    history: list[float] = field(default_factory=list)
 
     def iterate(self, theta: torch.Tensor, fg: FunctionAndGradient) -> tuple[torch.Tensor, float]:
         """One step from θ; returns (θ₊, the step length t). t = 0: no point along d lowered the loss."""
