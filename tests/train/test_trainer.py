@@ -103,19 +103,19 @@ def test_same_seed_same_result_and_ctrl_c_resume_through_run(problems_dir, tmp_p
     assert [r["loss"] for r in a.history] == [r["loss"] for r in b.history]
     assert np.array_equal(a.solution.fields["g"], b.solution.fields["g"])
 
-    original = Trainer._adam_step
+    original = Trainer._evaluate
 
-    def interrupted(self):
+    def interrupted(self):  # Ctrl-C as step 21 begins
         if self.step == 20:
             raise KeyboardInterrupt
         return original(self)
 
-    monkeypatch.setattr(Trainer, "_adam_step", interrupted)
+    monkeypatch.setattr(Trainer, "_evaluate", interrupted)
     with pytest.raises(RunInterrupted, match="--resume"):
         solve(problem, options, out=tmp_path / "c", plain=True, stream=io.StringIO())
     assert (tmp_path / "c" / "checkpoint.pt").is_file()
     assert len(parse_history_csv((tmp_path / "c" / "history.csv").read_text())) == 20
-    monkeypatch.setattr(Trainer, "_adam_step", original)
+    monkeypatch.setattr(Trainer, "_evaluate", original)
     c = solve(problem, options, plain=True, stream=io.StringIO(), resume_dir=tmp_path / "c")
     assert [r["step"] for r in c.history] == list(range(1, 51))
     np.testing.assert_allclose(c.solution.fields["g"], a.solution.fields["g"], rtol=1e-9)

@@ -64,6 +64,10 @@ class TrainSettings:
     lr: float = setting(2e-3, "Adam learning rate (decaying tenfold over the Adam steps)")
     compile: bool = setting(False, "evaluate the loss through torch.compile: ~2x steps/s after 10-35 s of "
                                    "compiling (long PINN runs)")
+    optimizer: str | None = setting(None, "optimizer chain run in order, NAME[:STEPS],... (default adam:STEPS,"
+                                          "lbfgs:LBFGS_STEPS; a stage without a count takes --steps or --lbfgs-steps); "
+                                          "names: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, "
+                                          "gauss-newton, bfgs, ssbroyden, cmaes; e.g. adam:1000,gauss-newton:200")
 
 
 def train_config(settings: Any) -> Any:
@@ -71,7 +75,7 @@ def train_config(settings: Any) -> Any:
     from pinnsolve.train import TrainConfig
 
     return TrainConfig(steps=settings.steps, lbfgs_steps=settings.lbfgs_steps, lr=settings.lr,
-                       compile=bool(settings.compile))
+                       compile=bool(settings.compile), optimizer=settings.optimizer)
 
 
 def default_points(n_coords: int) -> int:

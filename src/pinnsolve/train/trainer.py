@@ -1,4 +1,4 @@
-"""The training loop: Adam, then L-BFGS, with rollback on a non-finite loss.
+"""The training loop: the optimizer chain stage by stage, with rollback on a non-finite loss.
 
 Progress, history and checkpoints are callbacks: the loop itself does no I/O.
 """
@@ -14,11 +14,15 @@ import torch
 
 from pinnsolve.errors import TrainingDiverged
 from pinnsolve.train.config import TrainConfig
+from pinnsolve.train.optimizers import OPTIMIZERS, Stage, StepResult, Task
 from pinnsolve.train.records import StepRecord
 
 __all__ = ["Callback", "LossFunction", "Trainer", "TrainingDiverged"]
 
 LossFunction = Callable[[torch.nn.Module], dict[str, torch.Tensor]]
+
+#: how stop messages name the optimizers whose name is an abbreviation
+DISPLAY = {"lbfgs": "L-BFGS", "bfgs": "BFGS", "ssbroyden": "SSBroyden"}
 
 
 class Callback(Protocol):
@@ -28,16 +32,16 @@ class Callback(Protocol):
 
 
 class Trainer:
-    """Minimises ``objective(model)`` (a dict of weighted loss terms, summed).
+    """Minimises ``objective(model)`` (a dict of weighted loss terms, summed) with ``config.stages`` in order.
 
     ``error`` (optional) maps the model to its L2 relative error against the exact
-    solution; it is evaluated every ``config.eval_every`` steps and at the end.
+    solution; it is evaluated every ``config.eval_every`` steps and at the end. ``step`` counts
+    the steps of all stages; ``stage`` and ``stage_step`` say where in the chain the run is.
     """
 
     def __init__(self, model: torch.nn.Module, objective: LossFunction, config: TrainConfig,
                  callbacks: Sequence[Callback] = (), error: Callable[[torch.nn.Module], float | None] | None = None,
                  ) -> None:
-        assert config.steps is not None and config.lbfgs_steps is not None, "resolve the step counts first"
         self.model = model
         self.objective = objective
         # torch.compile fuses the elementwise chain of the Taylor-mode layers; the compiled
@@ -45,33 +49,47 @@ class Trainer:
         # the parameters) and L-BFGS's repeated closures all use the one compiled graph
         self._loss = torch.compile(lambda m: objective(m)) if config.compile else objective
         self.config = config
+        self.stages = config.stages
         self.callbacks = list(callbacks)
         self.error = error
         self.step = 0
-        self.phase = "adam"
+        self.stage = 0
+        self.stage_step = 0
         self.lr = config.lr
         self.failures = 0
         self.history: list[StepRecord] = []
         self.elapsed = 0.0
         self.stop_reason = ""
-        self.optimizer: torch.optim.Optimizer = self._adam()
+        self._stalled = 0
+        self._previous = math.inf
+        for index in range(len(self.stages)):  # refuse what a stage cannot do before anything runs
+            OPTIMIZERS[self.stages[index].name].check(self._task(index))
+        self.optimizer: Stage = self._make_stage()
         self._good = self._snapshot()
 
-    # -- optimizers --------------------------------------------------------------------
-    def _adam(self) -> torch.optim.Adam:
-        return torch.optim.Adam(self.model.parameters(), lr=self.lr, foreach=True)
+    @property
+    def phase(self) -> str:
+        """The running stage's optimizer name (the ``phase`` column of the history)."""
+        return self.stages[min(self.stage, len(self.stages) - 1)].name if self.stages else ""
 
-    def _lbfgs(self) -> torch.optim.LBFGS:
-        # one iteration per step() so each is logged like an Adam step; max_eval must be given
-        # explicitly, else torch derives 1 from max_iter and the line search gets no evaluations
-        return torch.optim.LBFGS(self.model.parameters(), lr=1.0, max_iter=1, max_eval=25,
-                                 history_size=self.config.lbfgs_history, tolerance_grad=0.0, tolerance_change=0.0,
-                                 line_search_fn="strong_wolfe")
+    # -- stages ------------------------------------------------------------------------
+    def _evaluate(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        terms = self._loss(self.model)
+        return sum(terms.values()), terms
 
-    def adam_lr(self, step: int) -> float:
-        """Exponential decay from lr to lr·lr_decay over the Adam phase (scaled by rollbacks)."""
-        frac = min(step / max(self.config.steps, 1), 1.0)
-        return self.lr * self.config.lr_decay ** frac
+    def _task(self, index: int) -> Task:
+        return Task(self.model, self._evaluate, self.objective, self.config, self.stages[index].steps, self.lr)
+
+    def _make_stage(self) -> Stage:
+        index = min(self.stage, len(self.stages) - 1)
+        return OPTIMIZERS[self.stages[index].name](self._task(index))
+
+    def _next_stage(self) -> None:
+        self.stage += 1
+        self.stage_step = 0
+        self._stalled = 0
+        if self.stage < len(self.stages):
+            self.optimizer = self._make_stage()
 
     # -- state -------------------------------------------------------------------------
     def _snapshot(self) -> dict:
@@ -80,16 +98,25 @@ class Trainer:
     def state_dict(self) -> dict:
         """Everything --resume needs (tensors and plain values only: loads with weights_only)."""
         return {"model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(), "phase": self.phase,
-                "step": self.step, "lr": self.lr, "failures": self.failures, "elapsed": self.elapsed,
-                "torch_rng": torch.get_rng_state()}
+                "stage": self.stage, "stage_step": self.stage_step, "step": self.step, "lr": self.lr,
+                "failures": self.failures, "elapsed": self.elapsed, "stalled": self._stalled,
+                "previous_loss": self._previous, "stop_reason": self.stop_reason, "torch_rng": torch.get_rng_state()}
 
     def load_state_dict(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
-        self.phase, self.step, self.lr = state["phase"], int(state["step"]), float(state["lr"])
+        self.step, self.lr = int(state["step"]), float(state["lr"])
         self.failures, self.elapsed = int(state["failures"]), float(state["elapsed"])
-        self.optimizer = self._adam() if self.phase == "adam" else self._lbfgs()
-        self.optimizer.load_state_dict(state["optimizer"])
+        if "stage" in state:
+            self.stage, self.stage_step = int(state["stage"]), int(state["stage_step"])
+            self._stalled, self._previous = int(state["stalled"]), float(state["previous_loss"])
+            self.stop_reason = str(state["stop_reason"])
+        else:  # a checkpoint from before the chain: Adam, then L-BFGS, the torch optimizer's state bare
+            first = self.stages[0].steps
+            self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
+            state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
+        self.optimizer = self._make_stage()
+        self.optimizer.load_state_dict(state["optimizer"])
         self._good = self._snapshot()
 
     def _rollback(self, where: str) -> None:
@@ -103,79 +130,60 @@ class Trainer:
                 f"{self._good['step']}). Try a smaller --lr, --dtype float64, fewer --lbfgs-steps, or check the "
                 "problem for singular terms (division by a field, log of a negative value).")
         self.lr *= 0.5
-        self.optimizer = self._adam() if self.phase == "adam" else self._lbfgs()
+        self.optimizer = self._make_stage()
 
     # -- the loop ----------------------------------------------------------------------
-    def _evaluate(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        terms = self._loss(self.model)
-        return sum(terms.values()), terms
+    def _record(self, result: StepResult) -> StepRecord:
+        value = float(result.loss.detach())
+        if self.step % self.config.snapshot_every == 0:
+            self._good = self._snapshot()
+        l2 = None
+        if self.error is not None and (self.step % self.config.eval_every == 0
+                                       or self.step == self.config.total_steps):
+            l2 = self.error(self.model)
+        return StepRecord(self.step, self.phase, self.elapsed, value,
+                          {k: float(v.detach()) for k, v in result.terms.items()}, result.lr, l2, dict(result.extra))
 
-    def _adam_step(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]] | None:
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.adam_lr(self.step)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss, terms = self._evaluate()
-        if not torch.isfinite(loss):
-            return None
-        loss.backward()
-        self.optimizer.step()
-        return loss, terms
-
-    def _lbfgs_step(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]] | None:
-        last: dict[str, object] = {}
-
-        def closure() -> torch.Tensor:
-            self.optimizer.zero_grad(set_to_none=True)
-            loss, terms = self._evaluate()
-            if torch.isfinite(loss):
-                loss.backward()
-            last["loss"], last["terms"] = loss, terms
-            return loss
-
-        self.optimizer.step(closure)
-        if not torch.isfinite(last["loss"]) or not all(torch.isfinite(p).all() for p in self.model.parameters()):
-            return None
-        return last["loss"], last["terms"]
+    def _stop_message(self, result: StepRecord, stop: str) -> str:
+        """Why the running stage ends early ('' to go on): the optimizer's own reason, or a stalled loss."""
+        if stop:
+            return stop
+        if not self.optimizer.stalls:
+            return ""
+        value = result.loss
+        unchanged = abs(self._previous - value) <= 1e-12 * max(abs(value), 1e-30)
+        self._stalled = self._stalled + 1 if unchanged else 0
+        if self._stalled >= 10:
+            name = DISPLAY.get(self.phase, self.phase)
+            return f"{name} stopped at step {self.step}: the loss no longer changes"
+        return ""
 
     def run(self) -> list[StepRecord]:
         """Train to the end (or until interrupted: KeyboardInterrupt leaves the model as it is)."""
         for cb in self.callbacks:
             cb.on_start(self)
-        stalled = 0
         started = time.perf_counter() - self.elapsed
         try:
-            while self.step < self.config.total_steps:
-                if self.phase == "adam" and self.step >= self.config.steps:
-                    self.phase = "lbfgs"
-                    self.optimizer = self._lbfgs()
-                    if self.config.lbfgs_steps == 0:
-                        break
-                result = self._adam_step() if self.phase == "adam" else self._lbfgs_step()
+            while self.stage < len(self.stages):
+                if self.stage_step >= self.stages[self.stage].steps:
+                    self._next_stage()
+                    continue
+                result = self.optimizer.step(self.stage_step)
                 if result is None:
                     self._rollback(self.phase)
                     continue
-                loss, terms = result
                 self.step += 1
-                value = float(loss.detach())
-                previous = self.history[-1].loss if self.history else math.inf
-                if self.step % self.config.snapshot_every == 0:
-                    self._good = self._snapshot()
-                l2 = None
-                if self.error is not None and (self.step % self.config.eval_every == 0
-                                               or self.step == self.config.total_steps):
-                    l2 = self.error(self.model)
+                self.stage_step += 1
                 self.elapsed = time.perf_counter() - started
-                lr = self.optimizer.param_groups[0]["lr"]
-                record = StepRecord(self.step, self.phase, self.elapsed, value,
-                                    {k: float(v.detach()) for k, v in terms.items()}, lr, l2)
+                record = self._record(result)
                 self.history.append(record)
                 for cb in self.callbacks:
                     cb.on_step(self, record)
-                if self.phase == "lbfgs":
-                    stalled = stalled + 1 if abs(previous - value) <= 1e-12 * max(abs(value), 1e-30) else 0
-                    if stalled >= 10:
-                        self.stop_reason = f"L-BFGS stopped at step {self.step}: the loss no longer changes"
-                        break
+                stop = self._stop_message(record, result.stop)
+                self._previous = record.loss
+                if stop:
+                    self.stop_reason = f"{self.stop_reason}; {stop}" if self.stop_reason else stop
+                    self._next_stage()
         finally:
             self.elapsed = time.perf_counter() - started
             if self.history and self.history[-1].l2_relative_error is None and self.error is not None:
