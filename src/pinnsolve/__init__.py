@@ -15,7 +15,7 @@ from pinnsolve.dsl import (D, Data, Dirichlet, Field, Initial, Neumann, Paramete
                            laplacian, load_problem)
 from pinnsolve.geometry import Box, Disk, Domain, Interval, Polygon, Rectangle
 
-from pinnsolve._version import __version__  # noqa: E402
+from pinnsolve._version import __version__ as __version__  # noqa: E402
 
 
 def solve(problem: Problem | str, method: str = "pinn", **settings: object) -> object:
