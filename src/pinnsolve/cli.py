@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve with a neural method and write a run directory")
     _add_solve_arguments(solve)
     from pinnsolve.reference import command as reference_command
+    from pinnsolve.tune import command as tune_command
     from pinnsolve.validate import command as validate_command
     from pinnsolve.viz import command as viz_command
 
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "solutions and write a report"))
     viz_command.add_plot_arguments(sub.add_parser("plot", help="redraw the plots of a run directory"))
     viz_command.add_render_arguments(sub.add_parser("render", help="render fields off-screen with pyvista"))
+    tune_command.add_arguments(sub.add_parser("tune", help="search a method's settings with Optuna"))
     return parser
 
 
@@ -203,7 +205,8 @@ COMMANDS = {"show": cmd_show, "solve": cmd_solve,
             "reference": _delegate("pinnsolve.reference.command", "run"),
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
-            "render": _delegate("pinnsolve.viz.command", "run_render")}
+            "render": _delegate("pinnsolve.viz.command", "run_render"),
+            "tune": _delegate("pinnsolve.tune.command", "run")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

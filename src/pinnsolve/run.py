@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -173,10 +173,12 @@ def _check_compilable(setup: Any, method: str) -> None:
 
 
 def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None,
-          plain: bool | None = None, resume_dir: Path | None = None, stream: Any = None) -> RunResult:
+          plain: bool | None = None, resume_dir: Path | None = None, stream: Any = None,
+          callbacks: Sequence[Any] = ()) -> RunResult:
     """Train ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
-    With ``resume_dir``, continue the run saved there (its checkpoint and history).
+    With ``resume_dir``, continue the run saved there (its checkpoint and history). ``callbacks``
+    are extra trainer callbacks (``pinnsolve tune`` reports to its pruner through one).
     """
     options = options or RunOptions()
     if options.dtype not in DTYPES:
@@ -204,7 +206,7 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
         error = monitor if monitor.available else None
     reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream,
                                 title=f"{problem.name} {options.method}")
-    trainer = Trainer(setup.model, setup.objective, options.train, [reporter], error=error)
+    trainer = Trainer(setup.model, setup.objective, options.train, [reporter, *callbacks], error=error)
     if resume_dir is not None:
         run_dir = Path(resume_dir)
         trainer.load_state_dict(load_checkpoint(run_dir / "checkpoint.pt"))
