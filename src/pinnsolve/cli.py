@@ -89,6 +89,7 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="run directory (default runs/<problem>-<method>-<time>)")
     p.add_argument("--quiet", action="store_true", help="plain progress lines instead of a live bar")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue the run saved in RUN_DIR")
+    p.add_argument("--nproc", type=int, help="train in P processes, collocation points sharded (runs torchrun)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,6 +157,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from pinnsolve.evaluate import resolution
     from pinnsolve.run import RunOptions, solve
 
+    from pinnsolve.train import distributed
+
+    if args.nproc and args.nproc > 1 and not distributed.launched():
+        from pinnsolve.run import default_threads
+
+        return distributed.launch(args.argv, args.nproc, args.threads, default_threads())
     resume_dir = None
     if args.resume:
         resume_dir = Path(args.resume)
@@ -211,6 +218,7 @@ COMMANDS = {"show": cmd_show, "solve": cmd_solve,
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return COMMANDS[args.command](args)
     except PinnsolveError as exc:

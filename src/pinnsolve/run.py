@@ -8,6 +8,7 @@ solution.vtu or .xdmf, metrics.json and plots/.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import platform
 import sys
@@ -28,6 +29,7 @@ from pinnsolve.methods.objective import Objective
 from pinnsolve.methods.surrogate import TrialSurrogate
 from pinnsolve.residual import TaylorEngine
 from pinnsolve.solution import Solution
+from pinnsolve.train import distributed
 from pinnsolve.train import (ProgressReporter, StepRecord, TrainConfig, Trainer, TrainingDiverged, history_csv,
                              load_checkpoint, parse_history_csv, save_checkpoint)
 
@@ -172,6 +174,15 @@ def _check_compilable(setup: Any, method: str) -> None:
             "points between steps, are not traceable by torch.compile yet. Drop --compile for --method trial.")
 
 
+def _sharded(setup: Any, method: str, group: Any) -> Any:
+    """The objective of this process's shard of the collocation points (PINN losses only)."""
+    if not isinstance(setup.objective, Objective) or isinstance(setup.model, TrialSurrogate):
+        raise PinnsolveError(f"distributed training (torchrun, --nproc) shards the collocation points of --method "
+                             f"pinn; the {method} method's loss is not a mean over collocation points. Run it in "
+                             "one process (drop --nproc).")
+    return group.shard(setup.objective)
+
+
 def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None,
           plain: bool | None = None, resume_dir: Path | None = None, stream: Any = None,
           callbacks: Sequence[Any] = ()) -> RunResult:
@@ -183,8 +194,9 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     options = options or RunOptions()
     if options.dtype not in DTYPES:
         raise PinnsolveError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
-    dtype, device = DTYPES[options.dtype], _device(options.device)
-    torch.set_num_threads(options.threads or default_threads())
+    group = distributed.join(options.device)  # None unless launched by torchrun
+    dtype, device = DTYPES[options.dtype], _device(group.device(options.device) if group else options.device)
+    torch.set_num_threads(options.threads or max(1, default_threads() // (group.world if group else 1)))
     torch.manual_seed(options.seed)
     rng = np.random.default_rng(options.seed)
     started = time.perf_counter()
@@ -199,21 +211,28 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     options = replace(options, train=options.train.resolved(len(problem.coords), setup.budget))
     if options.train.compile:
         _check_compilable(setup, options.method)
+    if group is not None:
+        setup = replace(setup, objective=_sharded(setup, options.method, group))
     if setup.error is not None:
         error = setup.error
     else:
         monitor = ErrorMonitor(problem, dtype, device)
         error = monitor if monitor.available else None
-    reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream,
+    writer = group is None or group.writer  # one process writes the run directory
+    reporter = ProgressReporter(options.train.total_steps, plain=plain, stream=stream if writer else io.StringIO(),
                                 title=f"{problem.name} {options.method}")
-    trainer = Trainer(setup.model, setup.objective, options.train, [reporter, *callbacks], error=error)
+    trainer = Trainer(setup.model, setup.objective, options.train, [reporter, *callbacks], error=error,
+                      grad_hook=group.all_reduce_gradients if group else None)
     if resume_dir is not None:
         run_dir = Path(resume_dir)
         trainer.load_state_dict(load_checkpoint(run_dir / "checkpoint.pt"))
         trainer.history = parse_history_csv((run_dir / "history.csv").read_text())
-    else:
+    elif writer:
         run_dir = make_run_dir(out, problem.name, options.method, exact=out is not None)
-    write_json(run_dir / "config.json", _config(problem, options, setup.choices))
+    else:
+        run_dir = Path(out or "runs")
+    if writer:
+        write_json(run_dir / "config.json", _config(problem, options, setup.choices))
     term_names = setup.objective.names
 
     def finish() -> tuple[Solution, dict[str, Any]]:
@@ -225,14 +244,16 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
         metrics = _metrics(solution, trainer, options.method, time.perf_counter() - started)
         if setup.report is not None:
             metrics.update(setup.report(trainer.model, run_dir / "plots"))
-        write_outputs(run_dir, trainer, solution, metrics, term_names)
+        if writer:
+            write_outputs(run_dir, trainer, solution, metrics, term_names)
         return solution, metrics
 
     try:
         trainer.run()
     except KeyboardInterrupt:
-        save_checkpoint(trainer.state_dict(), run_dir / "checkpoint.pt")
-        write_text(run_dir / "history.csv", history_csv(trainer.history, term_names))
+        if writer:
+            save_checkpoint(trainer.state_dict(), run_dir / "checkpoint.pt")
+            write_text(run_dir / "history.csv", history_csv(trainer.history, term_names))
         raise RunInterrupted(f"interrupted at step {trainer.step}; the checkpoint is saved in {run_dir}. "
                              f"Continue with: pinnsolve solve --resume {run_dir}") from None
     except TrainingDiverged as exc:

@@ -32,12 +32,14 @@ class Trainer:
     """Minimises ``objective(model)`` (a dict of weighted loss terms, summed).
 
     ``error`` (optional) maps the model to its L2 relative error against the exact
-    solution; it is evaluated every ``config.eval_every`` steps and at the end.
+    solution; it is evaluated every ``config.eval_every`` steps and at the end. ``grad_hook``
+    (optional) is called with the model after every ``backward``, before the optimiser steps
+    (distributed training sums the gradients over the processes there).
     """
 
     def __init__(self, model: torch.nn.Module, objective: LossFunction, config: TrainConfig,
                  callbacks: Sequence[Callback] = (), error: Callable[[torch.nn.Module], float | None] | None = None,
-                 ) -> None:
+                 grad_hook: Callable[[torch.nn.Module], None] | None = None) -> None:
         assert config.steps is not None and config.lbfgs_steps is not None, "resolve the step counts first"
         self.model = model
         self.objective = objective
@@ -48,6 +50,7 @@ class Trainer:
         self.config = config
         self.callbacks = list(callbacks)
         self.error = error
+        self.grad_hook = grad_hook
         self.step = 0
         self.phase = "adam"
         self.lr = config.lr
@@ -111,6 +114,11 @@ class Trainer:
         terms = self._loss(self.model)
         return sum(terms.values()), terms
 
+    def _backward(self, loss: torch.Tensor) -> None:
+        loss.backward()
+        if self.grad_hook is not None:
+            self.grad_hook(self.model)
+
     def _adam_step(self) -> tuple[torch.Tensor, dict[str, torch.Tensor]] | None:
         for group in self.optimizer.param_groups:
             group["lr"] = self.adam_lr(self.step)
@@ -118,7 +126,7 @@ class Trainer:
         loss, terms = self._evaluate()
         if not torch.isfinite(loss):
             return None
-        loss.backward()
+        self._backward(loss)
         self.optimizer.step()
         return loss, terms
 
@@ -129,7 +137,7 @@ class Trainer:
             self.optimizer.zero_grad(set_to_none=True)
             loss, terms = self._evaluate()
             if torch.isfinite(loss):
-                loss.backward()
+                self._backward(loss)
             last["loss"], last["terms"] = loss, terms
             return loss
 
