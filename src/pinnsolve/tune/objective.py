@@ -15,6 +15,8 @@ error: a small loss can hide a wrong solution).
 from __future__ import annotations
 
 import math
+import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -137,6 +139,7 @@ def make_objective(s: TrialSettings) -> Callable[[Any], float]:
         values = sample(trial, s.dims)
         run_dir, resume = resumable(s.runs, trial)
         trial.set_user_attr("run_dir", str(run_dir))
+        trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         reporter = PruningReporter(trial, use_error=s.validation.source == "exact")
         try:
             run = run_trial(s.problem, values, run_dir, method=s.method, seed=s.seed, threads=s.threads,
