@@ -14,6 +14,7 @@ from pinnsolve import load_problem
 from pinnsolve.cli import main
 from pinnsolve.train.records import StepRecord
 from pinnsolve.tune.objective import PruningReporter, choose_validation
+from pinnsolve.tune.space import parse_space, sample
 
 SPACE = "width=4:16,depth=1:2,lr=1e-3:3e-2:log,activation=tanh|sin,steps=60,lbfgs_steps=0,points=32"
 
@@ -93,3 +94,23 @@ def test_without_an_exact_solution_trials_are_scored_against_the_fd_reference(wr
     exact = np.sin(np.pi * x) * np.exp(-np.pi**2 * t)
     assert np.linalg.norm(ref.fields["u"] - exact) / np.linalg.norm(exact) < 2e-3
     assert choose_validation(load_problem(path), "loss").source == "loss"
+
+
+@pytest.mark.slow
+def test_a_trial_cut_short_is_run_again_from_its_checkpoint(problems_dir, tmp_path):
+    from pinnsolve.tune.adapter import run_trial
+    from pinnsolve.tune.study import open_study, storage_url
+
+    out = tmp_path / "study"
+    (out / "trials").mkdir(parents=True)
+    study = open_study(storage_url(None, out), "decay-pinn", "random")
+    trial = study.ask()
+    values = sample(trial, parse_space(SPACE))
+    # what Ctrl-C leaves: a run directory with its checkpoint, and the trial marked failed
+    first = run_trial(load_problem(problems_dir / "decay.py"), {**values, "steps": 30}, out / "trials" / "trial-0000")
+    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+    assert tune(problems_dir / "decay.py", out, "--trials", "1", "--sampler", "random") == 0
+    again = [t for t in study.trials if t.number > 0]
+    assert len(again) == 1 and again[0].user_attrs["resume_from"] == 0 and again[0].state.name == "COMPLETE"
+    assert again[0].user_attrs["run_dir"].endswith("trial-0000") and again[0].user_attrs["steps"] == 60
+    assert first.metrics["steps"] == 30

@@ -7,6 +7,7 @@ into a run and back. When the runner changes, only this file changes.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -69,11 +70,9 @@ def held_out_residual(problem: Problem, run: TrialRun, method: str, seed: int) -
     the network satisfies the equations away from the points it was fitted at.
     """
     from pinnsolve.methods import get_method
-
-    config = __import__("json").loads((run.run_dir / "config.json").read_text())
     from pinnsolve.run import RunOptions
 
-    options = RunOptions.from_dict(config)
+    options = RunOptions.from_dict(json.loads((run.run_dir / "config.json").read_text()))
     first = next(run.model.parameters())
     rng = np.random.default_rng(seed + 7919)
     setup = get_method(method)(problem, options.settings, rng, first.dtype, first.device)

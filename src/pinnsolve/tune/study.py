@@ -101,9 +101,12 @@ def open_study(url: str, name: str, sampler: str = "tpe", pruner: str = "median"
 
 
 def counted(trial: Any) -> bool:
-    """Trials that count towards --trials: finished, running, or failed through their own settings."""
+    """Trials that count towards --trials: finished, running, or failed through their own settings.
+
+    Waiting trials (enqueued to resume an interrupted one) are still to be run, so they do not count.
+    """
     state = trial.state.name
-    return state in ("COMPLETE", "PRUNED", "RUNNING", "WAITING") or (state == "FAIL" and ERROR_ATTR in
+    return state in ("COMPLETE", "PRUNED", "RUNNING") or (state == "FAIL" and ERROR_ATTR in
                                                                       trial.user_attrs)
 
 

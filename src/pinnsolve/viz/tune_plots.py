@@ -37,7 +37,8 @@ def plot_optimisation_history(trials: Sequence[Mapping[str, object]], path: str 
         ax.set_xlabel("trial")
         ax.set_ylabel(what)
         ax.set_title("optimisation history")
-        ax.legend()
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend()
         return save_figure(fig, path)
 
 
