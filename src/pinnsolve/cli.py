@@ -156,7 +156,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from pinnsolve.dsl import load_problem
     from pinnsolve.evaluate import resolution
     from pinnsolve.run import RunOptions, solve
-
     from pinnsolve.train import distributed
 
     if args.nproc and args.nproc > 1 and not distributed.launched():
@@ -185,6 +184,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise PinnsolveError(str(exc)) from None
     result = solve(problem, options, out=args.out, plain=True if args.quiet else None, resume_dir=resume_dir)
+    if not distributed.is_writer():
+        return 0
     m = result.metrics
     print(f"\n{problem.name} solved with {options.method} in {m['wall_time_s']:.1f} s ({m['steps']} steps).")
     if "l2_relative_error" in m:

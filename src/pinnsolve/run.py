@@ -180,7 +180,10 @@ def _sharded(setup: Any, method: str, group: Any) -> Any:
         raise PinnsolveError(f"distributed training (torchrun, --nproc) shards the collocation points of --method "
                              f"pinn; the {method} method's loss is not a mean over collocation points. Run it in "
                              "one process (drop --nproc).")
-    return group.shard(setup.objective)
+    sharded = group.shard(setup.objective)
+    setup.choices["distributed"] = {"processes": group.world, "backend": group.backend,
+                                    "points_per_process": sharded.local.points.shape[0]}
+    return sharded
 
 
 def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None,

@@ -32,6 +32,11 @@ def launched() -> bool:
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
+def is_writer() -> bool:
+    """Whether this process writes and reports (rank 0, or not launched by torchrun)."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
 @dataclass(frozen=True)
 class ProcessGroup:
     """This process's place among the training processes: ``rank`` of ``world``, over ``backend``."""

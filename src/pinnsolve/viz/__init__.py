@@ -16,6 +16,7 @@ from pinnsolve.viz.plots import (
     plot_solution,
 )
 from pinnsolve.viz.style import FORMATS, RC, styled
+from pinnsolve.viz.tune_plots import plot_best_solution, plot_importances, plot_optimisation_history
 
 __all__ = [
     "COLLOCATION_FILE",
@@ -25,6 +26,9 @@ __all__ = [
     "applicable_kinds",
     "load_collocation",
     "plot_all",
+    "plot_best_solution",
+    "plot_importances",
+    "plot_optimisation_history",
     "plot_error",
     "plot_history",
     "plot_solution",
