@@ -29,9 +29,8 @@ from pinnsolve.methods.objective import Objective
 from pinnsolve.methods.surrogate import TrialSurrogate
 from pinnsolve.residual import TaylorEngine
 from pinnsolve.solution import Solution
-from pinnsolve.train import distributed
-from pinnsolve.train import (ProgressReporter, StepRecord, TrainConfig, Trainer, TrainingDiverged, history_csv,
-                             load_checkpoint, parse_history_csv, save_checkpoint)
+from pinnsolve.train import (ProgressReporter, StepRecord, TrainConfig, Trainer, TrainingDiverged, distributed,
+                             history_csv, load_checkpoint, parse_history_csv, save_checkpoint)
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 

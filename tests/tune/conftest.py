@@ -63,7 +63,10 @@ def postgres_url():
     if os.geteuid() == 0:
         os.chown(home, user.pw_uid, user.pw_gid)
     data, port = home / "data", _free_port()
-    run = lambda cmd: subprocess.run(_as_server_user(cmd), capture_output=True, text=True, timeout=120)  # noqa: E731
+
+    def run(cmd: list[str]) -> subprocess.CompletedProcess:
+        return subprocess.run(_as_server_user(cmd), capture_output=True, text=True, timeout=120, check=False)
+
     made = run([initdb, "-D", str(data), "-U", "tune", "--auth=trust", "--no-sync"])
     if made.returncode != 0:
         shutil.rmtree(home, ignore_errors=True)

@@ -94,6 +94,10 @@ def shard_range(n: int, rank: int, world: int) -> slice:
     return slice(rank * n // world, (rank + 1) * n // world)
 
 
+def _pick(values: Any, keep: slice) -> np.ndarray | None:
+    return None if values is None else np.asarray(values)[keep]
+
+
 class _Summed(torch.autograd.Function):
     """Value: the loss summed over the processes; gradient: passed to this process's own part."""
 
@@ -117,10 +121,10 @@ class ShardedObjective:
         terms = []
         for t in objective.terms:
             keep = shard_range(len(t.points), group.rank, group.world)
-            pick = lambda a: None if a is None else np.asarray(a)[keep]  # noqa: E731
             share = (keep.stop - keep.start) / len(t.points)
-            terms.append(replace(t, points=pick(t.points), normals=pick(t.normals), partner=pick(t.partner),
-                                 target=pick(t.target), weight=t.weight * share, slices=()))
+            terms.append(replace(t, points=_pick(t.points, keep), normals=_pick(t.normals, keep),
+                                 partner=_pick(t.partner, keep), target=_pick(t.target, keep),
+                                 weight=t.weight * share, slices=()))
         first = objective.points
         self.local = Objective(terms, objective.engine, first.dtype, first.device)
 

@@ -64,7 +64,7 @@ def storage_url(text: str | None, out: Path) -> str:
     """
     if not text:
         return f"sqlite:///{(out / 'tune.db').resolve()}"
-    if text.startswith("postgresql://") or text.startswith("postgres://"):
+    if text.startswith(("postgresql://", "postgres://")):
         try:
             import psycopg2  # noqa: F401
         except ImportError:
@@ -74,7 +74,7 @@ def storage_url(text: str | None, out: Path) -> str:
                 raise PinnsolveError(f"--storage {text} needs a PostgreSQL driver: pip install 'pinnsolve[postgres]' "
                                      "(psycopg), then run the same command again.") from None
             return "postgresql+psycopg://" + text.split("://", 1)[1]
-    if not (text.startswith("sqlite:///") or text.startswith("postgresql") or text.startswith("mysql")):
+    if not text.startswith(("sqlite:///", "postgresql", "mysql")):
         raise PinnsolveError(f"--storage {text} is not a database URL. Use sqlite:///tune.db (a file on this "
                              "machine) or postgresql://user@host/db (shared by machines).")
     return text
@@ -88,7 +88,7 @@ def make_storage(url: str) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             return optuna.storages.RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=20, grace_period=60)
-    except Exception as exc:  # sqlalchemy's many connection errors
+    except Exception as exc:  # noqa: BLE001 - sqlalchemy's many connection errors, each said in one line
         raise PinnsolveError(f"--storage {url}: cannot open the study database ({type(exc).__name__}: "
                              f"{str(exc).splitlines()[0]}). Check that the server runs and the URL is right.") from None
 
