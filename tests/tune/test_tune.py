@@ -114,3 +114,24 @@ def test_a_trial_cut_short_is_run_again_from_its_checkpoint(problems_dir, tmp_pa
     assert len(again) == 1 and again[0].user_attrs["resume_from"] == 0 and again[0].state.name == "COMPLETE"
     assert again[0].user_attrs["run_dir"].endswith("trial-0000") and again[0].user_attrs["steps"] == 60
     assert first.metrics["steps"] == 30
+
+
+@pytest.mark.slow
+def test_without_exact_or_reference_trials_are_scored_by_the_held_out_residual(write_problem, tmp_path):
+    from pinnsolve.tune.adapter import run_trial
+
+    path = write_problem("""
+        from pinnsolve import Dirichlet, Disk, Eq, Field, Problem, Space, laplacian
+        x, y = Space("x"), Space("y")
+        u = Field("u", x, y)
+        problem = Problem("disk", equations=[Eq(-laplacian(u), 1)], domain=Disk((0, 0), 1, coords=(x, y)),
+                          conditions=[Dirichlet(u, 0, on="boundary")])
+    """)
+    problem = load_problem(path)
+    validation = choose_validation(problem, "l2")
+    assert validation.source == "residual" and "not a box" in validation.notes[0]
+    settings = {"width": 16, "depth": 2, "points": 256, "lbfgs_steps": 0, "lr": 0.01}
+    untrained = run_trial(problem, {**settings, "steps": 1}, tmp_path / "a")
+    trained = run_trial(problem, {**settings, "steps": 300}, tmp_path / "b")
+    before, after = (validation.score(problem, r, "pinn", 0) for r in (untrained, trained))
+    assert 0 < after < 0.2 * before
