@@ -100,7 +100,8 @@ class PruningReporter:
         if value is None or not math.isfinite(value):
             return
         self.trial.report(float(value), record.step)
-        if self.trial.should_prune():
+        last = trainer is not None and record.step >= trainer.config.total_steps
+        if not last and self.trial.should_prune():  # a finished run is scored, not pruned
             import optuna
 
             raise optuna.TrialPruned(f"pruned at step {record.step} ({value:.3e})")
