@@ -6,6 +6,7 @@ import csv
 import json
 import math
 import shlex
+from types import SimpleNamespace
 
 import optuna
 import pytest
@@ -72,8 +73,10 @@ def test_the_pruner_stops_a_trial_from_its_measured_error():
     reporter = PruningReporter(study.ask(), use_error=True)
     reporter.on_step(None, StepRecord(99, "adam", 1.0, 5.0, {}, 1e-3, None))  # no error measured: no report
     reporter.on_step(None, StepRecord(100, "adam", 1.0, 5.0, {}, 1e-3, 0.05))
+    trainer = SimpleNamespace(config=SimpleNamespace(total_steps=300))
     with pytest.raises(optuna.TrialPruned, match="step 200"):
-        reporter.on_step(None, StepRecord(200, "adam", 1.0, 5.0, {}, 1e-3, 0.5))
+        reporter.on_step(trainer, StepRecord(200, "adam", 1.0, 5.0, {}, 1e-3, 0.5))
+    reporter.on_step(trainer, StepRecord(300, "lbfgs", 1.0, 5.0, {}, 1.0, 0.5))  # the end: scored, not pruned
 
 
 def test_without_an_exact_solution_trials_are_scored_against_the_fd_reference(write_problem):
