@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from pinnsolve.viz.style import new_figure, save_figure, styled
 
@@ -34,6 +35,7 @@ def plot_optimisation_history(trials: Sequence[Mapping[str, object]], path: str 
             x = [n for n, _ in done]
             ax.step(x, np.minimum.accumulate([v for _, v in done]), where="post", color="C1", label="best so far")
         ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("trial")
         ax.set_ylabel(what)
         ax.set_title("optimisation history")
