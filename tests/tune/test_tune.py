@@ -100,6 +100,7 @@ def test_without_an_exact_solution_trials_are_scored_against_the_fd_reference(wr
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage:UserWarning")  # the test asks for a trial by hand
 def test_a_trial_cut_short_is_run_again_from_its_checkpoint(problems_dir, tmp_path):
     from pinnsolve.tune.adapter import run_trial
     from pinnsolve.tune.study import open_study, storage_url
