@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# the CPU build of torch first: a looser pin would pull a multi-GB CUDA build
 	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
-	$(PY) -m pip install --disable-pip-version-check -q -e ".[test,lint,render,deepxde]"
+	$(PY) -m pip install --disable-pip-version-check -q -e ".[test,lint,render,deepxde,postgres]"
 	touch $(STAMP)
 
 install: $(STAMP)

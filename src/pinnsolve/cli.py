@@ -34,6 +34,7 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     run.add_argument("--grid", help="evaluation grid (fd: the finite-difference grid), e.g. x=256,t=101")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue the run saved in RUN_DIR")
     run.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
+    run.add_argument("--nproc", type=int, help="train in P processes, collocation points sharded (runs torchrun)")
     add_common_arguments(run, "run directory (default runs/<problem>-<method>-<time>)")
     add_method_arguments(p)
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve with any method and write a run directory")
     _add_solve_arguments(solve)
     from pinnsolve.commands import reference as reference_command
+    from pinnsolve.tune import command as tune_command
     from pinnsolve.validate import command as validate_command
     from pinnsolve.viz import command as viz_command
 
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("plot", "render"):
         sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                                        help="show tracebacks")
+    tune_command.add_arguments(sub.add_parser("tune", help="search a method's settings with Optuna"))
     return parser
 
 
@@ -113,7 +116,12 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
     from pinnsolve.dsl.kinds import problem_kind
     from pinnsolve.evaluate import resolution
     from pinnsolve.run import RunOptions, solve
+    from pinnsolve.train import distributed
 
+    if args.nproc and args.nproc > 1 and not distributed.launched():
+        from pinnsolve.run import default_threads
+
+        return distributed.launch(args.argv, args.nproc, args.threads, default_threads())
     resume_dir = base = None
     if args.resume:
         resume_dir = Path(args.resume)
@@ -138,6 +146,8 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         raise SettingsError(str(exc)) from None
     result = solve(problem, options, out=args.out, plain=True if args.quiet else None, resume_dir=resume_dir,
                    overwrite=args.overwrite)
+    if not distributed.is_writer():
+        return 0
     m = result.metrics
     steps = f" ({m['steps']} steps)" if m.get("steps") is not None else ""
     print(f"\n{problem.name} solved with {options.method} in {m['wall_time_s']:.1f} s{steps}.")
@@ -166,12 +176,14 @@ COMMANDS = {"show": lambda args, threads=None: cmd_show(args), "solve": cmd_solv
             "reference": _delegate("pinnsolve.commands.reference", "run"),
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
-            "render": _delegate("pinnsolve.viz.command", "run_render")}
+            "render": _delegate("pinnsolve.viz.command", "run_render"),
+            "tune": _delegate("pinnsolve.tune.command", "run")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; a `PinnsolveError` becomes one paragraph on stderr and ``exc.exit_code``."""
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         threads = _set_threads(args)
         return COMMANDS[args.command](args, threads)

@@ -152,10 +152,15 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     settings = make_settings(method.name, options.settings)
     if options.dtype not in DTYPES:
         raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
-    dtype, device = DTYPES[options.dtype], _device(options.device)
+    from pinnsolve.train import distributed
+
+    group = distributed.join(options.device)  # None unless launched by torchrun
+    dtype, device = DTYPES[options.dtype], _device(group.device(options.device) if group else options.device)
     check_kind(method, problem)
     method.check(problem, settings)
     started = time.perf_counter()
+    if group is not None and not group.writer:
+        return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
     if resume_dir is not None:
         run, created = RunDirectory.open(resume_dir), False
         resume = _resume_state(run)
@@ -164,7 +169,8 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
         created = True
     context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
                       grid=options.grid, run=run, plain=plain, stream=stream, resume=resume,
-                      threads=options.threads or torch.get_num_threads(), extra={"callbacks": list(callbacks)})
+                      threads=options.threads or torch.get_num_threads(),
+                      extra={"callbacks": list(callbacks), "group": group})
     problem_file = problem.file
     expected = getattr(getattr(method, "result_type", None), "kind", "solution")
     run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
@@ -190,6 +196,23 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
 
 
 run_method = solve
+
+
+def _run_unwritten(problem: Problem, method: Any, settings: Any, options: RunOptions, group: Any,
+                   resume_dir: str | Path | None, callbacks: Sequence[Any], dtype: torch.dtype,
+                   device: torch.device) -> RunResult:
+    """A torchrun process other than rank 0: trains its shard in step with the others, writes nothing."""
+    import io
+
+    resume = _resume_state(RunDirectory.open(resume_dir)) if resume_dir is not None else None
+    context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
+                      grid=options.grid, run=None, plain=True, stream=io.StringIO(), resume=resume,
+                      threads=options.threads or torch.get_num_threads(),
+                      extra={"callbacks": list(callbacks), "group": group})
+    with seeded(options.seed, device):
+        outcome = method.run(problem, settings, context)
+    return RunResult(Path(resume_dir or "."), outcome.result, dict(outcome.metrics), list(outcome.history),
+                     outcome.model)
 
 
 def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], title: str) -> None:

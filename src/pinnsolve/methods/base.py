@@ -11,7 +11,7 @@ import torch
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
 from pinnsolve.methods import collocation
-from pinnsolve.methods.objective import LossTerm, Objective
+from pinnsolve.residual.objective import LossTerm, Objective
 from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
 from pinnsolve.methods.settings import default_points

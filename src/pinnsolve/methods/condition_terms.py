@@ -28,7 +28,7 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.methods import collocation
 from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.methods.base import weight_of
-from pinnsolve.methods.objective import LossTerm
+from pinnsolve.residual.objective import LossTerm
 from pinnsolve.residual import compile_expression, normal_symbols
 
 __all__ = ["TermContext", "loss_terms", "normal_derivative"]

@@ -30,7 +30,7 @@ from pinnsolve.methods import collocation
 from pinnsolve.methods.base import equation_terms, horizon_of, make_objective, physics_weight_of, weight_of
 from pinnsolve.methods.contract import Context, setting
 from pinnsolve.methods.neural import NeuralMethod, Setup
-from pinnsolve.methods.objective import LossTerm, Objective
+from pinnsolve.residual.objective import LossTerm, Objective
 from pinnsolve.methods.pinn import condition_terms
 from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate

@@ -91,6 +91,13 @@ class NeuralMethod(Method):
                             "on reference data through its own loss, which torch.compile is not set up for. "
                             "Drop --compile.")
 
+    def sharded(self, setup: Setup, group: Any) -> Objective:
+        """This process's shard of the objective under torchrun; methods whose loss is no mean over
+        collocation points refuse (the pinn method overrides this)."""
+        raise SettingsError(f"distributed training (torchrun, --nproc) shards the collocation points of --method "
+                            f"pinn; the {self.name} method's loss is not a mean over collocation points. Run it in "
+                            "one process (drop --nproc).")
+
     @final
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
         """Build, train (resuming from ``context.resume``), and turn the trained model into a result."""
@@ -108,7 +115,11 @@ class NeuralMethod(Method):
         reporter = ProgressReporter(config.total_steps, plain=context.plain, stream=context.stream,
                                     title=f"{problem.name} {self.name}")
         callbacks = [reporter, *context.extra.get("callbacks", [])]
-        trainer = Trainer(setup.model, setup.objective, config, callbacks, error=error)
+        group = context.extra.get("group")
+        if group is not None:
+            setup.objective = self.sharded(setup, group)
+        trainer = Trainer(setup.model, setup.objective, config, callbacks, error=error,
+                          grad_hook=group.all_reduce_gradients if group is not None else None)
         if context.resume is not None:
             trainer.load_state_dict(context.resume["checkpoint"])
             trainer.history = list(context.resume["history"])

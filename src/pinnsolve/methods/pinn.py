@@ -22,7 +22,7 @@ from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
 from pinnsolve.methods.contract import Context
 from pinnsolve.methods.neural import NeuralMethod, Setup
-from pinnsolve.methods.objective import LossTerm
+from pinnsolve.residual.objective import LossTerm
 from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate
 from pinnsolve.residual import TaylorEngine
@@ -71,6 +71,13 @@ class PINN(NeuralMethod, name="pinn"):
         return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
                                         "constraints": "soft (all conditions in the loss)",
                                         "weights": {t.name: t.weight for t in terms}})
+
+    def sharded(self, setup: Setup, group: Any) -> Any:
+        """The objective over this process's share of every term's points (`pinnsolve.train.distributed`)."""
+        sharded = group.shard(setup.objective)
+        setup.choices["distributed"] = {"processes": group.world, "backend": group.backend,
+                                        "points_per_process": sharded.local.points.shape[0]}
+        return sharded
 
     def check_compilable(self, setup: Setup) -> None:
         """Only the Taylor-mode residual loss of a plain network is traceable by torch.compile."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import torch
 
@@ -37,11 +37,13 @@ class Trainer:
     ``error`` (optional) maps the model to its L2 relative error against the exact
     solution; it is evaluated every ``config.eval_every`` steps and at the end. ``step`` counts
     the steps of all stages; ``stage`` and ``stage_step`` say where in the chain the run is.
+    ``grad_hook`` (optional) is called with the model after every ``backward``, before the optimizer steps
+    (distributed training sums the gradients over the processes there; first-order stages and L-BFGS only).
     """
 
     def __init__(self, model: torch.nn.Module, objective: LossFunction, config: TrainConfig,
                  callbacks: Sequence[Callback] = (), error: Callable[[torch.nn.Module], float | None] | None = None,
-                 ) -> None:
+                 grad_hook: Callable[[torch.nn.Module], None] | None = None) -> None:
         self.model = model
         self.objective = objective
         # torch.compile fuses the elementwise chain of the Taylor-mode layers; the compiled
@@ -52,6 +54,9 @@ class Trainer:
         self.stages = config.stages
         self.callbacks = list(callbacks)
         self.error = error
+        self.grad_hook = grad_hook
+        if grad_hook is not None:
+            _check_distributable(self.stages)
         self.step = 0
         self.stage = 0
         self.stage_step = 0
@@ -78,7 +83,13 @@ class Trainer:
         return sum(terms.values()), terms
 
     def _task(self, index: int) -> Task:
-        return Task(self.model, self._evaluate, self.objective, self.config, self.stages[index].steps, self.lr)
+        return Task(self.model, self._evaluate, self.objective, self.config, self.stages[index].steps, self.lr,
+                    backward=self._backward)
+
+    def _backward(self, loss: torch.Tensor) -> None:
+        loss.backward()
+        if self.grad_hook is not None:
+            self.grad_hook(self.model)
 
     def _make_stage(self) -> Stage:
         index = min(self.stage, len(self.stages) - 1)
@@ -191,3 +202,18 @@ class Trainer:
             for cb in self.callbacks:
                 cb.on_end(self)
         return self.history
+
+
+#: stages whose gradients come from ``Task.backward``, where distributed training sums them
+_BACKWARD_STAGES = frozenset({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lbfgs"})
+
+
+def _check_distributable(stages: Sequence[Any]) -> None:
+    """Refuse a chain with a stage whose gradients bypass the distributed sum (second-order, CMA-ES)."""
+    from pinnsolve.errors import SettingsError
+
+    other = [s.name for s in stages if s.name not in _BACKWARD_STAGES]
+    if other:
+        raise SettingsError(f"--optimizer stage(s) {', '.join(other)} cannot run distributed (--nproc / torchrun): they "
+                            "take their gradients outside the summed backward pass. Use first-order stages and lbfgs, "
+                            "or run in one process.")

@@ -17,6 +17,7 @@ from pinnsolve.viz.plots import (
 )
 from pinnsolve.viz.style import FORMATS, RC, styled
 from pinnsolve.viz import spectrum as _spectrum  # noqa: F401 - registers the Spectrum figure kinds
+from pinnsolve.viz.tune_plots import plot_best_solution, plot_importances, plot_optimisation_history
 
 __all__ = [
     "COLLOCATION_FILE",
@@ -26,6 +27,9 @@ __all__ = [
     "applicable_kinds",
     "load_collocation",
     "plot_all",
+    "plot_best_solution",
+    "plot_importances",
+    "plot_optimisation_history",
     "plot_error",
     "plot_history",
     "plot_solution",

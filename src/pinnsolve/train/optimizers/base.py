@@ -35,7 +35,8 @@ class Task:
     ``evaluate`` returns the loss (with its graph to the parameters) and its terms at the
     model's current parameters; ``objective`` is the raw loss function (Gauss–Newton asks it
     for its residuals); ``steps`` is the stage's budget and ``lr`` the base step size
-    (``config.lr``, halved by each rollback).
+    (``config.lr``, halved by each rollback); ``backward`` fills the parameters' gradients from a
+    loss (stages that take gradients another way cannot run distributed, and say so).
     """
 
     model: torch.nn.Module
@@ -44,6 +45,8 @@ class Task:
     config: TrainConfig
     steps: int
     lr: float
+    #: back-propagates a loss into the parameters' .grad (the trainer's adds distributed gradient sums)
+    backward: Callable[[torch.Tensor], None] = torch.Tensor.backward
 
     @property
     def parameters(self) -> list[torch.Tensor]:

@@ -36,7 +36,7 @@ class TorchFirstOrder(Stage):
         loss, terms = self.task.evaluate()
         if not torch.isfinite(loss):
             return None
-        loss.backward()
+        self.task.backward(loss)
         self.optimizer.step()
         return StepResult(loss, terms, lr)
 

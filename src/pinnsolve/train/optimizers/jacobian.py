@@ -100,7 +100,7 @@ class ResidualJacobian:
     """
 
     def __init__(self, objective: Any, model: nn.Module) -> None:
-        from pinnsolve.methods.objective import Objective
+        from pinnsolve.residual.objective import Objective
 
         if not isinstance(objective, Objective):
             raise SettingsError(

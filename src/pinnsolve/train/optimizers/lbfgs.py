@@ -30,7 +30,7 @@ class LBFGS(Stage, name="lbfgs", share="second"):
             self.optimizer.zero_grad(set_to_none=True)
             loss, terms = self.task.evaluate()
             if torch.isfinite(loss):
-                loss.backward()
+                self.task.backward(loss)
             last["loss"], last["terms"] = loss, terms
             return loss
 

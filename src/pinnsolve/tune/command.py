@@ -1,0 +1,139 @@
+"""``pinnsolve tune``: search a method's settings with Optuna, one pinnsolve run per trial.
+
+    pinnsolve tune problems/heat1d.py --trials 30 --workers 2 \\
+        --space 'width=16:128,depth=2:6,lr=1e-4:1e-2:log,activation=tanh|sin|silu,points=1000:8000'
+
+Running the same command again continues the study (its trials are in the storage); other
+machines join it with the same command and ``--storage postgresql://user@host/db``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from pinnsolve.errors import PinnsolveError
+from pinnsolve.tune.space import parse_space
+from pinnsolve.tune.study import PRUNERS, SAMPLERS
+
+DEFAULT_SPACE = "width=16:128,depth=2:6,lr=1e-4:1e-2:log,activation=tanh|sin|silu,points=1000:8000"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from pinnsolve.catalog import METHODS
+
+    p.add_argument("problem", help="the problem file")
+    p.add_argument("--method", default="pinn", choices=sorted(METHODS), help="method whose settings are searched")
+    p.add_argument("--trials", type=int, required=True, help="trials in the study (counting earlier runs of it)")
+    p.add_argument("--space", default=DEFAULT_SPACE,
+                   help="settings to search: name=low:high[:log], name=a|b|c, or name=value to fix one "
+                   f"(default '{DEFAULT_SPACE}')")
+    p.add_argument("--objective", default="l2", choices=["l2", "loss"],
+                   help="l2: validation error (exact solution, else FD reference, else held-out residual); "
+                   "loss: final training loss")
+    p.add_argument("--sampler", default="tpe", choices=SAMPLERS,
+                   help="tpe (default), cmaes (CMA-ES), ga (NSGA-II genetic algorithm), random")
+    p.add_argument("--pruner", default="median", choices=PRUNERS, help="stop unpromising trials early")
+    p.add_argument("--storage", help="database URL (default: sqlite file tune.db in --out); "
+                   "postgresql://user@host/db lets workers on many machines share the study")
+    p.add_argument("--study", help="study name (default <problem>-<method>)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on this machine (threads divided)")
+    p.add_argument("--threads", type=int, help="CPU threads in all (default: all available cores)")
+    p.add_argument("--timeout", type=float, help="stop starting new trials after this many seconds")
+    p.add_argument("--seed", type=int, default=0, help="seed of every trial's run (and of the sampler)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter")
+    p.add_argument("--out", help="output directory (default runs/tune-<problem>-<method>)")
+
+
+def _check(args: argparse.Namespace) -> None:
+    for name in ("trials", "workers", "threads"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise PinnsolveError(f"--{name} {value} is out of range; give a whole number of at least 1.")
+    if args.timeout is not None and args.timeout <= 0:
+        raise PinnsolveError(f"--timeout {args.timeout} must be a positive number of seconds.")
+
+
+def _prepare(args: argparse.Namespace, problem: Any, out: Path) -> tuple[Any, str | None]:
+    """The validation (said on the terminal) and, for an FD reference, the file it is kept in."""
+    from pinnsolve.tune.objective import choose_validation
+
+    validation = choose_validation(problem, args.objective)
+    for note in validation.notes:
+        print(f"note: {note}")
+    print(f"objective: {validation.description}")
+    reference_file = None
+    if validation.reference is not None:
+        reference_file = str(validation.reference.save_npz(out / "reference.npz"))
+    return validation, reference_file
+
+
+def _draw(out: Path, study: Any, metrics: dict[str, Any]) -> None:
+    from pinnsolve.tune.report import importances, rows
+    from pinnsolve.viz.tune_plots import plot_best_solution, plot_importances, plot_optimisation_history
+
+    plots = out / "plots"
+    plot_optimisation_history(rows(study), plots / "optimisation_history.png", metrics["objective_source"])
+    plot_importances(importances(study), plots / "importances.png")
+    if metrics.get("best_run_dir"):
+        plot_best_solution(metrics["best_run_dir"], plots)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pinnsolve.dsl.assignments import parse_sets as _sets
+    from pinnsolve.dsl import load_problem
+    from pinnsolve.tune.adapter import cpu_count
+    from pinnsolve.tune.report import write_summary
+    from pinnsolve.tune.study import Job, open_study, requeue_interrupted, run_workers, storage_url
+
+    _check(args)
+    dims = parse_space(args.space)
+    sets = _sets(args.set)
+    problem = load_problem(args.problem, sets)
+    out = Path(args.out or f"runs/tune-{problem.name}-{args.method}")
+    out.mkdir(parents=True, exist_ok=True)
+    name = args.study or f"{problem.name}-{args.method}"
+    validation, reference_file = _prepare(args, problem, out)
+    url = storage_url(args.storage, out)
+    study = open_study(url, name, args.sampler, args.pruner, args.seed)
+    again = requeue_interrupted(study)
+    if again:
+        print(f"resuming: trial(s) {', '.join(map(str, again))} were cut short and run again from their checkpoints")
+    threads = max(1, (args.threads or cpu_count()) // args.workers)
+    print(f"study {name} in {url.split('@')[-1]}: {len(study.trials)} trial(s) so far, {args.trials} wanted; "
+          f"{args.workers} worker(s) × {threads} thread(s)")
+    job = Job(str(Path(args.problem).resolve()), sets, dims, url, name, out / "trials", args.trials, validation.source,
+              reference_file, args.method, args.sampler, args.pruner, args.seed, threads, args.timeout)
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        run_workers(job, args.workers)
+    except KeyboardInterrupt:
+        interrupted = True
+    study = open_study(url, name, args.sampler, args.pruner, args.seed)
+    context = {"study": name, "storage": url.split("@")[-1], "objective": args.objective,
+               "objective_source": validation.description, "problem_file": args.problem, "method": args.method,
+               "seed": args.seed, "sets": sets, "sampler": args.sampler, "pruner": args.pruner,
+               "workers": args.workers, "threads_per_worker": threads, "space": args.space,
+               "wall_time_s": time.perf_counter() - started}
+    metrics = write_summary(out, study, dims, context)
+    _draw(out, study, metrics)
+    _say(out, metrics)
+    if interrupted:
+        print(f"interrupted: the study is saved in {url.split('@')[-1]}. Run the same command again to continue.")
+        raise KeyboardInterrupt
+    return 0
+
+
+def _say(out: Path, m: dict[str, Any]) -> None:
+    print(f"\n{m['n_trials']} trial(s): {m['n_complete']} complete, {m['n_pruned']} pruned, {m['n_failed']} failed.")
+    if m["best_value"] is None:
+        print("No trial completed, so there is no best setting yet.")
+        return
+    print(f"best: trial {m['best_trial']}, {m['objective_source']} = {m['best_value']:.3e}")
+    print(f"  {m['best_params']}")
+    print(f"rerun it with:\n  {m['best_command']}")
+    print(f"Results in {out}/: metrics.json, trials.csv, trials.md, best_config.json, best_command.sh, plots/, "
+          "trials/ (one run directory per trial)")
