@@ -66,7 +66,7 @@ def test_report_has_pod_beside_it(run) -> None:
     ("poisson1d.py", {}, "steady"),
     ("heat1d.py", {"latent": 0}, "whole number ≥ 1"),
     ("heat1d.py", {"latent": 400}, "no reduction"),
-    ("heat1d.py", {"cell": "transformer"}, "latent dynamics are one of"),
+    ("heat1d.py", {"cell": "transformer"}, "one of mlp, elman, gru, lstm"),
     ("heat1d.py", {"horizon": 0.5}, "Leave --horizon out"),
     ("heat1d.py", {"physics_weight": -1.0}, "finite number ≥ 0"),
     ("lorenz.py", {"latent": 2, "encoder": "conv"}, "Use --encoder mlp"),

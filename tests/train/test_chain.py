@@ -10,7 +10,7 @@ import torch
 
 from pinnsolve import load_problem
 from pinnsolve.errors import SettingsError
-from pinnsolve.methods import MethodSettings, pinn
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.train import (
     OPTIMIZERS,
     StageSpec,
@@ -20,14 +20,14 @@ from pinnsolve.train import (
     parse_chain,
 )
 
-TINY = MethodSettings(width=6, depth=2, points=24)
+TINY = dict(width=6, depth=2, points=24)
 PROBLEMS = Path(__file__).resolve().parents[2] / "problems"
 
 
 def setup(problems_dir, name="decay.py", settings=TINY):
     torch.manual_seed(0)
     problem = load_problem(problems_dir / name)
-    return pinn.build(problem, settings, np.random.default_rng(0), torch.float64, torch.device("cpu"))
+    return build_setup("pinn", problem, settings, rng=np.random.default_rng(0), dtype=torch.float64)
 
 
 # -- parsing -----------------------------------------------------------------------------
@@ -173,6 +173,6 @@ def test_gauss_newton_refuses_a_loss_that_is_not_a_residual_objective(problems_d
 
 @pytest.mark.parametrize("name", ["gauss-newton", "bfgs", "ssbroyden", "cmaes"])
 def test_dense_methods_refuse_a_large_network_before_training(problems_dir, name):
-    s = setup(problems_dir, settings=MethodSettings(width=64, depth=3, points=24))  # ~8,500 parameters
+    s = setup(problems_dir, settings=dict(width=64, depth=3, points=24))  # ~8,500 parameters
     with pytest.raises(SettingsError, match=f"--optimizer {name} builds a dense"):
         Trainer(s.model, s.objective, TrainConfig(optimizer=f"adam:5,{name}:5"))

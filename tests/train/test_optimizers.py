@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from pinnsolve import load_problem
-from pinnsolve.methods import MethodSettings, pinn
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.train import TrainConfig, Trainer
 from pinnsolve.train.optimizers.jacobian import (
     ResidualJacobian,
@@ -16,13 +16,13 @@ from pinnsolve.train.optimizers.jacobian import (
     residual_vector,
 )
 
-SMALL = MethodSettings(width=8, depth=2, points=24)
+SMALL = dict(width=8, depth=2, points=24)
 
 
 def setup(problems_dir, name="poisson1d.py", settings=SMALL):
     torch.manual_seed(0)
     problem = load_problem(problems_dir / name)
-    return pinn.build(problem, settings, np.random.default_rng(0), torch.float64, torch.device("cpu"))
+    return build_setup("pinn", problem, settings, rng=np.random.default_rng(0), dtype=torch.float64)
 
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"])
@@ -37,7 +37,7 @@ def test_each_first_order_optimizer_lowers_a_pinn_loss(problems_dir, name):
 @pytest.mark.parametrize("derivatives", ["taylor", "autograd"])
 def test_the_jacobian_is_that_of_the_weighted_residual_vector(problems_dir, derivatives):
     """‖R‖² is the loss; J matches reverse mode row by row and a central difference along a random direction."""
-    s = setup(problems_dir, "heat1d.py", MethodSettings(width=5, depth=2, points=20, boundary_points=6,
+    s = setup(problems_dir, "heat1d.py", dict(width=5, depth=2, points=20, boundary_points=6,
                                                           derivatives=derivatives))
     R, J = (a.detach() for a in ResidualJacobian(s.objective, s.model)())
     assert float(R @ R) == pytest.approx(float(sum(s.objective(s.model).values())), rel=1e-13)
@@ -93,10 +93,9 @@ def test_solve_with_gauss_newton_records_the_chain_and_reaches_a_small_error(pro
 
     from pinnsolve.run import RunOptions, solve
 
-    options = RunOptions(settings=MethodSettings(width=10, depth=2),
-                         train=TrainConfig(optimizer="adam:100,gauss-newton:60"), threads=1)
+    options = RunOptions(settings=dict(width=10, depth=2, optimizer="adam:100,gauss-newton:60"), threads=1)
     result = solve(load_problem(problems_dir / "poisson1d.py"), options, out=tmp_path / "run", plain=True,
                    stream=io.StringIO())
     assert result.metrics["l2_relative_error"] < 1e-5  # 3.2e-6 measured (160 steps on 141 parameters)
-    assert json.loads((tmp_path / "run" / "config.json").read_text())["train"]["optimizer"] == "adam:100,gauss-newton:60"
-    assert [r.phase for r in result.history] == ["adam"] * 100 + ["gauss-newton"] * 60
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["choices"]["train"]["optimizer"] == "adam:100,gauss-newton:60"
+    assert [r["phase"] for r in result.history] == ["adam"] * 100 + ["gauss-newton"] * 60

@@ -153,9 +153,11 @@ def _add_flag(group: Any, settings_type: type, f: dataclasses.Field, methods: li
     shown = "" if default in (None, False, {}) else f" (default {default})"
     who = "" if len(methods) == len(METHODS) else f" [{', '.join(methods)}]"
     kw: dict[str, Any] = {"dest": f.name, "default": argparse.SUPPRESS, "help": f"{f.metadata.get('help', '')}"
-                          f"{shown}{who}"}
-    choices = sorted({c for m in methods for fld in settings_fields(METHODS[m].settings_type) if fld.name == f.name
-                      for c in (fld.metadata.get("choices") or [])})
+                          f"{shown}{who}".replace("%", "%%")}  # argparse formats help with %
+    same = [fld for m in methods for fld in settings_fields(METHODS[m].settings_type) if fld.name == f.name]
+    # argparse checks choices only where every method's field has them; else each method checks its own
+    choices = sorted({c for fld in same for c in fld.metadata["choices"]}) \
+        if all(fld.metadata.get("choices") for fld in same) else []
     if kind is bool:
         kw["action"] = "store_true"
     elif kind is dict:
