@@ -11,6 +11,7 @@ from sympy import (Abs, Eq, Rational, atan, cos, cosh, exp, log, pi, sign, sin, 
 from pinnsolve.dsl import (D, Data, Dirichlet, Field, Initial, Neumann, Parameter, Periodic, PinnsolveError, Problem,
                            ProblemError, ProblemFileError, Robin, Space, Time, Unknown, describe, div, grad,
                            laplacian, load_problem)
+from pinnsolve.dsl.random import Exponential, LogNormal, Normal, Random, RandomField, SquaredExponential, Uniform
 from pinnsolve.geometry import Box, Disk, Domain, Interval, Polygon, Rectangle
 
 __version__ = "0.1.0"
@@ -29,4 +30,5 @@ __all__ = [
     "Parameter", "Periodic", "PinnsolveError", "Polygon", "Problem", "ProblemError", "ProblemFileError",
     "Rational", "Rectangle", "Robin", "Space", "Time", "Unknown", "atan", "cos", "cosh", "describe", "div", "exp",
     "grad", "laplacian", "load_problem", "log", "pi", "sign", "sin", "sinh", "solve", "sqrt", "tan", "tanh",
+    "Exponential", "LogNormal", "Normal", "Random", "RandomField", "SquaredExponential", "Uniform",
 ]

@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "solutions and write a report"))
     viz_command.add_plot_arguments(sub.add_parser("plot", help="redraw the plots of a run directory"))
     viz_command.add_render_arguments(sub.add_parser("render", help="render fields off-screen with pyvista"))
+    from pinnsolve.generative import command as generate_command
+    generate_command.add_arguments(sub.add_parser("generate", help="learn and sample the law of a random solution"))
     return parser
 
 
@@ -203,7 +205,8 @@ COMMANDS = {"show": cmd_show, "solve": cmd_solve,
             "reference": _delegate("pinnsolve.reference.command", "run"),
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
-            "render": _delegate("pinnsolve.viz.command", "run_render")}
+            "render": _delegate("pinnsolve.viz.command", "run_render"),
+            "generate": _delegate("pinnsolve.generative.command", "run")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

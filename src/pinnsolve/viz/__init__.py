@@ -16,6 +16,7 @@ from pinnsolve.viz.plots import (
     plot_solution,
 )
 from pinnsolve.viz.style import FORMATS, RC, styled
+from pinnsolve.viz import samples_plots as _samples_plots  # noqa: F401,E402 - registers the Samples figures
 
 __all__ = [
     "COLLOCATION_FILE",
