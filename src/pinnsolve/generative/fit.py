@@ -21,6 +21,8 @@ def train(model: GenerativeModel, y: np.ndarray, c: np.ndarray, *, steps: int, b
     y_t = torch.as_tensor(y, dtype=torch.float32)
     c_t = torch.as_tensor(c, dtype=torch.float32)
     model.configure(lr, steps)
+    if hasattr(model, "fit_data"):
+        model.fit_data(y_t)
     model.train()
     history: list[dict[str, Any]] = []
     started = time.perf_counter()

@@ -9,7 +9,7 @@ standard coordinates of the random inputs (empty when unconditional).
   decoder means at z ~ N(0, I).
 - `WGAN` — Wasserstein GAN with gradient penalty, Gulrajani et al., *Improved Training of
   Wasserstein GANs* (NeurIPS 2017): critic loss :math:`D(\tilde y) - D(y) + \lambda(\|\nabla
-  D(\hat y)\| - 1)^2`, five critic steps per generator step. Conditioned, the generator also
+  D(\hat y)\| - 1)^2`, two critic steps (half as wide) per generator step. Conditioned, the generator also
   pays the paired reconstruction :math:`\|G(z, c) - y\|^2` (Isola et al., *pix2pix*, CVPR 2017),
   which the pairing of each training field with its draw makes available.
 - `Diffusion` — DDPM, Ho, Jain & Abbeel (NeurIPS 2020): a network predicts the noise ε in
@@ -113,12 +113,12 @@ class WGAN(GenerativeModel):
     """Wasserstein GAN with gradient penalty, conditional with a paired reconstruction term."""
 
     def __init__(self, dim: int, cond: int, width: int = 128, depth: int = 3, noise: int = 0,
-                 critic_steps: int = 5, penalty: float = 10.0, pairing: float = 100.0) -> None:
+                 critic_steps: int = 2, penalty: float = 10.0, pairing: float = 100.0) -> None:
         super().__init__(dim, cond, width, depth)
         self.noise = noise or max(cond, 4)
         self.critic_steps, self.penalty, self.pairing = critic_steps, penalty, pairing
         self.generator = mlp(self.noise + cond, dim, width, depth)
-        self.critic = mlp(dim + cond, 1, width, depth)
+        self.critic = mlp(dim + cond, 1, width // 2, depth)
 
     def parameter_groups(self):
         return [list(self.generator.parameters()), list(self.critic.parameters())]
@@ -176,6 +176,19 @@ class Diffusion(GenerativeModel):
         self.register_buffer("alpha_bar", torch.cumprod(1 - betas, 0).float())
         self.register_buffer("betas", betas.float())
         self.net = mlp(dim + cond + 2, dim, width, depth)
+        #: denoised estimates are clipped to ±bound (set from the training data: 1.2 × max |y|), as in
+        #: Ho et al.'s "clipped x0": near pure noise 1/√ᾱ amplifies the network's error
+        self.register_buffer("bound", torch.tensor(6.0))
+
+    def fit_data(self, y: torch.Tensor) -> None:
+        self.bound.fill_(1.2 * float(y.abs().max()))
+
+    def denoised(self, y_s: torch.Tensor, s: int, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(ε̂, clipped ŷ₀) at step s for a batch."""
+        a = self.alpha_bar[s].to(y_s.dtype)
+        eps = self.predict_noise(y_s, torch.full((len(y_s),), s, dtype=torch.long), c)
+        y0 = ((y_s - (1 - a).sqrt() * eps) / a.sqrt()).clamp(-self.bound, self.bound)
+        return (y_s - a.sqrt() * y0) / (1 - a).sqrt(), y0
 
     def predict_noise(self, y_s: torch.Tensor, s: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
         phase = (s.to(y_s.dtype) / self.steps)[:, None] * math.pi / 2
@@ -188,8 +201,9 @@ class Diffusion(GenerativeModel):
         y_s = a.sqrt() * y + (1 - a).sqrt() * noise
         predicted = self.predict_noise(y_s, s, c)
         terms = {"denoising": ((predicted - noise) ** 2).sum(1).mean()}
-        if self.physics is not None and self.physics_weight > 0:
-            self._physics_term((y_s - (1 - a).sqrt() * predicted) / a.sqrt(), index, terms)
+        near = a[:, 0] > 0.5  # the residual of the denoised estimate, where the noise does not swamp it
+        if self.physics is not None and self.physics_weight > 0 and bool(near.any()):
+            self._physics_term(((y_s - (1 - a).sqrt() * predicted) / a.sqrt())[near], index[near], terms)
         loss = terms["denoising"] + self.physics_weight * terms.get("physics", 0.0)
         self._step(self.optimizers[0], loss)
         return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in terms.items()}}
@@ -200,22 +214,19 @@ class Diffusion(GenerativeModel):
         if sampler == "ddim":
             return self._ddim(y, c, sampling_steps or self.steps // 4)
         for s in range(self.steps - 1, -1, -1):
-            index = torch.full((n,), s, dtype=torch.long)
-            a_bar, beta = self.alpha_bar[s].to(y.dtype), self.betas[s].to(y.dtype)
-            eps = self.predict_noise(y, index, c)
-            y = (y - beta / (1 - a_bar).sqrt() * eps) / (1 - beta).sqrt()
-            if s > 0:
-                variance = beta * (1 - self.alpha_bar[s - 1]) / (1 - a_bar)
-                y = y + variance.sqrt() * torch.randn(y.shape, generator=gen, dtype=y.dtype)
+            _, y0 = self.denoised(y, s, c)
+            if s == 0:
+                return y0
+            a_bar, a_prev, beta = self.alpha_bar[s], self.alpha_bar[s - 1], self.betas[s]
+            mean = (a_prev.sqrt() * beta * y0 + (1 - beta).sqrt() * (1 - a_prev) * y) / (1 - a_bar)
+            y = mean + (beta * (1 - a_prev) / (1 - a_bar)).sqrt() * torch.randn(y.shape, generator=gen, dtype=y.dtype)
         return y
 
     def _ddim(self, y: torch.Tensor, c: torch.Tensor, count: int) -> torch.Tensor:
         """The deterministic DDIM map (η = 0) from noise to data over ``count`` steps."""
         times = torch.linspace(self.steps - 1, 0, count).round().long().tolist()
         for k, s in enumerate(times):
-            a = self.alpha_bar[s].to(y.dtype)
-            eps = self.predict_noise(y, torch.full((len(y),), s, dtype=torch.long), c)
-            y0 = (y - (1 - a).sqrt() * eps) / a.sqrt()
+            eps, y0 = self.denoised(y, s, c)
             a_next = self.alpha_bar[times[k + 1]].to(y.dtype) if k + 1 < len(times) else torch.ones((), dtype=y.dtype)
             y = a_next.sqrt() * y0 + (1 - a_next).sqrt() * eps
         return y
