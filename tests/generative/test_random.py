@@ -8,8 +8,25 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from pinnsolve import (D, Dirichlet, Eq, Exponential, Field, LogNormal, Normal, Problem, ProblemError, Random,
-                       RandomField, Space, SquaredExponential, Uniform, describe, exp, load_problem)
+from pinnsolve import (
+    D,
+    Dirichlet,
+    Eq,
+    Exponential,
+    Field,
+    LogNormal,
+    Normal,
+    Problem,
+    ProblemError,
+    Random,
+    RandomField,
+    Space,
+    SquaredExponential,
+    Uniform,
+    describe,
+    exp,
+    load_problem,
+)
 from pinnsolve.dsl.random import KLExpansion, random_inputs
 from pinnsolve.reference import solve_reference
 

@@ -21,8 +21,9 @@ the kernel, and so are its derivatives (sympy differentiates the modes symbolica
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import sympy as sp
@@ -297,7 +298,7 @@ def _mode_class(expansion: KLExpansion, k: int, derivative: tuple[int, ...] = ()
     key = (k, derivative)
     cache: dict = expansion.__dict__.setdefault("_classes", {})
     if key not in cache:
-        imp: Callable[..., np.ndarray] = lambda *x: expansion.mode(k, x, derivative)  # noqa: E731
+        imp: Callable[..., np.ndarray] = lambda *x: expansion.mode(k, x, derivative)
         cache[key] = type(name, (KLMode,), {"expansion": expansion, "index": k, "derivative": derivative,
                                            "nargs": len(expansion.coords), "_imp_": staticmethod(imp)})
     return cache[key]

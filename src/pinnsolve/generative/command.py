@@ -34,15 +34,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+    import torch
+
     from pinnsolve.cli import _sets, parse_assignments
     from pinnsolve.dsl import load_problem
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.methods.contract import Context, get_method, settings_dict, settings_from
-
-    import numpy as np
-    import torch
 
     problem = load_problem(args.problem, _sets(args.set))
     values = {f.name: getattr(args, f.name) for f in dataclasses.fields(GenerateSettings)

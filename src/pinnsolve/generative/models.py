@@ -21,12 +21,12 @@ standard coordinates of the random inputs (empty when unconditional).
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import nn
 
-__all__ = ["MODELS", "Diffusion", "GenerativeModel", "VAE", "WGAN"]
+__all__ = ["MODELS", "VAE", "WGAN", "Diffusion", "GenerativeModel"]
 
 #: physics(y, index) → residual of the generated fields of the training draws ``index``
 Physics = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]

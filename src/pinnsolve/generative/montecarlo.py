@@ -41,7 +41,7 @@ class MonteCarlo:
         return len(self.fields) / self.wall_time_s if self.wall_time_s > 0 else float("inf")
 
 
-class progress_bar:  # noqa: N801 - a context manager used like a function
+class progress_bar:
     """A rich progress bar on a terminal, a few plain lines elsewhere; ``advance()`` once per item."""
 
     def __init__(self, total: int, title: str, stream: TextIO | None = None, plain: bool | None = None) -> None:

@@ -23,4 +23,4 @@ class GenerateSettings:
     width: int = setting(128, "hidden units per layer")
     depth: int = setting(3, "hidden layers")
     sampler: str = setting("ddpm", "diffusion: ancestral DDPM or deterministic DDIM", choices=["ddpm", "ddim"])
-    reference_solves: int = setting(2000, "Monte Carlo solves of the reference law when the problem has no exact law")
+    reference_solves: int = setting(1000, "Monte Carlo solves of the reference law when the problem has no exact law")

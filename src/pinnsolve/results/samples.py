@@ -76,7 +76,7 @@ class Samples(Result):
     def metrics(self) -> dict[str, Any]:
         out = compare_laws(self.mean, self.std, self.reference_mean, self.reference_std,
                            self.at_probes().astype(np.float64), self.probe_reference)
-        out.update({"samples": int(len(self.samples)), "reference": self.reference,
+        out.update({"samples": len(self.samples), "reference": self.reference,
                     "reference_solves": self.reference_solves, "model": self.method,
                     "probe_points": {k: v.tolist() for k, v in self.probe_points.items()}})
         out.update(self.timings)

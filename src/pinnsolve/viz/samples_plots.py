@@ -27,7 +27,7 @@ def _slices(result: Samples) -> list[tuple[str, tuple]]:
 def plot_band(result: Samples, out: Path) -> list[Path]:
     """Mean ± 2σ of the samples against the reference law's, along the first axis."""
     cuts = _slices(result)
-    axis = list(result.axes)[0]
+    axis = next(iter(result.axes))
     x = result.axes[axis]
     with styled():
         fig = new_figure(4.2 * len(cuts), 3.4)
