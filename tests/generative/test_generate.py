@@ -32,6 +32,10 @@ def test_generate_writes_a_run_that_reads_back(problems_dir, tmp_path, model, ca
     assert {p.name for p in (out / "plots").iterdir()} == {"band.png", "gallery.png", "histograms.png",
                                                           "losses.png"}
     assert np.isfinite(result.history["loss"]).all()
+    for png in (out / "plots").iterdir():
+        png.unlink()
+    assert main(["plot", str(out)]) == 0  # pinnsolve plot redraws a samples run from its files
+    assert len(list((out / "plots").iterdir())) == 4
 
 
 def test_generate_refuses_a_problem_without_random_inputs(problems_dir, tmp_path, capsys):

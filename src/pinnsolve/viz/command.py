@@ -46,9 +46,16 @@ def add_plot_arguments(parser: argparse.ArgumentParser) -> None:
 def run_plot(args: argparse.Namespace) -> int:
     """Draw the chosen kinds of picture of a run directory; print the files written."""
     from pinnsolve.viz.collocation import COLLOCATION_FILE, load_collocation
+    from pinnsolve.io.rundir import RunDirectory
+    from pinnsolve.results import load_result
     from pinnsolve.viz.plots import KINDS, plot_all
 
     run_dir = Path(args.run_dir)
+    if (run_dir / "config.json").is_file() and RunDirectory(run_dir).result_kind != "solution":
+        result = load_result(run_dir)  # another result type (samples, ...) draws its own registered kinds
+        paths = result.plot_all(Path(args.out) if getattr(args, "out", None) else run_dir / "plots")
+        print("\n".join(str(p) for p in paths))
+        return 0
     solution, history = load_run(run_dir, "plot")
     kinds = _kinds(args.kind, KINDS)
     times = _times(args.times)
