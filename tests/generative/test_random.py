@@ -106,3 +106,14 @@ def test_show_states_the_random_inputs_and_set_fixes_one(problems_dir):
     assert "kappa ~ Uniform(0.05, 0.15)" in text
     assert list(random_inputs(problem)) == ["kappa"]
     assert "Karhunen-Loeve with 6 terms" in describe(load_problem(problems_dir / "darcy1d_kl.py"))
+
+
+def test_a_frozen_draw_solves_to_the_same_field_as_the_parameters_set(problems_dir):
+    from pinnsolve.generative.montecarlo import drawn_problem
+
+    problem = load_problem(problems_dir / "darcy1d_kl.py")
+    values = {f"G_{k}": v for k, v in zip(range(1, 7), (0.8, -1.1, 0.3, 1.7, -0.4, 0.9))}
+    frozen, _ = solve_reference(drawn_problem(problem, values), {"x": 33})
+    plain, _ = solve_reference(problem.with_parameters(values), {"x": 33})
+    np.testing.assert_allclose(frozen.fields["u"], plain.fields["u"], rtol=1e-12, atol=1e-15)
+    assert "G_draw" in str(drawn_problem(problem, values).residuals[0])

@@ -21,7 +21,7 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import SettingsError
 from pinnsolve.generative.encoding import Whitening
 from pinnsolve.generative.law import RandomInputs
-from pinnsolve.generative.montecarlo import MonteCarlo
+from pinnsolve.generative.montecarlo import MonteCarlo, drawn_problem
 from pinnsolve.reference.discretise import Discretisation
 from pinnsolve.reference.evolution import Evolution
 from pinnsolve.reference.grid import make_grid
@@ -48,7 +48,7 @@ class DrawResiduals:
         inputs = RandomInputs.of(problem).names
         sizes = {k: len(v) for k, v in mc.axes.items()}
         for i in range(min(MAX_DRAWS, len(mc.inputs))):
-            drawn = problem.with_parameters(dict(zip(inputs, map(float, mc.inputs[i]))))
+            drawn = drawn_problem(problem, dict(zip(inputs, map(float, mc.inputs[i]))))
             disc = Discretisation(drawn, make_grid(drawn, sizes))
             self.systems.append(TorchSystem(Evolution(disc), torch.float32))
             self.free = torch.as_tensor(np.asarray(disc.boundary[self.field].free), dtype=torch.long)
