@@ -117,3 +117,12 @@ def test_a_frozen_draw_solves_to_the_same_field_as_the_parameters_set(problems_d
     plain, _ = solve_reference(problem.with_parameters(values), {"x": 33})
     np.testing.assert_allclose(frozen.fields["u"], plain.fields["u"], rtol=1e-12, atol=1e-15)
     assert "G_draw" in str(drawn_problem(problem, values).residuals[0])
+
+
+def test_many_frozen_draws_in_a_row(problems_dir):
+    from pinnsolve.generative.montecarlo import monte_carlo
+
+    problem = load_problem(problems_dir / "darcy1d_kl.py")
+    mc = monte_carlo(problem, "u", 40, np.random.default_rng(0), {"x": 17}, plain=True)
+    assert mc.fields.shape == (40, 17) and np.isfinite(mc.fields).all()
+    assert np.std(mc.fields[:, 8]) > 1e-3

@@ -348,8 +348,6 @@ def _frozen_class(expansion: KLExpansion, weights: np.ndarray, derivative: tuple
     cache: dict = expansion.__dict__.setdefault("_frozen", {})
     key = (weights.tobytes(), derivative)
     if key not in cache:
-        if len(cache) > 64:
-            cache.clear()
         cache[key] = _make_frozen_class(expansion, weights, derivative)
     return cache[key]
 
@@ -372,6 +370,8 @@ def freeze(expr: sp.Expr, values: dict[str, float]) -> sp.Expr:
     times cheaper to set up.
     """
     expr = sp.sympify(expr)
+    for s in expr.atoms(KLMode):  # one draw's classes at a time (never cleared half-way through a draw)
+        s.expansion.__dict__.get("_frozen", {}).clear()
     randoms = {s: sp.Float(values[s.name]) for s in expr.free_symbols if isinstance(s, Random) and s.name in values}
     expr = expr.xreplace(randoms)
 
