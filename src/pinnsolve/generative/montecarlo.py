@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from pinnsolve.dsl.kl_draw import freeze
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.dsl.random import freeze
 from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.generative.law import RandomInputs
 from pinnsolve.reference import solve_reference

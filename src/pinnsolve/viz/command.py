@@ -45,9 +45,9 @@ def add_plot_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_plot(args: argparse.Namespace) -> int:
     """Draw the chosen kinds of picture of a run directory; print the files written."""
-    from pinnsolve.viz.collocation import COLLOCATION_FILE, load_collocation
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.results import load_result
+    from pinnsolve.viz.collocation import COLLOCATION_FILE, load_collocation
     from pinnsolve.viz.plots import KINDS, plot_all
 
     run_dir = Path(args.run_dir)
