@@ -72,7 +72,9 @@ class GenerativeMethod(Method):
         whitening = Whitening.fit(mc.fields)
         y = whitening.encode(mc.fields)
         c = mc.standard if settings.conditional else np.zeros((len(y), 0))
-        model = self._model(whitening.modes, c.shape[1], len(inputs), settings)
+        with torch.random.fork_rng(devices=[]):  # seeded initial weights; the process's own RNG is left as it was
+            torch.manual_seed(context.seed)
+            model = self._model(whitening.modes, c.shape[1], len(inputs), settings)
         if settings.physics_weight > 0:
             from pinnsolve.generative.physics import DrawResiduals
 
