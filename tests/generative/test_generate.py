@@ -70,3 +70,9 @@ def test_same_seed_same_samples(problems_dir):
     first, second = run(), run()
     np.testing.assert_array_equal(first, second)
     assert torch.equal(torch.random.get_rng_state(), before)  # the global RNG is left alone
+
+
+def test_physics_weight_is_refused_for_a_steady_problem_before_any_solve(problems_dir, tmp_path, capsys):
+    code = main(["generate", str(problems_dir / "darcy1d_kl.py"), "--model", "vae", "--physics-weight", "1",
+                 "--out", str(tmp_path / "x")])
+    assert code == 2 and "is steady" in capsys.readouterr().err

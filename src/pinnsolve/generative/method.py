@@ -57,6 +57,9 @@ class GenerativeMethod(Method):
             raise SettingsError("--train-samples must be at least 2 (a law needs more than one draw).")
         if settings.physics_weight < 0:
             raise SettingsError(f"--physics-weight {settings.physics_weight}: give a weight ≥ 0.")
+        if settings.physics_weight > 0 and problem.time is None:
+            raise SettingsError(f"--physics-weight: '{problem.name}' is steady; the physics term is the time-step "
+                                "defect of time-dependent problems. Leave --physics-weight out.")
         if settings.physics_weight > 0 and not settings.conditional:
             raise SettingsError("--physics-weight needs --conditional: the residual of a generated field is taken "
                                 "with the random inputs it was generated for.")
