@@ -13,6 +13,7 @@ from sympy import (Abs, Eq, Rational, atan, cos, cosh, exp, log, pi, sign, sin, 
 from pinnsolve.dsl import (D, Data, Dirichlet, Field, Initial, Neumann, Parameter, Periodic, PinnsolveError, Problem,
                            ProblemError, ProblemFileError, Robin, Space, Time, Unknown, describe, div, grad,
                            laplacian, load_problem)
+from pinnsolve.dsl.random import Exponential, LogNormal, Normal, Random, RandomField, SquaredExponential, Uniform
 from pinnsolve.geometry import Box, Disk, Domain, Interval, Polygon, Rectangle
 
 from pinnsolve._version import __version__ as __version__  # noqa: E402
@@ -52,4 +53,5 @@ __all__ = [
     "Rational", "Rectangle", "Robin", "Space", "Time", "Unknown", "atan", "cos", "cosh", "describe", "div", "exp",
     "grad", "laplacian", "load_problem", "load_result", "log", "pi", "reference", "sign", "sin", "sinh", "solve",
     "sqrt", "tan", "tanh", "validate",
+    "Exponential", "LogNormal", "Normal", "Random", "RandomField", "SquaredExponential", "Uniform",
 ]

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                                        help="show tracebacks")
     tune_command.add_arguments(sub.add_parser("tune", help="search a method's settings with Optuna"))
+    from pinnsolve.generative import command as generate_command
+    generate_command.add_arguments(sub.add_parser("generate", help="learn and sample the law of a random solution"))
     return parser
 
 
@@ -177,7 +179,8 @@ COMMANDS = {"show": lambda args, threads=None: cmd_show(args), "solve": cmd_solv
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
             "render": _delegate("pinnsolve.viz.command", "run_render"),
-            "tune": _delegate("pinnsolve.tune.command", "run")}
+            "tune": _delegate("pinnsolve.tune.command", "run"),
+            "generate": _delegate("pinnsolve.generative.command", "run")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,8 @@ from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
 from pinnsolve.dsl.loader import load_problem
 from pinnsolve.dsl.operators import D, div, grad, laplacian
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.dsl.random import (Exponential, LogNormal, Normal, Random, RandomField, SquaredExponential, Uniform,
+                                  random_inputs)
 from pinnsolve.dsl.symbols import Field, Parameter, Unknown, field_name, is_field
 
 __all__ = [
@@ -16,4 +18,5 @@ __all__ = [
     "Parameter", "PinnsolveError", "Periodic", "Problem", "ProblemError", "ProblemFileError", "Robin",
     "Space", "Time", "Unknown", "describe", "div", "field_name", "grad", "is_field", "laplacian", "latex",
     "load_problem", "readable",
+    "Exponential", "LogNormal", "Normal", "Random", "RandomField", "SquaredExponential", "Uniform", "random_inputs",
 ]

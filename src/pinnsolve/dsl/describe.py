@@ -86,6 +86,28 @@ def _(c: Data, problem: Problem) -> str:
     return f"{c.field_name} = data at {len(c.values)} points"
 
 
+def random_inputs_text(problem: Problem) -> list[str]:
+    """The lines of `describe` that state the random inputs (`Random`, `RandomField`) and which are fixed."""
+    from pinnsolve.dsl.random import Random
+
+    randoms = {n: p for n, p in problem.parameters.items() if isinstance(p, Random)}
+    if not randoms:
+        return []
+    fixed = getattr(problem, "fixed_parameters", set())
+    lines, fields = ["random inputs:"], {}
+    for name, p in randoms.items():
+        if p.source is not None:
+            fields.setdefault(p.source.name, (p.source, []))[1].append(name)
+            continue
+        state = f"  (fixed by --set to {problem.parameter_values[name]:.6g})" if name in fixed else ""
+        lines.append(f"  {name} ~ {p.distribution}{state}")
+    for field, (expansion, names) in fields.items():
+        held = [n for n in names if n in fixed]
+        lines.append(f"  {field}: {expansion}; coefficients {names[0]} ... {names[-1]} ~ Normal(0, 1)"
+                     + (f" ({', '.join(held)} fixed by --set)" if held else ""))
+    return lines
+
+
 def describe(problem: Problem) -> str:
     """A plain-text account of every part of the problem (another registered kind describes itself)."""
     for cls, (_, describe_kind) in problem_types().items():
@@ -107,6 +129,7 @@ def describe(problem: Problem) -> str:
         for name, p in problem.parameters.items():
             kind = "unknown, initial guess" if p.trainable else "="
             lines.append(f"  {name} {kind} {problem.parameter_values[name]:.6g}")
+    lines += random_inputs_text(problem)
     lines.append("equations:")
     for e in problem.equations:
         lines.append(f"  {readable(e.lhs)} = {readable(e.rhs)}")

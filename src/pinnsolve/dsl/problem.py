@@ -86,6 +86,8 @@ class Problem:
             self._manufacture()
         self.parameters = self._collect_parameters()
         self.parameter_values = {n: p.value for n, p in self.parameters.items()}
+        #: parameters given a value by ``--set`` (a `Random` named here is no longer random)
+        self.fixed_parameters: set[str] = set()
         self.domain = self._make_domain(domain)
         self._check_symbols()
         self._check_conditions()
@@ -247,6 +249,7 @@ class Problem:
         """A copy with parameter values replaced (the CLI's ``--set name=value``)."""
         new = copy.copy(self)
         new.parameter_values = dict(self.parameter_values)
+        new.fixed_parameters = set(getattr(self, "fixed_parameters", ())) | set(overrides)
         for name, value in overrides.items():
             if name not in self.parameters:
                 known = ", ".join(self.parameters) or "none"

@@ -18,6 +18,7 @@ from pinnsolve.viz.plots import (
 from pinnsolve.viz.style import FORMATS, RC, styled
 from pinnsolve.viz import spectrum as _spectrum  # noqa: F401 - registers the Spectrum figure kinds
 from pinnsolve.viz.tune_plots import plot_best_solution, plot_importances, plot_optimisation_history
+from pinnsolve.viz import samples_plots as _samples_plots  # noqa: F401,E402 - registers the Samples figures
 
 __all__ = [
     "COLLOCATION_FILE",

@@ -1,0 +1,113 @@
+r"""Monte Carlo data: the finite-difference reference solved for independent draws of the random inputs.
+
+Each draw :math:`\xi^{(i)}` fixes the random inputs (as ``--set`` would) and the project's own
+reference solver (`pinnsolve.reference.solve_reference`) gives the field on the grid. The
+draws are the training set of the generative models and, when the problem has no exact law,
+the reference statistics (mean, std, marginals) the models are measured against.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import numpy as np
+
+from pinnsolve.dsl.kl_draw import freeze
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.generative.law import RandomInputs
+from pinnsolve.reference import solve_reference
+
+__all__ = ["MonteCarlo", "drawn_problem", "monte_carlo", "progress_bar"]
+
+
+@dataclass
+class MonteCarlo:
+    """N reference solutions: ``fields`` (N, *grid) of one field, with the draws that made them."""
+
+    field: str
+    axes: dict[str, np.ndarray]
+    inputs: np.ndarray  # (N, d) physical units
+    standard: np.ndarray  # (N, d) standard coordinates (what models are conditioned on)
+    fields: np.ndarray  # (N, *grid), space before time
+    wall_time_s: float
+    stats: dict[str, Any]
+
+    @property
+    def solves_per_s(self) -> float:
+        return len(self.fields) / self.wall_time_s if self.wall_time_s > 0 else float("inf")
+
+
+class progress_bar:
+    """A rich progress bar on a terminal, a few plain lines elsewhere; ``advance()`` once per item."""
+
+    def __init__(self, total: int, title: str, stream: TextIO | None = None, plain: bool | None = None) -> None:
+        self.total, self.title = total, title
+        self.stream = stream or sys.stderr
+        self.plain = plain if plain is not None else not self.stream.isatty()
+        self.done, self._bar, self._task, self._start = 0, None, None, time.perf_counter()
+
+    def __enter__(self) -> progress_bar:
+        if not self.plain:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[info]}"), TimeRemainingColumn(),
+                                 console=Console(file=self.stream), refresh_per_second=5)
+            self._bar.start()
+            self._task = self._bar.add_task(self.title, total=self.total, info="")
+        return self
+
+    def advance(self, info: str = "") -> None:
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, info=info)
+        elif self.done == self.total or self.done % max(1, self.total // 5) == 0:
+            rate = self.done / max(time.perf_counter() - self._start, 1e-9)
+            print(f"{self.title}: {self.done}/{self.total} ({rate:.1f}/s) {info}".rstrip(), file=self.stream,
+                  flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def drawn_problem(problem: Problem, values: Mapping[str, float]) -> Problem:
+    """``problem`` with its random inputs fixed to ``values`` (as ``--set`` would).
+
+    A random field's Karhunen–Loève sum is folded into one numeric function of the draw
+    (`pinnsolve.dsl.random.freeze`): the same equations, several times cheaper to discretise.
+    """
+    drawn = problem.with_parameters(dict(values))
+    drawn.fixed_parameters = set(getattr(problem, "fixed_parameters", set()))
+    if any(getattr(problem.parameters[n], "source", None) is not None for n in values):
+        drawn.residuals = [freeze(r, dict(values)) for r in problem.residuals]
+    return drawn
+
+
+def monte_carlo(problem: Problem, field: str, n: int, rng: np.random.Generator,
+                grid: Mapping[str, int] | None = None, title: str = "Monte Carlo solves",
+                stream: TextIO | None = None, plain: bool | None = None) -> MonteCarlo:
+    """Solve the reference for ``n`` draws of the random inputs (one field kept, on ``grid``)."""
+    inputs = RandomInputs.of(problem)
+    if field not in problem.field_names:
+        raise MethodNotApplicable(f"problem '{problem.name}' has no field '{field}'; its fields: "
+                                  f"{', '.join(problem.field_names)}.")
+    draws = inputs.draw(rng, n)
+    started = time.perf_counter()
+    fields, axes, stats = [], None, {}
+    with progress_bar(n, title, stream, plain) as bar:
+        for i in range(n):
+            drawn = drawn_problem(problem, dict(zip(inputs.names, map(float, draws[i]))))
+            solution, stats = solve_reference(drawn, grid)
+            fields.append(solution.fields[field])
+            axes = axes or {c: solution.axes[c] for c in solution.field_coords[field]}
+            bar.advance()
+    wall = time.perf_counter() - started
+    return MonteCarlo(field, axes or {}, draws, inputs.standard(draws), np.stack(fields), wall,
+                      {k: stats.get(k) for k in ("scheme", "solver", "grid")})
