@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--set", action="append", metavar="NAME=VALUE")
     solve = sub.add_parser("solve", help="solve with a neural method and write a run directory")
     _add_solve_arguments(solve)
+    from pinnsolve.classify import command as classify_command
     from pinnsolve.reference import command as reference_command
     from pinnsolve.validate import command as validate_command
     from pinnsolve.viz import command as viz_command
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "solutions and write a report"))
     viz_command.add_plot_arguments(sub.add_parser("plot", help="redraw the plots of a run directory"))
     viz_command.add_render_arguments(sub.add_parser("render", help="render fields off-screen with pyvista"))
+    classify_command.add_arguments(sub.add_parser("classify", help="learn which regime a solution is in"))
     return parser
 
 
@@ -203,7 +205,8 @@ COMMANDS = {"show": cmd_show, "solve": cmd_solve,
             "reference": _delegate("pinnsolve.reference.command", "run"),
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
-            "render": _delegate("pinnsolve.viz.command", "run_render")}
+            "render": _delegate("pinnsolve.viz.command", "run_render"),
+            "classify": _delegate("pinnsolve.classify.command", "run")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
