@@ -19,5 +19,5 @@ problem = Problem(
     # critically damped (ζ = 1 exactly) is the boundary itself: a set of measure zero, scored by
     # boundary_error; the two regimes either side are what a classifier can learn
     regimes={"underdamped": gamma < omega0, "overdamped": gamma > omega0},
-    classify={"vary": "gamma=0.5:1.5:400", "noise": 0.01, "grid": {"t": 101}},
+    classify={"vary": "gamma=0.5:1.5:2000", "noise": 0.01, "grid": {"t": 101}},
 )

@@ -6,8 +6,9 @@
 * ``latent``: the field flattened and projected on its leading principal components (PCA,
   fitted on the training samples only: the linear autoencoder).
 
-Measurement noise is Gaussian with standard deviation ``noise`` × the channel's typical size
-(the median over samples of each sample's RMS value of that channel). ``asinh`` compresses
+Measurement noise is Gaussian with standard deviation ``noise`` × the channel's typical size:
+the median over samples of the RMS value of its initial state (a scale every regime shares,
+which a blow-up later on cannot inflate). ``asinh`` compresses
 solutions that span many orders of magnitude (an unstable scheme's blow-up):
 asinh(u/s)·s is u near zero and logarithmic far from it.
 """
@@ -26,9 +27,10 @@ PROBES = 5
 
 
 def channel_scale(fields: np.ndarray) -> np.ndarray:
-    """Typical size per channel: median over samples of the RMS value; (channels,)."""
-    axes = tuple(range(2, fields.ndim))
-    rms = np.sqrt(np.mean(np.square(np.clip(fields, -1e150, 1e150)), axis=axes))
+    """Typical size per channel: median over samples of the RMS value at the first time; (channels,)."""
+    first = fields[..., 0]
+    axes = tuple(range(2, first.ndim))
+    rms = np.sqrt(np.mean(np.square(first), axis=axes)) if axes else np.abs(first)
     scale = np.median(rms, axis=0)
     return np.where(scale > 0, scale, 1.0)
 

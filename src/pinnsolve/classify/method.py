@@ -41,7 +41,7 @@ class ClassifySettings:
     model: str | None = setting(None, "classifier (default logistic)", choices=list(MODELS))
     features: str | None = setting(None, "what the classifier sees (default field)", choices=FEATURES)
     noise: float | None = setting(None, "Gaussian measurement noise, relative to each field's typical size")
-    folds: int = setting(5, "cross-validation folds")
+    folds: int | None = setting(None, "cross-validation folds (default 5)")
     lookback: int = setting(20, "look-back: stop when the validation loss has not improved for this many epochs")
     max_epochs: int = setting(300, "most epochs per torch model")
     transform: str | None = setting(None, "compress the solution before learning (asinh for blow-ups)",
@@ -55,11 +55,11 @@ class ClassifySettings:
 def resolve(problem: Problem, settings: ClassifySettings) -> tuple[Problem, ClassifySettings, dict[str, str]]:
     """The problem with the command line's regimes, and the settings with the file's defaults filled in."""
     defaults = {"model": "logistic", "features": "field", "noise": 0.0, "transform": "none", "scheme": "auto",
-                "c": 100.0}
+                "c": 100.0, "folds": 5}
     chosen: dict[str, str] = {}
     filled = copy.copy(settings)
     for name in ("vary", "model", "features", "noise", "transform", "grid", "scheme", "dt", "c", "folds"):
-        if getattr(settings, name) is None or (name == "folds" and name in problem.classify and settings.folds == 5):
+        if getattr(settings, name) is None:
             if name in problem.classify:
                 setattr(filled, name, problem.classify[name])
                 chosen[name] = f"{problem.classify[name]} (the problem file's classify default)"
@@ -124,7 +124,7 @@ class Classifier(Method, name="classify"):
         time_name = problem.time.name
         result = Labels(problem=problem.name, names=names, classes=data.classes, points=points, box=box, truth=labels,
                         probabilities=oof, clean_probabilities=oof_clean, boundary_at=at, lines=lines, sides=sides,
-                        examples=fields.astype(np.float32), time=data.axes[time_name], channels=data.channels,
+                        examples=np.clip(fields, -1e38, 1e38).astype(np.float32), time=data.axes[time_name], channels=data.channels,
                         model=s.model, features=s.features)
         wall = time.perf_counter() - started
         metrics = {"wall_time_s": wall, "solve_time_s": solved - started, "train_time_s": wall - (solved - started),
@@ -132,7 +132,8 @@ class Classifier(Method, name="classify"):
                    "samples_unlabelled": int((~keep).sum())}
         history = final.report.history if final.report is not None else []
         outcome = Outcome(result=result, history=history, model=final, metrics=metrics,
-                          choices={**chosen, "dataset": f"{n} Sobol points over {s.vary}"})
+                          choices={**chosen, "dataset": f"{n} Sobol points over {s.vary}",
+                                   "solver": data.stats.get("solver")})
         outcome.settings = s  # the resolved settings: what config.json records
         return outcome
 

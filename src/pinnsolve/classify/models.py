@@ -1,7 +1,7 @@
 """Regime classifiers: logistic regression (the baseline), an MLP, a 1-D/2-D CNN and a GRU.
 
-Every model is a `Fitted` pipeline: standardise each input entry (mean and standard deviation
-over the training samples), optionally project on principal components (``latent``), then
+Every model is a `Fitted` pipeline: standardise each input entry (median and median absolute
+deviation over the training samples), optionally project on principal components (``latent``), then
 classify. Weights and normalisation are kept as plain arrays (``model.npz``: no pickle), so
 ``pinnsolve classify --predict`` rebuilds the model from its spec and arrays alone.
 """
@@ -120,6 +120,17 @@ class Fitted:
         return p / p.sum(axis=1, keepdims=True)
 
 
+def robust_scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centre (median) and scale (1.4826 × median absolute deviation, else the standard deviation, else 1)
+    of each input entry: a few samples that blew up cannot squeeze all others into one point."""
+    centre = np.median(x, axis=0)
+    scale = 1.4826 * np.median(np.abs(x - centre), axis=0)
+    spread = x.std(axis=0)
+    tiny = 1e-12 * (np.abs(centre).max() + 1e-300)
+    scale = np.where(scale > tiny, scale, np.where(spread > tiny, spread, 1.0))
+    return centre, scale
+
+
 def _validation_split(y: np.ndarray, rng: np.random.Generator, fraction: float = 0.2) -> np.ndarray:
     """A stratified boolean mask of about ``fraction`` of the samples, held out for look-back stopping."""
     mask = np.zeros(len(y), dtype=bool)
@@ -135,10 +146,8 @@ def fit_model(model: str, x: np.ndarray, y: np.ndarray, classes: int, rng: np.ra
     if model not in MODELS:
         raise SettingsError(f"--model {model} is not known; choose one of {', '.join(MODELS)}.")
     x = np.asarray(x, dtype=float)
-    mean, std = x.mean(axis=0), x.std(axis=0)
-    arrays: dict[str, np.ndarray] = {"mean": mean, "std": np.where(std > 1e-12 * (np.abs(mean).max() + 1e-300),
-                                                                    std, 1.0)}
-    z = (x - mean) / arrays["std"]
+    arrays: dict[str, np.ndarray] = dict(zip(("mean", "std"), robust_scale(x)))
+    z = (x - arrays["mean"]) / arrays["std"]
     shape = list(x.shape[1:])
     if latent:
         flat = z.reshape(len(z), -1)
