@@ -38,6 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--noise", type=float, help="measurement noise, relative to each field's typical size")
     p.add_argument("--folds", type=int, help="cross-validation folds (default 5)")
     p.add_argument("--lookback", type=int, help="epochs without improvement before stopping (default 20)")
+    p.add_argument("--epochs", type=int, help="most epochs per torch model (default 300; look-back stops earlier)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--out", help="run directory (default runs/<problem>-classify-<time>)")
@@ -49,11 +50,11 @@ def _settings(args: argparse.Namespace):
     from pinnsolve.classify.method import ClassifySettings
 
     values = {k: getattr(args, k) for k in ("vary", "model", "features", "noise") if getattr(args, k) is not None}
-    for name in ("folds", "lookback"):
-        value = getattr(args, name)
+    for flag, name in (("folds", "folds"), ("lookback", "lookback"), ("epochs", "max_epochs")):
+        value = getattr(args, flag)
         if value is not None:
             if value < 1:
-                raise SettingsError(f"--{name} {value}: give a positive whole number.")
+                raise SettingsError(f"--{flag} {value}: give a positive whole number.")
             values[name] = value
     if args.label:
         values["labels"] = list(args.label)
@@ -136,7 +137,7 @@ def _predict(args: argparse.Namespace) -> int:
     from pinnsolve.results.labels import Labels
 
     labels = Labels.load(run_dir.path)
-    data = read_data(Path(args.data), labels.channels, fitted.spec["feature_shape"], settings["features"])
+    data = read_data(Path(args.data), labels.channels, fitted.spec["field_shape"])
     scale = np.asarray(fitted.spec["feature_scale"], dtype=float)
     features = select(transform(data, fitted.spec["transform"], scale), fitted.spec["features"])
     p = fitted.predict_proba(features)
@@ -147,12 +148,11 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_data(path: Path, channels: list[str], shape: list[int], features: str) -> np.ndarray:
-    """Solutions to label, shape (n, channels, *grid): an .npz with one array per field (or ``features``),
-    or a .csv with one sample per row (the fields' values one after another)."""
+def read_data(path: Path, channels: list[str], shape: list[int]) -> np.ndarray:
+    """Solutions to label, shape (n, *shape) with shape = (channels, *grid): an .npz with one array per field
+    (or one array ``features``), or a .csv with one sample per row (the fields' values one after another)."""
     if not path.is_file():
         raise SettingsError(f"{path}: no such data file. Give an .npz or .csv of trajectories.")
-    grid = [int(v) for v in shape[1:]] if features != "trajectory" else None
     if path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as data:
             if "features" in data.files:
@@ -166,10 +166,9 @@ def read_data(path: Path, channels: list[str], shape: list[int], features: str) 
         array = np.loadtxt(path, delimiter=",", ndmin=2)
     else:
         raise SettingsError(f"{path}: give an .npz or a .csv file.")
-    expected = [len(channels), *(grid or [])]
     try:
-        return array.reshape(len(array), *expected) if grid is not None else array.reshape(len(array), len(channels), -1)
+        return array.reshape(len(array), *shape)
     except ValueError:
-        raise SettingsError(f"{path}: {array.shape[1:]} values per sample, but the classifier was trained on "
-                            f"{expected} (channels × grid). Give solutions on the run's grid.") from None
-
+        raise SettingsError(f"{path}: {int(np.prod(array.shape[1:]))} values per sample, but the classifier was "
+                            f"trained on solutions of shape {tuple(shape)} (fields × grid). Give solutions on the "
+                            "run's grid.") from None

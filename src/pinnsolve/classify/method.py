@@ -116,7 +116,8 @@ class Classifier(Method, name="classify"):
             oof, oof_clean, _ = cross_validate(s.model, noisy, clean, labels, k, s.folds, rng, tick, **options)
             final = fit_model(s.model, noisy, labels, k, rng, **options)
             tick(s.folds + 1)
-        final.spec.update(feature_scale=scale.tolist(), transform=s.transform, features=s.features)
+        final.spec.update(feature_scale=scale.tolist(), transform=s.transform, features=s.features,
+                          field_shape=list(fields.shape[1:]))
         holds = regime_function(problem.regimes, names, problem.parameter_values, problem.parameters) \
             if problem.regimes else None
         lines, sides = boundary_lines(holds, box) if holds else (np.zeros((0, len(names))), np.zeros((0, 2), int))

@@ -57,7 +57,7 @@ def class_weights(labels: np.ndarray, classes: int) -> np.ndarray:
 
 
 def train_torch(net, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, weights: np.ndarray, *,
-                generator, lookback: int = 20, max_epochs: int = 300, batch: int = 32, lr: float = 3e-3,
+                generator, lookback: int = 20, max_epochs: int = 300, batch: int = 64, lr: float = 3e-3,
                 ) -> LookbackReport:
     """Adam on the class-weighted cross entropy, minibatches drawn with ``generator``, look-back stopping."""
     import torch
@@ -77,7 +77,7 @@ def train_torch(net, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.
             loss = loss_fn(net(xt[idx]), yt[idx])
             loss.backward()
             optimizer.step()
-            total += float(loss) * len(idx)
+            total += float(loss.detach()) * len(idx)
         return total / len(xt)
 
     def validate() -> float:
