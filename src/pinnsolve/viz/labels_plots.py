@@ -47,7 +47,8 @@ def plot_decision_map(labels: Labels, out: Path) -> list[Path]:
                 ax.axvline(theta, color="tab:red", lw=1.0, label="learned boundary")
         else:
             y = labels.points[:, 1]
-            mesh = ax.tricontourf(x, y, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r")
+            # probabilities of exactly 0 or 1 must fall inside the outer levels, or they are left blank
+            mesh = ax.tricontourf(x, y, np.clip(p, 0, 1), levels=np.linspace(-1e-9, 1 + 1e-9, 11), cmap="RdBu_r")
             fig.colorbar(mesh, ax=ax, label=title)
             ax.scatter(x[wrong], y[wrong], s=30, facecolors="none", edgecolors="k", label="misclassified")
             if labels.has_boundary:
