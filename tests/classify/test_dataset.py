@@ -50,3 +50,33 @@ def test_ftcs_above_the_limit_blows_up_and_below_it_decays(problems_dir):
 def test_every_regime_problem_loads_with_its_defaults(problems_dir, name):
     problem = load_problem(problems_dir / "regimes" / f"{name}.py")
     assert len(problem.regimes) == 2 and "vary" in problem.classify
+
+
+def test_a_label_function_labels_the_solutions(write_problem):
+    path = write_problem('''
+        from pinnsolve import D, Eq, Field, Initial, Parameter, Problem, Time
+        t = Time("t", 0, 10)
+        x = Field("x", t)
+        gamma = Parameter("gamma", 0.5)
+        problem = Problem("osc", [Eq(D(x, t, 2) + 2 * gamma * D(x, t) + x, 0)], [Initial(x, 1), Initial(D(x, t), 0)],
+                          label=lambda s: "rings" if s.fields["x"].min() < -1e-3 else "creeps")
+    ''')
+    problem = load_problem(path)
+    data = build_dataset(problem, ["gamma"], np.array([[0.2, 1.5]]), 32, np.random.default_rng(0), grid={"t": 201})
+    assert data.classes == ["creeps", "rings"]
+    rings = data.fields[:, 0].min(axis=1) < -1e-3
+    assert np.array_equal(data.labels, rings.astype(int))
+    # overshoot below -1e-3 within t ≤ 10 happens only clearly below critical damping
+    assert data.points[rings, 0].max() < 1.0 <= data.points[~rings, 0].min() + 0.3
+
+
+def test_noise_is_relative_to_the_initial_size():
+    from pinnsolve.classify.features import add_noise, channel_scale
+
+    fields = np.zeros((2000, 2, 50))
+    fields[:, 0, 0], fields[:, 1, 0] = 1.0, 10.0
+    scale = channel_scale(fields)
+    assert scale.tolist() == [1.0, 10.0]
+    noisy = add_noise(fields, 0.01, scale, np.random.default_rng(0))
+    assert np.std(noisy[:, 0, 1:]) == pytest.approx(0.01, rel=0.02)
+    assert np.std(noisy[:, 1, 1:]) == pytest.approx(0.1, rel=0.02)
