@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,9 +32,10 @@ def run_case(case: str, model: str) -> dict:
 
     started = time.perf_counter()
     problem = load_problem(ROOT / "problems" / "regimes" / f"{case}.py")
-    context = Context(dtype=torch.float32, device=torch.device("cpu"), rng=np.random.default_rng(0), plain=True,
-                      stream=open("/dev/null", "w"))
-    outcome = Classifier().run(problem, ClassifySettings(model=model), context)
+    with open(os.devnull, "w") as quiet:
+        context = Context(dtype=torch.float32, device=torch.device("cpu"), rng=np.random.default_rng(0), plain=True,
+                          stream=quiet)
+        outcome = Classifier().run(problem, ClassifySettings(model=model), context)
     m = {**outcome.result.metrics(), **outcome.metrics}
     m["total_time_s"] = time.perf_counter() - started
     return {k: m[k] for k in ("accuracy", "balanced_accuracy", "accuracy_outside_band", "boundary_error", "roc_auc",

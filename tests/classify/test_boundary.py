@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pinnsolve import Eq, Field, Initial, Parameter, Problem, Time, D
+from pinnsolve import D, Eq, Field, Initial, Parameter, Problem, Time
 from pinnsolve.classify.boundary import boundary_lines, nearest_boundary
 from pinnsolve.dsl.regimes import regime_function
 from pinnsolve.results.classification import boundary_error, learned_crossing

@@ -51,7 +51,7 @@ def test_torch_models_learn_the_oscillator(problems_dir, tmp_path, model):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["accuracy"] > 0.85
     history = (out / "history.csv").read_text().splitlines()
-    assert history[0] == "epoch,train_loss,val_loss" and len(history) > 6
+    assert history[0] == "epoch,train_loss,val_loss" and len(history) >= 1 + 5  # look-back 4: at least 5 epochs
 
 
 def test_label_flag_replaces_the_file_regimes_and_bad_flags_are_refused(problems_dir, tmp_path, capsys):

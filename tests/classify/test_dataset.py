@@ -22,7 +22,7 @@ def test_sobol_points_fill_the_box(problems_dir):
 def test_vectorised_ode_equals_the_reference_per_sample(problems_dir):
     problem = load_problem(problems_dir / "regimes" / "damped_oscillator.py")
     points = np.array([[0.6], [1.0], [1.4]])
-    fields, times = solve_ode_batch(problem, ["gamma"], points, {"t": 51})
+    fields, _ = solve_ode_batch(problem, ["gamma"], points, {"t": 51})
     for row, (g,) in zip(fields, points):
         reference = solve_point(problem.with_parameters({"gamma": g}), {"t": 51}).fields["x"]
         assert np.abs(row[0] - reference).max() < 1e-8

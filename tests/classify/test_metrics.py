@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pinnsolve.results.classification import (accuracy, balanced_accuracy, confusion_matrix,
-                                              expected_calibration_error, outside_band, roc_auc)
+from pinnsolve.results.classification import (
+    accuracy,
+    balanced_accuracy,
+    confusion_matrix,
+    expected_calibration_error,
+    outside_band,
+    roc_auc,
+)
 
 
 def test_accuracy_and_balanced_accuracy_on_imbalanced_classes():

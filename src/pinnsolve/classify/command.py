@@ -66,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return _predict(args)
     import torch
 
-    from pinnsolve.cli import _sets
     from pinnsolve.classify.method import Classifier, regimes_text, saved_fitted
+    from pinnsolve.cli import _sets
     from pinnsolve.dsl import load_problem
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.methods.contract import Context, settings_dict

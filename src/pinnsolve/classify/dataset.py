@@ -24,7 +24,7 @@ from pinnsolve.errors import ProblemError, SettingsError
 from pinnsolve.reference import solve_reference
 from pinnsolve.solution import Solution
 
-__all__ = ["Dataset", "draw_points", "build_dataset", "solve_point"]
+__all__ = ["Dataset", "build_dataset", "draw_points", "solve_point"]
 
 Progress = Callable[[int], None]
 
@@ -148,7 +148,7 @@ def label_points(problem: Problem, names: list[str], points: np.ndarray,
     for s in solutions:
         try:
             found.append(str(problem.label(s)))
-        except Exception as exc:  # the user's function: say where it failed
+        except Exception as exc:  # noqa: BLE001 - the user's function: say where it failed
             raise ProblemError(f"the problem's label function raised {type(exc).__name__}: {exc}.",
                                "Fix label= in the problem file (it receives a Solution).") from None
     classes = sorted(set(found))

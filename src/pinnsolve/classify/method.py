@@ -29,14 +29,14 @@ from pinnsolve.errors import MethodNotApplicable, ProblemError, SettingsError
 from pinnsolve.methods.contract import Context, Method, Outcome, setting
 from pinnsolve.results.labels import Labels
 
-__all__ = ["ClassifySettings", "Classifier", "resolve"]
+__all__ = ["Classifier", "ClassifySettings", "resolve"]
 
 
 @dataclass
 class ClassifySettings:
     vary: str | None = setting(None, "parameter ranges and counts, e.g. gamma=0:2:400[,omega0=0.5:2:20]; "
                                      "the dataset has the product of the counts (default: the problem file's)")
-    labels: list | None = setting(None, "regimes as name=relation over the parameters (replace the file's)",
+    labels: list | None = setting(None, "regimes as name=relation (replace the file's)",  # noqa: RUF009
                                   flag="label")
     model: str | None = setting(None, "classifier (default logistic)", choices=list(MODELS))
     features: str | None = setting(None, "what the classifier sees (default field)", choices=FEATURES)
@@ -46,7 +46,7 @@ class ClassifySettings:
     max_epochs: int = setting(300, "most epochs per torch model")
     transform: str | None = setting(None, "compress the solution before learning (asinh for blow-ups)",
                                     choices=TRANSFORMS)
-    grid: dict | None = setting(None, "reference grid per coordinate, e.g. {'t': 101}")
+    grid: dict | None = setting(None, "reference grid per coordinate, e.g. {'t': 101}")  # noqa: RUF009
     scheme: str | None = setting(None, "reference scheme (auto, mol, ftcs, cn)")
     dt: float | None = setting(None, "reference time step (ftcs: marched as given, even if unstable)")
     c: float | None = setting(None, "logistic: inverse regularisation strength C (default 100)")

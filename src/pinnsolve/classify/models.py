@@ -136,7 +136,7 @@ def _validation_split(y: np.ndarray, rng: np.random.Generator, fraction: float =
     mask = np.zeros(len(y), dtype=bool)
     for k in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == k))
-        mask[idx[:max(1, int(round(fraction * len(idx))))] if len(idx) > 1 else []] = True
+        mask[idx[:max(1, round(fraction * len(idx)))] if len(idx) > 1 else []] = True
     return mask
 
 

@@ -39,7 +39,7 @@ def check_regime_relations(regimes: Mapping[str, object], parameters: Mapping[st
     for name, relation in regimes.items():
         if not isinstance(name, str) or not name.strip():
             raise ProblemError(f"regime name {name!r} is not a word.", "Name each regime with a string.")
-        if isinstance(relation, bool) or isinstance(relation, sp.logic.boolalg.BooleanAtom):
+        if isinstance(relation, (bool, sp.logic.boolalg.BooleanAtom)):
             raise ProblemError(f"regime '{name}' is always {bool(relation)}: sympy evaluated its relation to a "
                                "constant.", "Write a relation that involves a Parameter, e.g. gamma < omega0.")
         if not isinstance(relation, sp.logic.boolalg.Boolean):
@@ -113,7 +113,7 @@ def parse_label(text: str, parameters: Mapping[str, sp.Symbol]) -> tuple[str, Re
     local: dict[str, Any] = dict(parameters)
     try:
         relation = parse_expr(source.strip(), local_dict=local, evaluate=True)
-    except Exception as exc:  # sympy raises many kinds for bad text
+    except Exception as exc:  # noqa: BLE001 - sympy raises many kinds for bad text
         raise ProblemError(f"--label {text!r}: '{source.strip()}' is not a relation sympy can read ({exc}).",
                            f"Write e.g. {example}.") from None
     regimes = check_regime_relations({name.strip(): relation}, parameters, complete=False)

@@ -22,8 +22,15 @@ import numpy as np
 from pinnsolve.errors import RunDirectoryError
 from pinnsolve.io.atomic import atomic_write
 from pinnsolve.results.base import Result
-from pinnsolve.results.classification import (accuracy, balanced_accuracy, boundary_error, confusion_matrix,
-                                              expected_calibration_error, outside_band, roc_auc)
+from pinnsolve.results.classification import (
+    accuracy,
+    balanced_accuracy,
+    boundary_error,
+    confusion_matrix,
+    expected_calibration_error,
+    outside_band,
+    roc_auc,
+)
 
 __all__ = ["BAND", "LABELS_FILE", "Labels"]
 
@@ -76,7 +83,7 @@ class Labels(Result):
         expected_calibration_error, confusion_matrix (rows: truth, columns: predicted)."""
         k = len(self.classes)
         truth, predicted = self.truth, self.predicted
-        out: dict[str, Any] = {"samples": int(len(truth)), "classes": list(self.classes),
+        out: dict[str, Any] = {"samples": len(truth), "classes": list(self.classes),
                                "accuracy": accuracy(truth, predicted),
                                "balanced_accuracy": balanced_accuracy(truth, predicted, k)}
         if self.has_boundary:
