@@ -112,7 +112,8 @@ def plot_calibration(labels: Labels, out: Path) -> list[Path]:
 @register_plot(Labels, "misclassified")
 def plot_misclassified(labels: Labels, out: Path, most: int = 4) -> list[Path]:
     """Up to ``most`` misclassified samples (the most confident mistakes), each beside the nearest
-    correctly classified sample of its true regime (first field, or its middle node for a PDE)."""
+    correctly classified sample of its true regime (the first field's trajectory; for a PDE its profile
+    at the final time)."""
     if labels.examples.ndim < 3 or not len(labels.points):
         return []
     wrong = np.flatnonzero(labels.predicted != labels.truth)
@@ -120,7 +121,10 @@ def plot_misclassified(labels: Labels, out: Path, most: int = 4) -> list[Path]:
     right = labels.predicted == labels.truth
     width = np.ptp(labels.box, axis=1)
     curves = labels.examples.reshape(len(labels.examples), labels.examples.shape[1], -1, labels.examples.shape[-1])
-    middle = curves.shape[2] // 2
+    ode = curves.shape[2] == 1
+    # an ODE: the first field's trajectory; a PDE: the first field over space at the final time
+    along = labels.time if ode else np.arange(curves.shape[2])
+    shape = (lambda k: curves[k, 0, 0]) if ode else (lambda k: curves[k, 0, :, -1])
     rows = max(1, len(wrong))
     with styled():
         fig = new_figure(7.0, 2.2 * rows)
@@ -130,15 +134,17 @@ def plot_misclassified(labels: Labels, out: Path, most: int = 4) -> list[Path]:
         for ax, i in zip(axes, wrong):
             mates = np.flatnonzero(right & (labels.truth == labels.truth[i]))
             at = ", ".join(f"{n}={v:.4g}" for n, v in zip(labels.names, labels.points[i]))
-            ax.plot(labels.time, curves[i, 0, middle], color="tab:red",
+            ax.plot(along, shape(i), color="tab:red",
                     label=f"{at}: true {labels.classes[labels.truth[i]]}, "
                           f"predicted {labels.classes[labels.predicted[i]]}")
             if len(mates):
                 j = mates[np.argmin(np.sum(((labels.points[mates] - labels.points[i]) / width) ** 2, axis=1))]
                 near = ", ".join(f"{n}={v:.4g}" for n, v in zip(labels.names, labels.points[j]))
-                ax.plot(labels.time, curves[j, 0, middle], color="k", ls="--", label=f"{near}: right")
+                ax.plot(along, shape(j), color="k", ls="--", label=f"{near}: right")
+            if np.nanmax(np.abs(ax.get_ylim())) > 1e3:
+                ax.set_yscale("symlog")
             ax.set_ylabel(labels.channels[0] if labels.channels else "")
             ax.legend(loc="best", fontsize=8)
-        axes[-1].set_xlabel("t")
+        axes[-1].set_xlabel("t" if ode else "space node (final time)")
         fig.suptitle("misclassified samples beside their true-regime neighbours")
         return [save_figure(fig, out / "misclassified.png")]
