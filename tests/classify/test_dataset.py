@@ -80,3 +80,14 @@ def test_noise_is_relative_to_the_initial_size():
     noisy = add_noise(fields, 0.01, scale, np.random.default_rng(0))
     assert np.std(noisy[:, 0, 1:]) == pytest.approx(0.01, rel=0.02)
     assert np.std(noisy[:, 1, 1:]) == pytest.approx(0.1, rel=0.02)
+
+
+def test_ftcs_batch_march_equals_one_march_per_sample(problems_dir):
+    from pinnsolve.classify.dataset import _ftcs_any_step, _ftcs_batch
+
+    problem = load_problem(problems_dir / "regimes" / "heat_ftcs_stability.py")
+    c = problem.classify
+    variants = [problem.with_parameters({"alpha": a}) for a in (0.7, 1.0, 1.2)]
+    for variant, solution in zip(variants, _ftcs_batch(variants, c["grid"], c["dt"], None)):
+        alone = _ftcs_any_step(variant, c["grid"], c["dt"]).fields["u"]
+        assert np.array_equal(solution.fields["u"], alone)
