@@ -47,7 +47,7 @@ def test_classify_the_oscillator_then_predict(problems_dir, tmp_path, capsys):
 def test_torch_models_learn_the_oscillator(problems_dir, tmp_path, model):
     out = tmp_path / model
     assert main(["classify", str(problems_dir / "regimes" / "damped_oscillator.py"), "--vary", "gamma=0.5:1.5:96",
-                 "--model", model, "--folds", "2", "--lookback", "4", "--epochs", "25", "--out", str(out), "--quiet"]) == 0
+                 "--grid", "t=26", "--model", model, "--folds", "2", "--lookback", "4", "--epochs", "25", "--out", str(out), "--quiet"]) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["accuracy"] > 0.85
     history = (out / "history.csv").read_text().splitlines()

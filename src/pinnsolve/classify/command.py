@@ -38,6 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--noise", type=float, help="measurement noise, relative to each field's typical size")
     p.add_argument("--folds", type=int, help="cross-validation folds (default 5)")
     p.add_argument("--lookback", type=int, help="epochs without improvement before stopping (default 20)")
+    p.add_argument("--grid", help="reference grid, e.g. t=101 or x=101,t=11 (default: the problem file's)")
     p.add_argument("--epochs", type=int, help="most epochs per torch model (default 300; look-back stops earlier)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -58,6 +59,10 @@ def _settings(args: argparse.Namespace):
             values[name] = value
     if args.label:
         values["labels"] = list(args.label)
+    if args.grid:
+        from pinnsolve.cli import parse_assignments
+
+        values["grid"] = parse_assignments(args.grid, "--grid", int)
     return ClassifySettings(**values)
 
 
