@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve with any method and write a run directory")
     _add_solve_arguments(solve)
     from pinnsolve.commands import reference as reference_command
-    from pinnsolve.tune import command as tune_command
+    from pinnsolve.commands import tune as tune_command
+    from pinnsolve.commands import classify as classify_command
     from pinnsolve.validate import command as validate_command
     from pinnsolve.viz import command as viz_command
 
@@ -64,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                                        help="show tracebacks")
     tune_command.add_arguments(sub.add_parser("tune", help="search a method's settings with Optuna"))
-    from pinnsolve.generative import command as generate_command
+    from pinnsolve.commands import generate as generate_command
     generate_command.add_arguments(sub.add_parser("generate", help="learn and sample the law of a random solution"))
+    classify_command.add_arguments(sub.add_parser("classify", help="learn which regime a solution is in"))
     return parser
 
 
@@ -179,8 +181,9 @@ COMMANDS = {"show": lambda args, threads=None: cmd_show(args), "solve": cmd_solv
             "validate": _delegate("pinnsolve.validate.command", "run"),
             "plot": _delegate("pinnsolve.viz.command", "run_plot"),
             "render": _delegate("pinnsolve.viz.command", "run_render"),
-            "tune": _delegate("pinnsolve.tune.command", "run"),
-            "generate": _delegate("pinnsolve.generative.command", "run")}
+            "tune": _delegate("pinnsolve.commands.tune", "run"),
+            "generate": _delegate("pinnsolve.commands.generate", "run"),
+            "classify": _delegate("pinnsolve.commands.classify", "run")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

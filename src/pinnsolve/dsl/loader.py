@@ -14,6 +14,7 @@ from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
 from pinnsolve.geometry.location import problem_directory
 from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.dsl.regimes import check_regimes_cover, parse_ranges
 
 
 def _line_in(path: str, exc: BaseException) -> int | None:
@@ -81,6 +82,10 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
         raise ProblemFileError(shown, f"`problem` is a {type(problem).__name__}, not a Problem.",
                                "Assign problem = Problem(...).")
     problem.file = shown
+    try:
+        _check_regimes(problem)
+    except ProblemError as exc:
+        raise ProblemFileError(shown, exc.what, exc.fix) from None
     problem.doc = (module.__doc__ or "").strip()
     if overrides:
         try:
@@ -90,3 +95,10 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     return problem
 
 
+def _check_regimes(problem: Problem) -> None:
+    """Regimes that overlap or never occur over the file's default classify ranges are refused here."""
+    vary = problem.classify.get("vary")
+    if not problem.regimes or not vary:
+        return
+    names, box, _ = parse_ranges(str(vary), problem.parameters, flag="classify={'vary': ...}:")
+    check_regimes_cover(problem.regimes, names, box, problem.parameter_values, problem.parameters)

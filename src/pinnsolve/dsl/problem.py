@@ -15,6 +15,7 @@ import sympy as sp
 from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin
 from pinnsolve.dsl.coords import Coordinate, sort_coordinates
 from pinnsolve.dsl.errors import ProblemError
+from pinnsolve.dsl.regimes import check_regime_relations
 from pinnsolve.dsl.symbols import Parameter, field_name, is_field
 
 
@@ -53,6 +54,9 @@ class Problem:
     exact: ``{field: expression}``, the exact solution used for validation.
     manufactured: add to each equation the source term that makes ``exact`` satisfy it.
     reference: a ``.npz`` file with reference data (used by validation when there is no exact).
+    regimes: ``{"name": relation}``, labelled regimes as sympy relations over the parameters
+        (``pinnsolve classify``); ``label``: a labelling function ``label(solution) -> name`` instead.
+    classify: defaults of ``pinnsolve classify`` for this problem, e.g. ``{"vary": "gamma=0.5:1.5:400"}``.
     """
 
     #: what sort of problem this is (`pinnsolve.dsl.kinds`): methods refuse kinds they do not treat
@@ -60,7 +64,9 @@ class Problem:
 
     def __init__(self, name: str, equations: Sequence[object], conditions: Sequence[Condition] = (),
                  domain: Any = None, exact: Mapping[sp.Expr, object] | None = None,
-                 manufactured: bool = False, reference: str | None = None) -> None:
+                 manufactured: bool = False, reference: str | None = None,
+                 regimes: Mapping[str, object] | None = None, label: Any = None,
+                 classify: Mapping[str, object] | None = None) -> None:
         if not isinstance(name, str) or not name.strip():
             raise ProblemError("the problem has no name.", "Write Problem('heat1d', ...).")
         if isinstance(equations, (sp.Basic, sp.Equality)):
@@ -91,6 +97,9 @@ class Problem:
         self.domain = self._make_domain(domain)
         self._check_symbols()
         self._check_conditions()
+        self.regimes = check_regime_relations(regimes or {}, self.parameters, label)
+        self.label = label
+        self.classify = dict(classify or {})
 
     # -- construction ------------------------------------------------------------------
     def _collect_fields(self) -> None:

@@ -6,6 +6,7 @@ off-screen (:mod:`pinnsolve.viz.render`, imported only when used: pyvista is opt
 
 from __future__ import annotations
 
+from pinnsolve.viz import labels_plots  # noqa: F401 - registers the Labels figure kinds
 from pinnsolve.viz.collocation import COLLOCATION_FILE, load_collocation, save_collocation
 from pinnsolve.viz.plots import (
     KINDS,

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
-    from pinnsolve.cli import _sets, parse_assignments
+    from pinnsolve.dsl.assignments import parse_assignments, parse_sets as _sets
     from pinnsolve.dsl import load_problem
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings

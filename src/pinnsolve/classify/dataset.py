@@ -1,0 +1,206 @@
+"""Labelled solutions over parameter ranges: the data a regime classifier learns from.
+
+Parameter values are drawn by a scrambled Sobol sequence over the ``--vary`` box
+(``scipy.stats.qmc``: low discrepancy, so few samples cover the box evenly). Each value is
+solved by the finite-difference reference (`pinnsolve.reference.solve_reference`; the
+explicit FTCS scheme at a fixed step when the problem asks for it, unstable steps included;
+an ODE system for all values in one vectorised integration, `vectorised`)
+and labelled by the regimes' relations (the analytic truth) or by the problem's labelling
+function of the solution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pinnsolve.classify.vectorised import solve_ode_batch
+from pinnsolve.dsl.problem import Problem
+from pinnsolve.dsl.regimes import regime_function
+from pinnsolve.errors import ProblemError, SettingsError
+from pinnsolve.reference import solve_reference
+from pinnsolve.solution import Solution
+
+__all__ = ["Dataset", "build_dataset", "draw_points", "solve_point"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Dataset:
+    """Solutions of one problem at ``points`` (n, d) of the varied parameters ``names``.
+
+    ``fields``: the clean solutions, shape (n, channels, *grid) with the time axis last
+    (channels are the problem's fields); ``labels``: class index per sample into ``classes``.
+    """
+
+    names: list[str]
+    box: np.ndarray
+    points: np.ndarray
+    classes: list[str]
+    labels: np.ndarray
+    fields: np.ndarray
+    channels: list[str]
+    axes: dict[str, np.ndarray]
+    stats: dict[str, object] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+
+def draw_points(box: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` scrambled-Sobol points in the box (d, 2): the first n of the next power of two."""
+    from scipy.stats import qmc
+
+    sampler = qmc.Sobol(len(box), scramble=True, seed=rng)
+    unit = sampler.random_base2(max(1, math.ceil(math.log2(n))))[:n]
+    return qmc.scale(unit, box[:, 0], box[:, 1])
+
+
+def solve_point(problem: Problem, grid: Mapping[str, int] | None, scheme: str = "auto",
+                dt: float | None = None) -> Solution:
+    """The reference solution of ``problem``; FTCS at ``dt`` is marched even above its stability limit."""
+    if scheme == "ftcs" and dt is not None:
+        return _ftcs_any_step(problem, grid, dt)
+    return solve_reference(problem, grid=grid, scheme=scheme, dt=dt)[0]
+
+
+def _ftcs_any_step(problem: Problem, grid: Mapping[str, int] | None, dt: float) -> Solution:
+    """Forward Euler u ← u + Δt F(u) with the reference's own discretisation, at a step that may be unstable.
+
+    `solve_reference` refuses a step above the FTCS limit (its job is an accurate answer); here the
+    instability *is* the regime to be detected, so the scheme runs as given and overflow is kept finite.
+    """
+    from pinnsolve.reference.discretise import Discretisation
+    from pinnsolve.reference.evolution import Evolution
+    from pinnsolve.reference.grid import make_grid, resolve_sizes, time_axis
+    from pinnsolve.reference.solve import grid_solution
+
+    sizes = resolve_sizes(problem, grid)
+    space = make_grid(problem, sizes)
+    evolution = Evolution(Discretisation(problem, space))
+    times = time_axis(problem, sizes)
+    per_output = max(1, round(float(times[1] - times[0]) / dt))
+    step = float(times[1] - times[0]) / per_output
+    y = evolution.initial_state()
+    states = np.empty((len(y), len(times)))
+    states[:, 0] = y
+    big = np.finfo(float).max ** 0.25
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, len(times)):
+            for j in range(per_output):
+                y = np.clip(y + step * evolution.rhs(float(times[k - 1]) + j * step, y), -big, big)
+            states[:, k] = np.nan_to_num(y, nan=big)
+    return grid_solution(problem, space, times, evolution.fields(states, times))
+
+
+def _ftcs_batch(variants: Sequence[Problem], grid: Mapping[str, int] | None, dt: float,
+                progress: Progress | None) -> list[Solution]:
+    """`_ftcs_any_step` for many linear problems at once: u ← u + Δt (J u + F₀) with J block-diagonal.
+
+    Each sample keeps its own discretisation (its parameters are in J and F₀); one sparse product per
+    step serves them all. A nonlinear or time-dependent problem falls back to one march per sample.
+    """
+    from scipy import sparse
+
+    from pinnsolve.reference.discretise import Discretisation
+    from pinnsolve.reference.evolution import Evolution
+    from pinnsolve.reference.grid import make_grid, resolve_sizes, time_axis
+    from pinnsolve.reference.solve import grid_solution
+
+    sizes = resolve_sizes(variants[0], grid)
+    space = make_grid(variants[0], sizes)
+    evolutions = []
+    for i, variant in enumerate(variants):
+        evolutions.append(Evolution(Discretisation(variant, space)))
+        if progress is not None:
+            progress(i + 1)
+    if any(e.affine is None for e in evolutions):
+        return [_ftcs_any_step(v, grid, dt) for v in variants]
+    times = time_axis(variants[0], sizes)
+    jacobian = sparse.block_diag([e.affine[0] for e in evolutions], format="csr")
+    source = np.concatenate([e.affine[1] for e in evolutions])
+    per_output = max(1, round(float(times[1] - times[0]) / dt))
+    step = float(times[1] - times[0]) / per_output
+    y = np.concatenate([e.initial_state() for e in evolutions])
+    states = np.empty((len(y), len(times)))
+    states[:, 0] = y
+    big = np.finfo(float).max ** 0.25
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, len(times)):
+            for _ in range(per_output):
+                y = np.clip(y + step * (jacobian @ y + source), -big, big)
+            states[:, k] = np.nan_to_num(y, nan=big)
+    offsets = np.cumsum([0] + [e.size for e in evolutions])
+    return [grid_solution(v, space, times, e.fields(states[a:b], times))
+            for v, e, a, b in zip(variants, evolutions, offsets[:-1], offsets[1:])]
+
+
+def build_dataset(problem: Problem, names: Sequence[str], box: np.ndarray, n: int, rng: np.random.Generator, *,
+                  grid: Mapping[str, int] | None = None, scheme: str = "auto", dt: float | None = None,
+                  progress: Progress | None = None) -> Dataset:
+    """Solve and label ``problem`` at ``n`` Sobol points of ``box``; see the module docstring."""
+    names = list(names)
+    points = draw_points(box, n, rng)
+    channels = list(problem.field_names)
+    if problem.is_ode and scheme == "auto":
+        fields, times = solve_ode_batch(problem, names, points, grid)
+        axes = {problem.time.name: times}
+        if progress is not None:
+            progress(n)
+        solutions = [Solution(problem=problem.name, method="fd", axes=axes, fields=dict(zip(channels, f)),
+                              field_coords={c: (problem.time.name,) for c in channels}, exact={},
+                              time_coord=problem.time.name) for f in fields] if problem.label else []
+        how = "one vectorised DOP853 integration over all samples (rtol 1e-10/√n)"
+    elif scheme == "ftcs" and dt is not None:
+        solutions = _ftcs_batch([problem.with_parameters(dict(zip(names, map(float, p)))) for p in points], grid,
+                                dt, progress)
+        fields = np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions])
+        axes = dict(solutions[0].axes)
+        how = f"forward Euler at dt {dt:g} as given, all samples marched together (block-diagonal operator)"
+    else:
+        solutions = []
+        for i, p in enumerate(points):
+            variant = problem.with_parameters(dict(zip(names, map(float, p))))
+            solutions.append(solve_point(variant, grid, scheme, dt))
+            if progress is not None:
+                progress(i + 1)
+        fields = np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions])
+        axes = dict(solutions[0].axes)
+        how = f"solve_reference per sample (scheme {scheme})" + (f", dt {dt:g} as given" if dt else "")
+    classes, labels = label_points(problem, names, points, solutions)
+    return Dataset(names, np.asarray(box, dtype=float), points, classes, labels, fields, channels, axes,
+                   {"solver": how})
+
+
+def label_points(problem: Problem, names: list[str], points: np.ndarray,
+                 solutions: Sequence[Solution]) -> tuple[list[str], np.ndarray]:
+    """Class names and each sample's class index: from the relations, else the labelling function."""
+    if problem.regimes:
+        holds = regime_function(problem.regimes, names, problem.parameter_values, problem.parameters)(points)
+        missing = np.flatnonzero(~holds.any(axis=1))
+        if len(missing) > 0.01 * len(points):
+            at = ", ".join(f"{n}={v:.4g}" for n, v in zip(names, points[missing[0]]))
+            raise ProblemError(f"{len(missing)} of {len(points)} drawn parameter sets fall in no regime "
+                               f"(e.g. {at}).", "Make the regimes cover the --vary ranges, or narrow the ranges.")
+        labels = np.where(holds.any(axis=1), np.argmax(holds, axis=1), -1)
+        return list(problem.regimes), labels
+    if problem.label is None:
+        raise SettingsError(f"problem '{problem.name}' declares no regimes: give them with --label "
+                            "'name=relation' (repeat for each regime), or write regimes={...} or label=... in "
+                            "the problem file.")
+    found = []
+    for s in solutions:
+        try:
+            found.append(str(problem.label(s)))
+        except Exception as exc:  # noqa: BLE001 - the user's function: say where it failed
+            raise ProblemError(f"the problem's label function raised {type(exc).__name__}: {exc}.",
+                               "Fix label= in the problem file (it receives a Solution).") from None
+    classes = sorted(set(found))
+    if len(classes) < 2:
+        raise ProblemError(f"the label function gave one label ('{classes[0]}') to every sample.",
+                           "Widen the --vary ranges so that both regimes occur.")
+    return classes, np.array([classes.index(f) for f in found])

@@ -1,0 +1,179 @@
+"""``pinnsolve classify``: learn regimes over parameter ranges; ``--predict`` labels new data.
+
+    pinnsolve classify PROBLEM.py --vary gamma=0:2:400[,omega0=0.5:2:20] [--label 'name=relation' ...]
+        [--model logistic|mlp|cnn|rnn] [--features field|trajectory|latent] [--noise 0.01] [--folds 5] [--out DIR]
+    pinnsolve classify --predict RUN_DIR data.npz|data.csv
+
+The run directory holds config.json, metrics.json, history.csv (torch models), model.pt (every
+array of the classifier, no pickle), labels.npz and plots/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from pinnsolve.errors import RunDirectoryError, SettingsError
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from pinnsolve.classify.features import FEATURES
+    from pinnsolve.classify.models import MODELS
+
+    p.add_argument("problem", nargs="?", help="the problem file (with --predict: the run directory)")
+    p.add_argument("data", nargs="?", help="--predict: trajectories to label (.npz or .csv)")
+    p.add_argument("--predict", action="store_true", help="label new data with the classifier saved in RUN_DIR")
+    p.add_argument("--vary", help="ranges and counts, e.g. gamma=0:2:400[,omega0=0.5:2:20] (Sobol points; the "
+                   "dataset has the product of the counts). Default: the problem file's classify={'vary': ...}")
+    p.add_argument("--label", action="append", metavar="NAME=RELATION",
+                   help="a regime, e.g. 'underdamped=gamma < omega0' (repeat; replaces the file's regimes)")
+    p.add_argument("--model", choices=list(MODELS), help="classifier (default logistic: the baseline)")
+    p.add_argument("--features", choices=FEATURES, help="what the classifier sees (default field)")
+    p.add_argument("--noise", type=float, help="measurement noise, relative to each field's typical size")
+    p.add_argument("--folds", type=int, help="cross-validation folds (default 5)")
+    p.add_argument("--lookback", type=int, help="epochs without improvement before stopping (default 20)")
+    p.add_argument("--grid", help="reference grid, e.g. t=101 or x=101,t=11 (default: the problem file's)")
+    p.add_argument("--epochs", type=int, help="most epochs per torch model (default 300; look-back stops earlier)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--out", help="run directory (default runs/<problem>-classify-<time>)")
+    p.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
+    p.add_argument("--quiet", action="store_true", help="plain progress lines instead of a live bar")
+
+
+def _settings(args: argparse.Namespace):
+    from pinnsolve.classify.method import ClassifySettings
+
+    values = {k: getattr(args, k) for k in ("vary", "model", "features", "noise") if getattr(args, k) is not None}
+    for flag, name in (("folds", "folds"), ("lookback", "lookback"), ("epochs", "max_epochs")):
+        value = getattr(args, flag)
+        if value is not None:
+            if value < 1:
+                raise SettingsError(f"--{flag} {value}: give a positive whole number.")
+            values[name] = value
+    if args.label:
+        values["labels"] = list(args.label)
+    if args.grid:
+        from pinnsolve.dsl.assignments import parse_assignments
+
+        values["grid"] = parse_assignments(args.grid, "--grid", int)
+    return ClassifySettings(**values)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.predict:
+        return _predict(args)
+    import torch
+
+    from pinnsolve.classify.method import Classifier, regimes_text, saved_fitted
+    from pinnsolve.dsl.assignments import parse_sets as _sets
+    from pinnsolve.dsl import load_problem
+    from pinnsolve.io.rundir import RunDirectory
+    from pinnsolve.methods.contract import Context, settings_dict
+
+    if not args.problem:
+        raise SettingsError("pinnsolve classify needs a problem file, e.g. pinnsolve classify "
+                            "problems/regimes/damped_oscillator.py.")
+    problem = load_problem(args.problem, _sets(args.set))
+    settings = _settings(args)
+    out = RunDirectory.create(args.out, problem.name, "classify", overwrite=args.overwrite)
+    context = Context(dtype=torch.float32, device=torch.device("cpu"), rng=np.random.default_rng(args.seed),
+                      seed=args.seed, plain=True if args.quiet else None)
+    outcome = Classifier().run(problem, settings, context)
+    resolved = outcome.settings
+    labels, final = outcome.result, outcome.model
+    out.write_config({"problem": {"name": problem.name, "file": problem.file,
+                                  "parameters": dict(problem.parameter_values)},
+                      "method": "classify", "seed": args.seed, "settings": settings_dict(resolved),
+                      "regimes": regimes_text(problem) if not args.label else dict(
+                          item.partition("=")[::2] for item in args.label),
+                      "model_spec": saved_fitted(final), "choices": outcome.choices,
+                      "command": ["pinnsolve", *sys.argv[1:]]},
+                     result_kind=labels.kind, problem_file=problem.file)
+    labels.save(out.path)
+    torch.save(final.state_dict(), out.file(out.MODEL))
+    if outcome.history:
+        out.write_history(outcome.history)
+    metrics = {**labels.metrics(), **outcome.metrics}
+    out.write_metrics(metrics)
+    labels.plot_all(out.plots)
+    _report(problem.name, metrics, out.path)
+    return 0
+
+
+def _report(name: str, m: dict, path: Path) -> None:
+    def f(v: object) -> str:
+        return "n/a" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+
+    print(f"\n{name}: {m['model']} on {m['features']} features, {m['samples']} samples, {m['folds']}-fold CV, "
+          f"{m['wall_time_s']:.1f} s")
+    print(f"accuracy {f(m['accuracy'])}, balanced {f(m['balanced_accuracy'])}, outside the ±2 % band "
+          f"{f(m['accuracy_outside_band'])}; boundary error {f(m['boundary_error'])} (relative); ROC AUC "
+          f"{f(m['roc_auc'])}; ECE {f(m['expected_calibration_error'])}")
+    print(f"Results in {path}/: labels.npz, model.pt, metrics.json, config.json, plots/")
+
+
+def _predict(args: argparse.Namespace) -> int:
+    import torch
+
+    from pinnsolve.classify.features import select, transform
+    from pinnsolve.classify.models import load_fitted
+    from pinnsolve.io.rundir import RunDirectory
+
+    if not args.problem or not args.data:
+        raise SettingsError("--predict needs the run directory and the data: pinnsolve classify --predict RUN_DIR "
+                            "data.npz (or data.csv).")
+    run_dir = RunDirectory.open(args.problem)
+    config = run_dir.read_config()
+    if config.get("result") != "labels":
+        raise RunDirectoryError(f"{run_dir.path}: not a classify run (its result is '{config.get('result')}'). "
+                                "Give a folder that pinnsolve classify wrote.")
+    try:
+        state = torch.load(run_dir.file(run_dir.MODEL), weights_only=True)
+    except FileNotFoundError:
+        raise RunDirectoryError(f"{run_dir.file(run_dir.MODEL)}: missing; rerun pinnsolve classify.") from None
+    fitted = load_fitted(config["model_spec"], {k: v.numpy() for k, v in state.items()})
+    from pinnsolve.results.labels import Labels
+
+    labels = Labels.load(run_dir.path)
+    data = read_data(Path(args.data), labels.channels, fitted.spec["field_shape"])
+    scale = np.asarray(fitted.spec["feature_scale"], dtype=float)
+    features = select(transform(data, fitted.spec["transform"], scale), fitted.spec["features"])
+    p = fitted.predict_proba(features)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["index", "label", *[f"p_{c}" for c in labels.classes]])
+    for i, row in enumerate(p):
+        writer.writerow([i, labels.classes[int(np.argmax(row))], *[f"{v:.6f}" for v in row]])
+    return 0
+
+
+def read_data(path: Path, channels: list[str], shape: list[int]) -> np.ndarray:
+    """Solutions to label, shape (n, *shape) with shape = (channels, *grid): an .npz with one array per field
+    (or one array ``features``), or a .csv with one sample per row (the fields' values one after another)."""
+    if not path.is_file():
+        raise SettingsError(f"{path}: no such data file. Give an .npz or .csv of trajectories.")
+    if path.suffix == ".npz":
+        with np.load(path, allow_pickle=False) as data:
+            if "features" in data.files:
+                array = np.asarray(data["features"], dtype=float)
+            elif all(c in data.files for c in channels):
+                array = np.stack([np.asarray(data[c], dtype=float) for c in channels], axis=1)
+            else:
+                raise SettingsError(f"{path}: expected an array 'features' or one per field "
+                                    f"({', '.join(channels)}); it holds {', '.join(data.files)}.")
+    elif path.suffix == ".csv":
+        array = np.loadtxt(path, delimiter=",", ndmin=2)
+    else:
+        raise SettingsError(f"{path}: give an .npz or a .csv file.")
+    try:
+        return array.reshape(len(array), *shape)
+    except ValueError:
+        raise SettingsError(f"{path}: {int(np.prod(array.shape[1:]))} values per sample, but the classifier was "
+                            f"trained on solutions of shape {tuple(shape)} (fields × grid). Give solutions on the "
+                            "run's grid.") from None
