@@ -136,8 +136,8 @@ def add_method_arguments(parser: argparse.ArgumentParser) -> None:
         description = method.summary + (f". Also takes {', '.join(shared)} (above)." if shared else "")
         group = parser.add_argument_group(f"--method {name}", description or None)
         for f in fields:
-            if f.name in defined:
-                continue
+            if f.name in defined or flag_name(f) in parser._option_string_actions:
+                continue  # one flag per name; a run-level flag (--grid, --seed) serves the method too
             defined[f.name] = name
             _add_flag(group, method.settings_type, f, owners[f.name])
 
