@@ -8,15 +8,34 @@ domains, and the sympy functions (sin, exp, pi, ...). Notebooks use the same cal
 
 from __future__ import annotations
 
-from sympy import (Abs, Eq, Rational, atan, cos, cosh, exp, log, pi, sign, sin, sinh, sqrt, tan, tanh)
-
-from pinnsolve.dsl import (D, Data, Dirichlet, Field, Initial, Neumann, Parameter, Periodic, PinnsolveError, Problem,
-                           ProblemError, ProblemFileError, Robin, Space, Time, Unknown, describe, div, grad,
-                           laplacian, load_problem)
-from pinnsolve.dsl.random import Exponential, LogNormal, Normal, Random, RandomField, SquaredExponential, Uniform
-from pinnsolve.geometry import Box, Disk, Domain, Interval, Polygon, Rectangle
+from sympy import Abs, Eq, Rational, atan, cos, cosh, exp, log, pi, sign, sin, sinh, sqrt, tan, tanh
 
 from pinnsolve._version import __version__ as __version__  # noqa: E402
+from pinnsolve.dsl import (
+    D,
+    Data,
+    Dirichlet,
+    Field,
+    Initial,
+    Neumann,
+    Parameter,
+    Periodic,
+    PinnsolveError,
+    Problem,
+    ProblemError,
+    ProblemFileError,
+    Robin,
+    Space,
+    Time,
+    Unknown,
+    describe,
+    div,
+    grad,
+    laplacian,
+    load_problem,
+)
+from pinnsolve.dsl.random import Exponential, LogNormal, Normal, Random, RandomField, SquaredExponential, Uniform
+from pinnsolve.geometry import Box, Disk, Domain, Interval, Polygon, Rectangle
 
 
 def solve(problem: Problem | str, method: str = "pinn", **settings: object) -> object:
@@ -48,10 +67,57 @@ def load_result(run_dir: str) -> object:
 
 
 __all__ = [
-    "Abs", "Box", "D", "Data", "Dirichlet", "Disk", "Domain", "Eq", "Field", "Initial", "Interval", "Neumann",
-    "Parameter", "Periodic", "PinnsolveError", "Polygon", "Problem", "ProblemError", "ProblemFileError",
-    "Rational", "Rectangle", "Robin", "Space", "Time", "Unknown", "atan", "cos", "cosh", "describe", "div", "exp",
-    "grad", "laplacian", "load_problem", "load_result", "log", "pi", "reference", "sign", "sin", "sinh", "solve",
-    "sqrt", "tan", "tanh", "validate",
-    "Exponential", "LogNormal", "Normal", "Random", "RandomField", "SquaredExponential", "Uniform",
+    "Abs",
+    "Box",
+    "D",
+    "Data",
+    "Dirichlet",
+    "Disk",
+    "Domain",
+    "Eq",
+    "Field",
+    "Initial",
+    "Interval",
+    "Neumann",
+    "Parameter",
+    "Periodic",
+    "PinnsolveError",
+    "Polygon",
+    "Problem",
+    "ProblemError",
+    "ProblemFileError",
+    "Rational",
+    "Rectangle",
+    "Robin",
+    "Space",
+    "Time",
+    "Unknown",
+    "atan",
+    "cos",
+    "cosh",
+    "describe",
+    "div",
+    "exp",
+    "grad",
+    "laplacian",
+    "load_problem",
+    "load_result",
+    "log",
+    "pi",
+    "reference",
+    "sign",
+    "sin",
+    "sinh",
+    "solve",
+    "sqrt",
+    "tan",
+    "tanh",
+    "validate",
+    "Exponential",
+    "LogNormal",
+    "Normal",
+    "Random",
+    "RandomField",
+    "SquaredExponential",
+    "Uniform",
 ]

@@ -12,12 +12,19 @@ import argparse
 import json
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
-from pinnsolve.errors import (EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, PinnsolveError, RunInterrupted,
-                              SettingsError)
+from pinnsolve.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    PinnsolveError,
+    RunInterrupted,
+    SettingsError,
+)
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "build_parser", "main", "parse_assignments"]
 
@@ -40,8 +47,11 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pinnsolve", description="Write an ODE or PDE once; solve it with neural "
-                                     "and finite-difference methods, and see how close each answer is.")
+    parser = argparse.ArgumentParser(
+        prog="pinnsolve",
+        description="Write an ODE or PDE once; solve it with neural "
+        "and finite-difference methods, and see how close each answer is.",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the problem as pinnsolve understood it")
@@ -50,22 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     solve = sub.add_parser("solve", help="solve with any method and write a run directory")
     _add_solve_arguments(solve)
+    from pinnsolve.commands import classify as classify_command
     from pinnsolve.commands import reference as reference_command
     from pinnsolve.commands import tune as tune_command
-    from pinnsolve.commands import classify as classify_command
     from pinnsolve.validate import command as validate_command
     from pinnsolve.viz import command as viz_command
 
     reference_command.add_arguments(sub.add_parser("reference", help="finite-difference reference solution"))
-    validate_command.add_arguments(sub.add_parser("validate", help="compare methods against exact/reference "
-                                                  "solutions and write a report"))
+    validate_command.add_arguments(
+        sub.add_parser("validate", help="compare methods against exact/reference solutions and write a report")
+    )
     viz_command.add_plot_arguments(sub.add_parser("plot", help="redraw the plots of a run directory"))
     viz_command.add_render_arguments(sub.add_parser("render", help="render fields off-screen with pyvista"))
     for name in ("plot", "render"):
-        sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                                       help="show tracebacks")
+        sub.choices[name].add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
     tune_command.add_arguments(sub.add_parser("tune", help="search a method's settings with Optuna"))
     from pinnsolve.commands import generate as generate_command
+
     generate_command.add_arguments(sub.add_parser("generate", help="learn and sample the law of a random solution"))
     classify_command.add_arguments(sub.add_parser("classify", help="learn which regime a solution is in"))
     return parser
@@ -93,15 +106,13 @@ def _run_options(args: argparse.Namespace, base: Any | None, threads: int | None
     a PDE, vmc for a Schrödinger problem)."""
     from dataclasses import replace
 
+    from pinnsolve.catalog import default_method
     from pinnsolve.methods.options import given_settings, make_settings
     from pinnsolve.run import RunOptions
 
-    from pinnsolve.catalog import default_method
-
     options = base or RunOptions()
     method = args.method or (options.method if base is not None else default_method(problem))
-    settings = {**(options.settings if base is not None and method == options.method else {}),
-                **given_settings(args)}
+    settings = {**(options.settings if base is not None and method == options.method else {}), **given_settings(args)}
     top = {k: getattr(args, k) for k in ("seed", "dtype", "device") if getattr(args, k) is not None}
     if args.grid:
         top["grid"] = parse_assignments(args.grid, "--grid", int)
@@ -131,8 +142,10 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         resume_dir = Path(args.resume)
         config_path = resume_dir / "config.json"
         if not (config_path.is_file() and (resume_dir / "checkpoint.pt").is_file()):
-            raise SettingsError(f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
-                                "nothing to continue. Give the run directory that a solve wrote.")
+            raise SettingsError(
+                f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
+                "nothing to continue. Give the run directory that a solve wrote."
+            )
         config = json.loads(config_path.read_text())
         problem_file = args.problem or config["problem"]["file"]
         overrides = {**config["problem"]["parameters"], **parse_sets(args.set)}
@@ -148,19 +161,30 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
             resolution(problem, options.grid)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    result = solve(problem, options, out=args.out, plain=True if args.quiet else None, resume_dir=resume_dir,
-                   overwrite=args.overwrite)
+    result = solve(
+        problem,
+        options,
+        out=args.out,
+        plain=True if args.quiet else None,
+        resume_dir=resume_dir,
+        overwrite=args.overwrite,
+    )
     if not distributed.is_writer():
         return 0
     m = result.metrics
     steps = f" ({m['steps']} steps)" if m.get("steps") is not None else ""
     print(f"\n{problem.name} solved with {options.method} in {m['wall_time_s']:.1f} s{steps}.")
     if "l2_relative_error" in m:
-        print(f"L2 relative error {m['l2_relative_error']:.3e}, max abs error {m['max_abs_error']:.3e} "
-              "(against the exact solution).")
+        print(
+            f"L2 relative error {m['l2_relative_error']:.3e}, max abs error {m['max_abs_error']:.3e} "
+            "(against the exact solution)."
+        )
     if m.get("energy") is not None:
-        exact = f"; exact {m['exact_energy']:.6g}, relative error {m['energy_relative_error']:.2e}" \
-            if m.get("exact_energy") is not None else ""
+        exact = (
+            f"; exact {m['exact_energy']:.6g}, relative error {m['energy_relative_error']:.2e}"
+            if m.get("exact_energy") is not None
+            else ""
+        )
         print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} (blocking), variance {m['variance']:.2e}{exact}.")
     files = ", ".join(p.name for p in sorted(result.run_dir.iterdir()) if p.is_file() and not p.name.startswith("."))
     print(f"Results in {result.run_dir}/: {files}, plots/")
@@ -176,14 +200,17 @@ def _delegate(module: str, function: str) -> Any:
     return run
 
 
-COMMANDS = {"show": lambda args, threads=None: cmd_show(args), "solve": cmd_solve,
-            "reference": _delegate("pinnsolve.commands.reference", "run"),
-            "validate": _delegate("pinnsolve.validate.command", "run"),
-            "plot": _delegate("pinnsolve.viz.command", "run_plot"),
-            "render": _delegate("pinnsolve.viz.command", "run_render"),
-            "tune": _delegate("pinnsolve.commands.tune", "run"),
-            "generate": _delegate("pinnsolve.commands.generate", "run"),
-            "classify": _delegate("pinnsolve.commands.classify", "run")}
+COMMANDS = {
+    "show": lambda args, threads=None: cmd_show(args),
+    "solve": cmd_solve,
+    "reference": _delegate("pinnsolve.commands.reference", "run"),
+    "validate": _delegate("pinnsolve.validate.command", "run"),
+    "plot": _delegate("pinnsolve.viz.command", "run_plot"),
+    "render": _delegate("pinnsolve.viz.command", "run_render"),
+    "tune": _delegate("pinnsolve.commands.tune", "run"),
+    "generate": _delegate("pinnsolve.commands.generate", "run"),
+    "classify": _delegate("pinnsolve.commands.classify", "run"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 
+from pinnsolve.catalog import get_method
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import MethodNotApplicable, RunInterrupted, SettingsError, TrainingDiverged
 from pinnsolve.io.rundir import RunDirectory
-from pinnsolve.catalog import get_method
 from pinnsolve.methods import Context, settings_dict
 from pinnsolve.methods.contract import check_kind
 from pinnsolve.methods.options import make_settings
@@ -57,8 +58,15 @@ class RunOptions:
 
     def as_dict(self) -> dict[str, Any]:
         settings = settings_dict(self.settings) if not isinstance(self.settings, Mapping) else dict(self.settings)
-        return {"method": self.method, "settings": settings, "seed": self.seed, "dtype": self.dtype,
-                "device": self.device, "threads": self.threads, "grid": self.grid}
+        return {
+            "method": self.method,
+            "settings": settings,
+            "seed": self.seed,
+            "dtype": self.dtype,
+            "device": self.device,
+            "threads": self.threads,
+            "grid": self.grid,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RunOptions:
@@ -102,8 +110,10 @@ def default_threads() -> int:
 
 def _device(name: str) -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise SettingsError(f"--device {name} was asked for, but torch sees no CUDA GPU on this machine. "
-                            "Use --device cpu (the default).")
+        raise SettingsError(
+            f"--device {name} was asked for, but torch sees no CUDA GPU on this machine. "
+            "Use --device cpu (the default)."
+        )
     try:
         return torch.device(name)
     except RuntimeError as exc:
@@ -126,19 +136,36 @@ def seeded(seed: int, device: torch.device) -> Iterator[None]:
 def _resume_state(run: RunDirectory) -> dict[str, Any]:
     from pinnsolve.train import load_checkpoint, records_from_history
 
-    return {"checkpoint": load_checkpoint(run.file(run.CHECKPOINT)),
-            "history": records_from_history(run.read_history())}
+    return {
+        "checkpoint": load_checkpoint(run.file(run.CHECKPOINT)),
+        "history": records_from_history(run.read_history()),
+    }
 
 
 def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mapping[str, Any]) -> dict[str, Any]:
-    return {"problem": {"name": problem.name, "file": problem.file and str(Path(problem.file).resolve()),
-                        "parameters": problem.parameter_values},
-            **options.as_dict(), "settings": settings_dict(settings), "choices": dict(choices)}
+    return {
+        "problem": {
+            "name": problem.name,
+            "file": problem.file and str(Path(problem.file).resolve()),
+            "parameters": problem.parameter_values,
+        },
+        **options.as_dict(),
+        "settings": settings_dict(settings),
+        "choices": dict(choices),
+    }
 
 
-def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None, *,
-          plain: bool | None = None, resume_dir: str | Path | None = None, stream: Any = None,
-          overwrite: bool = False, callbacks: Sequence[Any] = ()) -> RunResult:
+def solve(
+    problem: Problem,
+    options: RunOptions | None = None,
+    out: str | Path | None = None,
+    *,
+    plain: bool | None = None,
+    resume_dir: str | Path | None = None,
+    stream: Any = None,
+    overwrite: bool = False,
+    callbacks: Sequence[Any] = (),
+) -> RunResult:
     """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
     ``out`` is the run directory (refused if it holds files, unless ``overwrite``; default
@@ -167,10 +194,19 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     else:
         run, resume = RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), None
         created = True
-    context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
-                      grid=options.grid, run=run, plain=plain, stream=stream, resume=resume,
-                      threads=options.threads or torch.get_num_threads(),
-                      extra={"callbacks": list(callbacks), "group": group})
+    context = Context(
+        dtype=dtype,
+        device=device,
+        rng=np.random.default_rng(options.seed),
+        seed=options.seed,
+        grid=options.grid,
+        run=run,
+        plain=plain,
+        stream=stream,
+        resume=resume,
+        threads=options.threads or torch.get_num_threads(),
+        extra={"callbacks": list(callbacks), "group": group},
+    )
     problem_file = problem.file
     expected = getattr(getattr(method, "result_type", None), "kind", "solution")
     run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
@@ -183,8 +219,9 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
 
             shutil.rmtree(run.path)  # nothing was written but the config: leave no empty run behind
         raise
-    run.write_config(_config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind,
-                     problem_file=problem_file)
+    run.write_config(
+        _config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind, problem_file=problem_file
+    )
     metrics = {**outcome.result.metrics(), "wall_time_s": time.perf_counter() - started, **outcome.metrics}
     metrics.setdefault("method", method.name)
     write_outcome(run, outcome, metrics, f"{problem.name} — {method.name}: training")
@@ -198,21 +235,39 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
 run_method = solve
 
 
-def _run_unwritten(problem: Problem, method: Any, settings: Any, options: RunOptions, group: Any,
-                   resume_dir: str | Path | None, callbacks: Sequence[Any], dtype: torch.dtype,
-                   device: torch.device) -> RunResult:
+def _run_unwritten(
+    problem: Problem,
+    method: Any,
+    settings: Any,
+    options: RunOptions,
+    group: Any,
+    resume_dir: str | Path | None,
+    callbacks: Sequence[Any],
+    dtype: torch.dtype,
+    device: torch.device,
+) -> RunResult:
     """A torchrun process other than rank 0: trains its shard in step with the others, writes nothing."""
     import io
 
     resume = _resume_state(RunDirectory.open(resume_dir)) if resume_dir is not None else None
-    context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
-                      grid=options.grid, run=None, plain=True, stream=io.StringIO(), resume=resume,
-                      threads=options.threads or torch.get_num_threads(),
-                      extra={"callbacks": list(callbacks), "group": group})
+    context = Context(
+        dtype=dtype,
+        device=device,
+        rng=np.random.default_rng(options.seed),
+        seed=options.seed,
+        grid=options.grid,
+        run=None,
+        plain=True,
+        stream=io.StringIO(),
+        resume=resume,
+        threads=options.threads or torch.get_num_threads(),
+        extra={"callbacks": list(callbacks), "group": group},
+    )
     with seeded(options.seed, device):
         outcome = method.run(problem, settings, context)
-    return RunResult(Path(resume_dir or "."), outcome.result, dict(outcome.metrics), list(outcome.history),
-                     outcome.model)
+    return RunResult(
+        Path(resume_dir or "."), outcome.result, dict(outcome.metrics), list(outcome.history), outcome.model
+    )
 
 
 def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], title: str) -> None:

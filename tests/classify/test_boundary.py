@@ -44,9 +44,12 @@ def test_analytic_boundary_of_relations_along_the_first_parameter():
     t = Time("t", 0, 1)
     x = Field("x", t)
     gamma, omega0 = Parameter("gamma", 0.5), Parameter("omega0", 1.0)
-    problem = Problem("osc", [Eq(D(x, t, 2) + 2 * gamma * D(x, t) + omega0**2 * x, 0)],
-                      [Initial(x, 1), Initial(D(x, t), 0)],
-                      regimes={"under": gamma < omega0, "over": gamma >= omega0})
+    problem = Problem(
+        "osc",
+        [Eq(D(x, t, 2) + 2 * gamma * D(x, t) + omega0**2 * x, 0)],
+        [Initial(x, 1), Initial(D(x, t), 0)],
+        regimes={"under": gamma < omega0, "over": gamma >= omega0},
+    )
     holds = regime_function(problem.regimes, ["gamma", "omega0"], problem.parameter_values, problem.parameters)
     box = np.array([[0.0, 2.0], [0.5, 1.5]])
     lines, sides = boundary_lines(holds, box)

@@ -45,22 +45,23 @@ def test_ftcs_above_the_limit_blows_up_and_below_it_decays(problems_dir):
     assert np.abs(unstable[:, -1]).max() > 1e6
 
 
-@pytest.mark.parametrize("name", ["damped_oscillator", "burgers_shock", "heat_ftcs_stability", "brusselator_hopf",
-                                  "lorenz_chaos"])
+@pytest.mark.parametrize(
+    "name", ["damped_oscillator", "burgers_shock", "heat_ftcs_stability", "brusselator_hopf", "lorenz_chaos"]
+)
 def test_every_regime_problem_loads_with_its_defaults(problems_dir, name):
     problem = load_problem(problems_dir / "regimes" / f"{name}.py")
     assert len(problem.regimes) == 2 and "vary" in problem.classify
 
 
 def test_a_label_function_labels_the_solutions(write_problem):
-    path = write_problem('''
+    path = write_problem("""
         from pinnsolve import D, Eq, Field, Initial, Parameter, Problem, Time
         t = Time("t", 0, 10)
         x = Field("x", t)
         gamma = Parameter("gamma", 0.5)
         problem = Problem("osc", [Eq(D(x, t, 2) + 2 * gamma * D(x, t) + x, 0)], [Initial(x, 1), Initial(D(x, t), 0)],
                           label=lambda s: "rings" if s.fields["x"].min() < -1e-3 else "creeps")
-    ''')
+    """)
     problem = load_problem(path)
     data = build_dataset(problem, ["gamma"], np.array([[0.2, 1.5]]), 32, np.random.default_rng(0), grid={"t": 201})
     assert data.classes == ["creeps", "rings"]

@@ -23,10 +23,24 @@ def _labels(dims: int) -> Labels:
     lines = np.array([[w, w] for w in np.linspace(0.6, 1.4, 9)]) if dims == 2 else np.array([[1.0]])
     t = np.linspace(0, 1, 11)
     examples = np.exp(-points[:, :1, None] * t)[:, None, 0, :].astype(np.float32)
-    return Labels(problem="toy", names=["gamma", "omega0"][:dims], classes=["under", "over"], points=points, box=box,
-                  truth=truth, probabilities=p, clean_probabilities=p, boundary_at=boundary, lines=lines,
-                  sides=np.array([[0, 1]] * len(lines)), examples=examples, time=t, channels=["x"], model="logistic",
-                  features="field")
+    return Labels(
+        problem="toy",
+        names=["gamma", "omega0"][:dims],
+        classes=["under", "over"],
+        points=points,
+        box=box,
+        truth=truth,
+        probabilities=p,
+        clean_probabilities=p,
+        boundary_at=boundary,
+        lines=lines,
+        sides=np.array([[0, 1]] * len(lines)),
+        examples=examples,
+        time=t,
+        channels=["x"],
+        model="logistic",
+        features="field",
+    )
 
 
 @pytest.mark.parametrize("dims", [1, 2])

@@ -26,16 +26,21 @@ def test_regimes_are_stored_on_the_problem(write_problem):
     assert p.classify["vary"] == "gamma=0.5:1.5:40"
 
 
-@pytest.mark.parametrize("regimes, message", [
-    ('regimes={"under": gamma < kappa, "over": gamma > 1},', "unknown name 'kappa'"),
-    ('regimes={"under": gamma < Symbol("k"), "over": gamma > 1},', "'k', which is not a parameter"),
-    ('regimes={"under": gamma < 1.2, "over": gamma > 0.8},', "overlap"),
-    ('regimes={"under": gamma < 0.2, "over": gamma > 0.2},', "'under' never holds"),
-    ('regimes={"under": gamma < 1},', "only one regime"),
-    ('regimes={"under": gamma + 1, "over": gamma > 1},', "not a relation"),
-])
+@pytest.mark.parametrize(
+    "regimes, message",
+    [
+        ('regimes={"under": gamma < kappa, "over": gamma > 1},', "unknown name 'kappa'"),
+        ('regimes={"under": gamma < Symbol("k"), "over": gamma > 1},', "'k', which is not a parameter"),
+        ('regimes={"under": gamma < 1.2, "over": gamma > 0.8},', "overlap"),
+        ('regimes={"under": gamma < 0.2, "over": gamma > 0.2},', "'under' never holds"),
+        ('regimes={"under": gamma < 1},', "only one regime"),
+        ('regimes={"under": gamma + 1, "over": gamma > 1},', "not a relation"),
+    ],
+)
 def test_bad_regimes_are_refused_in_the_file(write_problem, regimes, message):
-    source = OSC.format(regimes=regimes).replace("from pinnsolve import", "from sympy import Symbol\nfrom pinnsolve import")
+    source = OSC.format(regimes=regimes).replace(
+        "from pinnsolve import", "from sympy import Symbol\nfrom pinnsolve import"
+    )
     with pytest.raises(ProblemFileError, match=message):
         load_problem(write_problem(source))
 

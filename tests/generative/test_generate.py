@@ -20,8 +20,12 @@ TINY = ["--train-samples", "60", "--steps", "150", "--samples", "2000", "--grid"
 def test_generate_writes_a_run_that_reads_back(problems_dir, tmp_path, model, capsys):
     out = tmp_path / model
     extra = ["--sampler", "ddim"] if model == "diffusion" else []
-    assert main(["generate", str(problems_dir / "stochastic_decay.py"), "--model", model, "--out", str(out),
-                 *TINY, *extra]) == 0
+    assert (
+        main(
+            ["generate", str(problems_dir / "stochastic_decay.py"), "--model", model, "--out", str(out), *TINY, *extra]
+        )
+        == 0
+    )
     assert "samples from the" in capsys.readouterr().out
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["reference"].startswith("exact law") and metrics["samples"] == 2000
@@ -30,8 +34,7 @@ def test_generate_writes_a_run_that_reads_back(problems_dir, tmp_path, model, ca
     result = load_result(out)
     assert isinstance(result, Samples) and result.samples.shape == (2000, 21)
     assert json.loads((out / "config.json").read_text())["result"] == "samples"
-    assert {p.name for p in (out / "plots").iterdir()} == {"band.png", "gallery.png", "histograms.png",
-                                                          "losses.png"}
+    assert {p.name for p in (out / "plots").iterdir()} == {"band.png", "gallery.png", "histograms.png", "losses.png"}
     assert np.isfinite(result.history["loss"]).all()
     for png in (out / "plots").iterdir():
         png.unlink()
@@ -45,8 +48,19 @@ def test_generate_refuses_a_problem_without_random_inputs(problems_dir, tmp_path
 
 
 def test_physics_weight_needs_conditioning(problems_dir, tmp_path, capsys):
-    code = main(["generate", str(problems_dir / "stochastic_decay.py"), "--model", "vae", "--no-conditional",
-                 "--physics-weight", "1", "--out", str(tmp_path / "x")])
+    code = main(
+        [
+            "generate",
+            str(problems_dir / "stochastic_decay.py"),
+            "--model",
+            "vae",
+            "--no-conditional",
+            "--physics-weight",
+            "1",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
     assert code == 2 and "needs --conditional" in capsys.readouterr().err
 
 
@@ -62,8 +76,15 @@ def test_same_seed_same_samples(problems_dir):
     settings = GenerateSettings(train_samples=20, steps=20, samples=50, width=16, depth=2)
 
     def run() -> np.ndarray:
-        context = Context(dtype=torch.float32, device=torch.device("cpu"), rng=np.random.default_rng(3), seed=3,
-                          grid={"t": 11}, plain=True, stream=io.StringIO())
+        context = Context(
+            dtype=torch.float32,
+            device=torch.device("cpu"),
+            rng=np.random.default_rng(3),
+            seed=3,
+            grid={"t": 11},
+            plain=True,
+            stream=io.StringIO(),
+        )
         return VAEMethod().run(problem, settings, context).result.samples
 
     before = torch.random.get_rng_state()
@@ -73,6 +94,16 @@ def test_same_seed_same_samples(problems_dir):
 
 
 def test_physics_weight_is_refused_for_a_steady_problem_before_any_solve(problems_dir, tmp_path, capsys):
-    code = main(["generate", str(problems_dir / "darcy1d_kl.py"), "--model", "vae", "--physics-weight", "1",
-                 "--out", str(tmp_path / "x")])
+    code = main(
+        [
+            "generate",
+            str(problems_dir / "darcy1d_kl.py"),
+            "--model",
+            "vae",
+            "--physics-weight",
+            "1",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
     assert code == 2 and "is steady" in capsys.readouterr().err

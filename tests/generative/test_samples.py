@@ -19,17 +19,30 @@ def _samples(two_d: bool) -> Samples:
     k = rng.normal(1.0, 0.2, 400)
     amplitude = np.sin(np.pi * x)[:, None] if two_d else 1.0
     fields = amplitude * np.exp(-k[:, None, None] * t[None, None, :]) if two_d else np.exp(-k[:, None] * t)
-    reference = amplitude * np.exp(-rng.normal(1.0, 0.2, 5000)[:, None, None] * t) if two_d \
+    reference = (
+        amplitude * np.exp(-rng.normal(1.0, 0.2, 5000)[:, None, None] * t)
+        if two_d
         else np.exp(-rng.normal(1.0, 0.2, 5000)[:, None] * t)
+    )
     axes = {"x": x, "t": t} if two_d else {"t": t}
     probes = [(4, 2), (6, 4)] if two_d else [(2,), (4,)]
     probe_reference = np.stack([reference[(slice(None), *p)] for p in probes], axis=1)
-    return Samples(problem="p", method="vae", field="u", axes=axes, samples=fields,
-                   reference_mean=reference.mean(0), reference_std=reference.std(0), probe_index=np.array(probes),
-                   probe_reference=probe_reference, reference="Monte Carlo (5000 reference solves)",
-                   reference_solves=5000, reference_fields=reference[:4],
-                   history={"step": np.arange(1, 6), "loss": np.geomspace(1, 1e-3, 5)},
-                   timings={"samples_per_s": 1e5, "mc_solves_per_s": 30.0})
+    return Samples(
+        problem="p",
+        method="vae",
+        field="u",
+        axes=axes,
+        samples=fields,
+        reference_mean=reference.mean(0),
+        reference_std=reference.std(0),
+        probe_index=np.array(probes),
+        probe_reference=probe_reference,
+        reference="Monte Carlo (5000 reference solves)",
+        reference_solves=5000,
+        reference_fields=reference[:4],
+        history={"step": np.arange(1, 6), "loss": np.geomspace(1, 1e-3, 5)},
+        timings={"samples_per_s": 1e5, "mc_solves_per_s": 30.0},
+    )
 
 
 @pytest.mark.parametrize("two_d", [False, True])

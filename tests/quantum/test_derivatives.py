@@ -24,8 +24,7 @@ def _factors():
         "power": PowerJastrow(1.5),
         "slater": Slater((3, 1), 2, 0.8),
         "mlp": MLPAmplitude(4, 2, width=8, depth=2, generator=g),
-        "product": Product([GaussianEnvelope(1.0, 0.9), RBM(4, 2, 2, 1.0, scale=0.3, generator=g),
-                            PadeJastrow(None)]),
+        "product": Product([GaussianEnvelope(1.0, 0.9), RBM(4, 2, 2, 1.0, scale=0.3, generator=g), PadeJastrow(None)]),
     }
 
 

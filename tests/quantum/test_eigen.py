@@ -27,8 +27,9 @@ def test_oscillator_levels_converge_at_second_order():
 
 
 def test_ground_state_is_normalised_and_even_and_the_quartic_level_is_known():
-    spectrum = finite_difference_spectrum(Schrodinger("quartic", particles=Particles(1, dim=1), potential=x**4),
-                                          states=2, points=3000)
+    spectrum = finite_difference_spectrum(
+        Schrodinger("quartic", particles=Particles(1, dim=1), potential=x**4), states=2, points=3000
+    )
     h = spectrum.grid[1] - spectrum.grid[0]
     assert np.sum(spectrum.states[0] ** 2) * h == pytest.approx(1.0)
     np.testing.assert_allclose(spectrum.states[0], spectrum.states[0][::-1], atol=1e-8)
@@ -45,8 +46,9 @@ def test_vmc_on_the_quartic_well_is_close_above_the_reference():
     problem = Schrodinger("quartic", particles=Particles(1, dim=1), potential=x**4)
     reference = finite_difference_spectrum(problem, states=1).energies[0]
     settings = VMCSettings(chains=100, samples=2000, iterations=60, burn_in=200, eval_samples=50_000, hidden=4)
-    context = Context(dtype=torch.float64, device=torch.device("cpu"), rng=np.random.default_rng(0), seed=0,
-                      stream=io.StringIO())
+    context = Context(
+        dtype=torch.float64, device=torch.device("cpu"), rng=np.random.default_rng(0), seed=0, stream=io.StringIO()
+    )
     spectrum = VMC().run(problem, settings, context).result
     assert spectrum.energy > reference - 4 * spectrum.energy_error
     assert spectrum.energy - reference < 0.02

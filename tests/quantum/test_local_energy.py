@@ -26,8 +26,9 @@ def _local_energy(problem, ansatz, n_configs=50, seed=0):
 @pytest.mark.parametrize("n,dim,omega", [(1, 1, 1.0), (3, 2, 0.5), (10, 3, 1.0)])
 def test_rbm_at_zero_weights_is_the_oscillator_ground_state(n, dim, omega):
     problem = load_problem(QUANTUM / "ho_bosons.py", {"n": n, "dim": dim, "omega": omega})
-    ansatz, _ = build_ansatz(problem, "rbm", hidden=4, width=8, depth=1, gibbs=False,
-                             generator=torch.Generator().manual_seed(0))
+    ansatz, _ = build_ansatz(
+        problem, "rbm", hidden=4, width=8, depth=1, gibbs=False, generator=torch.Generator().manual_seed(0)
+    )
     ansatz.theta = torch.zeros_like(ansatz.theta)
     energies = _local_energy(problem, ansatz)
     assert torch.allclose(energies, torch.full_like(energies, n * dim * omega / 2), rtol=0, atol=1e-12)
@@ -54,8 +55,9 @@ def test_taut_wave_function_has_local_energy_three():
 def test_slater_determinant_of_six_free_electrons_has_energy_ten():
     problem = load_problem(QUANTUM / "quantum_dot_6e.py")
     problem.interaction = problem.interaction * 0  # the closed shell without repulsion: E = 1 + 2·2 per spin
-    ansatz, choices = build_ansatz(problem, "gaussian-jastrow", hidden=1, width=1, depth=1, gibbs=False,
-                                   generator=torch.Generator())
+    ansatz, choices = build_ansatz(
+        problem, "gaussian-jastrow", hidden=1, width=1, depth=1, gibbs=False, generator=torch.Generator()
+    )
     assert "slater" in choices
     energies = _local_energy(problem, ansatz)
     assert torch.allclose(energies, torch.full_like(energies, 10.0), rtol=0, atol=1e-9)
@@ -63,8 +65,9 @@ def test_slater_determinant_of_six_free_electrons_has_energy_ten():
 
 def test_calogero_ground_state_is_exact():
     problem = load_problem(QUANTUM / "calogero.py", {"n": 4, "beta": 3})
-    ansatz, _ = build_ansatz(problem, "rbm-jastrow", hidden=2, width=1, depth=1, gibbs=False,
-                             generator=torch.Generator())
+    ansatz, _ = build_ansatz(
+        problem, "rbm-jastrow", hidden=2, width=1, depth=1, gibbs=False, generator=torch.Generator()
+    )
     ansatz.theta = torch.zeros_like(ansatz.theta)
     energies = _local_energy(problem, ansatz)
     exact = 4 / 2 + 3 * 4 * 3 / 2

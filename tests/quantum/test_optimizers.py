@@ -42,17 +42,20 @@ def test_optimizers_reach_the_ground_state(name, lr, steps):
     optimizer = OPTIMIZERS[name](lr)
     for k in range(steps):
         x = _exact_samples(float(ansatz.theta[0]), 4000, k)
-        ansatz.theta = ansatz.theta + optimizer.update(local_energies(ansatz, _oscillator(), x),
-                                                       ansatz.parameter_gradient(x))
+        ansatz.theta = ansatz.theta + optimizer.update(
+            local_energies(ansatz, _oscillator(), x), ansatz.parameter_gradient(x)
+        )
     assert ansatz.theta[0].item() == pytest.approx(1.0, abs=0.02)
 
 
 def test_sr_solves_the_shifted_covariance_system():
     g = torch.Generator().manual_seed(0)
     derivatives = torch.randn(500, 3, generator=g, dtype=torch.float64) @ torch.tensor(
-        [[1.0, 0.5, 0.0], [0.0, 1.0, 0.2], [0.0, 0.0, 0.1]], dtype=torch.float64)
+        [[1.0, 0.5, 0.0], [0.0, 1.0, 0.2], [0.0, 0.0, 0.1]], dtype=torch.float64
+    )
     energies = derivatives @ torch.tensor([0.3, -0.2, 1.0], dtype=torch.float64) + 0.01 * torch.randn(
-        500, generator=g, dtype=torch.float64)
+        500, generator=g, dtype=torch.float64
+    )
     delta = StochasticReconfiguration(lr=1.0, shift=0.0).update(energies, derivatives)
     # E_L linear in O: the natural gradient recovers the coefficients exactly (δθ = −S⁻¹ cov(E, O))
     assert torch.allclose(delta, -torch.tensor([0.3, -0.2, 1.0], dtype=torch.float64), atol=0.02)

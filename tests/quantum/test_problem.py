@@ -27,8 +27,13 @@ def test_every_quantum_problem_loads_shows_its_hamiltonian_and_exact_energy(path
 
 
 def test_pinnsolve_show_prints_the_hamiltonian():
-    shown = subprocess.run([sys.executable, "-m", "pinnsolve.cli", "show", str(QUANTUM / "quantum_dot_2e.py"),
-                            "--set", "omega=0.5"], check=False, capture_output=True, text=True, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-m", "pinnsolve.cli", "show", str(QUANTUM / "quantum_dot_2e.py"), "--set", "omega=0.5"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert shown.returncode == 0, shown.stderr
     assert "W(r) = 1/r" in shown.stdout and "omega = 0.5" in shown.stdout and "not known" in shown.stdout
 

@@ -43,5 +43,10 @@ def test_gibbs_draws_the_rbm_marginal():
 
 def test_gibbs_refuses_other_wave_functions():
     with pytest.raises(MethodNotApplicable, match="--ansatz rbm"):
-        make_sampler("gibbs", Product([GaussianEnvelope(1.0)]), torch.zeros(4, 1, 1, dtype=torch.float64), None,
-                     torch.Generator())
+        make_sampler(
+            "gibbs",
+            Product([GaussianEnvelope(1.0)]),
+            torch.zeros(4, 1, 1, dtype=torch.float64),
+            None,
+            torch.Generator(),
+        )

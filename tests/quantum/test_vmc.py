@@ -20,13 +20,24 @@ QUANTUM = Path(__file__).resolve().parents[2] / "problems" / "quantum"
 
 
 def _context(seed: int = 0) -> Context:
-    return Context(dtype=torch.float64, device=torch.device("cpu"), rng=np.random.default_rng(seed), seed=seed,
-                   stream=io.StringIO())
+    return Context(
+        dtype=torch.float64,
+        device=torch.device("cpu"),
+        rng=np.random.default_rng(seed),
+        seed=seed,
+        stream=io.StringIO(),
+    )
 
 
 def _quick(**changes) -> VMCSettings:
-    values = {"chains": 64, "samples": 640, "iterations": 15, "burn_in": 100, "eval_samples": 64 * 64,
-              "stop_variance": 0.0}
+    values = {
+        "chains": 64,
+        "samples": 640,
+        "iterations": 15,
+        "burn_in": 100,
+        "eval_samples": 64 * 64,
+        "stop_variance": 0.0,
+    }
     return VMCSettings(**{**values, **changes})
 
 
@@ -76,9 +87,20 @@ def _spectrum() -> Spectrum:
 
     arrays = densities(positions)
     arrays.update(iteration_energy=3 + np.exp(-np.arange(30) / 5), iteration_error=np.full(30, 0.01))
-    return Spectrum(problem="dot", energy=3.001, energy_error=2e-4, variance=1e-3, acceptance=0.8,
-                    autocorrelation_time=3.5, rhat=1.001, samples=1000, exact_energy=3.0, n_particles=2, dim=2,
-                    arrays=arrays)
+    return Spectrum(
+        problem="dot",
+        energy=3.001,
+        energy_error=2e-4,
+        variance=1e-3,
+        acceptance=0.8,
+        autocorrelation_time=3.5,
+        rhat=1.001,
+        samples=1000,
+        exact_energy=3.0,
+        n_particles=2,
+        dim=2,
+        arrays=arrays,
+    )
 
 
 def test_spectrum_round_trip_and_metrics(tmp_path):

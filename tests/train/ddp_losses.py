@@ -18,8 +18,11 @@ if __name__ == "__main__":
     out = Path(sys.argv[1])
     problem = load_problem(ROOT / "problems" / "heat1d.py")
     # 301 interior and 65 boundary points: odd counts, so the two shards differ in size
-    options = RunOptions(settings=dict(width=12, depth=2, points=301, boundary_points=65, steps=40, lbfgs_steps=10),
-                         threads=1, grid={"x": 21, "t": 11},
-                         device=sys.argv[2] if len(sys.argv) > 2 else "cpu")
+    options = RunOptions(
+        settings=dict(width=12, depth=2, points=301, boundary_points=65, steps=40, lbfgs_steps=10),
+        threads=1,
+        grid={"x": 21, "t": 11},
+        device=sys.argv[2] if len(sys.argv) > 2 else "cpu",
+    )
     result = solve(problem, options, out=out.with_suffix(""), plain=True)
     out.write_text(json.dumps([r["loss"] for r in result.history]))

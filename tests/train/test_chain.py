@@ -44,19 +44,34 @@ def test_the_default_chain_written_out_and_counts_from_the_budget():
 
 
 def test_every_optimizer_of_the_issue_is_registered():
-    assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lbfgs",
-                               "gauss-newton", "bfgs", "ssbroyden", "cmaes"}
+    assert set(OPTIMIZERS) == {
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "adamw",
+        "lbfgs",
+        "gauss-newton",
+        "bfgs",
+        "ssbroyden",
+        "cmaes",
+    }
 
 
-@pytest.mark.parametrize("text, message", [
-    ("adma:100", "unknown optimizer 'adma'.*Known: adagrad, adam, adamw, bfgs, cmaes, gauss-newton, lbfgs"),
-    ("adam:-5", "'adam:-5' has the step count '-5'; give a whole number"),
-    ("adam:1.5", "step count '1.5'"),
-    ("adam:many", "step count 'many'"),
-    ("adam:", "step count ''"),
-    ("adam,,lbfgs", "empty stage"),
-    ("", "empty stage"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("adma:100", "unknown optimizer 'adma'.*Known: adagrad, adam, adamw, bfgs, cmaes, gauss-newton, lbfgs"),
+        ("adam:-5", "'adam:-5' has the step count '-5'; give a whole number"),
+        ("adam:1.5", "step count '1.5'"),
+        ("adam:many", "step count 'many'"),
+        ("adam:", "step count ''"),
+        ("adam,,lbfgs", "empty stage"),
+        ("", "empty stage"),
+    ],
+)
 def test_a_bad_chain_is_refused_with_the_fix(text, message):
     with pytest.raises(SettingsError, match=message):
         TrainConfig(optimizer=text)
@@ -122,10 +137,12 @@ def uninterrupted():
     return losses
 
 
-@pytest.mark.parametrize("stop", [3, 6, 8, 12, 16, 21, 25, 28],
-                         ids=["adam", "adam-end", "gauss-newton", "bfgs", "ssbroyden", "cmaes", "lbfgs", "rmsprop"])
-def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(problems_dir, tmp_path, stop,
-                                                                          uninterrupted):
+@pytest.mark.parametrize(
+    "stop",
+    [3, 6, 8, 12, 16, 21, 25, 28],
+    ids=["adam", "adam-end", "gauss-newton", "bfgs", "ssbroyden", "cmaes", "lbfgs", "rmsprop"],
+)
+def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(problems_dir, tmp_path, stop, uninterrupted):
     config, expected = TrainConfig(optimizer=CHAIN), uninterrupted
 
     first = setup(problems_dir)

@@ -33,8 +33,12 @@ def test_shards_cover_every_point_once(n, world):
 
 
 def test_nproc_is_taken_out_of_the_relaunched_command():
-    assert without_flag(["solve", "p.py", "--nproc", "2", "--steps", "5", "--nproc=3"], "--nproc") == \
-        ["solve", "p.py", "--steps", "5"]
+    assert without_flag(["solve", "p.py", "--nproc", "2", "--steps", "5", "--nproc=3"], "--nproc") == [
+        "solve",
+        "p.py",
+        "--steps",
+        "5",
+    ]
 
 
 @pytest.mark.slow
@@ -56,9 +60,26 @@ def test_two_processes_give_the_single_process_loss_history(tmp_path):
 @pytest.mark.slow
 def test_nproc_shortcut_trains_and_resumes(problems_dir, tmp_path):
     out = tmp_path / "run"
-    base = [sys.executable, "-m", "pinnsolve", "solve", str(problems_dir / "heat1d.py"), "--nproc", "2",
-            "--width", "8", "--depth", "2", "--points", "200", "--lbfgs-steps", "0", "--grid", "x=21,t=11",
-            "--quiet"]
+    base = [
+        sys.executable,
+        "-m",
+        "pinnsolve",
+        "solve",
+        str(problems_dir / "heat1d.py"),
+        "--nproc",
+        "2",
+        "--width",
+        "8",
+        "--depth",
+        "2",
+        "--points",
+        "200",
+        "--lbfgs-steps",
+        "0",
+        "--grid",
+        "x=21,t=11",
+        "--quiet",
+    ]
     subprocess.run([*base, "--steps", "20", "--out", str(out)], env=_env(), check=True, timeout=300)
     assert json.loads((out / "metrics.json").read_text())["steps"] == 20
     subprocess.run([*base, "--steps", "30", "--resume", str(out)], env=_env(), check=True, timeout=300)
@@ -67,8 +88,11 @@ def test_nproc_shortcut_trains_and_resumes(problems_dir, tmp_path):
     assert [int(line.split(",")[0]) for line in history[1:]] == list(range(1, 31))
 
 
-@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="the NCCL path needs two CUDA GPUs; this machine has "
-                    f"{torch.cuda.device_count()} (gloo on CPUs is tested above, with the same code)")
+@pytest.mark.skipif(
+    torch.cuda.device_count() < 2,
+    reason="the NCCL path needs two CUDA GPUs; this machine has "
+    f"{torch.cuda.device_count()} (gloo on CPUs is tested above, with the same code)",
+)
 def test_two_gpus_give_the_single_process_loss_history(tmp_path):  # pragma: no cover - needs GPUs
     one, two = tmp_path / "one.json", tmp_path / "two.json"
     script = str(HERE / "ddp_losses.py")

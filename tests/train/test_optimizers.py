@@ -37,8 +37,7 @@ def test_each_first_order_optimizer_lowers_a_pinn_loss(problems_dir, name):
 @pytest.mark.parametrize("derivatives", ["taylor", "autograd"])
 def test_the_jacobian_is_that_of_the_weighted_residual_vector(problems_dir, derivatives):
     """‖R‖² is the loss; J matches reverse mode row by row and a central difference along a random direction."""
-    s = setup(problems_dir, "heat1d.py", dict(width=5, depth=2, points=20, boundary_points=6,
-                                                          derivatives=derivatives))
+    s = setup(problems_dir, "heat1d.py", dict(width=5, depth=2, points=20, boundary_points=6, derivatives=derivatives))
     R, J = (a.detach() for a in ResidualJacobian(s.objective, s.model)())
     assert float(R @ R) == pytest.approx(float(sum(s.objective(s.model).values())), rel=1e-13)
     params = [p for p in s.model.parameters()]
@@ -79,8 +78,9 @@ def test_cmaes_fits_a_two_parameter_model():
 
     model = Model()
     torch.manual_seed(0)
-    history = Trainer(model, lambda m: {"data": (m(x) - y).square().mean()},
-                      TrainConfig(optimizer="cmaes:120", cmaes_sigma=0.5)).run()
+    history = Trainer(
+        model, lambda m: {"data": (m(x) - y).square().mean()}, TrainConfig(optimizer="cmaes:120", cmaes_sigma=0.5)
+    ).run()
     torch.testing.assert_close(model.ab.detach(), torch.tensor([1.7, -0.4], dtype=torch.float64), rtol=0, atol=1e-6)
     losses = [r.loss for r in history]
     assert all(b <= a for a, b in zip(losses, losses[1:]))  # the model holds the best point seen so far
@@ -94,8 +94,12 @@ def test_solve_with_gauss_newton_records_the_chain_and_reaches_a_small_error(pro
     from pinnsolve.run import RunOptions, solve
 
     options = RunOptions(settings=dict(width=10, depth=2, optimizer="adam:100,gauss-newton:60"), threads=1)
-    result = solve(load_problem(problems_dir / "poisson1d.py"), options, out=tmp_path / "run", plain=True,
-                   stream=io.StringIO())
+    result = solve(
+        load_problem(problems_dir / "poisson1d.py"), options, out=tmp_path / "run", plain=True, stream=io.StringIO()
+    )
     assert result.metrics["l2_relative_error"] < 1e-5  # 3.2e-6 measured (160 steps on 141 parameters)
-    assert json.loads((tmp_path / "run" / "config.json").read_text())["choices"]["train"]["optimizer"] == "adam:100,gauss-newton:60"
+    assert (
+        json.loads((tmp_path / "run" / "config.json").read_text())["choices"]["train"]["optimizer"]
+        == "adam:100,gauss-newton:60"
+    )
     assert [r["phase"] for r in result.history] == ["adam"] * 100 + ["gauss-newton"] * 60

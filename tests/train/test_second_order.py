@@ -13,6 +13,7 @@ F64 = torch.float64
 
 def _gn_closures(residual):
     """(R, J) and ‖R‖² of a flat residual function, J by torch.func."""
+
     def rj(theta):
         return residual(theta), torch.func.jacrev(residual)(theta)
 

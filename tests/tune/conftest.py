@@ -38,8 +38,7 @@ def _as_server_user(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
     runuser = shutil.which("runuser")
-    return [runuser, "-u", "postgres", "--", *command] if runuser else ["su", "postgres", "-c",
-                                                                         " ".join(command)]
+    return [runuser, "-u", "postgres", "--", *command] if runuser else ["su", "postgres", "-c", " ".join(command)]
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +70,21 @@ def postgres_url():
     if made.returncode != 0:
         shutil.rmtree(home, ignore_errors=True)
         pytest.skip(f"initdb failed: {made.stderr.strip()[-300:]}")
-    started = run([pg_ctl, "-D", str(data), "-l", str(home / "server.log"), "-w", "-t", "60", "-o",
-                   f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+    started = run(
+        [
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(home / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ]
+    )
     if started.returncode != 0:
         log = (home / "server.log").read_text() if (home / "server.log").exists() else started.stderr
         shutil.rmtree(home, ignore_errors=True)

@@ -16,8 +16,29 @@ SPACE = "width=4:16,depth=1:2,lr=1e-3:3e-2:log,activation=tanh|sin,steps=150,lbf
 @pytest.mark.slow
 def test_two_workers_share_a_study_through_postgresql(postgres_url, problems_dir, tmp_path):
     out = tmp_path / "study"
-    assert main(["tune", str(problems_dir / "decay.py"), "--trials", "2", "--space", SPACE, "--workers", "2",
-                 "--threads", "2", "--storage", postgres_url, "--study", "shared", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "tune",
+                str(problems_dir / "decay.py"),
+                "--trials",
+                "2",
+                "--space",
+                SPACE,
+                "--workers",
+                "2",
+                "--threads",
+                "2",
+                "--storage",
+                postgres_url,
+                "--study",
+                "shared",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     study = optuna.load_study(study_name="shared", storage=storage_url(postgres_url, out))
     assert len(study.trials) == 2 and all(t.state.name == "COMPLETE" for t in study.trials)
     workers = {t.user_attrs["worker"] for t in study.trials}

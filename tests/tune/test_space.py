@@ -33,18 +33,21 @@ def test_flags_give_back_the_exact_values():
     assert flags == ["--lr", "0.0012345678901234567", "--boundary-points", "64", "--weight", "bc=2.5"]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("width=16", "searches nothing"),
-    ("colour=1:2", "not a setting that can be tuned"),
-    ("width=128:16", "not below the high end"),
-    ("lr=0:1e-2:log", "positive low end"),
-    ("width=16.5:20", "not a whole number"),
-    ("activation=tanh|relu6", "'relu6' is not one of them"),
-    ("width=16:a", "'a' is not a number"),
-    ("width", "not of the form name=range"),
-    ("width=8:16,width=4:8", "twice"),
-    ("lr=1:2:3", "low:high or low:high:log"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("width=16", "searches nothing"),
+        ("colour=1:2", "not a setting that can be tuned"),
+        ("width=128:16", "not below the high end"),
+        ("lr=0:1e-2:log", "positive low end"),
+        ("width=16.5:20", "not a whole number"),
+        ("activation=tanh|relu6", "'relu6' is not one of them"),
+        ("width=16:a", "'a' is not a number"),
+        ("width", "not of the form name=range"),
+        ("width=8:16,width=4:8", "twice"),
+        ("lr=1:2:3", "low:high or low:high:log"),
+    ],
+)
 def test_mistakes_are_named_with_the_fix(text, words):
     with pytest.raises(SpaceError, match=words):
         parse_space(text + ("" if "searches" in words else ",depth=2:3"))

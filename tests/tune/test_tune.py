@@ -21,8 +21,7 @@ SPACE = "width=4:16,depth=1:2,lr=1e-3:3e-2:log,activation=tanh|sin,steps=60,lbfg
 
 
 def tune(problem, out, *extra):
-    return main(["tune", str(problem), "--trials", "3", "--space", SPACE, "--threads", "1", "--out", str(out),
-                 *extra])
+    return main(["tune", str(problem), "--trials", "3", "--space", SPACE, "--threads", "1", "--out", str(out), *extra])
 
 
 @pytest.mark.slow
@@ -52,8 +51,25 @@ def test_a_study_writes_its_results_and_the_best_reruns_to_its_score(problems_di
 def test_the_same_command_continues_the_study(problems_dir, tmp_path):
     out = tmp_path / "study"
     assert tune(problems_dir / "decay.py", out, "--sampler", "random") == 0
-    assert main(["tune", str(problems_dir / "decay.py"), "--trials", "4", "--space", SPACE, "--threads", "1",
-                 "--out", str(out), "--sampler", "random"]) == 0
+    assert (
+        main(
+            [
+                "tune",
+                str(problems_dir / "decay.py"),
+                "--trials",
+                "4",
+                "--space",
+                SPACE,
+                "--threads",
+                "1",
+                "--out",
+                str(out),
+                "--sampler",
+                "random",
+            ]
+        )
+        == 0
+    )
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_trials"] == 4
     assert sorted(p.name for p in (out / "trials").glob("trial-*[0-9]")) == [f"trial-{k:04d}" for k in range(4)]
@@ -62,8 +78,27 @@ def test_the_same_command_continues_the_study(problems_dir, tmp_path):
 @pytest.mark.slow
 def test_two_workers_share_one_sqlite_study(problems_dir, tmp_path):
     out = tmp_path / "study"
-    assert main(["tune", str(problems_dir / "decay.py"), "--trials", "2", "--space", SPACE, "--threads", "2",
-                 "--out", str(out), "--workers", "2", "--sampler", "cmaes"]) == 0
+    assert (
+        main(
+            [
+                "tune",
+                str(problems_dir / "decay.py"),
+                "--trials",
+                "2",
+                "--space",
+                SPACE,
+                "--threads",
+                "2",
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+                "--sampler",
+                "cmaes",
+            ]
+        )
+        == 0
+    )
     study = optuna.load_study(study_name="decay-pinn", storage=f"sqlite:///{out / 'tune.db'}")
     assert len(study.trials) == 2 and all(t.state.name == "COMPLETE" for t in study.trials)
 
@@ -94,7 +129,7 @@ def test_without_an_exact_solution_trials_are_scored_against_the_fd_reference(wr
     assert validation.source == "reference" and "finite-difference" in validation.description
     ref = validation.reference
     x, t = np.meshgrid(ref.axes["x"], ref.axes["t"], indexing="ij")
-    exact = np.sin(np.pi * x) * np.exp(-np.pi**2 * t)
+    exact = np.sin(np.pi * x) * np.exp(-(np.pi**2) * t)
     assert np.linalg.norm(ref.fields["u"] - exact) / np.linalg.norm(exact) < 2e-3
     assert choose_validation(load_problem(path), "loss").source == "loss"
 

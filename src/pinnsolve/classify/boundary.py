@@ -29,8 +29,9 @@ def _changes(holds: Holds, box: np.ndarray, others: np.ndarray) -> list[list[tup
     """Per line (others: (m, d-1)), the crossings (θ, class below, class above), refined by bisection."""
     along = np.linspace(box[0, 0], box[0, 1], SCAN)
     m = len(others)
-    grid = np.concatenate([np.repeat(along[None, :, None], m, axis=0),
-                           np.repeat(others[:, None, :], SCAN, axis=1)], axis=2).reshape(m * SCAN, -1)
+    grid = np.concatenate(
+        [np.repeat(along[None, :, None], m, axis=0), np.repeat(others[:, None, :], SCAN, axis=1)], axis=2
+    ).reshape(m * SCAN, -1)
     classes = _classes(holds, grid).reshape(m, SCAN)
     out: list[list[tuple[float, int, int]]] = [[] for _ in range(m)]
     for line, k in zip(*np.nonzero(classes[:, :-1] != classes[:, 1:])):

@@ -22,8 +22,10 @@ def stratified_folds(labels: np.ndarray, folds: int, rng: np.random.Generator) -
     if folds < 2:
         raise SettingsError(f"--folds {folds}: cross-validation needs at least 2 folds.")
     if smallest < folds:
-        raise SettingsError(f"--folds {folds}: the rarest class has only {smallest} samples, fewer than the folds. "
-                            "Give fewer folds or more samples (the count in --vary).")
+        raise SettingsError(
+            f"--folds {folds}: the rarest class has only {smallest} samples, fewer than the folds. "
+            "Give fewer folds or more samples (the count in --vary)."
+        )
     fold = np.empty(len(labels), dtype=np.int64)
     for k in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == k))
@@ -31,9 +33,17 @@ def stratified_folds(labels: np.ndarray, folds: int, rng: np.random.Generator) -
     return fold
 
 
-def cross_validate(model: str, noisy: np.ndarray, clean: np.ndarray, labels: np.ndarray, classes: int, folds: int,
-                   rng: np.random.Generator, progress: Callable[[int], None] | None = None,
-                   **options) -> tuple[np.ndarray, np.ndarray, list[Fitted]]:
+def cross_validate(
+    model: str,
+    noisy: np.ndarray,
+    clean: np.ndarray,
+    labels: np.ndarray,
+    classes: int,
+    folds: int,
+    rng: np.random.Generator,
+    progress: Callable[[int], None] | None = None,
+    **options,
+) -> tuple[np.ndarray, np.ndarray, list[Fitted]]:
     """Out-of-fold probabilities on the noisy and the clean features, and each fold's model."""
     fold = stratified_folds(labels, folds, rng)
     oof_noisy = np.zeros((len(labels), classes))

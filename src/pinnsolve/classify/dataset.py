@@ -60,8 +60,9 @@ def draw_points(box: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray
     return qmc.scale(unit, box[:, 0], box[:, 1])
 
 
-def solve_point(problem: Problem, grid: Mapping[str, int] | None, scheme: str = "auto",
-                dt: float | None = None) -> Solution:
+def solve_point(
+    problem: Problem, grid: Mapping[str, int] | None, scheme: str = "auto", dt: float | None = None
+) -> Solution:
     """The reference solution of ``problem``; FTCS at ``dt`` is marched even above its stability limit."""
     if scheme == "ftcs" and dt is not None:
         return _ftcs_any_step(problem, grid, dt)
@@ -97,8 +98,9 @@ def _ftcs_any_step(problem: Problem, grid: Mapping[str, int] | None, dt: float) 
     return grid_solution(problem, space, times, evolution.fields(states, times))
 
 
-def _ftcs_batch(variants: Sequence[Problem], grid: Mapping[str, int] | None, dt: float,
-                progress: Progress | None) -> list[Solution]:
+def _ftcs_batch(
+    variants: Sequence[Problem], grid: Mapping[str, int] | None, dt: float, progress: Progress | None
+) -> list[Solution]:
     """`_ftcs_any_step` for many linear problems at once: u ← u + Δt (J u + F₀) with J block-diagonal.
 
     Each sample keeps its own discretisation (its parameters are in J and F₀); one sparse product per
@@ -135,13 +137,24 @@ def _ftcs_batch(variants: Sequence[Problem], grid: Mapping[str, int] | None, dt:
                 y = np.clip(y + step * (jacobian @ y + source), -big, big)
             states[:, k] = np.nan_to_num(y, nan=big)
     offsets = np.cumsum([0] + [e.size for e in evolutions])
-    return [grid_solution(v, space, times, e.fields(states[a:b], times))
-            for v, e, a, b in zip(variants, evolutions, offsets[:-1], offsets[1:])]
+    return [
+        grid_solution(v, space, times, e.fields(states[a:b], times))
+        for v, e, a, b in zip(variants, evolutions, offsets[:-1], offsets[1:])
+    ]
 
 
-def build_dataset(problem: Problem, names: Sequence[str], box: np.ndarray, n: int, rng: np.random.Generator, *,
-                  grid: Mapping[str, int] | None = None, scheme: str = "auto", dt: float | None = None,
-                  progress: Progress | None = None) -> Dataset:
+def build_dataset(
+    problem: Problem,
+    names: Sequence[str],
+    box: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    grid: Mapping[str, int] | None = None,
+    scheme: str = "auto",
+    dt: float | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
     """Solve and label ``problem`` at ``n`` Sobol points of ``box``; see the module docstring."""
     names = list(names)
     points = draw_points(box, n, rng)
@@ -151,13 +164,27 @@ def build_dataset(problem: Problem, names: Sequence[str], box: np.ndarray, n: in
         axes = {problem.time.name: times}
         if progress is not None:
             progress(n)
-        solutions = [Solution(problem=problem.name, method="fd", axes=axes, fields=dict(zip(channels, f)),
-                              field_coords={c: (problem.time.name,) for c in channels}, exact={},
-                              time_coord=problem.time.name) for f in fields] if problem.label else []
+        solutions = (
+            [
+                Solution(
+                    problem=problem.name,
+                    method="fd",
+                    axes=axes,
+                    fields=dict(zip(channels, f)),
+                    field_coords={c: (problem.time.name,) for c in channels},
+                    exact={},
+                    time_coord=problem.time.name,
+                )
+                for f in fields
+            ]
+            if problem.label
+            else []
+        )
         how = "one vectorised DOP853 integration over all samples (rtol 1e-10/√n)"
     elif scheme == "ftcs" and dt is not None:
-        solutions = _ftcs_batch([problem.with_parameters(dict(zip(names, map(float, p)))) for p in points], grid,
-                                dt, progress)
+        solutions = _ftcs_batch(
+            [problem.with_parameters(dict(zip(names, map(float, p)))) for p in points], grid, dt, progress
+        )
         fields = np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions])
         axes = dict(solutions[0].axes)
         how = f"forward Euler at dt {dt:g} as given, all samples marched together (block-diagonal operator)"
@@ -172,35 +199,45 @@ def build_dataset(problem: Problem, names: Sequence[str], box: np.ndarray, n: in
         axes = dict(solutions[0].axes)
         how = f"solve_reference per sample (scheme {scheme})" + (f", dt {dt:g} as given" if dt else "")
     classes, labels = label_points(problem, names, points, solutions)
-    return Dataset(names, np.asarray(box, dtype=float), points, classes, labels, fields, channels, axes,
-                   {"solver": how})
+    return Dataset(
+        names, np.asarray(box, dtype=float), points, classes, labels, fields, channels, axes, {"solver": how}
+    )
 
 
-def label_points(problem: Problem, names: list[str], points: np.ndarray,
-                 solutions: Sequence[Solution]) -> tuple[list[str], np.ndarray]:
+def label_points(
+    problem: Problem, names: list[str], points: np.ndarray, solutions: Sequence[Solution]
+) -> tuple[list[str], np.ndarray]:
     """Class names and each sample's class index: from the relations, else the labelling function."""
     if problem.regimes:
         holds = regime_function(problem.regimes, names, problem.parameter_values, problem.parameters)(points)
         missing = np.flatnonzero(~holds.any(axis=1))
         if len(missing) > 0.01 * len(points):
             at = ", ".join(f"{n}={v:.4g}" for n, v in zip(names, points[missing[0]]))
-            raise ProblemError(f"{len(missing)} of {len(points)} drawn parameter sets fall in no regime "
-                               f"(e.g. {at}).", "Make the regimes cover the --vary ranges, or narrow the ranges.")
+            raise ProblemError(
+                f"{len(missing)} of {len(points)} drawn parameter sets fall in no regime (e.g. {at}).",
+                "Make the regimes cover the --vary ranges, or narrow the ranges.",
+            )
         labels = np.where(holds.any(axis=1), np.argmax(holds, axis=1), -1)
         return list(problem.regimes), labels
     if problem.label is None:
-        raise SettingsError(f"problem '{problem.name}' declares no regimes: give them with --label "
-                            "'name=relation' (repeat for each regime), or write regimes={...} or label=... in "
-                            "the problem file.")
+        raise SettingsError(
+            f"problem '{problem.name}' declares no regimes: give them with --label "
+            "'name=relation' (repeat for each regime), or write regimes={...} or label=... in "
+            "the problem file."
+        )
     found = []
     for s in solutions:
         try:
             found.append(str(problem.label(s)))
         except Exception as exc:  # noqa: BLE001 - the user's function: say where it failed
-            raise ProblemError(f"the problem's label function raised {type(exc).__name__}: {exc}.",
-                               "Fix label= in the problem file (it receives a Solution).") from None
+            raise ProblemError(
+                f"the problem's label function raised {type(exc).__name__}: {exc}.",
+                "Fix label= in the problem file (it receives a Solution).",
+            ) from None
     classes = sorted(set(found))
     if len(classes) < 2:
-        raise ProblemError(f"the label function gave one label ('{classes[0]}') to every sample.",
-                           "Widen the --vary ranges so that both regimes occur.")
+        raise ProblemError(
+            f"the label function gave one label ('{classes[0]}') to every sample.",
+            "Widen the --vary ranges so that both regimes occur.",
+        )
     return classes, np.array([classes.index(f) for f in found])

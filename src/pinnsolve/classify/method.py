@@ -34,18 +34,25 @@ __all__ = ["Classifier", "ClassifySettings", "resolve"]
 
 @dataclass
 class ClassifySettings:
-    vary: str | None = setting(None, "parameter ranges and counts, e.g. gamma=0:2:400[,omega0=0.5:2:20]; "
-                                     "the dataset has the product of the counts (default: the problem file's)")
-    labels: list | None = setting(None, "regimes as name=relation (replace the file's)",  # noqa: RUF009
-                                  flag="label")
+    vary: str | None = setting(
+        None,
+        "parameter ranges and counts, e.g. gamma=0:2:400[,omega0=0.5:2:20]; "
+        "the dataset has the product of the counts (default: the problem file's)",
+    )
+    labels: list | None = setting(
+        None,
+        "regimes as name=relation (replace the file's)",  # noqa: RUF009
+        flag="label",
+    )
     model: str | None = setting(None, "classifier (default logistic)", choices=list(MODELS))
     features: str | None = setting(None, "what the classifier sees (default field)", choices=FEATURES)
     noise: float | None = setting(None, "Gaussian measurement noise, relative to each field's typical size")
     folds: int | None = setting(None, "cross-validation folds (default 5)")
     lookback: int = setting(20, "look-back: stop when the validation loss has not improved for this many epochs")
     max_epochs: int = setting(300, "most epochs per torch model")
-    transform: str | None = setting(None, "compress the solution before learning (asinh for blow-ups)",
-                                    choices=TRANSFORMS)
+    transform: str | None = setting(
+        None, "compress the solution before learning (asinh for blow-ups)", choices=TRANSFORMS
+    )
     grid: dict | None = setting(None, "reference grid per coordinate, e.g. {'t': 101}")  # noqa: RUF009
     scheme: str | None = setting(None, "reference scheme (auto, mol, ftcs, cn)")
     dt: float | None = setting(None, "reference time step (ftcs: marched as given, even if unstable)")
@@ -54,8 +61,15 @@ class ClassifySettings:
 
 def resolve(problem: Problem, settings: ClassifySettings) -> tuple[Problem, ClassifySettings, dict[str, str]]:
     """The problem with the command line's regimes, and the settings with the file's defaults filled in."""
-    defaults = {"model": "logistic", "features": "field", "noise": 0.0, "transform": "none", "scheme": "auto",
-                "c": 100.0, "folds": 5}
+    defaults = {
+        "model": "logistic",
+        "features": "field",
+        "noise": 0.0,
+        "transform": "none",
+        "scheme": "auto",
+        "c": 100.0,
+        "folds": 5,
+    }
     chosen: dict[str, str] = {}
     filled = copy.copy(settings)
     for name in ("vary", "model", "features", "noise", "transform", "grid", "scheme", "dt", "c", "folds"):
@@ -67,8 +81,10 @@ def resolve(problem: Problem, settings: ClassifySettings) -> tuple[Problem, Clas
                 setattr(filled, name, defaults[name])
                 chosen[name] = f"{defaults[name]} (default)"
     if not filled.vary:
-        raise SettingsError(f"problem '{problem.name}' has no default parameter ranges: give --vary, e.g. --vary "
-                            f"{next(iter(problem.parameters), 'k')}=0.5:1.5:400.")
+        raise SettingsError(
+            f"problem '{problem.name}' has no default parameter ranges: give --vary, e.g. --vary "
+            f"{next(iter(problem.parameters), 'k')}=0.5:1.5:400."
+        )
     if settings.labels:
         problem = copy.copy(problem)
         problem.regimes = dict(parse_label(text, problem.parameters) for text in settings.labels)
@@ -87,8 +103,10 @@ class Classifier(Method, name="classify"):
 
     def check(self, problem: Problem, settings: ClassifySettings) -> None:
         if problem.time is None:
-            raise MethodNotApplicable(f"'{problem.name}' is steady (no Time coordinate): classify learns from "
-                                      "trajectories and time-dependent fields. Add a Time coordinate.")
+            raise MethodNotApplicable(
+                f"'{problem.name}' is steady (no Time coordinate): classify learns from "
+                "trajectories and time-dependent fields. Add a Time coordinate."
+            )
 
     def run(self, problem: Problem, settings: ClassifySettings, context: Context) -> Outcome:
         started = time.perf_counter()
@@ -116,25 +134,54 @@ class Classifier(Method, name="classify"):
             oof, oof_clean, _ = cross_validate(s.model, noisy, clean, labels, k, s.folds, rng, tick, **options)
             final = fit_model(s.model, noisy, labels, k, rng, **options)
             tick(s.folds + 1)
-        final.spec.update(feature_scale=scale.tolist(), transform=s.transform, features=s.features,
-                          field_shape=list(fields.shape[1:]))
-        holds = regime_function(problem.regimes, names, problem.parameter_values, problem.parameters) \
-            if problem.regimes else None
+        final.spec.update(
+            feature_scale=scale.tolist(), transform=s.transform, features=s.features, field_shape=list(fields.shape[1:])
+        )
+        holds = (
+            regime_function(problem.regimes, names, problem.parameter_values, problem.parameters)
+            if problem.regimes
+            else None
+        )
         lines, sides = boundary_lines(holds, box) if holds else (np.zeros((0, len(names))), np.zeros((0, 2), int))
         at = nearest_boundary(holds, box, points) if holds else np.full(len(points), np.nan)
         time_name = problem.time.name
-        result = Labels(problem=problem.name, names=names, classes=data.classes, points=points, box=box, truth=labels,
-                        probabilities=oof, clean_probabilities=oof_clean, boundary_at=at, lines=lines, sides=sides,
-                        examples=np.clip(fields, -1e38, 1e38).astype(np.float32), time=data.axes[time_name], channels=data.channels,
-                        model=s.model, features=s.features)
+        result = Labels(
+            problem=problem.name,
+            names=names,
+            classes=data.classes,
+            points=points,
+            box=box,
+            truth=labels,
+            probabilities=oof,
+            clean_probabilities=oof_clean,
+            boundary_at=at,
+            lines=lines,
+            sides=sides,
+            examples=np.clip(fields, -1e38, 1e38).astype(np.float32),
+            time=data.axes[time_name],
+            channels=data.channels,
+            model=s.model,
+            features=s.features,
+        )
         wall = time.perf_counter() - started
-        metrics = {"wall_time_s": wall, "solve_time_s": solved - started, "train_time_s": wall - (solved - started),
-                   "model": s.model, "features": s.features, "noise": s.noise, "folds": s.folds,
-                   "samples_unlabelled": int((~keep).sum())}
+        metrics = {
+            "wall_time_s": wall,
+            "solve_time_s": solved - started,
+            "train_time_s": wall - (solved - started),
+            "model": s.model,
+            "features": s.features,
+            "noise": s.noise,
+            "folds": s.folds,
+            "samples_unlabelled": int((~keep).sum()),
+        }
         history = final.report.history if final.report is not None else []
-        outcome = Outcome(result=result, history=history, model=final, metrics=metrics,
-                          choices={**chosen, "dataset": f"{n} Sobol points over {s.vary}",
-                                   "solver": data.stats.get("solver")})
+        outcome = Outcome(
+            result=result,
+            history=history,
+            model=final,
+            metrics=metrics,
+            choices={**chosen, "dataset": f"{n} Sobol points over {s.vary}", "solver": data.stats.get("solver")},
+        )
         outcome.settings = s  # the resolved settings: what config.json records
         return outcome
 

@@ -18,10 +18,12 @@ from pinnsolve.errors import SettingsError
 
 __all__ = ["MODELS", "Fitted", "fit_model", "load_fitted"]
 
-MODELS = {"logistic": "L2-regularised logistic regression on the standardised features (scikit-learn; baseline)",
-          "mlp": "two hidden layers of 64 tanh units on the flattened features",
-          "cnn": "convolutions over time (1-D) or over space-time (2-D), pooled, then a linear read-out",
-          "rnn": "a GRU (32 units) reading the time series step by step; its last state is classified"}
+MODELS = {
+    "logistic": "L2-regularised logistic regression on the standardised features (scikit-learn; baseline)",
+    "mlp": "two hidden layers of 64 tanh units on the flattened features",
+    "cnn": "convolutions over time (1-D) or over space-time (2-D), pooled, then a linear read-out",
+    "rnn": "a GRU (32 units) reading the time series step by step; its last state is classified",
+}
 LATENT = 8
 
 
@@ -29,8 +31,10 @@ def _require_sklearn():
     try:
         import sklearn  # noqa: F401
     except ImportError:
-        raise SettingsError("--model logistic needs scikit-learn: pip install scikit-learn (or "
-                            "pip install 'pinnsolve[classify]'), or choose --model mlp.") from None
+        raise SettingsError(
+            "--model logistic needs scikit-learn: pip install scikit-learn (or "
+            "pip install 'pinnsolve[classify]'), or choose --model mlp."
+        ) from None
 
 
 def _net(spec: dict[str, Any]):
@@ -41,14 +45,22 @@ def _net(spec: dict[str, Any]):
     kind, shape, k = spec["model"], tuple(spec["input_shape"]), spec["classes"]
     if kind == "mlp":
         width = int(np.prod(shape))
-        return nn.Sequential(nn.Flatten(), nn.Linear(width, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(),
-                             nn.Linear(64, k))
+        return nn.Sequential(
+            nn.Flatten(), nn.Linear(width, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, k)
+        )
     if kind == "cnn":
         conv, pool = (nn.Conv1d, nn.AdaptiveAvgPool1d) if len(shape) == 2 else (nn.Conv2d, nn.AdaptiveAvgPool2d)
         size = 8 if len(shape) == 2 else (4, 4)
         cells = 8 if len(shape) == 2 else 16
-        return nn.Sequential(conv(shape[0], 16, 5, padding=2), nn.ReLU(), conv(16, 32, 5, padding=2, stride=2),
-                             nn.ReLU(), pool(size), nn.Flatten(), nn.Linear(32 * cells, k))
+        return nn.Sequential(
+            conv(shape[0], 16, 5, padding=2),
+            nn.ReLU(),
+            conv(16, 32, 5, padding=2, stride=2),
+            nn.ReLU(),
+            pool(size),
+            nn.Flatten(),
+            nn.Linear(32 * cells, k),
+        )
 
     class GRUClassifier(nn.Module):
         def __init__(self) -> None:
@@ -68,7 +80,7 @@ def _initialise(net, generator) -> None:
     import torch
 
     with torch.no_grad():
-        for name, p in net.named_parameters():
+        for _name, p in net.named_parameters():
             if p.ndim < 2:
                 p.zero_()
                 continue
@@ -136,12 +148,22 @@ def _validation_split(y: np.ndarray, rng: np.random.Generator, fraction: float =
     mask = np.zeros(len(y), dtype=bool)
     for k in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == k))
-        mask[idx[:max(1, round(fraction * len(idx)))] if len(idx) > 1 else []] = True
+        mask[idx[: max(1, round(fraction * len(idx)))] if len(idx) > 1 else []] = True
     return mask
 
 
-def fit_model(model: str, x: np.ndarray, y: np.ndarray, classes: int, rng: np.random.Generator, *,
-              latent: bool = False, lookback: int = 20, max_epochs: int = 300, c: float = 100.0) -> Fitted:
+def fit_model(
+    model: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    classes: int,
+    rng: np.random.Generator,
+    *,
+    latent: bool = False,
+    lookback: int = 20,
+    max_epochs: int = 300,
+    c: float = 100.0,
+) -> Fitted:
     """Train ``model`` on features x (n, *shape) with labels y; see the module docstring."""
     if model not in MODELS:
         raise SettingsError(f"--model {model} is not known; choose one of {', '.join(MODELS)}.")
@@ -152,11 +174,16 @@ def fit_model(model: str, x: np.ndarray, y: np.ndarray, classes: int, rng: np.ra
     if latent:
         flat = z.reshape(len(z), -1)
         _, _, vt = np.linalg.svd(flat - flat.mean(axis=0), full_matrices=False)
-        arrays["pca_components"] = vt[:min(LATENT, len(vt))]
+        arrays["pca_components"] = vt[: min(LATENT, len(vt))]
         z = flat @ arrays["pca_components"].T
         shape = [z.shape[1]]
-    spec = {"model": model, "input_shape": shape, "feature_shape": list(x.shape[1:]), "classes": classes,
-            "latent": bool(latent)}
+    spec = {
+        "model": model,
+        "input_shape": shape,
+        "feature_shape": list(x.shape[1:]),
+        "classes": classes,
+        "latent": bool(latent),
+    }
     weights = class_weights(y, classes)
     if model == "logistic":
         _require_sklearn()
@@ -167,19 +194,23 @@ def fit_model(model: str, x: np.ndarray, y: np.ndarray, classes: int, rng: np.ra
         arrays.update(coef=fit.coef_, intercept=fit.intercept_)
         return Fitted({**spec, "C": c}, arrays)
     if model in ("cnn", "rnn") and (latent or len(shape) < 2):
-        raise SettingsError(f"--model {model} reads a time series or a field, not a latent vector: use "
-                            "--features field or trajectory with it, or --model logistic/mlp with latent.")
+        raise SettingsError(
+            f"--model {model} reads a time series or a field, not a latent vector: use "
+            "--features field or trajectory with it, or --model logistic/mlp with latent."
+        )
     import torch
 
     generator = torch.Generator().manual_seed(int(rng.integers(2**31)))
     net = _net(spec)
     _initialise(net, generator)
     val = _validation_split(y, rng)
-    report = train_torch(net, z[~val], y[~val], z[val], y[val], weights, generator=generator, lookback=lookback,
-                         max_epochs=max_epochs)
+    report = train_torch(
+        net, z[~val], y[~val], z[val], y[val], weights, generator=generator, lookback=lookback, max_epochs=max_epochs
+    )
     arrays.update({f"net.{k}": v.detach().double().numpy() for k, v in net.state_dict().items()})
-    return Fitted({**spec, "lookback": lookback, "best_epoch": report.best_epoch, "epochs": report.epochs},
-                  arrays, net, report)
+    return Fitted(
+        {**spec, "lookback": lookback, "best_epoch": report.best_epoch, "epochs": report.epochs}, arrays, net, report
+    )
 
 
 def load_fitted(spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> Fitted:

@@ -35,7 +35,14 @@ def bar(total: int, title: str, context: Any = None) -> Iterator[Callable[[int],
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=Console(file=stream), refresh_per_second=5) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=stream),
+        refresh_per_second=5,
+    ) as progress:
         task = progress.add_task(title, total=total)
         yield lambda done: progress.update(task, completed=done)

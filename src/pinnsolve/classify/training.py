@@ -27,8 +27,9 @@ class LookbackReport:
     history: list[dict[str, float]] = field(default_factory=list)
 
 
-def fit_lookback(model, train_epoch: Callable[[], float], validate: Callable[[], float], lookback: int,
-                 max_epochs: int) -> LookbackReport:
+def fit_lookback(
+    model, train_epoch: Callable[[], float], validate: Callable[[], float], lookback: int, max_epochs: int
+) -> LookbackReport:
     """Run ``train_epoch`` until ``validate`` has not improved for ``lookback`` epochs; restore the best weights.
 
     ``model`` is a torch module (its ``state_dict`` is copied at each new best).
@@ -56,9 +57,20 @@ def class_weights(labels: np.ndarray, classes: int) -> np.ndarray:
     return np.where(counts > 0, len(labels) / (classes * np.maximum(counts, 1)), 0.0)
 
 
-def train_torch(net, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, weights: np.ndarray, *,
-                generator, lookback: int = 20, max_epochs: int = 300, batch: int = 64, lr: float = 3e-3,
-                ) -> LookbackReport:
+def train_torch(
+    net,
+    x: np.ndarray,
+    y: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    weights: np.ndarray,
+    *,
+    generator,
+    lookback: int = 20,
+    max_epochs: int = 300,
+    batch: int = 64,
+    lr: float = 3e-3,
+) -> LookbackReport:
     """Adam on the class-weighted cross entropy, minibatches drawn with ``generator``, look-back stopping."""
     import torch
 
@@ -72,7 +84,7 @@ def train_torch(net, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.
         order = torch.randperm(len(xt), generator=generator)
         total = 0.0
         for start in range(0, len(xt), batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             optimizer.zero_grad()
             loss = loss_fn(net(xt[idx]), yt[idx])
             loss.backward()

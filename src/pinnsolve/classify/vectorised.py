@@ -32,10 +32,20 @@ def _first_order(problem: Problem, varied: Sequence[str]):
     t = problem.time
     params = [problem.parameters[n] for n in varied]
     fixed = {p: sp.Float(problem.parameter_values[n]) for n, p in problem.parameters.items() if n not in varied}
-    order = {field_name(f): max(sum(1 for v in d.variables if v == t) for r in problem.residuals
-                                for d in r.atoms(sp.Derivative) if d.expr == f) for f in problem.fields}
-    states = {(field_name(f), j): sp.Dummy(f"{field_name(f)}_{j}") for f in problem.fields
-              for j in range(order[field_name(f)] + 1)}
+    order = {
+        field_name(f): max(
+            sum(1 for v in d.variables if v == t)
+            for r in problem.residuals
+            for d in r.atoms(sp.Derivative)
+            if d.expr == f
+        )
+        for f in problem.fields
+    }
+    states = {
+        (field_name(f), j): sp.Dummy(f"{field_name(f)}_{j}")
+        for f in problem.fields
+        for j in range(order[field_name(f)] + 1)
+    }
     replace = {}
     for f in problem.fields:
         for j in range(order[field_name(f)], 0, -1):
@@ -47,15 +57,18 @@ def _first_order(problem: Problem, varied: Sequence[str]):
         a, b = sp.linear_eq_to_matrix(residuals, tops)
         solved = list(a.LUsolve(b))
     except (ValueError, sp.solvers.solveset.NonlinearError):
-        raise PinnsolveError(f"the equations of '{problem.name}' cannot be solved for the highest time derivatives; "
-                             "the classify dataset needs an explicit ODE system.") from None
+        raise PinnsolveError(
+            f"the equations of '{problem.name}' cannot be solved for the highest time derivatives; "
+            "the classify dataset needs an explicit ODE system."
+        ) from None
     lower = [(f, j) for f in problem.field_names for j in range(order[f])]
     rhs = [states[(f, j + 1)] if j + 1 < order[f] else solved[problem.field_names.index(f)] for f, j in lower]
     return lower, [states[k] for k in lower], rhs, params, fixed
 
 
-def solve_ode_batch(problem: Problem, varied: Sequence[str], points: np.ndarray,
-                    grid: Mapping[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def solve_ode_batch(
+    problem: Problem, varied: Sequence[str], points: np.ndarray, grid: Mapping[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Fields (n, fields, times) of the ODE ``problem`` at each row of ``points``, and the times."""
     lower, symbols, rhs, params, fixed = _first_order(problem, varied)
     t = problem.time
@@ -70,14 +83,20 @@ def solve_ode_batch(problem: Problem, varied: Sequence[str], points: np.ndarray,
 
     def fun(time: float, y: np.ndarray) -> np.ndarray:
         blocks = y.reshape(m, n)
-        return np.concatenate([np.broadcast_to(np.asarray(v, dtype=float), (n,))
-                               for v in f(time, *blocks, *columns)])
+        return np.concatenate([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in f(time, *blocks, *columns)])
 
     times = time_axis(problem, resolve_sizes(problem, grid))
     rtol, atol = TOLERANCES["ode"]
     shrink = np.sqrt(n)
-    out = solve_ivp(fun, (float(times[0]), float(times[-1])), y0.ravel(), method="DOP853", t_eval=times,
-                    rtol=max(rtol / shrink, 1e-13), atol=atol / shrink)
+    out = solve_ivp(
+        fun,
+        (float(times[0]), float(times[-1])),
+        y0.ravel(),
+        method="DOP853",
+        t_eval=times,
+        rtol=max(rtol / shrink, 1e-13),
+        atol=atol / shrink,
+    )
     if not out.success:
         raise PinnsolveError(f"integrating '{problem.name}' over the parameter samples failed: {out.message}")
     states = out.y.reshape(m, n, len(times))

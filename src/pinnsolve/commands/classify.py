@@ -29,10 +29,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("problem", nargs="?", help="the problem file (with --predict: the run directory)")
     p.add_argument("data", nargs="?", help="--predict: trajectories to label (.npz or .csv)")
     p.add_argument("--predict", action="store_true", help="label new data with the classifier saved in RUN_DIR")
-    p.add_argument("--vary", help="ranges and counts, e.g. gamma=0:2:400[,omega0=0.5:2:20] (Sobol points; the "
-                   "dataset has the product of the counts). Default: the problem file's classify={'vary': ...}")
-    p.add_argument("--label", action="append", metavar="NAME=RELATION",
-                   help="a regime, e.g. 'underdamped=gamma < omega0' (repeat; replaces the file's regimes)")
+    p.add_argument(
+        "--vary",
+        help="ranges and counts, e.g. gamma=0:2:400[,omega0=0.5:2:20] (Sobol points; the "
+        "dataset has the product of the counts). Default: the problem file's classify={'vary': ...}",
+    )
+    p.add_argument(
+        "--label",
+        action="append",
+        metavar="NAME=RELATION",
+        help="a regime, e.g. 'underdamped=gamma < omega0' (repeat; replaces the file's regimes)",
+    )
     p.add_argument("--model", choices=list(MODELS), help="classifier (default logistic: the baseline)")
     p.add_argument("--features", choices=FEATURES, help="what the classifier sees (default field)")
     p.add_argument("--noise", type=float, help="measurement noise, relative to each field's typical size")
@@ -72,30 +79,44 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from pinnsolve.classify.method import Classifier, regimes_text, saved_fitted
-    from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.dsl import load_problem
+    from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.methods.contract import Context, settings_dict
 
     if not args.problem:
-        raise SettingsError("pinnsolve classify needs a problem file, e.g. pinnsolve classify "
-                            "problems/regimes/damped_oscillator.py.")
+        raise SettingsError(
+            "pinnsolve classify needs a problem file, e.g. pinnsolve classify problems/regimes/damped_oscillator.py."
+        )
     problem = load_problem(args.problem, _sets(args.set))
     settings = _settings(args)
     out = RunDirectory.create(args.out, problem.name, "classify", overwrite=args.overwrite)
-    context = Context(dtype=torch.float32, device=torch.device("cpu"), rng=np.random.default_rng(args.seed),
-                      seed=args.seed, plain=True if args.quiet else None)
+    context = Context(
+        dtype=torch.float32,
+        device=torch.device("cpu"),
+        rng=np.random.default_rng(args.seed),
+        seed=args.seed,
+        plain=True if args.quiet else None,
+    )
     outcome = Classifier().run(problem, settings, context)
     resolved = outcome.settings
     labels, final = outcome.result, outcome.model
-    out.write_config({"problem": {"name": problem.name, "file": problem.file,
-                                  "parameters": dict(problem.parameter_values)},
-                      "method": "classify", "seed": args.seed, "settings": settings_dict(resolved),
-                      "regimes": regimes_text(problem) if not args.label else dict(
-                          item.partition("=")[::2] for item in args.label),
-                      "model_spec": saved_fitted(final), "choices": outcome.choices,
-                      "command": ["pinnsolve", *sys.argv[1:]]},
-                     result_kind=labels.kind, problem_file=problem.file)
+    out.write_config(
+        {
+            "problem": {"name": problem.name, "file": problem.file, "parameters": dict(problem.parameter_values)},
+            "method": "classify",
+            "seed": args.seed,
+            "settings": settings_dict(resolved),
+            "regimes": regimes_text(problem)
+            if not args.label
+            else dict(item.partition("=")[::2] for item in args.label),
+            "model_spec": saved_fitted(final),
+            "choices": outcome.choices,
+            "command": ["pinnsolve", *sys.argv[1:]],
+        },
+        result_kind=labels.kind,
+        problem_file=problem.file,
+    )
     labels.save(out.path)
     torch.save(final.state_dict(), out.file(out.MODEL))
     if outcome.history:
@@ -111,11 +132,15 @@ def _report(name: str, m: dict, path: Path) -> None:
     def f(v: object) -> str:
         return "n/a" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
 
-    print(f"\n{name}: {m['model']} on {m['features']} features, {m['samples']} samples, {m['folds']}-fold CV, "
-          f"{m['wall_time_s']:.1f} s")
-    print(f"accuracy {f(m['accuracy'])}, balanced {f(m['balanced_accuracy'])}, outside the ±2 % band "
-          f"{f(m['accuracy_outside_band'])}; boundary error {f(m['boundary_error'])} (relative); ROC AUC "
-          f"{f(m['roc_auc'])}; ECE {f(m['expected_calibration_error'])}")
+    print(
+        f"\n{name}: {m['model']} on {m['features']} features, {m['samples']} samples, {m['folds']}-fold CV, "
+        f"{m['wall_time_s']:.1f} s"
+    )
+    print(
+        f"accuracy {f(m['accuracy'])}, balanced {f(m['balanced_accuracy'])}, outside the ±2 % band "
+        f"{f(m['accuracy_outside_band'])}; boundary error {f(m['boundary_error'])} (relative); ROC AUC "
+        f"{f(m['roc_auc'])}; ECE {f(m['expected_calibration_error'])}"
+    )
     print(f"Results in {path}/: labels.npz, model.pt, metrics.json, config.json, plots/")
 
 
@@ -127,13 +152,17 @@ def _predict(args: argparse.Namespace) -> int:
     from pinnsolve.io.rundir import RunDirectory
 
     if not args.problem or not args.data:
-        raise SettingsError("--predict needs the run directory and the data: pinnsolve classify --predict RUN_DIR "
-                            "data.npz (or data.csv).")
+        raise SettingsError(
+            "--predict needs the run directory and the data: pinnsolve classify --predict RUN_DIR "
+            "data.npz (or data.csv)."
+        )
     run_dir = RunDirectory.open(args.problem)
     config = run_dir.read_config()
     if config.get("result") != "labels":
-        raise RunDirectoryError(f"{run_dir.path}: not a classify run (its result is '{config.get('result')}'). "
-                                "Give a folder that pinnsolve classify wrote.")
+        raise RunDirectoryError(
+            f"{run_dir.path}: not a classify run (its result is '{config.get('result')}'). "
+            "Give a folder that pinnsolve classify wrote."
+        )
     try:
         state = torch.load(run_dir.file(run_dir.MODEL), weights_only=True)
     except FileNotFoundError:
@@ -165,8 +194,10 @@ def read_data(path: Path, channels: list[str], shape: list[int]) -> np.ndarray:
             elif all(c in data.files for c in channels):
                 array = np.stack([np.asarray(data[c], dtype=float) for c in channels], axis=1)
             else:
-                raise SettingsError(f"{path}: expected an array 'features' or one per field "
-                                    f"({', '.join(channels)}); it holds {', '.join(data.files)}.")
+                raise SettingsError(
+                    f"{path}: expected an array 'features' or one per field "
+                    f"({', '.join(channels)}); it holds {', '.join(data.files)}."
+                )
     elif path.suffix == ".csv":
         array = np.loadtxt(path, delimiter=",", ndmin=2)
     else:
@@ -174,6 +205,8 @@ def read_data(path: Path, channels: list[str], shape: list[int]) -> np.ndarray:
     try:
         return array.reshape(len(array), *shape)
     except ValueError:
-        raise SettingsError(f"{path}: {int(np.prod(array.shape[1:]))} values per sample, but the classifier was "
-                            f"trained on solutions of shape {tuple(shape)} (fields × grid). Give solutions on the "
-                            "run's grid.") from None
+        raise SettingsError(
+            f"{path}: {int(np.prod(array.shape[1:]))} values per sample, but the classifier was "
+            f"trained on solutions of shape {tuple(shape)} (fields × grid). Give solutions on the "
+            "run's grid."
+        ) from None

@@ -23,8 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         else:
             kind = {"int": int, "float": float}.get(str(f.type), str)
             p.add_argument(flag, type=kind, choices=f.metadata.get("choices"), help=helptext)
-    p.add_argument("--grid", help="grid of the fields, e.g. x=33,t=17 (default 33 per space axis, 17 times; "
-                   "41 for an ODE)")
+    p.add_argument(
+        "--grid", help="grid of the fields, e.g. x=33,t=17 (default 33 per space axis, 17 times; 41 for an ODE)"
+    )
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="fix a random input (or a Parameter)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0): same seed, same samples")
     p.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
@@ -37,16 +38,20 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
-    from pinnsolve.dsl.assignments import parse_assignments, parse_sets as _sets
     from pinnsolve.dsl import load_problem
+    from pinnsolve.dsl.assignments import parse_assignments
+    from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.methods.contract import Context, get_method, settings_dict, settings_from
 
     problem = load_problem(args.problem, _sets(args.set))
-    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(GenerateSettings)
-              if getattr(args, f.name, None) is not None}
+    values = {
+        f.name: getattr(args, f.name)
+        for f in dataclasses.fields(GenerateSettings)
+        if getattr(args, f.name, None) is not None
+    }
     settings = settings_from(GenerateSettings, values, args.model)
     method = get_method(args.model)
     method.check(problem, settings)
@@ -55,17 +60,35 @@ def run(args: argparse.Namespace) -> int:
     previous = torch.get_num_threads()
     torch.set_num_threads(max(1, args.threads))
     try:
-        context = Context(dtype=torch.float32, device=torch.device("cpu"), rng=np.random.default_rng(args.seed),
-                          seed=args.seed, grid=grid, run=run_dir, plain=True if args.quiet else None,
-                          stream=sys.stderr, threads=args.threads)
+        context = Context(
+            dtype=torch.float32,
+            device=torch.device("cpu"),
+            rng=np.random.default_rng(args.seed),
+            seed=args.seed,
+            grid=grid,
+            run=run_dir,
+            plain=True if args.quiet else None,
+            stream=sys.stderr,
+            threads=args.threads,
+        )
         outcome = method.run(problem, settings, context)
     finally:
         torch.set_num_threads(previous)
     result = outcome.result
-    run_dir.write_config({"command": "generate", "method": args.model, "problem": args.problem,
-                          "parameters": dict(problem.parameter_values), "seed": args.seed, "grid": grid,
-                          "settings": settings_dict(settings), "choices": outcome.choices},
-                         result_kind=result.kind, problem_file=args.problem)
+    run_dir.write_config(
+        {
+            "command": "generate",
+            "method": args.model,
+            "problem": args.problem,
+            "parameters": dict(problem.parameter_values),
+            "seed": args.seed,
+            "grid": grid,
+            "settings": settings_dict(settings),
+            "choices": outcome.choices,
+        },
+        result_kind=result.kind,
+        problem_file=args.problem,
+    )
     run_dir.write_history(outcome.history)
     torch.save(outcome.model.state_dict(), run_dir.file(run_dir.MODEL))
     result.save(run_dir.path)
@@ -77,10 +100,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(name: str, model: str, m: dict, path: object) -> None:
-    print(f"\n{name}: {m['samples']} samples from the {model} (trained {m['train_time_s']:.1f} s) against the "
-          f"{m['reference']}:")
-    print(f"  mean rel. L2 {m['mean_l2_relative_error']:.2e}, std rel. L2 {m['std_l2_relative_error']:.2e}, "
-          f"std ratio {m['std_ratio']:.3f}, W1/std {m['w1_over_std']:.3f}, KS p {m['ks_pvalue']:.3f}")
-    print(f"  {m['samples_per_s']:.0f} samples/s against {m['mc_solves_per_s']:.1f} reference solves/s "
-          f"({m['sampling_speedup']:.0f}x)")
+    print(
+        f"\n{name}: {m['samples']} samples from the {model} (trained {m['train_time_s']:.1f} s) against the "
+        f"{m['reference']}:"
+    )
+    print(
+        f"  mean rel. L2 {m['mean_l2_relative_error']:.2e}, std rel. L2 {m['std_l2_relative_error']:.2e}, "
+        f"std ratio {m['std_ratio']:.3f}, W1/std {m['w1_over_std']:.3f}, KS p {m['ks_pvalue']:.3f}"
+    )
+    print(
+        f"  {m['samples_per_s']:.0f} samples/s against {m['mc_solves_per_s']:.1f} reference solves/s "
+        f"({m['sampling_speedup']:.0f}x)"
+    )
     print(f"Results in {path}/: samples.npz, plots/, metrics.json, history.csv, config.json, model.pt")

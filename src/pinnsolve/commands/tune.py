@@ -27,17 +27,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("problem", help="the problem file")
     p.add_argument("--method", default="pinn", choices=sorted(METHODS), help="method whose settings are searched")
     p.add_argument("--trials", type=int, required=True, help="trials in the study (counting earlier runs of it)")
-    p.add_argument("--space", default=DEFAULT_SPACE,
-                   help="settings to search: name=low:high[:log], name=a|b|c, or name=value to fix one "
-                   f"(default '{DEFAULT_SPACE}')")
-    p.add_argument("--objective", default="l2", choices=["l2", "loss"],
-                   help="l2: validation error (exact solution, else FD reference, else held-out residual); "
-                   "loss: final training loss")
-    p.add_argument("--sampler", default="tpe", choices=SAMPLERS,
-                   help="tpe (default), cmaes (CMA-ES), ga (NSGA-II genetic algorithm), random")
+    p.add_argument(
+        "--space",
+        default=DEFAULT_SPACE,
+        help="settings to search: name=low:high[:log], name=a|b|c, or name=value to fix one "
+        f"(default '{DEFAULT_SPACE}')",
+    )
+    p.add_argument(
+        "--objective",
+        default="l2",
+        choices=["l2", "loss"],
+        help="l2: validation error (exact solution, else FD reference, else held-out residual); "
+        "loss: final training loss",
+    )
+    p.add_argument(
+        "--sampler",
+        default="tpe",
+        choices=SAMPLERS,
+        help="tpe (default), cmaes (CMA-ES), ga (NSGA-II genetic algorithm), random",
+    )
     p.add_argument("--pruner", default="median", choices=PRUNERS, help="stop unpromising trials early")
-    p.add_argument("--storage", help="database URL (default: sqlite file tune.db in --out); "
-                   "postgresql://user@host/db lets workers on many machines share the study")
+    p.add_argument(
+        "--storage",
+        help="database URL (default: sqlite file tune.db in --out); "
+        "postgresql://user@host/db lets workers on many machines share the study",
+    )
     p.add_argument("--study", help="study name (default <problem>-<method>)")
     p.add_argument("--workers", type=int, default=1, help="worker processes on this machine (threads divided)")
     p.add_argument("--threads", type=int, help="CPU threads in all (default: all available cores)")
@@ -82,8 +96,8 @@ def _draw(out: Path, study: Any, metrics: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.dsl import load_problem
+    from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.tune.adapter import cpu_count
     from pinnsolve.tune.report import write_summary
     from pinnsolve.tune.study import Job, open_study, requeue_interrupted, run_workers, storage_url
@@ -102,10 +116,27 @@ def run(args: argparse.Namespace) -> int:
     if again:
         print(f"resuming: trial(s) {', '.join(map(str, again))} were cut short and run again from their checkpoints")
     threads = max(1, (args.threads or cpu_count()) // args.workers)
-    print(f"study {name} in {url.split('@')[-1]}: {len(study.trials)} trial(s) so far, {args.trials} wanted; "
-          f"{args.workers} worker(s) × {threads} thread(s)")
-    job = Job(str(Path(args.problem).resolve()), sets, dims, url, name, out / "trials", args.trials, validation.source,
-              reference_file, args.method, args.sampler, args.pruner, args.seed, threads, args.timeout)
+    print(
+        f"study {name} in {url.split('@')[-1]}: {len(study.trials)} trial(s) so far, {args.trials} wanted; "
+        f"{args.workers} worker(s) × {threads} thread(s)"
+    )
+    job = Job(
+        str(Path(args.problem).resolve()),
+        sets,
+        dims,
+        url,
+        name,
+        out / "trials",
+        args.trials,
+        validation.source,
+        reference_file,
+        args.method,
+        args.sampler,
+        args.pruner,
+        args.seed,
+        threads,
+        args.timeout,
+    )
     started = time.perf_counter()
     interrupted = False
     try:
@@ -113,11 +144,22 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         interrupted = True
     study = open_study(url, name, args.sampler, args.pruner, args.seed)
-    context = {"study": name, "storage": url.split("@")[-1], "objective": args.objective,
-               "objective_source": validation.description, "problem_file": args.problem, "method": args.method,
-               "seed": args.seed, "sets": sets, "sampler": args.sampler, "pruner": args.pruner,
-               "workers": args.workers, "threads_per_worker": threads, "space": args.space,
-               "wall_time_s": time.perf_counter() - started}
+    context = {
+        "study": name,
+        "storage": url.split("@")[-1],
+        "objective": args.objective,
+        "objective_source": validation.description,
+        "problem_file": args.problem,
+        "method": args.method,
+        "seed": args.seed,
+        "sets": sets,
+        "sampler": args.sampler,
+        "pruner": args.pruner,
+        "workers": args.workers,
+        "threads_per_worker": threads,
+        "space": args.space,
+        "wall_time_s": time.perf_counter() - started,
+    }
     metrics = write_summary(out, study, dims, context)
     _draw(out, study, metrics)
     _say(out, metrics)
@@ -135,5 +177,7 @@ def _say(out: Path, m: dict[str, Any]) -> None:
     print(f"best: trial {m['best_trial']}, {m['objective_source']} = {m['best_value']:.3e}")
     print(f"  {m['best_params']}")
     print(f"rerun it with:\n  {m['best_command']}")
-    print(f"Results in {out}/: metrics.json, trials.csv, trials.md, best_config.json, best_command.sh, plots/, "
-          "trials/ (one run directory per trial)")
+    print(
+        f"Results in {out}/: metrics.json, trials.csv, trials.md, best_config.json, best_command.sh, plots/, "
+        "trials/ (one run directory per trial)"
+    )

@@ -20,7 +20,6 @@ from pinnsolve.dsl.random import KLExpansion, KLMode, Random
 __all__ = ["freeze"]
 
 
-
 class _FrozenField(sp.Function):
     """One draw of a random field (or of one of its first derivatives) as a single numeric function."""
 
@@ -30,8 +29,10 @@ class _FrozenField(sp.Function):
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         if self.derivative:
-            raise ProblemError(f"the equations differentiate the random field '{self.expansion.name}' twice.",
-                               "Write the equation in divergence form with one derivative of the coefficient.")
+            raise ProblemError(
+                f"the equations differentiate the random field '{self.expansion.name}' twice.",
+                "Write the equation in divergence form with one derivative of the coefficient.",
+            )
         return _frozen_class(self.expansion, self.weights, (argindex - 1,))(*self.args)
 
 
@@ -49,9 +50,17 @@ def _make_frozen_class(expansion: KLExpansion, weights: np.ndarray, derivative: 
         return sum(w * expansion.mode(k, x, derivative) for k, w in enumerate(weights) if w != 0.0)
 
     suffix = "".join(f"_d{expansion.coords[a].name}" for a in derivative)
-    return type(f"{expansion.name}_draw{suffix}", (_FrozenField,), {
-        "expansion": expansion, "weights": weights, "derivative": derivative,
-        "nargs": len(expansion.coords), "_imp_": staticmethod(imp)})
+    return type(
+        f"{expansion.name}_draw{suffix}",
+        (_FrozenField,),
+        {
+            "expansion": expansion,
+            "weights": weights,
+            "derivative": derivative,
+            "nargs": len(expansion.coords),
+            "_imp_": staticmethod(imp),
+        },
+    )
 
 
 def freeze(expr: sp.Expr, values: dict[str, float]) -> sp.Expr:

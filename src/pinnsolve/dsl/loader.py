@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import traceback
 import types
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
-from pinnsolve.geometry.location import problem_directory
 from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.regimes import check_regimes_cover, parse_ranges
+from pinnsolve.geometry.location import problem_directory
 
 
 def _line_in(path: str, exc: BaseException) -> int | None:
@@ -46,8 +46,9 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     try:
         code = compile(source, str(path), "exec")
     except SyntaxError as exc:
-        raise ProblemFileError(shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.",
-                               line=exc.lineno) from None
+        raise ProblemFileError(
+            shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.", line=exc.lineno
+        ) from None
     module = types.ModuleType(f"pinnsolve_problem_{path.stem}")
     module.__file__ = str(path)
     try:
@@ -62,25 +63,37 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     except NameError as exc:
         name = getattr(exc, "name", None) or str(exc)
         raise ProblemFileError(
-            shown, f"unknown name '{name}'.",
+            shown,
+            f"unknown name '{name}'.",
             f"Define it first (a constant: {name} = Parameter('{name}', value); a coordinate: "
             f"{name} = Space('{name}', lo, hi)), or import it: from pinnsolve import ...",
-            line=_line_in(str(path), exc)) from None
+            line=_line_in(str(path), exc),
+        ) from None
     except ImportError as exc:
-        raise ProblemFileError(shown, f"import failed: {exc}.",
-                               "Problem files import what they use from pinnsolve (and sympy/numpy).",
-                               line=_line_in(str(path), exc)) from None
+        raise ProblemFileError(
+            shown,
+            f"import failed: {exc}.",
+            "Problem files import what they use from pinnsolve (and sympy/numpy).",
+            line=_line_in(str(path), exc),
+        ) from None
     except Exception as exc:  # any other error in the user's code: locate it, keep the message
-        raise ProblemFileError(shown, f"running the file raised {type(exc).__name__}: {exc}.",
-                               "Fix the problem file at that line (run with --debug for the traceback).",
-                               line=_line_in(str(path), exc)) from exc
+        raise ProblemFileError(
+            shown,
+            f"running the file raised {type(exc).__name__}: {exc}.",
+            "Fix the problem file at that line (run with --debug for the traceback).",
+            line=_line_in(str(path), exc),
+        ) from exc
     problem = module.__dict__.get("problem")
     if problem is None:
-        raise ProblemFileError(shown, "the file defines no `problem`.",
-                               "End it with problem = Problem('name', equations=[...], conditions=[...]).")
+        raise ProblemFileError(
+            shown,
+            "the file defines no `problem`.",
+            "End it with problem = Problem('name', equations=[...], conditions=[...]).",
+        )
     if not isinstance(problem, (Problem, *problem_types())):
-        raise ProblemFileError(shown, f"`problem` is a {type(problem).__name__}, not a Problem.",
-                               "Assign problem = Problem(...).")
+        raise ProblemFileError(
+            shown, f"`problem` is a {type(problem).__name__}, not a Problem.", "Assign problem = Problem(...)."
+        )
     problem.file = shown
     try:
         _check_regimes(problem)

@@ -32,8 +32,17 @@ from pinnsolve.dsl.coords import Coordinate
 from pinnsolve.dsl.errors import ProblemError
 from pinnsolve.dsl.symbols import Parameter
 
-__all__ = ["Exponential", "KLExpansion", "LogNormal", "Normal", "Random", "RandomField", "SquaredExponential",
-           "Uniform", "random_inputs"]
+__all__ = [
+    "Exponential",
+    "KLExpansion",
+    "LogNormal",
+    "Normal",
+    "Random",
+    "RandomField",
+    "SquaredExponential",
+    "Uniform",
+    "random_inputs",
+]
 
 
 # -- distributions -------------------------------------------------------------------------------
@@ -167,12 +176,12 @@ class Random(Parameter):
     `KLExpansion` it is a coefficient of (None for a plain random parameter).
     """
 
-    def __new__(cls, name: str, distribution: Distribution, source: KLExpansion | None = None,
-                **_assumptions: object):
+    def __new__(cls, name: str, distribution: Distribution, source: KLExpansion | None = None, **_assumptions: object):
         if not isinstance(distribution, Distribution):
-            raise ProblemError(f"Random('{name}', ...) is given {distribution!r}, which is not a distribution.",
-                               f"Write e.g. Random('{name}', Normal(1, 0.2)), Uniform(lo, hi) or LogNormal(mu, "
-                               "sigma).")
+            raise ProblemError(
+                f"Random('{name}', ...) is given {distribution!r}, which is not a distribution.",
+                f"Write e.g. Random('{name}', Normal(1, 0.2)), Uniform(lo, hi) or LogNormal(mu, sigma).",
+            )
         obj = super().__new__(cls, name, distribution.mean)
         obj.distribution = distribution
         obj.source = source
@@ -265,13 +274,15 @@ class KLExpansion:
             c = self.kernel(r2)
         else:
             (axis,) = derivative
-            c = self.kernel.derivative_factor(x[:, axis:axis + 1] - self.points[None, :, axis], r2)
+            c = self.kernel.derivative_factor(x[:, axis : axis + 1] - self.points[None, :, axis], r2)
         values = c @ (self.weights * self.modes_at_nodes[:, k]) / self.eigenvalues[k]
         return values.reshape(shape)
 
     def __str__(self) -> str:
-        return (f"Gaussian random field on ({', '.join(c.name for c in self.coords)}), kernel {self.kernel}, "
-                f"Karhunen-Loeve with {self.terms} terms ({100 * self.variance_captured:.1f} % of the variance)")
+        return (
+            f"Gaussian random field on ({', '.join(c.name for c in self.coords)}), kernel {self.kernel}, "
+            f"Karhunen-Loeve with {self.terms} terms ({100 * self.variance_captured:.1f} % of the variance)"
+        )
 
 
 def _distance2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -287,8 +298,10 @@ class KLMode(sp.Function):
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         if self.derivative:
-            raise ProblemError(f"the equations differentiate the random field '{self.expansion.name}' twice.",
-                               "Write the equation in divergence form with one derivative of the coefficient.")
+            raise ProblemError(
+                f"the equations differentiate the random field '{self.expansion.name}' twice.",
+                "Write the equation in divergence form with one derivative of the coefficient.",
+            )
         return _mode_class(self.expansion, self.index, (argindex - 1,))(*self.args)
 
 
@@ -299,8 +312,17 @@ def _mode_class(expansion: KLExpansion, k: int, derivative: tuple[int, ...] = ()
     cache: dict = expansion.__dict__.setdefault("_classes", {})
     if key not in cache:
         imp: Callable[..., np.ndarray] = lambda *x: expansion.mode(k, x, derivative)
-        cache[key] = type(name, (KLMode,), {"expansion": expansion, "index": k, "derivative": derivative,
-                                           "nargs": len(expansion.coords), "_imp_": staticmethod(imp)})
+        cache[key] = type(
+            name,
+            (KLMode,),
+            {
+                "expansion": expansion,
+                "index": k,
+                "derivative": derivative,
+                "nargs": len(expansion.coords),
+                "_imp_": staticmethod(imp),
+            },
+        )
     return cache[key]
 
 
@@ -313,18 +335,22 @@ def RandomField(name: str, *coords: Coordinate, mean: object = 0, kernel: Any = 
     if not isinstance(name, str) or not name.isidentifier():
         raise ProblemError(f"random field name {name!r} is not a valid name.", "Use an identifier such as 'G'.")
     if not coords or not all(isinstance(c, Coordinate) and c.has_range for c in coords):
-        raise ProblemError(f"RandomField('{name}', ...) needs coordinates with a range.",
-                           f"Write RandomField('{name}', x, ...) with x = Space('x', 0, 1).")
+        raise ProblemError(
+            f"RandomField('{name}', ...) needs coordinates with a range.",
+            f"Write RandomField('{name}', x, ...) with x = Space('x', 0, 1).",
+        )
     if kernel is None or not callable(kernel):
-        raise ProblemError(f"RandomField('{name}', ...) has no covariance kernel.",
-                           "Pass kernel=SquaredExponential(length, std) or Exponential(length, std).")
+        raise ProblemError(
+            f"RandomField('{name}', ...) has no covariance kernel.",
+            "Pass kernel=SquaredExponential(length, std) or Exponential(length, std).",
+        )
     if not isinstance(terms, int) or isinstance(terms, bool) or not 1 <= terms <= 200:
-        raise ProblemError(f"RandomField('{name}', ..., terms={terms!r}): terms must be an integer in [1, 200].",
-                           "Write e.g. terms=8.")
+        raise ProblemError(
+            f"RandomField('{name}', ..., terms={terms!r}): terms must be an integer in [1, 200].", "Write e.g. terms=8."
+        )
     expansion = KLExpansion(name, tuple(coords), kernel, terms)
     field = sp.sympify(mean)
     for k in range(terms):
         xi = Random(f"{name}_{k + 1}", Normal(0, 1), source=expansion)
         field += sp.sqrt(sp.Float(expansion.eigenvalues[k])) * _mode_class(expansion, k)(*coords) * xi
     return field
-

@@ -51,7 +51,8 @@ class RandomInputs:
             raise MethodNotApplicable(
                 f"problem '{problem.name}' has no random input, so there is no law to learn. Declare one, e.g. "
                 "k = Random('k', Normal(1, 0.2)), or a RandomField; a --set fixes a random input, so leave those "
-                "out.")
+                "out."
+            )
         return cls(inputs)
 
     @property
@@ -67,8 +68,7 @@ class RandomInputs:
 
     def standard(self, values: np.ndarray) -> np.ndarray:
         """The standard coordinates (n, d) of draws (n, d)."""
-        return np.stack([p.distribution.to_standard(values[:, j]) for j, p in enumerate(self.inputs.values())],
-                        axis=1)
+        return np.stack([p.distribution.to_standard(values[:, j]) for j, p in enumerate(self.inputs.values())], axis=1)
 
     def describe(self) -> dict[str, str]:
         return {n: str(p.distribution) for n, p in self.inputs.items()}
@@ -81,8 +81,7 @@ def has_exact_law(problem: Problem, field: str) -> bool:
 
 def _lambdified(problem: Problem, field: str, coords: list[sp.Symbol], inputs: RandomInputs):
     expr = problem.exact[field]
-    fixed = {p: sp.Float(problem.parameter_values[n]) for n, p in problem.parameters.items()
-             if n not in inputs.inputs}
+    fixed = {p: sp.Float(problem.parameter_values[n]) for n, p in problem.parameters.items() if n not in inputs.inputs}
     symbols = [inputs.inputs[n] for n in inputs.names]
     return sp.lambdify(coords + symbols, expr.xreplace(fixed), modules="numpy")
 
@@ -103,8 +102,9 @@ def _quadrature(inputs: RandomInputs, nodes: int) -> tuple[np.ndarray, np.ndarra
     return np.stack([g.ravel() for g in grids], axis=1), np.prod(np.stack([w.ravel() for w in weights]), axis=0)
 
 
-def exact_moments(problem: Problem, field: str, axes: Mapping[str, np.ndarray],
-                  nodes: int = NODES_PER_INPUT) -> tuple[np.ndarray, np.ndarray, int]:
+def exact_moments(
+    problem: Problem, field: str, axes: Mapping[str, np.ndarray], nodes: int = NODES_PER_INPUT
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Mean and standard deviation of the exact law of ``field`` on the grid ``axes``, and the node count.
 
     Tensor-product Gauss quadrature with ``nodes`` points per random input (fewer when the
@@ -126,13 +126,14 @@ def exact_moments(problem: Problem, field: str, axes: Mapping[str, np.ndarray],
     return first, np.sqrt(variance), len(weights)
 
 
-def exact_draws(problem: Problem, field: str, points: Mapping[str, np.ndarray], n: int,
-                rng: np.random.Generator) -> np.ndarray:
+def exact_draws(
+    problem: Problem, field: str, points: Mapping[str, np.ndarray], n: int, rng: np.random.Generator
+) -> np.ndarray:
     """``n`` draws of the exact law of ``field`` at the points (each coordinate an array (P,)) → (n, P)."""
     inputs = RandomInputs.of(problem)
     coords = [c for c in problem.coords if c.name in points]
     function = _lambdified(problem, field, coords, inputs)
     draws = inputs.draw(rng, n)
     where = [np.asarray(points[c.name], dtype=float)[None, :] for c in coords]
-    values = function(*where, *[draws[:, j:j + 1] for j in range(len(inputs))])
+    values = function(*where, *[draws[:, j : j + 1] for j in range(len(inputs))])
     return np.broadcast_to(np.asarray(values, dtype=float), (n, len(where[0][0]) if where else 1)).copy()

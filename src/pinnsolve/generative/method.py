@@ -48,8 +48,10 @@ class GenerativeMethod(Method):
     def check(self, problem: Problem, settings: GenerateSettings) -> None:
         RandomInputs.of(problem)
         if len(problem.fields) != 1:
-            raise MethodNotApplicable(f"problem '{problem.name}' has {len(problem.fields)} fields; pinnsolve "
-                                      "generate models the law of one field. Write a problem with one field.")
+            raise MethodNotApplicable(
+                f"problem '{problem.name}' has {len(problem.fields)} fields; pinnsolve "
+                "generate models the law of one field. Write a problem with one field."
+            )
         for name in ("train_samples", "samples", "steps", "batch", "width", "reference_solves"):
             if getattr(settings, name) < 1:
                 raise SettingsError(f"--{name.replace('_', '-')} {getattr(settings, name)}: give a positive number.")
@@ -58,11 +60,15 @@ class GenerativeMethod(Method):
         if settings.physics_weight < 0:
             raise SettingsError(f"--physics-weight {settings.physics_weight}: give a weight ≥ 0.")
         if settings.physics_weight > 0 and problem.time is None:
-            raise SettingsError(f"--physics-weight: '{problem.name}' is steady; the physics term is the time-step "
-                                "defect of time-dependent problems. Leave --physics-weight out.")
+            raise SettingsError(
+                f"--physics-weight: '{problem.name}' is steady; the physics term is the time-step "
+                "defect of time-dependent problems. Leave --physics-weight out."
+            )
         if settings.physics_weight > 0 and not settings.conditional:
-            raise SettingsError("--physics-weight needs --conditional: the residual of a generated field is taken "
-                                "with the random inputs it was generated for.")
+            raise SettingsError(
+                "--physics-weight needs --conditional: the residual of a generated field is taken "
+                "with the random inputs it was generated for."
+            )
 
     def run(self, problem: Problem, settings: GenerateSettings, context: Context) -> Outcome:
         self.check(problem, settings)
@@ -70,8 +76,16 @@ class GenerativeMethod(Method):
         field = problem.field_names[0]
         grid = default_grid(problem, context.grid)
         inputs = RandomInputs.of(problem)
-        mc = monte_carlo(problem, field, settings.train_samples, context.rng, grid, "training data (reference "
-                         "solves)", context.stream, context.plain)
+        mc = monte_carlo(
+            problem,
+            field,
+            settings.train_samples,
+            context.rng,
+            grid,
+            "training data (reference solves)",
+            context.stream,
+            context.plain,
+        )
         whitening = Whitening.fit(mc.fields)
         y = whitening.encode(mc.fields)
         c = mc.standard if settings.conditional else np.zeros((len(y), 0))
@@ -84,25 +98,49 @@ class GenerativeMethod(Method):
             model.physics = DrawResiduals(problem, mc, whitening)
             model.physics_weight = settings.physics_weight
         started = time.perf_counter()
-        history = train(model, y, c, steps=settings.steps, batch=settings.batch, lr=settings.lr, gen=torch_gen,
-                        stream=context.stream, plain=context.plain)
+        history = train(
+            model,
+            y,
+            c,
+            steps=settings.steps,
+            batch=settings.batch,
+            lr=settings.lr,
+            gen=torch_gen,
+            stream=context.stream,
+            plain=context.plain,
+        )
         train_time = time.perf_counter() - started
         started = time.perf_counter()
-        conditions = inputs.standard(inputs.draw(context.rng, settings.samples)) if settings.conditional \
+        conditions = (
+            inputs.standard(inputs.draw(context.rng, settings.samples))
+            if settings.conditional
             else np.zeros((settings.samples, 0))
+        )
         fields = whitening.decode(draw(model, settings.samples, conditions, torch_gen, sampler=settings.sampler))
         sampling = time.perf_counter() - started
         result = self._result(problem, mc, fields, context, settings)
-        result.history = {k: np.array([row.get(k, np.nan) for row in history], dtype=float)
-                          for k in history[0] if k != "phase"}
-        result.timings = {"train_time_s": train_time, "sampling_time_s": sampling,
-                          "samples_per_s": settings.samples / sampling, "mc_solves_per_s": mc.solves_per_s,
-                          "sampling_speedup": settings.samples / sampling / mc.solves_per_s,
-                          "mc_time_s": mc.wall_time_s}
-        result.info = {"pod_modes": whitening.modes, "conditional": settings.conditional,
-                       "random_inputs": inputs.describe(), "grid": {k: len(v) for k, v in mc.axes.items()}}
-        choices = {"grid": grid, "pod_modes": f"{whitening.modes} (energy above 1e-9 of the training variance)",
-                   "conditioning": "on the random inputs' standard coordinates" if settings.conditional else "none"}
+        result.history = {
+            k: np.array([row.get(k, np.nan) for row in history], dtype=float) for k in history[0] if k != "phase"
+        }
+        result.timings = {
+            "train_time_s": train_time,
+            "sampling_time_s": sampling,
+            "samples_per_s": settings.samples / sampling,
+            "mc_solves_per_s": mc.solves_per_s,
+            "sampling_speedup": settings.samples / sampling / mc.solves_per_s,
+            "mc_time_s": mc.wall_time_s,
+        }
+        result.info = {
+            "pod_modes": whitening.modes,
+            "conditional": settings.conditional,
+            "random_inputs": inputs.describe(),
+            "grid": {k: len(v) for k, v in mc.axes.items()},
+        }
+        choices = {
+            "grid": grid,
+            "pod_modes": f"{whitening.modes} (energy above 1e-9 of the training variance)",
+            "conditioning": "on the random inputs' standard coordinates" if settings.conditional else "none",
+        }
         return Outcome(result=result, history=history, model=model, metrics=result.timings, choices=choices)
 
     def _model(self, dim: int, cond: int, randoms: int, settings: GenerateSettings) -> Any:
@@ -113,8 +151,9 @@ class GenerativeMethod(Method):
             return cls(dim, cond, settings.width, settings.depth, noise=max(randoms, 4))
         return cls(dim, cond, settings.width, settings.depth)
 
-    def _result(self, problem: Problem, mc: MonteCarlo, fields: np.ndarray, context: Context,
-                settings: GenerateSettings) -> Samples:
+    def _result(
+        self, problem: Problem, mc: MonteCarlo, fields: np.ndarray, context: Context, settings: GenerateSettings
+    ) -> Samples:
         probes = probe_indices(fields.shape[1:])
         gallery = mc.fields[:6]
         if has_exact_law(problem, mc.field):
@@ -123,16 +162,37 @@ class GenerativeMethod(Method):
             at_probes = exact_draws(problem, mc.field, points, EXACT_PROBE_DRAWS, context.rng)
             reference, solves = f"exact law (Gauss quadrature, {nodes} nodes)", None
         else:
-            ref = monte_carlo(problem, mc.field, settings.reference_solves, context.rng, {k: len(v) for k, v in
-                              mc.axes.items()}, "reference law (Monte Carlo solves)", context.stream, context.plain)
+            ref = monte_carlo(
+                problem,
+                mc.field,
+                settings.reference_solves,
+                context.rng,
+                {k: len(v) for k, v in mc.axes.items()},
+                "reference law (Monte Carlo solves)",
+                context.stream,
+                context.plain,
+            )
             mean, std = ref.fields.mean(axis=0), ref.fields.std(axis=0)
             at_probes = np.stack([ref.fields[(slice(None), *idx)] for idx in probes], axis=1)
-            reference, solves, gallery = f"Monte Carlo ({len(ref.fields)} reference solves)", len(ref.fields), \
-                ref.fields[:6]
-        return Samples(problem=problem.name, method=self.name, field=mc.field, axes=mc.axes, samples=fields,
-                       reference_mean=mean, reference_std=std, probe_index=np.array(probes),
-                       probe_reference=at_probes, reference=reference, reference_solves=solves,
-                       reference_fields=gallery)
+            reference, solves, gallery = (
+                f"Monte Carlo ({len(ref.fields)} reference solves)",
+                len(ref.fields),
+                ref.fields[:6],
+            )
+        return Samples(
+            problem=problem.name,
+            method=self.name,
+            field=mc.field,
+            axes=mc.axes,
+            samples=fields,
+            reference_mean=mean,
+            reference_std=std,
+            probe_index=np.array(probes),
+            probe_reference=at_probes,
+            reference=reference,
+            reference_solves=solves,
+            reference_fields=gallery,
+        )
 
 
 class VAEMethod(GenerativeMethod, name="vae"):

@@ -51,8 +51,9 @@ class GenerativeModel(nn.Module):
 
     def configure(self, lr: float, steps: int) -> None:
         self.optimizers = [torch.optim.Adam(p, lr=lr) for p in self.parameter_groups()]
-        self.schedules = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps, eta_min=lr / 50)
-                          for o in self.optimizers]
+        self.schedules = [
+            torch.optim.lr_scheduler.CosineAnnealingLR(o, steps, eta_min=lr / 50) for o in self.optimizers
+        ]
 
     def parameter_groups(self) -> list[list[nn.Parameter]]:
         return [list(self.parameters())]
@@ -81,8 +82,9 @@ class GenerativeModel(nn.Module):
 class VAE(GenerativeModel):
     """Conditional variational autoencoder (see the module docstring)."""
 
-    def __init__(self, dim: int, cond: int, width: int = 128, depth: int = 3, latent: int = 0,
-                 obs_std: float = 0.02) -> None:
+    def __init__(
+        self, dim: int, cond: int, width: int = 128, depth: int = 3, latent: int = 0, obs_std: float = 0.02
+    ) -> None:
         super().__init__(dim, cond, width, depth)
         self.latent = latent or 2
         self.obs_std = obs_std
@@ -96,8 +98,10 @@ class VAE(GenerativeModel):
         mu, log_var = self.encoder(torch.cat([y, c], dim=1)).chunk(2, dim=1)
         z = mu + torch.exp(0.5 * log_var) * torch.randn(mu.shape, generator=gen, dtype=mu.dtype)
         fit = self.decode(z, c)
-        terms = {"reconstruction": ((fit - y) ** 2).sum(1).mean() / (2 * self.obs_std**2),
-                 "kl": 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(1).mean()}
+        terms = {
+            "reconstruction": ((fit - y) ** 2).sum(1).mean() / (2 * self.obs_std**2),
+            "kl": 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(1).mean(),
+        }
         self._physics_term(fit, index, terms)
         loss = terms["reconstruction"] + terms["kl"] + self.physics_weight * terms.get("physics", 0.0)
         self._step(self.optimizers[0], loss)
@@ -112,8 +116,17 @@ class VAE(GenerativeModel):
 class WGAN(GenerativeModel):
     """Wasserstein GAN with gradient penalty, conditional with a paired reconstruction term."""
 
-    def __init__(self, dim: int, cond: int, width: int = 128, depth: int = 3, noise: int = 0,
-                 critic_steps: int = 2, penalty: float = 10.0, pairing: float = 100.0) -> None:
+    def __init__(
+        self,
+        dim: int,
+        cond: int,
+        width: int = 128,
+        depth: int = 3,
+        noise: int = 0,
+        critic_steps: int = 2,
+        penalty: float = 10.0,
+        pairing: float = 100.0,
+    ) -> None:
         super().__init__(dim, cond, width, depth)
         self.noise = noise or max(cond, 4)
         self.critic_steps, self.penalty, self.pairing = critic_steps, penalty, pairing
@@ -125,8 +138,9 @@ class WGAN(GenerativeModel):
 
     def configure(self, lr: float, steps: int) -> None:
         self.optimizers = [torch.optim.Adam(g, lr=lr, betas=(0.5, 0.9)) for g in self.parameter_groups()]
-        self.schedules = [torch.optim.lr_scheduler.CosineAnnealingLR(o, steps, eta_min=lr / 50)
-                          for o in self.optimizers]
+        self.schedules = [
+            torch.optim.lr_scheduler.CosineAnnealingLR(o, steps, eta_min=lr / 50) for o in self.optimizers
+        ]
 
     def generate(self, c: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
         z = torch.randn((len(c), self.noise), generator=gen, dtype=c.dtype)
@@ -137,7 +151,7 @@ class WGAN(GenerativeModel):
         mix = torch.rand((len(y), 1), generator=gen, dtype=y.dtype)
         between = (mix * y + (1 - mix) * fake).requires_grad_(True)
         score = self.critic(torch.cat([between, c], dim=1))
-        grad, = torch.autograd.grad(score.sum(), between, create_graph=True)
+        (grad,) = torch.autograd.grad(score.sum(), between, create_graph=True)
         penalty = ((grad.norm(dim=1) - 1) ** 2).mean()
         real = self.critic(torch.cat([y, c], dim=1)).mean()
         fake_score = self.critic(torch.cat([fake, c], dim=1)).mean()
@@ -153,8 +167,11 @@ class WGAN(GenerativeModel):
         if self.cond:
             terms["pairing"] = ((fake - y) ** 2).sum(1).mean()
         self._physics_term(fake, index, terms)
-        loss = terms["adversarial"] + self.pairing * terms.get("pairing", 0.0) \
+        loss = (
+            terms["adversarial"]
+            + self.pairing * terms.get("pairing", 0.0)
             + self.physics_weight * terms.get("physics", 0.0)
+        )
         self._step(self.optimizers[0], loss)
         return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in terms.items()}}
 

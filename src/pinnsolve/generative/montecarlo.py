@@ -56,9 +56,15 @@ class progress_bar:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self._bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[info]}"), TimeRemainingColumn(),
-                                 console=Console(file=self.stream), refresh_per_second=5)
+            self._bar = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"),
+                TimeRemainingColumn(),
+                console=Console(file=self.stream),
+                refresh_per_second=5,
+            )
             self._bar.start()
             self._task = self._bar.add_task(self.title, total=self.total, info="")
         return self
@@ -69,8 +75,9 @@ class progress_bar:
             self._bar.update(self._task, completed=self.done, info=info)
         elif self.done == self.total or self.done % max(1, self.total // 5) == 0:
             rate = self.done / max(time.perf_counter() - self._start, 1e-9)
-            print(f"{self.title}: {self.done}/{self.total} ({rate:.1f}/s) {info}".rstrip(), file=self.stream,
-                  flush=True)
+            print(
+                f"{self.title}: {self.done}/{self.total} ({rate:.1f}/s) {info}".rstrip(), file=self.stream, flush=True
+            )
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -90,14 +97,22 @@ def drawn_problem(problem: Problem, values: Mapping[str, float]) -> Problem:
     return drawn
 
 
-def monte_carlo(problem: Problem, field: str, n: int, rng: np.random.Generator,
-                grid: Mapping[str, int] | None = None, title: str = "Monte Carlo solves",
-                stream: TextIO | None = None, plain: bool | None = None) -> MonteCarlo:
+def monte_carlo(
+    problem: Problem,
+    field: str,
+    n: int,
+    rng: np.random.Generator,
+    grid: Mapping[str, int] | None = None,
+    title: str = "Monte Carlo solves",
+    stream: TextIO | None = None,
+    plain: bool | None = None,
+) -> MonteCarlo:
     """Solve the reference for ``n`` draws of the random inputs (one field kept, on ``grid``)."""
     inputs = RandomInputs.of(problem)
     if field not in problem.field_names:
-        raise MethodNotApplicable(f"problem '{problem.name}' has no field '{field}'; its fields: "
-                                  f"{', '.join(problem.field_names)}.")
+        raise MethodNotApplicable(
+            f"problem '{problem.name}' has no field '{field}'; its fields: {', '.join(problem.field_names)}."
+        )
     draws = inputs.draw(rng, n)
     started = time.perf_counter()
     fields, axes, stats = [], None, {}
@@ -109,5 +124,12 @@ def monte_carlo(problem: Problem, field: str, n: int, rng: np.random.Generator,
             axes = axes or {c: solution.axes[c] for c in solution.field_coords[field]}
             bar.advance()
     wall = time.perf_counter() - started
-    return MonteCarlo(field, axes or {}, draws, inputs.standard(draws), np.stack(fields), wall,
-                      {k: stats.get(k) for k in ("scheme", "solver", "grid")})
+    return MonteCarlo(
+        field,
+        axes or {},
+        draws,
+        inputs.standard(draws),
+        np.stack(fields),
+        wall,
+        {k: stats.get(k) for k in ("scheme", "solver", "grid")},
+    )

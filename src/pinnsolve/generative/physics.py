@@ -38,8 +38,10 @@ class DrawResiduals:
 
     def __init__(self, problem: Problem, mc: MonteCarlo, whitening: Whitening) -> None:
         if problem.time is None:
-            raise SettingsError(f"--physics-weight: '{problem.name}' is steady; the physics term is the time-step "
-                                "defect of time-dependent problems. Leave --physics-weight out.")
+            raise SettingsError(
+                f"--physics-weight: '{problem.name}' is steady; the physics term is the time-step "
+                "defect of time-dependent problems. Leave --physics-weight out."
+            )
         self.whitening = whitening
         self.times = mc.axes[problem.time.name]
         self.scale = float(np.std(mc.fields)) or 1.0

@@ -10,14 +10,13 @@ import torch
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
-from pinnsolve.methods import collocation
-from pinnsolve.residual.objective import LossTerm, Objective
 from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.methods import collocation
 from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
 from pinnsolve.methods.settings import default_points
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
 from pinnsolve.residual.compile import numpy_function
-
+from pinnsolve.residual.objective import LossTerm, Objective
 
 #: the fraction of the time range whose reference data trains a data-driven surrogate, by default
 DEFAULT_HORIZON = 0.5
@@ -27,9 +26,11 @@ def horizon_of(settings: Any) -> float:
     """``--horizon`` (default `DEFAULT_HORIZON`), checked to lie in (0, 1]."""
     h = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
     if not 0.0 < h <= 1.0:
-        raise MethodNotApplicable(f"--horizon {settings.horizon} is outside (0, 1]: the horizon must lie in (0, 1], "
-                                  "the fraction of the time range whose reference data trains the model. Give e.g. "
-                                  "--horizon 0.5 (1: no extrapolation).")
+        raise MethodNotApplicable(
+            f"--horizon {settings.horizon} is outside (0, 1]: the horizon must lie in (0, 1], "
+            "the fraction of the time range whose reference data trains the model. Give e.g. "
+            "--horizon 0.5 (1: no extrapolation)."
+        )
     return h
 
 
@@ -37,8 +38,10 @@ def physics_weight_of(settings: Any, default: float) -> float:
     """``--physics-weight`` (``default`` when not given), checked to be finite and ≥ 0."""
     weight = default if settings.physics_weight is None else float(settings.physics_weight)
     if not np.isfinite(weight) or weight < 0:
-        raise MethodNotApplicable(f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
-                                  "the physics term out, 1 weighs it like the data.")
+        raise MethodNotApplicable(
+            f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
+            "the physics term out, 1 weighs it like the data."
+        )
     return weight
 
 
@@ -53,8 +56,7 @@ def point_counts(problem: Problem, settings: Any) -> tuple[int, int]:
     return n, nb
 
 
-def equation_terms(problem: Problem, settings: Any, rng: np.random.Generator,
-                   balance: bool = False) -> list[LossTerm]:
+def equation_terms(problem: Problem, settings: Any, rng: np.random.Generator, balance: bool = False) -> list[LossTerm]:
     """The residual of every equation at the interior collocation points.
 
     With ``balance`` (soft constraints), an equation whose source is large is measured in units
@@ -96,12 +98,14 @@ def resolve_engine(settings: Any, model: torch.nn.Module, keys: set, n_inputs: i
         if name == "taylor" and not TaylorEngine.supports(model, keys, n_inputs):
             raise MethodNotApplicable(
                 "--derivatives taylor needs a single tanh, sin or silu MLP over all coordinates and derivatives of "
-                "order at most 2. Use --derivatives autograd (or auto).")
+                "order at most 2. Use --derivatives autograd (or auto)."
+            )
     return get_engine(name), name
 
 
-def make_objective(terms: list[LossTerm], settings: Any, model: torch.nn.Module, dtype: torch.dtype,
-                   device: torch.device) -> tuple[Objective, str]:
+def make_objective(
+    terms: list[LossTerm], settings: Any, model: torch.nn.Module, dtype: torch.dtype, device: torch.device
+) -> tuple[Objective, str]:
     keys = {k for t in terms for k in t.expr.keys}
     n_inputs = terms[0].points.shape[1]
     engine, name = resolve_engine(settings, model, keys, n_inputs)

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pinnsolve.errors import MethodNotApplicable, SettingsError
 
@@ -42,14 +43,31 @@ if TYPE_CHECKING:
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.results.base import Result
 
-__all__ = ["METHODS", "Context", "check_kind", "Method", "MethodNotApplicable", "NoSettings", "Outcome", "get_method", "setting",
-           "settings_fields", "settings_from"]
+__all__ = [
+    "METHODS",
+    "Context",
+    "check_kind",
+    "Method",
+    "MethodNotApplicable",
+    "NoSettings",
+    "Outcome",
+    "get_method",
+    "setting",
+    "settings_fields",
+    "settings_from",
+]
 
 METHODS: dict[str, type[Method]] = {}
 
 
-def setting(default: Any, help: str, *, choices: list[str] | None = None, flag: str | None = None,
-            factory: Callable[[], Any] | None = None) -> Any:
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: list[str] | None = None,
+    flag: str | None = None,
+    factory: Callable[[], Any] | None = None,
+) -> Any:
     """A settings field with its help text (and choices): the CLI flag and the suite key come from it."""
     metadata = {"help": help, "choices": choices, "flag": flag}
     if factory is not None:
@@ -137,9 +155,11 @@ def check_kind(method: Method, problem: Any) -> None:
     kind = problem_kind(problem)
     if kind not in method.problem_kinds:
         others = sorted(n for n, m in METHODS.items() if kind in m.problem_kinds)
-        raise MethodNotApplicable(f"--method {method.name} solves {' and '.join(method.problem_kinds)} problems; "
-                                  f"'{getattr(problem, 'name', problem)}' is a {kind} problem. Use "
-                                  f"{' or '.join('--method ' + o for o in others) or 'another method'}.")
+        raise MethodNotApplicable(
+            f"--method {method.name} solves {' and '.join(method.problem_kinds)} problems; "
+            f"'{getattr(problem, 'name', problem)}' is a {kind} problem. Use "
+            f"{' or '.join('--method ' + o for o in others) or 'another method'}."
+        )
 
 
 def get_method(name: str) -> Method:
@@ -160,12 +180,12 @@ def settings_from(settings_type: type, values: Mapping[str, Any], method: str, s
     unknown = sorted(set(values) - known)
     if unknown:
         names = ", ".join(("--" + n.replace("_", "-")) if source == "flag" else n for n in unknown)
-        raise SettingsError(f"{names}: not a setting of --method {method}; its settings are "
-                            f"{', '.join(sorted(known)) or 'none'}.")
+        raise SettingsError(
+            f"{names}: not a setting of --method {method}; its settings are {', '.join(sorted(known)) or 'none'}."
+        )
     return settings_type(**values)
 
 
 def settings_dict(settings: Any) -> dict[str, Any]:
     """A settings dataclass as a JSON-ready dict (config.json)."""
     return dataclasses.asdict(settings) if dataclasses.is_dataclass(settings) else {}
-

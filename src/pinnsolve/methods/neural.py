@@ -20,8 +20,9 @@ of the coordinates overrides `NeuralMethod.result`, and adds its own numbers wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Protocol, final, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, final, runtime_checkable
 
 import torch
 
@@ -80,23 +81,28 @@ class NeuralMethod(Method):
 
         return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device)
 
-    def measure(self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
-                ) -> dict[str, Any]:
+    def measure(
+        self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
+    ) -> dict[str, Any]:
         """The method's own numbers for metrics.json (it may add curves to ``result`` for its plots)."""
         return {}
 
     def check_compilable(self, setup: Setup) -> None:
         """--compile traces the loss with torch.compile; refuse what it cannot trace, saying why."""
-        raise SettingsError(f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
-                            "on reference data through its own loss, which torch.compile is not set up for. "
-                            "Drop --compile.")
+        raise SettingsError(
+            f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
+            "on reference data through its own loss, which torch.compile is not set up for. "
+            "Drop --compile."
+        )
 
     def sharded(self, setup: Setup, group: Any) -> Objective:
         """This process's shard of the objective under torchrun; methods whose loss is no mean over
         collocation points refuse (the pinn method overrides this)."""
-        raise SettingsError(f"distributed training (torchrun, --nproc) shards the collocation points of --method "
-                            f"pinn; the {self.name} method's loss is not a mean over collocation points. Run it in "
-                            "one process (drop --nproc).")
+        raise SettingsError(
+            f"distributed training (torchrun, --nproc) shards the collocation points of --method "
+            f"pinn; the {self.name} method's loss is not a mean over collocation points. Run it in "
+            "one process (drop --nproc)."
+        )
 
     @final
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
@@ -112,14 +118,21 @@ class NeuralMethod(Method):
         if error is None:
             monitor = ErrorMonitor(problem, context.dtype, context.device)
             error = monitor if monitor.available else None
-        reporter = ProgressReporter(config.total_steps, plain=context.plain, stream=context.stream,
-                                    title=f"{problem.name} {self.name}")
+        reporter = ProgressReporter(
+            config.total_steps, plain=context.plain, stream=context.stream, title=f"{problem.name} {self.name}"
+        )
         callbacks = [reporter, *context.extra.get("callbacks", [])]
         group = context.extra.get("group")
         if group is not None:
             setup.objective = self.sharded(setup, group)
-        trainer = Trainer(setup.model, setup.objective, config, callbacks, error=error,
-                          grad_hook=group.all_reduce_gradients if group is not None else None)
+        trainer = Trainer(
+            setup.model,
+            setup.objective,
+            config,
+            callbacks,
+            error=error,
+            grad_hook=group.all_reduce_gradients if group is not None else None,
+        )
         if context.resume is not None:
             trainer.load_state_dict(context.resume["checkpoint"])
             trainer.history = list(context.resume["history"])
@@ -128,24 +141,41 @@ class NeuralMethod(Method):
             trainer.run()
         except KeyboardInterrupt:
             where = _save_state(context, trainer, setup.objective.names)
-            raise RunInterrupted(f"interrupted at step {trainer.step}; the checkpoint is saved in {where}. "
-                                 f"Continue with: pinnsolve solve --resume {where}") from None
+            raise RunInterrupted(
+                f"interrupted at step {trainer.step}; the checkpoint is saved in {where}. "
+                f"Continue with: pinnsolve solve --resume {where}"
+            ) from None
         except TrainingDiverged as exc:
             diverged = exc
         _save_state(context, trainer, setup.objective.names)
         result = self.result(problem, settings, context, setup)
         metrics = _training_metrics(trainer, self.name)
         metrics.update(self.measure(problem, settings, context, setup, result))
-        return Outcome(result=result, history=history_rows(trainer.history, setup.objective.names),
-                       model=trainer.model, metrics=metrics, choices={**setup.choices, "train": config.as_dict()},
-                       stop_reason=trainer.stop_reason or "completed", error=diverged)
+        return Outcome(
+            result=result,
+            history=history_rows(trainer.history, setup.objective.names),
+            model=trainer.model,
+            metrics=metrics,
+            choices={**setup.choices, "train": config.as_dict()},
+            stop_reason=trainer.stop_reason or "completed",
+            error=diverged,
+        )
 
 
 def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, Any]]:
     """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr."""
-    return [{"step": r.step, "phase": r.phase, "wall_time_s": r.wall_time_s, "loss": r.loss,
-             **{n: r.terms.get(n, float("nan")) for n in term_names}, "l2_relative_error": r.l2_relative_error,
-             "lr": r.lr} for r in records]
+    return [
+        {
+            "step": r.step,
+            "phase": r.phase,
+            "wall_time_s": r.wall_time_s,
+            "loss": r.loss,
+            **{n: r.terms.get(n, float("nan")) for n in term_names},
+            "l2_relative_error": r.l2_relative_error,
+            "lr": r.lr,
+        }
+        for r in records
+    ]
 
 
 def _save_state(context: Context, trainer: Any, term_names: list[str]) -> Any:
@@ -162,20 +192,42 @@ def _save_state(context: Context, trainer: Any, term_names: list[str]) -> Any:
 def _training_metrics(trainer: Any, method: str) -> dict[str, Any]:
     last = trainer.history[-1] if trainer.history else None
     unknowns = {name: float(p.detach()) for name, p in (getattr(trainer.model, "unknowns", None) or {}).items()}
-    return {"steps": trainer.step, "train_time_s": trainer.elapsed, "method": method,
-            "final_loss": last.loss if last else None, "final_terms": last.terms if last else {},
-            "stop_reason": trainer.stop_reason or "completed", **({"unknowns": unknowns} if unknowns else {})}
+    return {
+        "steps": trainer.step,
+        "train_time_s": trainer.elapsed,
+        "method": method,
+        "final_loss": last.loss if last else None,
+        "final_terms": last.terms if last else {},
+        "stop_reason": trainer.stop_reason or "completed",
+        **({"unknowns": unknowns} if unknowns else {}),
+    }
 
 
-def make_context(*, seed: int = 0, rng: Any = None, dtype: torch.dtype = torch.float64, device: Any = "cpu",
-                 grid: Any = None, **extra: Any) -> Context:
+def make_context(
+    *,
+    seed: int = 0,
+    rng: Any = None,
+    dtype: torch.dtype = torch.float64,
+    device: Any = "cpu",
+    grid: Any = None,
+    **extra: Any,
+) -> Context:
     """A `Context` for using a method in memory (tests, notebooks): no run directory, quiet progress."""
     import io
 
     import numpy as np
 
     rng = rng if rng is not None else np.random.default_rng(seed)
-    return Context(dtype=dtype, device=torch.device(device), rng=rng, seed=seed, grid=dict(grid) if grid else None, plain=True, stream=io.StringIO(), **extra)
+    return Context(
+        dtype=dtype,
+        device=torch.device(device),
+        rng=rng,
+        seed=seed,
+        grid=dict(grid) if grid else None,
+        plain=True,
+        stream=io.StringIO(),
+        **extra,
+    )
 
 
 def build_setup(method: str, problem: Problem, settings: Any = None, **context: Any) -> Setup:

@@ -13,8 +13,9 @@ import argparse
 import dataclasses
 import math
 import typing
+from collections.abc import Mapping
 from functools import cache
-from typing import Any, Mapping
+from typing import Any
 
 from pinnsolve.dsl.assignments import parse_assignments
 from pinnsolve.errors import SettingsError
@@ -69,8 +70,9 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
             for item in value:
                 out.update(parse_assignments(item, what) if isinstance(item, str) else dict(item))
             return out
-        if isinstance(value, Mapping) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                              for v in value.values()):
+        if isinstance(value, Mapping) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()
+        ):
             return {str(k): float(v) for k, v in value.items()}
         raise SettingsError(f"{what} = {value!r}: give a table of numbers, e.g. {what} = {{ bc = 10 }}.")
     if kind is bool:
@@ -90,8 +92,9 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
         return float(value)
     choices = f.metadata.get("choices")
     if not isinstance(value, str) or (choices and value not in choices):
-        raise SettingsError(f"{what} = {value!r}: give a text value" + (
-            f", one of {', '.join(choices)}." if choices else "."))
+        raise SettingsError(
+            f"{what} = {value!r}: give a text value" + (f", one of {', '.join(choices)}." if choices else ".")
+        )
     return value
 
 
@@ -115,8 +118,10 @@ def make_settings(method: str, values: Mapping[str, Any] | Any | None = None, so
             flag = "--weight"
         where = f" (a setting of {', '.join(owners[name])})" if name in owners else ""
         listed = ", ".join(_named(f, source) for f in fields.values()) or "none"
-        raise SettingsError(f"{flag}{where}: not a setting of --method {method}. Leave {flag} out; the settings of "
-                            f"{method} are {listed}.")
+        raise SettingsError(
+            f"{flag}{where}: not a setting of --method {method}. Leave {flag} out; the settings of "
+            f"{method} are {listed}."
+        )
     return settings_type(**{k: _coerce(settings_type, fields[k], v, source) for k, v in values.items()})
 
 
@@ -152,12 +157,18 @@ def _add_flag(group: Any, settings_type: type, f: dataclasses.Field, methods: li
     default = f.default if f.default is not dataclasses.MISSING else None
     shown = "" if default in (None, False, {}) else f" (default {default})"
     who = "" if len(methods) == len(METHODS) else f" [{', '.join(methods)}]"
-    kw: dict[str, Any] = {"dest": f.name, "default": argparse.SUPPRESS, "help": f"{f.metadata.get('help', '')}"
-                          f"{shown}{who}".replace("%", "%%")}  # argparse formats help with %
+    kw: dict[str, Any] = {
+        "dest": f.name,
+        "default": argparse.SUPPRESS,
+        "help": f"{f.metadata.get('help', '')}{shown}{who}".replace("%", "%%"),
+    }  # argparse formats help with %
     same = [fld for m in methods for fld in settings_fields(METHODS[m].settings_type) if fld.name == f.name]
     # argparse checks choices only where every method's field has them; else each method checks its own
-    choices = sorted({c for fld in same for c in fld.metadata["choices"]}) \
-        if all(fld.metadata.get("choices") for fld in same) else []
+    choices = (
+        sorted({c for fld in same for c in fld.metadata["choices"]})
+        if all(fld.metadata.get("choices") for fld in same)
+        else []
+    )
     if kind is bool:
         kw["action"] = "store_true"
     elif kind is dict:

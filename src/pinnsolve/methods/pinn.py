@@ -22,10 +22,10 @@ from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
 from pinnsolve.methods.contract import Context
 from pinnsolve.methods.neural import NeuralMethod, Setup
-from pinnsolve.residual.objective import LossTerm
 from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate
 from pinnsolve.residual import TaylorEngine
+from pinnsolve.residual.objective import LossTerm
 from pinnsolve.solution import Solution
 
 
@@ -68,15 +68,26 @@ class PINN(NeuralMethod, name="pinn"):
         terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
         objective, engine = make_objective(terms, settings, model, dtype, device)
         n, nb = point_counts(problem, settings)
-        return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
-                                        "constraints": "soft (all conditions in the loss)",
-                                        "weights": {t.name: t.weight for t in terms}})
+        return Setup(
+            model,
+            objective,
+            {
+                "derivatives": engine,
+                "interior_points": n,
+                "boundary_points": nb,
+                "constraints": "soft (all conditions in the loss)",
+                "weights": {t.name: t.weight for t in terms},
+            },
+        )
 
     def sharded(self, setup: Setup, group: Any) -> Any:
         """The objective over this process's share of every term's points (`pinnsolve.train.distributed`)."""
         sharded = group.shard(setup.objective)
-        setup.choices["distributed"] = {"processes": group.world, "backend": group.backend,
-                                        "points_per_process": sharded.local.points.shape[0]}
+        setup.choices["distributed"] = {
+            "processes": group.world,
+            "backend": group.backend,
+            "points_per_process": sharded.local.points.shape[0],
+        }
         return sharded
 
     def check_compilable(self, setup: Setup) -> None:
@@ -85,4 +96,5 @@ class PINN(NeuralMethod, name="pinn"):
             raise SettingsError(
                 "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
                 "differentiates twice: torch.compile cannot trace that. Use an MLP with tanh, sin or silu and "
-                "--derivatives auto, or drop --compile.")
+                "--derivatives auto, or drop --compile."
+            )

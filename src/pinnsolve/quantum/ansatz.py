@@ -46,8 +46,9 @@ def _jastrow(problem: Schrodinger, choices: dict[str, Any]) -> Factor | None:
     return PadeJastrow(None)
 
 
-def build_ansatz(problem: Schrodinger, name: str, *, hidden: int, width: int, depth: int, gibbs: bool,
-                 generator: torch.Generator) -> tuple[Product, dict[str, Any]]:
+def build_ansatz(
+    problem: Schrodinger, name: str, *, hidden: int, width: int, depth: int, gibbs: bool, generator: torch.Generator
+) -> tuple[Product, dict[str, Any]]:
     """The trial wave function ``name`` for ``problem`` and the choices made building it."""
     n, dim, omega = problem.n_particles, problem.dim, problem.trap_frequency()
     choices: dict[str, Any] = {"trap_frequency": omega}

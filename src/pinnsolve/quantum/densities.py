@@ -25,8 +25,9 @@ def densities(positions: np.ndarray, bins: int = 80) -> dict[str, np.ndarray]:
         density, edges = np.histogram(flat[:, 0], bins=bins, range=(-top, top), density=True)
         out.update(density_edges=edges, density=density * n)
     else:
-        density, ex, _ = np.histogram2d(flat[:, 0], flat[:, 1], bins=bins, range=[(-top, top), (-top, top)],
-                                        density=True)
+        density, ex, _ = np.histogram2d(
+            flat[:, 0], flat[:, 1], bins=bins, range=[(-top, top), (-top, top)], density=True
+        )
         out.update(density_edges=ex, density=density * n)
     if n > 1:
         i, j = np.triu_indices(n, k=1)

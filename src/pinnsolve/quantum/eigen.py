@@ -47,13 +47,16 @@ def _half_width(potential, omega: float, states: int) -> float:
     return length
 
 
-def finite_difference_spectrum(problem: Schrodinger, states: int = 4, points: int = 4000,
-                               half_width: float | None = None) -> EigenStates:
+def finite_difference_spectrum(
+    problem: Schrodinger, states: int = 4, points: int = 4000, half_width: float | None = None
+) -> EigenStates:
     """The ``states`` lowest eigenpairs of a one-particle, one-dimensional `Schrodinger` problem."""
     if problem.n_particles != 1 or problem.dim != 1:
-        raise MethodNotApplicable(f"the finite-difference spectrum treats one particle on a line; "
-                                  f"'{problem.name}' has N = {problem.n_particles} in {problem.dim}-D. "
-                                  "Use --method vmc for it.")
+        raise MethodNotApplicable(
+            f"the finite-difference spectrum treats one particle on a line; "
+            f"'{problem.name}' has N = {problem.n_particles} in {problem.dim}-D. "
+            "Use --method vmc for it."
+        )
     potential = numpy_function(sp.sympify(problem.one_body()), (x,))
     length = half_width or _half_width(potential, problem.trap_frequency(), states)
     grid = np.linspace(-length, length, points + 2)[1:-1]

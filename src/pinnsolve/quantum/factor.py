@@ -75,7 +75,7 @@ class Product(Factor):
     def theta(self, value: torch.Tensor) -> None:
         offset = 0
         for f in getattr(self, "factors", []):
-            f.theta = value[offset:offset + f.n_parameters].clone()
+            f.theta = value[offset : offset + f.n_parameters].clone()
             offset += f.n_parameters
 
     def log(self, positions: torch.Tensor) -> torch.Tensor:
@@ -83,8 +83,11 @@ class Product(Factor):
 
     def derivatives(self, positions: torch.Tensor) -> Derivatives:
         parts = [f.derivatives(positions) for f in self.factors]
-        return Derivatives(sum(p.log for p in parts), sum(p.gradient for p in parts),  # type: ignore[arg-type]
-                           sum(p.laplacian for p in parts))
+        return Derivatives(
+            sum(p.log for p in parts),
+            sum(p.gradient for p in parts),  # type: ignore[arg-type]
+            sum(p.laplacian for p in parts),
+        )
 
     def log_and_gradient(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         parts = [f.log_and_gradient(positions) for f in self.factors]
@@ -98,7 +101,10 @@ class Product(Factor):
 
 
 class GaussianEnvelope(Factor):
-    r"""The one-body Gaussian :math:`\exp(-\alpha\omega \sum_i r_i^2 / 2)`, α trainable (α = 1 is the trap's ground state)."""
+    r"""The one-body Gaussian :math:`\exp(-\alpha\omega \sum_i r_i^2 / 2)`, α trainable.
+
+    α = 1 is the trap's ground state.
+    """
 
     name = "gaussian"
 
@@ -112,8 +118,9 @@ class GaussianEnvelope(Factor):
     def derivatives(self, positions: torch.Tensor) -> Derivatives:
         alpha_omega = self.theta[0] * self.omega
         n_coordinates = positions.shape[1] * positions.shape[2]
-        return Derivatives(self.log(positions), -alpha_omega * positions,
-                           (-alpha_omega * n_coordinates).expand(positions.shape[0]))
+        return Derivatives(
+            self.log(positions), -alpha_omega * positions, (-alpha_omega * n_coordinates).expand(positions.shape[0])
+        )
 
     def parameter_gradient(self, positions: torch.Tensor) -> torch.Tensor:
         return (-0.5 * self.omega * positions.pow(2).sum(dim=(1, 2))).unsqueeze(1)

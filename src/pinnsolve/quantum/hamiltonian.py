@@ -60,7 +60,7 @@ class Hamiltonian:
 
     @classmethod
     def of(cls, problem: Schrodinger) -> Hamiltonian:
-        trap = torch_function(problem.one_body(), COORDINATES[:problem.dim])
+        trap = torch_function(problem.one_body(), COORDINATES[: problem.dim])
         pair = problem.pair()
         interaction = None if pair == 0 or problem.n_particles < 2 else torch_function(pair, (r,))
         return cls(problem.n_particles, problem.dim, trap, interaction)

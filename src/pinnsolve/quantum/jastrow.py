@@ -32,12 +32,19 @@ def cusp_coefficients(n: int, dim: int, spins: tuple[int, int], strength: float,
     up = torch.arange(n) < spins[0]
     same = (up[i] == up[j]) if fermions else torch.zeros(len(i), dtype=torch.bool)
     opposite = strength / (dim - 1) if dim > 1 else strength
-    return torch.where(same, torch.tensor(strength / (dim + 1), dtype=torch.float64),
-                       torch.tensor(opposite, dtype=torch.float64))
+    return torch.where(
+        same, torch.tensor(strength / (dim + 1), dtype=torch.float64), torch.tensor(opposite, dtype=torch.float64)
+    )
 
 
-def _radial(positions: torch.Tensor, u1: torch.Tensor, u2: torch.Tensor, distances: torch.Tensor,
-            i: torch.Tensor, j: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _radial(
+    positions: torch.Tensor,
+    u1: torch.Tensor,
+    u2: torch.Tensor,
+    distances: torch.Tensor,
+    i: torch.Tensor,
+    j: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Gradient ``(chains, N, d)`` and Laplacian ``(chains,)`` of Σ_{i<j} u(r_ij) from u' and u''."""
     dim = positions.shape[2]
     unit = (positions[:, i] - positions[:, j]) / distances.unsqueeze(2)

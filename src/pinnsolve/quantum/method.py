@@ -40,10 +40,14 @@ class VMCSettings:
     """The settings of ``--method vmc`` (each one a flag: ``--ansatz``, ``--chains``, ...)."""
 
     ansatz: str = setting("rbm-jastrow", "trial wave function", choices=list(ANSATZE))
-    sampler: str = setting("langevin", "Markov chain: random-walk Metropolis, Langevin importance sampling, "
-                           "or Gibbs (plain RBM, ψ = √F)", choices=list(SAMPLERS))
-    optimizer: str = setting("sr", "parameter update: SGD, Adam, or stochastic reconfiguration",
-                             choices=list(OPTIMIZERS))
+    sampler: str = setting(
+        "langevin",
+        "Markov chain: random-walk Metropolis, Langevin importance sampling, or Gibbs (plain RBM, ψ = √F)",
+        choices=list(SAMPLERS),
+    )
+    optimizer: str = setting(
+        "sr", "parameter update: SGD, Adam, or stochastic reconfiguration", choices=list(OPTIMIZERS)
+    )
     chains: int = setting(200, "independent Markov chains, moved together")
     samples: int = setting(4000, "configurations per optimisation iteration (over all chains)")
     iterations: int = setting(150, "optimisation iterations")
@@ -54,11 +58,16 @@ class VMCSettings:
     depth: int = setting(2, "ffnn: hidden layers")
     thin: int = setting(4, "sweeps between recorded configurations")
     burn_in: int = setting(400, "sweeps before the first recorded configuration")
-    step: float = setting(None, "initial Metropolis step δ or Langevin time step Δt (default 1 or 0.05, "
-                          "then tuned to 50 % or 80 % acceptance)")
+    step: float = setting(
+        None,
+        "initial Metropolis step δ or Langevin time step Δt (default 1 or 0.05, then tuned to 50 % or 80 % acceptance)",
+    )
     eval_samples: int = setting(200_000, "configurations of the final evaluation run (over all chains)")
-    stop_variance: float = setting(1e-6, "stop optimising once the local energy's variance is below this (an "
-                                   "eigenstate has none: the zero-variance principle); 0 never stops early")
+    stop_variance: float = setting(
+        1e-6,
+        "stop optimising once the local energy's variance is below this (an "
+        "eigenstate has none: the zero-variance principle); 0 never stops early",
+    )
 
 
 class Parameters(torch.nn.Module):
@@ -70,12 +79,13 @@ class Parameters(torch.nn.Module):
         self.register_buffer("theta", ansatz.theta.detach().clone())
 
 
-def local_energies(ansatz: Product, hamiltonian: Hamiltonian, positions: torch.Tensor,
-                   batch: int = 20_000) -> torch.Tensor:
+def local_energies(
+    ansatz: Product, hamiltonian: Hamiltonian, positions: torch.Tensor, batch: int = 20_000
+) -> torch.Tensor:
     """E_L at configurations ``(S, N, d)``, in batches."""
     out = []
     for start in range(0, positions.shape[0], batch):
-        chunk = positions[start:start + batch]
+        chunk = positions[start : start + batch]
         d = ansatz.derivatives(chunk)
         out.append(hamiltonian.local_energy(d.gradient, d.laplacian, chunk))
     return torch.cat(out)
@@ -84,14 +94,17 @@ def local_energies(ansatz: Product, hamiltonian: Hamiltonian, positions: torch.T
 def _check_settings(s: VMCSettings) -> None:
     for name in ("chains", "samples", "iterations", "hidden", "width", "depth", "thin", "eval_samples"):
         if getattr(s, name) < (0 if name == "iterations" else 1):
-            raise SettingsError(f"--{name.replace('_', '-')} {getattr(s, name)} is out of range; give a positive "
-                                "whole number.")
+            raise SettingsError(
+                f"--{name.replace('_', '-')} {getattr(s, name)} is out of range; give a positive whole number."
+            )
     for name, known in (("ansatz", ANSATZE), ("sampler", SAMPLERS), ("optimizer", OPTIMIZERS)):
         if getattr(s, name) not in known:
             raise SettingsError(f"--{name} {getattr(s, name)}: unknown; known: {', '.join(known)}.")
     if s.eval_samples < 4 * s.chains or s.samples < s.chains:
-        raise SettingsError(f"--samples ({s.samples}) and --eval-samples ({s.eval_samples}) must give each of the "
-                            f"{s.chains} chains at least 1 and 4 configurations; raise them or lower --chains.")
+        raise SettingsError(
+            f"--samples ({s.samples}) and --eval-samples ({s.eval_samples}) must give each of the "
+            f"{s.chains} chains at least 1 and 4 configurations; raise them or lower --chains."
+        )
     if s.lr <= 0 or s.sr_shift < 0 or s.stop_variance < 0 or (s.step is not None and s.step <= 0):
         raise SettingsError("--lr and --step must be positive, --sr-shift and --stop-variance non-negative.")
 
@@ -106,40 +119,73 @@ class VMC(Method, name="vmc"):
 
     def check(self, problem: Any, settings: VMCSettings) -> None:
         if problem_kind(problem) != "schrodinger" or not isinstance(problem, Schrodinger):
-            raise MethodNotApplicable(f"--method vmc solves Schrödinger problems (a file whose `problem` is "
-                                      f"Schrodinger(...) from pinnsolve.quantum); '{getattr(problem, 'name', problem)}'"
-                                      " is a PDE problem. Use --method pinn or trial for it.")
+            raise MethodNotApplicable(
+                f"--method vmc solves Schrödinger problems (a file whose `problem` is "
+                f"Schrodinger(...) from pinnsolve.quantum); '{getattr(problem, 'name', problem)}'"
+                " is a PDE problem. Use --method pinn or trial for it."
+            )
         _check_settings(settings)
         if settings.sampler == "gibbs" and settings.ansatz != "rbm":
-            raise MethodNotApplicable("--sampler gibbs samples the RBM's joint distribution, so it needs "
-                                      "--ansatz rbm (ψ = √F). Use --sampler langevin or metropolis with "
-                                      f"--ansatz {settings.ansatz}.")
+            raise MethodNotApplicable(
+                "--sampler gibbs samples the RBM's joint distribution, so it needs "
+                "--ansatz rbm (ψ = √F). Use --sampler langevin or metropolis with "
+                f"--ansatz {settings.ansatz}."
+            )
 
     def run(self, problem: Schrodinger, settings: VMCSettings, context: Context) -> Outcome:
         self.check(problem, settings)
         generator = torch.Generator().manual_seed(int(context.seed))
-        ansatz, choices = build_ansatz(problem, settings.ansatz, hidden=settings.hidden, width=settings.width,
-                                       depth=settings.depth, gibbs=settings.sampler == "gibbs", generator=generator)
+        ansatz, choices = build_ansatz(
+            problem,
+            settings.ansatz,
+            hidden=settings.hidden,
+            width=settings.width,
+            depth=settings.depth,
+            gibbs=settings.sampler == "gibbs",
+            generator=generator,
+        )
         hamiltonian = Hamiltonian.of(problem)
-        start = torch.randn(settings.chains, problem.n_particles, problem.dim, generator=generator,
-                            dtype=torch.float64) / math.sqrt(choices["trap_frequency"])
+        start = torch.randn(
+            settings.chains, problem.n_particles, problem.dim, generator=generator, dtype=torch.float64
+        ) / math.sqrt(choices["trap_frequency"])
         sampler = make_sampler(settings.sampler, ansatz, start, settings.step, generator)
         optimizer = OPTIMIZERS[settings.optimizer](settings.lr, settings.sr_shift)
         clock = time.perf_counter()
         sampler.burn_in(settings.burn_in)
         history = self._optimise(ansatz, hamiltonian, sampler, optimizer, settings, context, clock)
         spectrum = self._evaluate(problem, ansatz, hamiltonian, sampler, settings, history)
-        choices.update({"step": sampler.step, "parameters": ansatz.n_parameters,
-                        "records_per_chain": _records(settings.eval_samples, settings.chains)})
+        choices.update(
+            {
+                "step": sampler.step,
+                "parameters": ansatz.n_parameters,
+                "records_per_chain": _records(settings.eval_samples, settings.chains),
+            }
+        )
         metrics = {"wall_time_s": time.perf_counter() - clock, "iterations": len(history)}
-        stop = ("completed" if len(history) == settings.iterations else
-                f"converged: the local energy's variance fell below --stop-variance {settings.stop_variance:g}")
-        return Outcome(result=spectrum, history=history, model=Parameters(ansatz), metrics=metrics, choices=choices,
-                       stop_reason=stop)
+        stop = (
+            "completed"
+            if len(history) == settings.iterations
+            else f"converged: the local energy's variance fell below --stop-variance {settings.stop_variance:g}"
+        )
+        return Outcome(
+            result=spectrum,
+            history=history,
+            model=Parameters(ansatz),
+            metrics=metrics,
+            choices=choices,
+            stop_reason=stop,
+        )
 
     @staticmethod
-    def _optimise(ansatz: Product, hamiltonian: Hamiltonian, sampler: Sampler, optimizer: Any,
-                  settings: VMCSettings, context: Context, clock: float) -> list[dict[str, Any]]:
+    def _optimise(
+        ansatz: Product,
+        hamiltonian: Hamiltonian,
+        sampler: Sampler,
+        optimizer: Any,
+        settings: VMCSettings,
+        context: Context,
+        clock: float,
+    ) -> list[dict[str, Any]]:
         history: list[dict[str, Any]] = []
         records = _records(settings.samples, settings.chains)
         for iteration in range(1, settings.iterations + 1):
@@ -149,10 +195,17 @@ class VMC(Method, name="vmc"):
             finite = torch.isfinite(energies)
             energies, derivatives = energies[finite], ansatz.parameter_gradient(flat[finite])
             chain_means = torch.nan_to_num(local_energies_by_chain(energies, finite, positions.shape[:2]))
-            history.append({"iteration": iteration, "energy": float(energies.mean()),
-                            "error": float(chain_means.std() / math.sqrt(len(chain_means))),
-                            "variance": float(energies.var()), "acceptance": acceptance, "step_size": sampler.step,
-                            "wall_time_s": time.perf_counter() - clock})
+            history.append(
+                {
+                    "iteration": iteration,
+                    "energy": float(energies.mean()),
+                    "error": float(chain_means.std() / math.sqrt(len(chain_means))),
+                    "variance": float(energies.var()),
+                    "acceptance": acceptance,
+                    "step_size": sampler.step,
+                    "wall_time_s": time.perf_counter() - clock,
+                }
+            )
             if ansatz.n_parameters:
                 ansatz.theta = ansatz.theta + optimizer.update(clipped(energies), derivatives)
             sampler.tune(acceptance)
@@ -160,28 +213,48 @@ class VMC(Method, name="vmc"):
                 break
             if context.stream is not None and (iteration % 25 == 0 or iteration == settings.iterations):
                 row = history[-1]
-                print(f"iteration {iteration:5d}  E = {row['energy']:.6f} ± {row['error']:.1e}  "
-                      f"var = {row['variance']:.2e}  acceptance {acceptance:.2f}", file=context.stream)
+                print(
+                    f"iteration {iteration:5d}  E = {row['energy']:.6f} ± {row['error']:.1e}  "
+                    f"var = {row['variance']:.2e}  acceptance {acceptance:.2f}",
+                    file=context.stream,
+                )
         return history
 
     @staticmethod
-    def _evaluate(problem: Schrodinger, ansatz: Product, hamiltonian: Hamiltonian, sampler: Sampler,
-                  settings: VMCSettings, history: list[dict[str, Any]]) -> Spectrum:
+    def _evaluate(
+        problem: Schrodinger,
+        ansatz: Product,
+        hamiltonian: Hamiltonian,
+        sampler: Sampler,
+        settings: VMCSettings,
+        history: list[dict[str, Any]],
+    ) -> Spectrum:
         """The final long run at fixed parameters: energy ± blocking error, τ, R̂, densities."""
         sampler.burn_in(settings.burn_in // 2)
         positions, acceptance = sampler.run(_records(settings.eval_samples, settings.chains), settings.thin)
         flat = positions.reshape(-1, *positions.shape[2:])
         energies = local_energies(ansatz, hamiltonian, flat).reshape(positions.shape[:2]).numpy()
-        energies = np.where(np.isfinite(energies), energies, np.nanmean(np.where(np.isfinite(energies), energies,
-                                                                                 np.nan)))
+        energies = np.where(
+            np.isfinite(energies), energies, np.nanmean(np.where(np.isfinite(energies), energies, np.nan))
+        )
         energy, error = blocking(energies.mean(axis=1))
         arrays = densities(positions.numpy())
         arrays["iteration_energy"] = np.array([row["energy"] for row in history])
         arrays["iteration_error"] = np.array([row["error"] for row in history])
-        return Spectrum(problem=problem.name, energy=energy, energy_error=error, variance=float(energies.var()),
-                        acceptance=acceptance, autocorrelation_time=autocorrelation_time(energies) * settings.thin,
-                        rhat=rhat(energies), samples=int(energies.size), exact_energy=problem.exact(),
-                        n_particles=problem.n_particles, dim=problem.dim, arrays=arrays)
+        return Spectrum(
+            problem=problem.name,
+            energy=energy,
+            energy_error=error,
+            variance=float(energies.var()),
+            acceptance=acceptance,
+            autocorrelation_time=autocorrelation_time(energies) * settings.thin,
+            rhat=rhat(energies),
+            samples=int(energies.size),
+            exact_energy=problem.exact(),
+            n_particles=problem.n_particles,
+            dim=problem.dim,
+            arrays=arrays,
+        )
 
 
 def clipped(energies: torch.Tensor, width: float = 5.0) -> torch.Tensor:

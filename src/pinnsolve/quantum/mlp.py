@@ -22,8 +22,9 @@ class MLPAmplitude(Factor):
 
     name = "mlp"
 
-    def __init__(self, n: int, dim: int, width: int = 16, depth: int = 2,
-                 generator: torch.Generator | None = None) -> None:
+    def __init__(
+        self, n: int, dim: int, width: int = 16, depth: int = 2, generator: torch.Generator | None = None
+    ) -> None:
         layers: list[torch.nn.Module] = []
         size = n * dim
         for _ in range(depth):
@@ -43,7 +44,7 @@ class MLPAmplitude(Factor):
         out, offset = {}, 0
         for name, shape in self.shapes:
             size = shape.numel()
-            out[name] = theta[offset:offset + size].reshape(shape)
+            out[name] = theta[offset : offset + size].reshape(shape)
             offset += size
         return out
 

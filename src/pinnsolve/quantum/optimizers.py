@@ -50,8 +50,9 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     name = "adam"
 
-    def __init__(self, lr: float, shift: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8) -> None:
+    def __init__(
+        self, lr: float, shift: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ) -> None:
         super().__init__(lr, shift)
         self.betas, self.eps, self.t = betas, eps, 0
         self.m: torch.Tensor | None = None

@@ -11,10 +11,11 @@ quotient of the untrained network. On collocation points of [−L, L] the loss i
 
 the residual of the eigenvalue equation, the normalisation, and orthogonality to the states
 already found (weighted by 10; the lower states are also projected out of ψ_n exactly, Gram–Schmidt
-on the grid, so the loss cannot settle on a mixture with them) (Jin, Mattheakis & Protopapas 2022, "Physics-informed neural networks for
-quantum eigenvalue problems"). Known limit: the residual vanishes at every eigenstate, so an
-excited state may converge to a higher level than the one wanted (seen for the quartic well's
-first excited state); the ground state and the oscillator's levels come out right. Integrals are trapezoidal sums on the points; Adam, then L-BFGS, minimise it.
+on the grid, so the loss cannot settle on a mixture with them) (Jin, Mattheakis & Protopapas 2022,
+"Physics-informed neural networks for quantum eigenvalue problems"). Known limit: the residual
+vanishes at every eigenstate, so an excited state may converge to a higher level than the one wanted (seen for the quartic well's
+first excited state); the ground state and the oscillator's levels come out right. Integrals are
+trapezoidal sums on the points; Adam, then L-BFGS, minimise it.
 """
 
 from __future__ import annotations
@@ -63,9 +64,15 @@ def _trapezoid(values: torch.Tensor, h: float) -> torch.Tensor:
     return h * (values.sum() - 0.5 * (values[0] + values[-1]))
 
 
-def _train_state(grid: torch.Tensor, h: float, potential: torch.Tensor, envelope: torch.Tensor,
-                 lower: list[tuple[torch.Tensor, torch.Tensor]], s: PINNEigenSettings,
-                 generator: torch.Generator) -> tuple[float, torch.Tensor, torch.Tensor]:
+def _train_state(
+    grid: torch.Tensor,
+    h: float,
+    potential: torch.Tensor,
+    envelope: torch.Tensor,
+    lower: list[tuple[torch.Tensor, torch.Tensor]],
+    s: PINNEigenSettings,
+    generator: torch.Generator,
+) -> tuple[float, torch.Tensor, torch.Tensor]:
     """Train one state orthogonal to ``lower`` (pairs of ψ_m and ψ_m'' on the grid); its E, ψ and ψ''."""
     net = _network(s.width, s.depth, generator)
 
@@ -95,8 +102,15 @@ def _train_state(grid: torch.Tensor, h: float, potential: torch.Tensor, envelope
         adam.zero_grad()
         loss_function().backward()
         adam.step()
-    lbfgs = torch.optim.LBFGS(parameters, lr=1.0, max_iter=s.lbfgs_steps, history_size=50,
-                              tolerance_grad=1e-12, tolerance_change=1e-15, line_search_fn="strong_wolfe")
+    lbfgs = torch.optim.LBFGS(
+        parameters,
+        lr=1.0,
+        max_iter=s.lbfgs_steps,
+        history_size=50,
+        tolerance_grad=1e-12,
+        tolerance_change=1e-15,
+        line_search_fn="strong_wolfe",
+    )
 
     def closure() -> torch.Tensor:
         lbfgs.zero_grad()
@@ -114,8 +128,10 @@ def pinn_spectrum(problem: Schrodinger, settings: PINNEigenSettings | None = Non
     """The ``settings.states`` lowest eigenpairs of a one-particle 1-D problem, one network per state."""
     s = settings or PINNEigenSettings()
     if problem.n_particles != 1 or problem.dim != 1:
-        raise MethodNotApplicable(f"the PINN eigen-solver treats one particle on a line; '{problem.name}' has "
-                                  f"N = {problem.n_particles} in {problem.dim}-D. Use --method vmc for it.")
+        raise MethodNotApplicable(
+            f"the PINN eigen-solver treats one particle on a line; '{problem.name}' has "
+            f"N = {problem.n_particles} in {problem.dim}-D. Use --method vmc for it."
+        )
     expr = sp.sympify(problem.one_body())
     omega = problem.trap_frequency()
     length = _half_width(numpy_function(expr, (x,)), omega, s.states) * 0.8

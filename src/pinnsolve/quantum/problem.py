@@ -64,13 +64,16 @@ class Particles:
 
     def __post_init__(self) -> None:
         if self.statistics not in STATISTICS:
-            raise ProblemError(f"Particles(statistics={self.statistics!r}) is not known.",
-                               f"Give one of: {', '.join(STATISTICS)}.")
+            raise ProblemError(
+                f"Particles(statistics={self.statistics!r}) is not known.", f"Give one of: {', '.join(STATISTICS)}."
+            )
         for name in ("n", "dim"):
             value = getattr(self, name)
             if not isinstance(value, (int, Parameter)) or isinstance(value, bool):
-                raise ProblemError(f"Particles({name}={value!r}) is neither a whole number nor a Parameter.",
-                                   f"Give a number, e.g. Particles(2, dim=2), or Parameter('{name}', 2).")
+                raise ProblemError(
+                    f"Particles({name}={value!r}) is neither a whole number nor a Parameter.",
+                    f"Give a number, e.g. Particles(2, dim=2), or Parameter('{name}', 2).",
+                )
 
 
 class Schrodinger:
@@ -87,13 +90,21 @@ class Schrodinger:
 
     kind = "schrodinger"
 
-    def __init__(self, name: str, particles: Particles, potential: object = 0, interaction: object = 0,
-                 exact_energy: object = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        particles: Particles,
+        potential: object = 0,
+        interaction: object = 0,
+        exact_energy: object = None,
+    ) -> None:
         if not isinstance(name, str) or not name.strip():
             raise ProblemError(f"Schrodinger name {name!r} is not a name.", "Give a short name, e.g. 'quantum_dot'.")
         if not isinstance(particles, Particles):
-            raise ProblemError(f"particles={particles!r} is not a Particles(...).",
-                               "Give particles=Particles(n, dim=..., statistics=...).")
+            raise ProblemError(
+                f"particles={particles!r} is not a Particles(...).",
+                "Give particles=Particles(n, dim=..., statistics=...).",
+            )
         self.name = name
         self.particles = particles
         self.potential = _expression(potential, "potential")
@@ -114,15 +125,19 @@ class Schrodinger:
 
     def _check_symbols(self) -> None:
         params = set(self.parameters.values())
-        checks = [("potential", self.potential, set(COORDINATES), "x, y, z"),
-                  ("interaction", self.interaction, {r}, "r (the pair distance)"),
-                  ("exact_energy", self.exact_energy, set(), "no coordinate")]
+        checks = [
+            ("potential", self.potential, set(COORDINATES), "x, y, z"),
+            ("interaction", self.interaction, {r}, "r (the pair distance)"),
+            ("exact_energy", self.exact_energy, set(), "no coordinate"),
+        ]
         for what, expr, allowed, names in checks:
             stray = sorted(str(s) for s in (expr.free_symbols if expr is not None else set()) - allowed - params)
             if stray:
-                raise ProblemError(f"the {what} uses {', '.join(stray)}, which is neither a Parameter nor one of "
-                                   f"its symbols ({names}).",
-                                   "Import x, y, z, r from pinnsolve.quantum, or declare constants with Parameter.")
+                raise ProblemError(
+                    f"the {what} uses {', '.join(stray)}, which is neither a Parameter nor one of "
+                    f"its symbols ({names}).",
+                    "Import x, y, z, r from pinnsolve.quantum, or declare constants with Parameter.",
+                )
         self.n_particles, self.dim  # noqa: B018 - whole and positive, or an error now
 
     # -- values ------------------------------------------------------------------------------
@@ -134,8 +149,10 @@ class Schrodinger:
     def _whole(self, value: Any, what: str) -> int:
         number = float(self.numeric(value)) if isinstance(value, sp.Basic) else float(value)
         if number != int(number) or number < 1:
-            raise ProblemError(f"the particles' {what} is {number:g}, not a positive whole number.",
-                               f"Set it to 1, 2, 3, ... (--set {what}=...).")
+            raise ProblemError(
+                f"the particles' {what} is {number:g}, not a positive whole number.",
+                f"Set it to 1, 2, 3, ... (--set {what}=...).",
+            )
         return int(number)
 
     @property
@@ -161,7 +178,7 @@ class Schrodinger:
 
     def one_body(self) -> sp.Expr:
         """The trap in the coordinates this problem uses (those beyond ``dim`` set to zero), numbers for parameters."""
-        return sp.sympify(self.numeric(self.potential)).subs({c: 0 for c in COORDINATES[self.dim:]})
+        return sp.sympify(self.numeric(self.potential)).subs({c: 0 for c in COORDINATES[self.dim :]})
 
     def pair(self) -> sp.Expr:
         """The pair interaction W(r) with numbers for parameters."""
@@ -183,35 +200,40 @@ class Schrodinger:
         new.parameter_values = dict(self.parameter_values)
         for name, value in overrides.items():
             if name not in self.parameters:
-                raise ProblemError(f"--set {name}=... names no parameter of problem '{self.name}'.",
-                                   f"Its parameters are: {', '.join(self.parameters) or 'none'}.")
+                raise ProblemError(
+                    f"--set {name}=... names no parameter of problem '{self.name}'.",
+                    f"Its parameters are: {', '.join(self.parameters) or 'none'}.",
+                )
             try:
                 new.parameter_values[name] = float(sp.sympify(value)) if isinstance(value, str) else float(value)
             except (TypeError, ValueError, sp.SympifyError) as exc:
-                raise ProblemError(f"--set {name}={value} is not a number.",
-                                   f"Give a number, e.g. --set {name}=0.5.") from exc
+                raise ProblemError(
+                    f"--set {name}={value} is not a number.", f"Give a number, e.g. --set {name}=0.5."
+                ) from exc
         new._check_symbols()
         return new
 
     def __repr__(self) -> str:
-        return (f"Schrodinger({self.name!r}, N={self.n_particles}, dim={self.dim}, "
-                f"statistics={self.statistics!r})")
+        return f"Schrodinger({self.name!r}, N={self.n_particles}, dim={self.dim}, statistics={self.statistics!r})"
 
 
 def _expression(value: object, what: str) -> sp.Expr:
     try:
         return sp.sympify(value)
     except (sp.SympifyError, TypeError) as exc:
-        raise ProblemError(f"the {what} {value!r} is not an expression.",
-                           "Give a sympy expression, e.g. harmonic(omega) or coulomb().") from exc
+        raise ProblemError(
+            f"the {what} {value!r} is not an expression.", "Give a sympy expression, e.g. harmonic(omega) or coulomb()."
+        ) from exc
 
 
 def describe(problem: Schrodinger) -> str:
     """The Hamiltonian as pinnsolve understood it (``pinnsolve show``)."""
     n, d = problem.n_particles, problem.dim
     coords = ", ".join(str(c) for c in COORDINATES[:d])
-    lines = [f"problem {problem.name}" + (f"  ({problem.file})" if problem.file else ""),
-             f"particles: N = {n} {problem.statistics}s in {d} dimension{'s' if d > 1 else ''} (ħ = m = 1)"]
+    lines = [
+        f"problem {problem.name}" + (f"  ({problem.file})" if problem.file else ""),
+        f"particles: N = {n} {problem.statistics}s in {d} dimension{'s' if d > 1 else ''} (ħ = m = 1)",
+    ]
     if problem.statistics == "fermion":
         lines.append(f"  spin ½: {problem.spins[0]} up, {problem.spins[1]} down (a Slater determinant per spin)")
     if problem.parameters:
@@ -222,8 +244,9 @@ def describe(problem: Schrodinger) -> str:
     lines.append(f"  V({coords}) = {sp.sstr(problem.potential.subs({c: 0 for c in COORDINATES[d:]}))}")
     lines.append(f"  W(r) = {sp.sstr(problem.interaction)}")
     exact = problem.exact()
-    lines.append(f"exact ground-state energy: {exact:.10g}" if exact is not None else
-                 "exact ground-state energy: not known")
+    lines.append(
+        f"exact ground-state energy: {exact:.10g}" if exact is not None else "exact ground-state energy: not known"
+    )
     return "\n".join(lines)
 
 

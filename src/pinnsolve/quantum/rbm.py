@@ -37,13 +37,22 @@ class RBM(Factor):
 
     name = "rbm"
 
-    def __init__(self, n: int, dim: int, hidden: int, sigma2: float, power: float = 1.0,
-                 scale: float = 0.01, generator: torch.Generator | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        dim: int,
+        hidden: int,
+        sigma2: float,
+        power: float = 1.0,
+        scale: float = 0.01,
+        generator: torch.Generator | None = None,
+    ) -> None:
         self.visible, self.hidden = n * dim, hidden
         theta = torch.zeros(self.visible + hidden + self.visible * hidden, dtype=torch.float64)
-        theta[self.visible + hidden:] = scale * torch.randn(self.visible * hidden, generator=generator,
-                                                            dtype=torch.float64)
-        theta[:self.visible] = scale * torch.randn(self.visible, generator=generator, dtype=torch.float64)
+        theta[self.visible + hidden :] = scale * torch.randn(
+            self.visible * hidden, generator=generator, dtype=torch.float64
+        )
+        theta[: self.visible] = scale * torch.randn(self.visible, generator=generator, dtype=torch.float64)
         super().__init__(theta)
         self.sigma2, self.power = sigma2, power
         self.name = "rbm" if power == 1 else "sqrt-rbm"
@@ -51,7 +60,7 @@ class RBM(Factor):
     def unpack(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The visible biases a, hidden biases b, and weights W of the flat parameter vector."""
         m, h = self.visible, self.hidden
-        return self.theta[:m], self.theta[m:m + h], self.theta[m + h:].reshape(m, h)
+        return self.theta[:m], self.theta[m : m + h], self.theta[m + h :].reshape(m, h)
 
     def _activation(self, flat: torch.Tensor) -> torch.Tensor:
         _, b, w = self.unpack()
@@ -68,8 +77,9 @@ class RBM(Factor):
         a, _, w = self.unpack()
         v = self._activation(flat)
         s = torch.sigmoid(v)
-        log = self.power * (-(flat - a).pow(2).sum(dim=1) / (2 * self.sigma2)
-                            + torch.nn.functional.softplus(v).sum(dim=1))
+        log = self.power * (
+            -(flat - a).pow(2).sum(dim=1) / (2 * self.sigma2) + torch.nn.functional.softplus(v).sum(dim=1)
+        )
         gradient = self.power * (-(flat - a) + s @ w.T) / self.sigma2
         curvature = (s * (1 - s)) @ w.pow(2).sum(dim=0)
         laplacian = self.power * (-self.visible / self.sigma2 + curvature / self.sigma2**2)

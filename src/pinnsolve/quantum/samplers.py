@@ -144,9 +144,11 @@ class Gibbs(Sampler):
         super().__init__(ansatz, positions, step, generator)
         rbm = ansatz.factors[0] if isinstance(ansatz, Product) and len(ansatz.factors) == 1 else ansatz
         if not (isinstance(rbm, RBM) and rbm.power == 0.5):
-            raise MethodNotApplicable("--sampler gibbs samples the RBM's joint distribution, so it needs the plain "
-                                      "RBM with ψ = √F. Use --ansatz rbm with --sampler gibbs, or --sampler langevin "
-                                      "for the other ansätze.")
+            raise MethodNotApplicable(
+                "--sampler gibbs samples the RBM's joint distribution, so it needs the plain "
+                "RBM with ψ = √F. Use --ansatz rbm with --sampler gibbs, or --sampler langevin "
+                "for the other ansätze."
+            )
         self.rbm = rbm
 
     def sweep(self) -> torch.Tensor:
@@ -162,8 +164,9 @@ class Gibbs(Sampler):
 SAMPLERS: dict[str, type[Sampler]] = {"metropolis": Metropolis, "langevin": Langevin, "gibbs": Gibbs}
 
 
-def make_sampler(name: str, ansatz: Factor, positions: torch.Tensor, step: float | None,
-                 generator: torch.Generator) -> Sampler:
+def make_sampler(
+    name: str, ansatz: Factor, positions: torch.Tensor, step: float | None, generator: torch.Generator
+) -> Sampler:
     """The sampler registered under ``name``; Δt = 0.05 or δ = 1 when ``step`` is not given."""
     cls = SAMPLERS[name]
     default = 0.05 if cls is Langevin else 1.0

@@ -40,15 +40,18 @@ def closed_shell_orbitals(count: int, dim: int) -> list[tuple[int, ...]]:
     orbitals: list[tuple[int, ...]] = []
     shell = 0
     while len(orbitals) < count:
-        orbitals += sorted((n for n in itertools.product(range(shell + 1), repeat=dim) if sum(n) == shell),
-                           reverse=True)
+        orbitals += sorted(
+            (n for n in itertools.product(range(shell + 1), repeat=dim) if sum(n) == shell), reverse=True
+        )
         shell += 1
     if len(orbitals) != count:
         sizes = [math.comb(s + dim - 1, dim - 1) for s in range(6)]
         fills = list(itertools.accumulate(sizes))
-        raise MethodNotApplicable(f"{count} fermions of one spin do not fill whole oscillator shells in {dim} "
-                                  f"dimensions. Use N = 2·k with k one of {', '.join(map(str, fills))} "
-                                  "(closed shells: N = 2, 6, 12, 20 in 2-D).")
+        raise MethodNotApplicable(
+            f"{count} fermions of one spin do not fill whole oscillator shells in {dim} "
+            f"dimensions. Use N = 2·k with k one of {', '.join(map(str, fills))} "
+            "(closed shells: N = 2, 6, 12, 20 in 2-D)."
+        )
     return orbitals
 
 
@@ -84,12 +87,17 @@ class Slater(Factor):
         values, gradients, laplacians = [], [], []
         for n in orders:
             factors = [h[n[k]][..., k] for k in range(self.dim)]
-            first = [scale * 2 * n[k] * h[n[k] - 1][..., k] if n[k] else torch.zeros_like(t[..., 0])
-                     for k in range(self.dim)]
-            second = [scale**2 * 4 * n[k] * (n[k] - 1) * h[n[k] - 2][..., k] if n[k] > 1
-                      else torch.zeros_like(t[..., 0]) for k in range(self.dim)]
-            others = [math.prod(factors[m] for m in range(self.dim) if m != k) if self.dim > 1 else 1.0
-                      for k in range(self.dim)]
+            first = [
+                scale * 2 * n[k] * h[n[k] - 1][..., k] if n[k] else torch.zeros_like(t[..., 0]) for k in range(self.dim)
+            ]
+            second = [
+                scale**2 * 4 * n[k] * (n[k] - 1) * h[n[k] - 2][..., k] if n[k] > 1 else torch.zeros_like(t[..., 0])
+                for k in range(self.dim)
+            ]
+            others = [
+                math.prod(factors[m] for m in range(self.dim) if m != k) if self.dim > 1 else 1.0
+                for k in range(self.dim)
+            ]
             values.append(math.prod(factors))
             gradients.append(torch.stack([first[k] * others[k] for k in range(self.dim)], dim=-1))
             laplacians.append(sum(second[k] * others[k] for k in range(self.dim)))

@@ -31,7 +31,7 @@ def blocking(series: np.ndarray) -> tuple[float, float]:
     d = math.floor(math.log2(len(x))) if len(x) else 0
     if d < 2:
         raise ValueError(f"blocking needs at least 4 values, got {len(x)}")
-    x = x[:2**d]
+    x = x[: 2**d]
     mean = float(x.mean())
     variances, gammas = np.zeros(d), np.zeros(d)
     for k in range(d):

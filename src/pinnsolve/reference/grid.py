@@ -15,8 +15,8 @@ from functools import cached_property
 import numpy as np
 
 from pinnsolve.dsl.conditions import Periodic
-from pinnsolve.errors import SettingsError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import SettingsError
 from pinnsolve.reference.stencils import MIN_POINTS
 
 __all__ = ["Axis", "Grid", "default_sizes", "make_grid", "resolve_sizes", "time_axis"]
@@ -81,7 +81,7 @@ class Grid:
         """Per axis, the coordinate of every computational node (flattened)."""
         if not self.axes:
             return ()
-        mesh = np.meshgrid(*[a.nodes[:a.size] for a in self.axes], indexing="ij")
+        mesh = np.meshgrid(*[a.nodes[: a.size] for a in self.axes], indexing="ij")
         return tuple(m.ravel() for m in mesh)
 
     def face(self, axis: int, side: str) -> np.ndarray:
@@ -113,8 +113,10 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
     known = [c.name for c in problem.coords]
     for name, value in (grid or {}).items():
         if name not in sizes:
-            raise SettingsError(f"--grid names '{name}', which is not a coordinate of problem "
-                                f"'{problem.name}'. Its coordinates are: {', '.join(known)}.")
+            raise SettingsError(
+                f"--grid names '{name}', which is not a coordinate of problem "
+                f"'{problem.name}'. Its coordinates are: {', '.join(known)}."
+            )
         if isinstance(value, bool) or not float(value).is_integer():
             raise SettingsError(f"--grid {name}={value}: give a whole number of grid points.")
         n = int(value)
@@ -122,14 +124,17 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
         least = 2 if is_time else MIN_POINTS
         if n < least:
             what = "output times" if is_time else "points (the second-order stencils need three)"
-            raise SettingsError(f"--grid {name}={n} is too coarse: give at least {least} {what}, "
-                                f"e.g. --grid {name}={sizes[name]}.")
+            raise SettingsError(
+                f"--grid {name}={n} is too coarse: give at least {least} {what}, e.g. --grid {name}={sizes[name]}."
+            )
         sizes[name] = n
     for c in problem.conditions:
         if isinstance(c, Periodic) and sizes[c.coord.name] < MIN_POINTS + 1:
-            raise SettingsError(f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
-                                f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
-                                f"({MIN_POINTS} distinct ones).")
+            raise SettingsError(
+                f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
+                f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
+                f"({MIN_POINTS} distinct ones)."
+            )
     return sizes
 
 

@@ -26,9 +26,11 @@ SINGULAR_PIVOT = 1e-12
 
 
 def _factor(jac, problem_name: str):
-    message = (f"the discrete equations of '{problem_name}' are singular: the conditions do not fix the solution "
-               "(a steady problem with only Neumann or periodic conditions determines u only up to a constant). "
-               "Add a Dirichlet or Robin condition.")
+    message = (
+        f"the discrete equations of '{problem_name}' are singular: the conditions do not fix the solution "
+        "(a steady problem with only Neumann or periodic conditions determines u only up to a constant). "
+        "Add a Dirichlet or Robin condition."
+    )
     try:
         lu = spla.splu(jac.tocsc())
     except RuntimeError:
@@ -59,8 +61,15 @@ class _LinearSolver:
             if np.all(diagonal != 0):
                 count = [0]
                 precondition = spla.LinearOperator(jac.shape, lambda v: v / diagonal)
-                x, info = spla.bicgstab(jac, rhs, rtol=KRYLOV_RTOL, atol=0.0, maxiter=int(20 * jac.shape[0] ** 0.5),
-                                        M=precondition, callback=lambda _: count.__setitem__(0, count[0] + 1))
+                x, info = spla.bicgstab(
+                    jac,
+                    rhs,
+                    rtol=KRYLOV_RTOL,
+                    atol=0.0,
+                    maxiter=int(20 * jac.shape[0] ** 0.5),
+                    M=precondition,
+                    callback=lambda _: count.__setitem__(0, count[0] + 1),
+                )
                 if info == 0 and np.linalg.norm(jac @ x - rhs) <= 1e-10 * max(np.linalg.norm(rhs), 1e-300):
                     self.method = "BiCGSTAB (Jacobi-preconditioned)"
                     self.iterations += count[0]
@@ -73,14 +82,18 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
     """The nodal values of every field (full vectors) and the solver's statistics."""
     problem, form = disc.problem, disc.form
     if len(form.residuals) != len(form.fields):
-        raise MethodNotApplicable(f"problem '{problem.name}' has {len(form.residuals)} equations for "
-                                  f"{len(form.fields)} fields; the finite-difference reference needs as many "
-                                  "equations as fields.")
+        raise MethodNotApplicable(
+            f"problem '{problem.name}' has {len(form.residuals)} equations for "
+            f"{len(form.fields)} fields; the finite-difference reference needs as many "
+            "equations as fields."
+        )
     system = disc.system(list(zip(form.fields, form.residuals)), [(name, 0) for name in form.fields])
     if system.rows != system.size:
-        raise MethodNotApplicable(f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
-                                  f"discrete equations for {system.size} unknowns; give each field the same kinds of "
-                                  "condition, or as many equations as fields.")
+        raise MethodNotApplicable(
+            f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
+            f"discrete equations for {system.size} unknowns; give each field the same kinds of "
+            "condition, or as many equations as fields."
+        )
     y = np.zeros(system.size)
     residual = system.evaluate(y)
     linear_solver = _LinearSolver(problem.name, len(disc.grid.axes))
@@ -89,7 +102,7 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
         y = y - linear_solver.solve(system.jacobian(y), residual)
         iterations = 1
     else:
-        for iterations in range(1, NEWTON_MAX_ITERATIONS + 1):
+        for iterations in range(1, NEWTON_MAX_ITERATIONS + 1):  # noqa: B007 - the count is read after the loop
             step = linear_solver.solve(system.jacobian(y), -residual)
             norm = float(np.linalg.norm(residual))
             damping = 1.0
@@ -103,15 +116,23 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
             if np.max(np.abs(damping * step), initial=0.0) <= NEWTON_TOLERANCE * (1 + np.max(np.abs(y), initial=0.0)):
                 break
         else:
-            raise RunFailed(f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
-                            "iterations (starting from zero). The problem may have no solution on this grid, "
-                            "or need a better start; try another grid.")
+            raise RunFailed(
+                f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
+                "iterations (starting from zero). The problem may have no solution on this grid, "
+                "or need a better start; try another grid."
+            )
     if not np.all(np.isfinite(y)):
-        raise RunFailed(f"the finite-difference solution of '{problem.name}' is not finite; "
-                        "check the equations and conditions.")
+        raise RunFailed(
+            f"the finite-difference solution of '{problem.name}' is not finite; check the equations and conditions."
+        )
     method = linear_solver.method
-    stats = {"solver": method if system.linear else f"newton ({method})", "linear": system.linear,
-             **({"krylov_iterations": linear_solver.iterations} if linear_solver.iterations else {}),
-             "steps": iterations, "newton_iterations": iterations, "unknowns": system.size,
-             "residual_max": float(np.max(np.abs(system.evaluate(y)), initial=0.0))}
+    stats = {
+        "solver": method if system.linear else f"newton ({method})",
+        "linear": system.linear,
+        **({"krylov_iterations": linear_solver.iterations} if linear_solver.iterations else {}),
+        "steps": iterations,
+        "newton_iterations": iterations,
+        "unknowns": system.size,
+        "residual_max": float(np.max(np.abs(system.evaluate(y)), initial=0.0)),
+    }
     return system.full_fields(y), stats

@@ -15,8 +15,16 @@ import math
 
 import numpy as np
 
-__all__ = ["accuracy", "balanced_accuracy", "boundary_error", "confusion_matrix", "expected_calibration_error",
-           "learned_crossing", "outside_band", "roc_auc"]
+__all__ = [
+    "accuracy",
+    "balanced_accuracy",
+    "boundary_error",
+    "confusion_matrix",
+    "expected_calibration_error",
+    "learned_crossing",
+    "outside_band",
+    "roc_auc",
+]
 
 
 def accuracy(truth: np.ndarray, predicted: np.ndarray) -> float:
@@ -91,13 +99,20 @@ def learned_crossing(along: np.ndarray, score: np.ndarray, near: float) -> float
     change = change[(s[change] != 0) | (s[change + 1] != 0)]
     if not len(change):
         return math.nan
-    zeros = a[change] - s[change] * (a[change + 1] - a[change]) / np.where(s[change + 1] != s[change],
-                                                                          s[change + 1] - s[change], 1.0)
+    zeros = a[change] - s[change] * (a[change + 1] - a[change]) / np.where(
+        s[change + 1] != s[change], s[change + 1] - s[change], 1.0
+    )
     return float(zeros[np.argmin(np.abs(zeros - near))])
 
 
-def boundary_error(points: np.ndarray, probabilities: np.ndarray, box: np.ndarray, lines: np.ndarray,
-                   sides: np.ndarray, samples: int = 401) -> tuple[float, np.ndarray]:
+def boundary_error(
+    points: np.ndarray,
+    probabilities: np.ndarray,
+    box: np.ndarray,
+    lines: np.ndarray,
+    sides: np.ndarray,
+    samples: int = 401,
+) -> tuple[float, np.ndarray]:
     """Mean relative distance |θ_learned − θ_analytic| / |θ_analytic| along the first parameter, and the
     learned crossing on each line.
 

@@ -37,8 +37,18 @@ __all__ = ["BAND", "LABELS_FILE", "Labels"]
 LABELS_FILE = "labels.npz"
 #: half-width of the band around the analytic boundary left out of ``accuracy_outside_band`` (relative)
 BAND = 0.02
-_ARRAYS = ("points", "box", "truth", "probabilities", "clean_probabilities", "boundary_at", "lines", "sides",
-           "examples", "time")
+_ARRAYS = (
+    "points",
+    "box",
+    "truth",
+    "probabilities",
+    "clean_probabilities",
+    "boundary_at",
+    "lines",
+    "sides",
+    "examples",
+    "time",
+)
 
 
 @dataclass
@@ -50,14 +60,14 @@ class Labels(Result):
     problem: str
     names: list[str]
     classes: list[str]
-    points: np.ndarray               # (n, d)
-    box: np.ndarray                  # (d, 2)
-    truth: np.ndarray                # (n,) class index
-    probabilities: np.ndarray        # (n, K) out of fold, noisy features
+    points: np.ndarray  # (n, d)
+    box: np.ndarray  # (d, 2)
+    truth: np.ndarray  # (n,) class index
+    probabilities: np.ndarray  # (n, K) out of fold, noisy features
     clean_probabilities: np.ndarray  # (n, K) out of fold, clean features
-    boundary_at: np.ndarray          # (n,) analytic boundary on each sample's line (NaN: none)
-    lines: np.ndarray                # (m, d) points of the analytic boundary
-    sides: np.ndarray                # (m, 2) class below / above each
+    boundary_at: np.ndarray  # (n,) analytic boundary on each sample's line (NaN: none)
+    lines: np.ndarray  # (m, d) points of the analytic boundary
+    sides: np.ndarray  # (m, 2) class below / above each
     examples: np.ndarray = field(default_factory=lambda: np.zeros((0,)))  # (n, channels, *grid)
     time: np.ndarray = field(default_factory=lambda: np.zeros((0,)))
     channels: list[str] = field(default_factory=list)
@@ -83,28 +93,44 @@ class Labels(Result):
         expected_calibration_error, confusion_matrix (rows: truth, columns: predicted)."""
         k = len(self.classes)
         truth, predicted = self.truth, self.predicted
-        out: dict[str, Any] = {"samples": len(truth), "classes": list(self.classes),
-                               "accuracy": accuracy(truth, predicted),
-                               "balanced_accuracy": balanced_accuracy(truth, predicted, k)}
+        out: dict[str, Any] = {
+            "samples": len(truth),
+            "classes": list(self.classes),
+            "accuracy": accuracy(truth, predicted),
+            "balanced_accuracy": balanced_accuracy(truth, predicted, k),
+        }
         if self.has_boundary:
             far = outside_band(self.points[:, 0], self.boundary_at, BAND)
             error, learned = self.learned_boundary()
-            out.update(accuracy_outside_band=accuracy(truth[far], predicted[far]), samples_outside_band=int(far.sum()),
-                       boundary_error=error, boundary_analytic=self.lines[:, 0].tolist(),
-                       boundary_learned=[None if not math.isfinite(v) else float(v) for v in learned])
+            out.update(
+                accuracy_outside_band=accuracy(truth[far], predicted[far]),
+                samples_outside_band=int(far.sum()),
+                boundary_error=error,
+                boundary_analytic=self.lines[:, 0].tolist(),
+                boundary_learned=[None if not math.isfinite(v) else float(v) for v in learned],
+            )
         else:
             out.update(accuracy_outside_band=None, boundary_error=None)
-        out.update(roc_auc=roc_auc(truth, self.probabilities),
-                   expected_calibration_error=expected_calibration_error(truth, self.probabilities),
-                   confusion_matrix=confusion_matrix(truth, predicted, k).tolist())
+        out.update(
+            roc_auc=roc_auc(truth, self.probabilities),
+            expected_calibration_error=expected_calibration_error(truth, self.probabilities),
+            confusion_matrix=confusion_matrix(truth, predicted, k).tolist(),
+        )
         return {key: (None if isinstance(v, float) and not math.isfinite(v) else v) for key, v in out.items()}
 
     # -- files -------------------------------------------------------------------------------
     def save(self, run_dir: Path) -> list[Path]:
         """``labels.npz``: the arrays above and a JSON ``__meta__`` (no pickle)."""
         path = Path(run_dir) / LABELS_FILE
-        meta = {"kind": self.kind, "problem": self.problem, "names": self.names, "classes": self.classes,
-                "channels": self.channels, "model": self.model, "features": self.features}
+        meta = {
+            "kind": self.kind,
+            "problem": self.problem,
+            "names": self.names,
+            "classes": self.classes,
+            "channels": self.channels,
+            "model": self.model,
+            "features": self.features,
+        }
         arrays = {name: np.asarray(getattr(self, name)) for name in _ARRAYS}
         with atomic_write(path) as tmp:
             np.savez_compressed(tmp, __meta__=np.array(json.dumps(meta)), **arrays)
@@ -119,10 +145,19 @@ class Labels(Result):
                 meta = json.loads(str(data["__meta__"]))
                 arrays = {name: data[name] for name in _ARRAYS}
         except FileNotFoundError:
-            raise RunDirectoryError(f"{path}: missing. The run directory is incomplete; rerun pinnsolve "
-                                    "classify.") from None
+            raise RunDirectoryError(
+                f"{path}: missing. The run directory is incomplete; rerun pinnsolve classify."
+            ) from None
         except (KeyError, ValueError, OSError) as exc:
-            raise RunDirectoryError(f"{path}: not a labels file pinnsolve wrote ({exc}). Rerun pinnsolve "
-                                    "classify.") from None
-        return cls(problem=meta["problem"], names=meta["names"], classes=meta["classes"], channels=meta["channels"],
-                   model=meta["model"], features=meta["features"], **arrays)
+            raise RunDirectoryError(
+                f"{path}: not a labels file pinnsolve wrote ({exc}). Rerun pinnsolve classify."
+            ) from None
+        return cls(
+            problem=meta["problem"],
+            names=meta["names"],
+            classes=meta["classes"],
+            channels=meta["channels"],
+            model=meta["model"],
+            features=meta["features"],
+            **arrays,
+        )

@@ -44,15 +44,29 @@ def marginal_statistics(samples: np.ndarray, reference: np.ndarray) -> dict[str,
         distance = float(stats.wasserstein_distance(samples[:, p], reference[:, p]))
         w1.append(distance / scale if scale > 0 else distance)
         ks.append(float(stats.ks_2samp(samples[:, p], reference[:, p]).pvalue))
-    return {"w1_over_std": float(np.mean(w1)), "ks_pvalue": float(np.min(ks)),
-            "w1_over_std_per_probe": w1, "ks_pvalue_per_probe": ks}
+    return {
+        "w1_over_std": float(np.mean(w1)),
+        "ks_pvalue": float(np.min(ks)),
+        "w1_over_std_per_probe": w1,
+        "ks_pvalue_per_probe": ks,
+    }
 
 
-def compare_laws(mean: np.ndarray, std: np.ndarray, ref_mean: np.ndarray, ref_std: np.ndarray,
-                 samples_at_probes: np.ndarray, reference_at_probes: np.ndarray) -> dict[str, Any]:
+def compare_laws(
+    mean: np.ndarray,
+    std: np.ndarray,
+    ref_mean: np.ndarray,
+    ref_std: np.ndarray,
+    samples_at_probes: np.ndarray,
+    reference_at_probes: np.ndarray,
+) -> dict[str, Any]:
     """All the numbers that judge an ensemble against a reference law (see the module docstring)."""
     ratio = float(np.linalg.norm(std) / np.linalg.norm(ref_std)) if np.linalg.norm(ref_std) > 0 else float("inf")
-    out = {"mean_l2_relative_error": relative_l2(mean, ref_mean), "std_l2_relative_error": relative_l2(std, ref_std),
-           "std_ratio": ratio, "mode_collapse": bool(ratio < STD_RATIO_RANGE[0])}
+    out = {
+        "mean_l2_relative_error": relative_l2(mean, ref_mean),
+        "std_l2_relative_error": relative_l2(std, ref_std),
+        "std_ratio": ratio,
+        "mode_collapse": bool(ratio < STD_RATIO_RANGE[0]),
+    }
     out.update(marginal_statistics(samples_at_probes, reference_at_probes))
     return out

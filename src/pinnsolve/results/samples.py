@@ -74,11 +74,23 @@ class Samples(Result):
         return np.stack([fields[(slice(None), *idx)] for idx in map(tuple, self.probe_index)], axis=1)
 
     def metrics(self) -> dict[str, Any]:
-        out = compare_laws(self.mean, self.std, self.reference_mean, self.reference_std,
-                           self.at_probes().astype(np.float64), self.probe_reference)
-        out.update({"samples": len(self.samples), "reference": self.reference,
-                    "reference_solves": self.reference_solves, "model": self.method,
-                    "probe_points": {k: v.tolist() for k, v in self.probe_points.items()}})
+        out = compare_laws(
+            self.mean,
+            self.std,
+            self.reference_mean,
+            self.reference_std,
+            self.at_probes().astype(np.float64),
+            self.probe_reference,
+        )
+        out.update(
+            {
+                "samples": len(self.samples),
+                "reference": self.reference,
+                "reference_solves": self.reference_solves,
+                "model": self.method,
+                "probe_points": {k: v.tolist() for k, v in self.probe_points.items()},
+            }
+        )
         out.update(self.timings)
         return out
 
@@ -87,15 +99,32 @@ class Samples(Result):
         target = Path(run_dir) / SAMPLES_FILE
         name = self.field
         arrays: dict[str, np.ndarray] = {k: np.asarray(v) for k, v in self.axes.items()}
-        arrays.update({name: self.samples.astype(np.float32), f"mean_{name}": self.mean, f"std_{name}": self.std,
-                       f"reference_mean_{name}": self.reference_mean, f"reference_std_{name}": self.reference_std,
-                       "probe_index": self.probe_index, "probe_reference": self.probe_reference})
+        arrays.update(
+            {
+                name: self.samples.astype(np.float32),
+                f"mean_{name}": self.mean,
+                f"std_{name}": self.std,
+                f"reference_mean_{name}": self.reference_mean,
+                f"reference_std_{name}": self.reference_std,
+                "probe_index": self.probe_index,
+                "probe_reference": self.probe_reference,
+            }
+        )
         if self.reference_fields is not None:
             arrays[f"reference_{name}"] = self.reference_fields
         arrays.update({f"history_{k}": np.asarray(v) for k, v in self.history.items()})
-        meta = {"format": NPZ_FORMAT, "version": 1, "problem": self.problem, "method": self.method, "field": name,
-                "coords": list(self.axes), "reference": self.reference, "reference_solves": self.reference_solves,
-                "timings": self.timings, "info": self.info}
+        meta = {
+            "format": NPZ_FORMAT,
+            "version": 1,
+            "problem": self.problem,
+            "method": self.method,
+            "field": name,
+            "coords": list(self.axes),
+            "reference": self.reference,
+            "reference_solves": self.reference_solves,
+            "timings": self.timings,
+            "info": self.info,
+        }
         arrays["__meta__"] = np.array(json.dumps(meta))
         with atomic_write(target) as tmp:
             np.savez(tmp, **arrays)
@@ -108,18 +137,30 @@ class Samples(Result):
             with np.load(target, allow_pickle=False) as data:
                 meta = json.loads(str(data["__meta__"]))
                 name = meta["field"]
-                history = {k[len("history_"):]: data[k] for k in data.files if k.startswith("history_")}
+                history = {k[len("history_") :]: data[k] for k in data.files if k.startswith("history_")}
                 ref = f"reference_{name}"
-                return cls(problem=meta["problem"], method=meta["method"], field=name,
-                           axes={c: data[c] for c in meta["coords"]}, samples=data[name],
-                           reference_mean=data[f"reference_mean_{name}"], reference_std=data[f"reference_std_{name}"],
-                           probe_index=data["probe_index"], probe_reference=data["probe_reference"],
-                           reference=meta["reference"], reference_solves=meta.get("reference_solves"),
-                           reference_fields=data[ref] if ref in data.files else None, history=history,
-                           timings=meta.get("timings", {}), info=meta.get("info", {}))
+                return cls(
+                    problem=meta["problem"],
+                    method=meta["method"],
+                    field=name,
+                    axes={c: data[c] for c in meta["coords"]},
+                    samples=data[name],
+                    reference_mean=data[f"reference_mean_{name}"],
+                    reference_std=data[f"reference_std_{name}"],
+                    probe_index=data["probe_index"],
+                    probe_reference=data["probe_reference"],
+                    reference=meta["reference"],
+                    reference_solves=meta.get("reference_solves"),
+                    reference_fields=data[ref] if ref in data.files else None,
+                    history=history,
+                    timings=meta.get("timings", {}),
+                    info=meta.get("info", {}),
+                )
         except FileNotFoundError:
-            raise RunDirectoryError(f"{target}: missing. The run directory is incomplete; rerun pinnsolve "
-                                    "generate.") from None
+            raise RunDirectoryError(
+                f"{target}: missing. The run directory is incomplete; rerun pinnsolve generate."
+            ) from None
         except (KeyError, ValueError, OSError, json.JSONDecodeError) as exc:
-            raise RunDirectoryError(f"{target}: not a pinnsolve samples file ({exc}). The file is corrupt; rerun "
-                                    "pinnsolve generate.") from None
+            raise RunDirectoryError(
+                f"{target}: not a pinnsolve samples file ({exc}). The file is corrupt; rerun pinnsolve generate."
+            ) from None

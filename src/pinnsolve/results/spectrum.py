@@ -81,13 +81,16 @@ class Spectrum(Result):
             with np.load(run_dir / SPECTRUM_ARRAYS, allow_pickle=False) as data:
                 arrays = {name: data[name] for name in data.files}
         except FileNotFoundError as exc:
-            raise RunDirectoryError(f"{exc.filename}: missing. The run directory is incomplete; rerun the "
-                                    "command that wrote it.") from None
+            raise RunDirectoryError(
+                f"{exc.filename}: missing. The run directory is incomplete; rerun the command that wrote it."
+            ) from None
         except (ValueError, OSError, json.JSONDecodeError) as exc:
-            raise RunDirectoryError(f"{run_dir}: {SPECTRUM_FILE} or {SPECTRUM_ARRAYS} is corrupt ({exc}); rerun "
-                                    "the command that wrote it.") from None
+            raise RunDirectoryError(
+                f"{run_dir}: {SPECTRUM_FILE} or {SPECTRUM_ARRAYS} is corrupt ({exc}); rerun the command that wrote it."
+            ) from None
         try:
             return cls(arrays=arrays, **record)
         except TypeError as exc:
-            raise RunDirectoryError(f"{run_dir / SPECTRUM_FILE}: not a spectrum record ({exc}); rerun the "
-                                    "command that wrote it.") from None
+            raise RunDirectoryError(
+                f"{run_dir / SPECTRUM_FILE}: not a spectrum record ({exc}); rerun the command that wrote it."
+            ) from None

@@ -10,6 +10,20 @@ from pinnsolve.train.progress import ProgressReporter
 from pinnsolve.train.records import StepRecord, history_csv, parse_history_csv, records_from_history
 from pinnsolve.train.trainer import Callback, Trainer, TrainingDiverged
 
-__all__ = ["OPTIMIZERS", "Callback", "ProgressReporter", "StageSpec", "StepRecord", "TrainConfig", "Trainer",
-           "TrainingDiverged", "history_csv", "load_checkpoint", "parse_chain", "parse_history_csv",
-           "records_from_history", "resolve_chain", "save_checkpoint"]
+__all__ = [
+    "OPTIMIZERS",
+    "Callback",
+    "ProgressReporter",
+    "StageSpec",
+    "StepRecord",
+    "TrainConfig",
+    "Trainer",
+    "TrainingDiverged",
+    "history_csv",
+    "load_checkpoint",
+    "parse_chain",
+    "parse_history_csv",
+    "records_from_history",
+    "resolve_chain",
+    "save_checkpoint",
+]

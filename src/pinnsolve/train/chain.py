@@ -34,14 +34,16 @@ def parse_chain(text: str) -> list[StageSpec]:
     if not text or not text.strip() or any(not item for item in items):
         raise SettingsError(
             f"--optimizer '{text}' has an empty stage. Give comma-separated stages name[:steps], e.g. "
-            f"--optimizer adam:2000,lbfgs:1000; known names: {', '.join(sorted(known))}.")
+            f"--optimizer adam:2000,lbfgs:1000; known names: {', '.join(sorted(known))}."
+        )
     stages = []
     for item in items:
         name, sep, count = (part.strip() for part in item.partition(":"))
         if name.lower() not in known:
             raise SettingsError(
                 f"--optimizer: unknown optimizer '{name}' in '{text}'. Known: {', '.join(sorted(known))} "
-                "(e.g. --optimizer adam:2000,lbfgs:1000).")
+                "(e.g. --optimizer adam:2000,lbfgs:1000)."
+            )
         steps = None
         if sep:
             try:
@@ -51,7 +53,8 @@ def parse_chain(text: str) -> list[StageSpec]:
             if steps < 0:
                 raise SettingsError(
                     f"--optimizer: '{item}' has the step count '{count}'; give a whole number of steps ≥ 0 after "
-                    f"the colon (e.g. {name}:1000), or leave ':{count}' out for the default budget.")
+                    f"the colon (e.g. {name}:1000), or leave ':{count}' out for the default budget."
+                )
         stages.append(StageSpec(name.lower(), steps))
     return stages
 
@@ -61,10 +64,11 @@ def resolve_chain(text: str | None, first: int, second: int) -> list[StageSpec]:
     if text is None:
         return [StageSpec("adam", first), StageSpec("lbfgs", second)]
     known = _known()
-    return [s if s.steps is not None else StageSpec(s.name, first if known[s.name].share == "first" else second)
-            for s in parse_chain(text)]
+    return [
+        s if s.steps is not None else StageSpec(s.name, first if known[s.name].share == "first" else second)
+        for s in parse_chain(text)
+    ]
 
 
 def chain_text(stages: list[StageSpec]) -> str:
     return ",".join(str(s) for s in stages)
-

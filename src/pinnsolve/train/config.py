@@ -62,8 +62,11 @@ class TrainConfig:
         ODEs and 1D steady problems reach round-off-limited accuracy well within the smaller budget.
         """
         adam, lbfgs = budget or DEFAULT_BUDGET[min(n_coords, 2)]
-        out = replace(self, steps=adam if self.steps is None else self.steps,
-                      lbfgs_steps=lbfgs if self.lbfgs_steps is None else self.lbfgs_steps)
+        out = replace(
+            self,
+            steps=adam if self.steps is None else self.steps,
+            lbfgs_steps=lbfgs if self.lbfgs_steps is None else self.lbfgs_steps,
+        )
         return replace(out, optimizer=chain_text(out.stages))
 
     def as_dict(self) -> dict[str, Any]:

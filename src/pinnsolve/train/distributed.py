@@ -66,7 +66,7 @@ class ProcessGroup:
         dist.all_reduce(flat)
         offset = 0
         for g in grads:
-            g.copy_(flat[offset:offset + g.numel()].view_as(g))
+            g.copy_(flat[offset : offset + g.numel()].view_as(g))
             offset += g.numel()
 
     def shard(self, objective: Any) -> ShardedObjective:
@@ -122,9 +122,17 @@ class ShardedObjective:
         for t in objective.terms:
             keep = shard_range(len(t.points), group.rank, group.world)
             share = (keep.stop - keep.start) / len(t.points)
-            terms.append(replace(t, points=_pick(t.points, keep), normals=_pick(t.normals, keep),
-                                 partner=_pick(t.partner, keep), target=_pick(t.target, keep),
-                                 weight=t.weight * share, slices=()))
+            terms.append(
+                replace(
+                    t,
+                    points=_pick(t.points, keep),
+                    normals=_pick(t.normals, keep),
+                    partner=_pick(t.partner, keep),
+                    target=_pick(t.target, keep),
+                    weight=t.weight * share,
+                    slices=(),
+                )
+            )
         first = objective.points
         self.local = Objective(terms, objective.engine, first.dtype, first.device)
 
@@ -169,7 +177,15 @@ def launch(argv: list[str], nproc: int, threads: int | None, cores: int) -> int:
     args = without_flag(argv, "--nproc")
     if threads is None:
         args += ["--threads", str(max(1, cores // nproc))]
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}",
-               "-m", "pinnsolve", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        f"--nproc-per-node={nproc}",
+        "-m",
+        "pinnsolve",
+        *args,
+    ]
     env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(max(1, cores // nproc)))}
     return subprocess.call(command, env=env)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 import math
 import time
-from typing import Any, Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import torch
 
@@ -41,9 +42,15 @@ class Trainer:
     (distributed training sums the gradients over the processes there; first-order stages and L-BFGS only).
     """
 
-    def __init__(self, model: torch.nn.Module, objective: LossFunction, config: TrainConfig,
-                 callbacks: Sequence[Callback] = (), error: Callable[[torch.nn.Module], float | None] | None = None,
-                 grad_hook: Callable[[torch.nn.Module], None] | None = None) -> None:
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        objective: LossFunction,
+        config: TrainConfig,
+        callbacks: Sequence[Callback] = (),
+        error: Callable[[torch.nn.Module], float | None] | None = None,
+        grad_hook: Callable[[torch.nn.Module], None] | None = None,
+    ) -> None:
         self.model = model
         self.objective = objective
         # torch.compile fuses the elementwise chain of the Taylor-mode layers; the compiled
@@ -83,8 +90,15 @@ class Trainer:
         return sum(terms.values()), terms
 
     def _task(self, index: int) -> Task:
-        return Task(self.model, self._evaluate, self.objective, self.config, self.stages[index].steps, self.lr,
-                    backward=self._backward)
+        return Task(
+            self.model,
+            self._evaluate,
+            self.objective,
+            self.config,
+            self.stages[index].steps,
+            self.lr,
+            backward=self._backward,
+        )
 
     def _backward(self, loss: torch.Tensor) -> None:
         loss.backward()
@@ -108,10 +122,21 @@ class Trainer:
 
     def state_dict(self) -> dict:
         """Everything --resume needs (tensors and plain values only: loads with weights_only)."""
-        return {"model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(), "phase": self.phase,
-                "stage": self.stage, "stage_step": self.stage_step, "step": self.step, "lr": self.lr,
-                "failures": self.failures, "elapsed": self.elapsed, "stalled": self._stalled,
-                "previous_loss": self._previous, "stop_reason": self.stop_reason, "torch_rng": torch.get_rng_state()}
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "phase": self.phase,
+            "stage": self.stage,
+            "stage_step": self.stage_step,
+            "step": self.step,
+            "lr": self.lr,
+            "failures": self.failures,
+            "elapsed": self.elapsed,
+            "stalled": self._stalled,
+            "previous_loss": self._previous,
+            "stop_reason": self.stop_reason,
+            "torch_rng": torch.get_rng_state(),
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
@@ -139,7 +164,8 @@ class Trainer:
                 f"the loss became NaN or infinite during {where} and stayed so after {self.config.max_retries} "
                 f"rollbacks (each halving the learning rate). The model is kept at its last good state (step "
                 f"{self._good['step']}). Try a smaller --lr, --dtype float64, fewer --lbfgs-steps, or check the "
-                "problem for singular terms (division by a field, log of a negative value).")
+                "problem for singular terms (division by a field, log of a negative value)."
+            )
         self.lr *= 0.5
         self.optimizer = self._make_stage()
 
@@ -149,11 +175,18 @@ class Trainer:
         if self.step % self.config.snapshot_every == 0:
             self._good = self._snapshot()
         l2 = None
-        if self.error is not None and (self.step % self.config.eval_every == 0
-                                       or self.step == self.config.total_steps):
+        if self.error is not None and (self.step % self.config.eval_every == 0 or self.step == self.config.total_steps):
             l2 = self.error(self.model)
-        return StepRecord(self.step, self.phase, self.elapsed, value,
-                          {k: float(v.detach()) for k, v in result.terms.items()}, result.lr, l2, dict(result.extra))
+        return StepRecord(
+            self.step,
+            self.phase,
+            self.elapsed,
+            value,
+            {k: float(v.detach()) for k, v in result.terms.items()},
+            result.lr,
+            l2,
+            dict(result.extra),
+        )
 
     def _stop_message(self, result: StepRecord, stop: str) -> str:
         """Why the running stage ends early ('' to go on): the optimizer's own reason, or a stalled loss."""
@@ -214,6 +247,8 @@ def _check_distributable(stages: Sequence[Any]) -> None:
 
     other = [s.name for s in stages if s.name not in _BACKWARD_STAGES]
     if other:
-        raise SettingsError(f"--optimizer stage(s) {', '.join(other)} cannot run distributed (--nproc / torchrun): they "
-                            "take their gradients outside the summed backward pass. Use first-order stages and lbfgs, "
-                            "or run in one process.")
+        raise SettingsError(
+            f"--optimizer stage(s) {', '.join(other)} cannot run distributed (--nproc / torchrun): they "
+            "take their gradients outside the summed backward pass. Use first-order stages and lbfgs, "
+            "or run in one process."
+        )

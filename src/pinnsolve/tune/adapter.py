@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -33,8 +34,17 @@ class Interrupted(Exception):
     """Ctrl-C inside a trial's run (its checkpoint is saved in the run directory)."""
 
 
-def run_trial(problem: Problem, values: Mapping[str, Any], out: Path, *, method: str = "pinn", seed: int = 0,
-              threads: int = 1, callbacks: Sequence[Any] = (), resume: bool = False) -> TrialRun:
+def run_trial(
+    problem: Problem,
+    values: Mapping[str, Any],
+    out: Path,
+    *,
+    method: str = "pinn",
+    seed: int = 0,
+    threads: int = 1,
+    callbacks: Sequence[Any] = (),
+    resume: bool = False,
+) -> TrialRun:
     """Train ``method`` on ``problem`` with the settings ``values`` and write the run directory ``out``.
 
     ``values`` are the method's settings keys (``width``, ``lr``, ``steps``, ...) and ``weight.<term>``
@@ -45,15 +55,23 @@ def run_trial(problem: Problem, values: Mapping[str, Any], out: Path, *, method:
     from pinnsolve.run import RunOptions, solve
 
     settings = {k: v for k, v in values.items() if k != "seed" and not k.startswith("weight.")}
-    weights = {k[len("weight."):]: float(v) for k, v in values.items() if k.startswith("weight.")}
+    weights = {k[len("weight.") :]: float(v) for k, v in values.items() if k.startswith("weight.")}
     if weights:
         settings["weights"] = weights
     options = RunOptions(method=method, settings=settings, seed=int(values.get("seed", seed)), threads=threads)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out.with_suffix(".log"), "a") as log:
         try:
-            result = solve(problem, options, out=None if resume else out, plain=True, stream=log,
-                           resume_dir=out if resume else None, callbacks=callbacks, overwrite=True)
+            result = solve(
+                problem,
+                options,
+                out=None if resume else out,
+                plain=True,
+                stream=log,
+                resume_dir=out if resume else None,
+                callbacks=callbacks,
+                overwrite=True,
+            )
         except RunInterrupted as exc:
             raise Interrupted(str(exc)) from None
     return TrialRun(result.run_dir, dict(result.metrics), result.result, result.model)
@@ -69,8 +87,14 @@ def held_out_residual(problem: Problem, run: TrialRun, method: str, seed: int) -
 
     config = json.loads((run.run_dir / "config.json").read_text())
     first = next(run.model.parameters())
-    setup = build_setup(method, problem, config.get("settings") or {}, rng=np.random.default_rng(seed + 7919),
-                        dtype=first.dtype, device=first.device)
+    setup = build_setup(
+        method,
+        problem,
+        config.get("settings") or {},
+        rng=np.random.default_rng(seed + 7919),
+        dtype=first.dtype,
+        device=first.device,
+    )
     residuals = setup.objective.residuals(run.model)
     pde = [r for t, r in zip(setup.objective.terms, residuals.values()) if t.kind == "pde"]
     return float(sum(r.detach().square().mean() for r in pde) / max(len(pde), 1))

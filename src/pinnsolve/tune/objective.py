@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import os
 import socket
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import PinnsolveError
@@ -28,10 +29,12 @@ from pinnsolve.tune.space import Dimension, sample
 
 ERROR_ATTR = "error"
 
-SOURCES = {"exact": "relative L2 error against the exact solution",
-           "reference": "relative L2 error against the finite-difference reference",
-           "residual": "mean squared equation residual at held-out collocation points",
-           "loss": "final training loss (--objective loss)"}
+SOURCES = {
+    "exact": "relative L2 error against the exact solution",
+    "reference": "relative L2 error against the finite-difference reference",
+    "residual": "mean squared equation residual at held-out collocation points",
+    "loss": "final training loss (--objective loss)",
+}
 
 
 @dataclass
@@ -143,8 +146,16 @@ def make_objective(s: TrialSettings) -> Callable[[Any], float]:
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         reporter = PruningReporter(trial, use_error=s.validation.source == "exact")
         try:
-            run = run_trial(s.problem, values, run_dir, method=s.method, seed=s.seed, threads=s.threads,
-                            callbacks=[reporter], resume=resume)
+            run = run_trial(
+                s.problem,
+                values,
+                run_dir,
+                method=s.method,
+                seed=s.seed,
+                threads=s.threads,
+                callbacks=[reporter],
+                resume=resume,
+            )
         except Interrupted:
             raise KeyboardInterrupt from None
         except PinnsolveError as exc:  # the settings' own fault (diverged): counted, not retried

@@ -6,8 +6,9 @@ import csv
 import io
 import math
 import shlex
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from pinnsolve.io import write_json, write_text
 from pinnsolve.tune.space import Dimension, as_flags
@@ -19,9 +20,17 @@ def rows(study: Any) -> list[dict[str, Any]]:
     out = []
     for t in study.get_trials(deepcopy=False):
         seconds = (t.datetime_complete - t.datetime_start).total_seconds() if t.datetime_complete else None
-        out.append({"trial": t.number, "state": t.state.name.lower(), "value": t.value,
-                    **{n: t.params.get(n) for n in names}, "steps": t.user_attrs.get("steps"),
-                    "seconds": seconds, "run_dir": t.user_attrs.get("run_dir", "")})
+        out.append(
+            {
+                "trial": t.number,
+                "state": t.state.name.lower(),
+                "value": t.value,
+                **{n: t.params.get(n) for n in names},
+                "steps": t.user_attrs.get("steps"),
+                "seconds": seconds,
+                "run_dir": t.user_attrs.get("run_dir", ""),
+            }
+        )
     return out
 
 
@@ -53,8 +62,9 @@ def best_settings(trial: Any, dims: Sequence[Dimension]) -> dict[str, Any]:
     return {d.name: trial.params[d.name] if d.kind != "fixed" else d.value for d in dims}
 
 
-def solve_command(problem_file: str, method: str, seed: int, settings: Mapping[str, Any],
-                  sets: Mapping[str, Any], out: str) -> str:
+def solve_command(
+    problem_file: str, method: str, seed: int, settings: Mapping[str, Any], sets: Mapping[str, Any], out: str
+) -> str:
     """The ``pinnsolve solve`` command line that reruns a trial."""
     words = ["pinnsolve", "solve", problem_file, "--method", method, "--seed", str(seed), *as_flags(settings)]
     for name, value in sets.items():
@@ -69,21 +79,47 @@ def write_summary(out: Path, study: Any, dims: Sequence[Dimension], context: Map
     write_text(out / "trials.csv", csv_text)
     write_text(out / "trials.md", f"# {context['study']}: {context['objective_source']}\n\n" + md_text)
     states = [r["state"] for r in records]
-    metrics: dict[str, Any] = {"best_value": None, "best_params": None, "n_trials": len(records),
-                               "n_complete": states.count("complete"), "n_pruned": states.count("pruned"),
-                               "n_failed": states.count("fail"), **context}
+    metrics: dict[str, Any] = {
+        "best_value": None,
+        "best_params": None,
+        "n_trials": len(records),
+        "n_complete": states.count("complete"),
+        "n_pruned": states.count("pruned"),
+        "n_failed": states.count("fail"),
+        **context,
+    }
     complete = [t for t in study.get_trials(deepcopy=False) if t.state.name == "COMPLETE"]
     if complete:
         best = study.best_trial
         settings = best_settings(best, dims)
-        command = solve_command(context["problem_file"], context["method"], context["seed"], settings,
-                                context.get("sets", {}), str(out / "best-rerun"))
-        metrics.update(best_value=best.value, best_params=dict(best.params), best_trial=best.number,
-                       best_run_dir=best.user_attrs.get("run_dir"), best_command=command)
-        write_json(out / "best_config.json", {"problem": context["problem_file"], "method": context["method"],
-                                              "seed": context["seed"], "settings": settings,
-                                              "sets": dict(context.get("sets", {})), "value": best.value,
-                                              "objective": context["objective_source"], "command": command})
+        command = solve_command(
+            context["problem_file"],
+            context["method"],
+            context["seed"],
+            settings,
+            context.get("sets", {}),
+            str(out / "best-rerun"),
+        )
+        metrics.update(
+            best_value=best.value,
+            best_params=dict(best.params),
+            best_trial=best.number,
+            best_run_dir=best.user_attrs.get("run_dir"),
+            best_command=command,
+        )
+        write_json(
+            out / "best_config.json",
+            {
+                "problem": context["problem_file"],
+                "method": context["method"],
+                "seed": context["seed"],
+                "settings": settings,
+                "sets": dict(context.get("sets", {})),
+                "value": best.value,
+                "objective": context["objective_source"],
+                "command": command,
+            },
+        )
         write_text(out / "best_command.sh", "#!/bin/sh\n# the best trial of the study, as a run\n" + command + "\n")
     write_json(out / "metrics.json", metrics)
     return metrics

@@ -13,8 +13,9 @@ The names are those of ``pinnsolve solve``'s flags (``boundary-points`` or ``bou
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from pinnsolve.errors import PinnsolveError
 
@@ -60,20 +61,29 @@ def _allowed(name: str) -> Sequence[str] | None:
     from pinnsolve.geometry import SAMPLERS
     from pinnsolve.nets import ACTIVATIONS, INITIALISERS
 
-    return {"activation": sorted(ACTIVATIONS), "init": sorted(INITIALISERS), "sampler": list(SAMPLERS),
-            "derivatives": ["auto", "autograd", "taylor"], "cell": ["elman", "gru", "lstm", "mlp"],
-            "encoder": ["mlp", "conv"]}.get(name)
+    return {
+        "activation": sorted(ACTIVATIONS),
+        "init": sorted(INITIALISERS),
+        "sampler": list(SAMPLERS),
+        "derivatives": ["auto", "autograd", "taylor"],
+        "cell": ["elman", "gru", "lstm", "mlp"],
+        "encoder": ["mlp", "conv"],
+    }.get(name)
 
 
 def _number(item: str, text: str, integer: bool) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise SpaceError(f"--space {item}: '{text}' is not a number. Write a range as low:high, e.g. "
-                         "width=16:128 or lr=1e-4:1e-2:log.") from None
+        raise SpaceError(
+            f"--space {item}: '{text}' is not a number. Write a range as low:high, e.g. "
+            "width=16:128 or lr=1e-4:1e-2:log."
+        ) from None
     if integer and value != int(value):
-        raise SpaceError(f"--space {item}: '{text}' is not a whole number, and this setting counts something. "
-                         "Give whole numbers, e.g. width=16:128.")
+        raise SpaceError(
+            f"--space {item}: '{text}' is not a whole number, and this setting counts something. "
+            "Give whole numbers, e.g. width=16:128."
+        )
     return value
 
 
@@ -84,8 +94,9 @@ def _choice(item: str, name: str, text: str) -> Dimension:
     if bad or name not in CHOICE:
         what = f"{name} takes a range, not a choice" if name not in CHOICE else f"'{bad[0]}' is not one of them"
         raise SpaceError(f"--space {item}: {what}. {name} accepts {' | '.join(allowed or ['low:high'])}.")
-    return Dimension(name, "choice", choices=choices) if len(choices) > 1 else Dimension(name, "fixed",
-                                                                                         value=choices[0])
+    return (
+        Dimension(name, "choice", choices=choices) if len(choices) > 1 else Dimension(name, "fixed", value=choices[0])
+    )
 
 
 def _range(item: str, name: str, text: str) -> Dimension:
@@ -100,12 +111,12 @@ def _range(item: str, name: str, text: str) -> Dimension:
         value = _number(item, parts[0], integer)
         return Dimension(name, "fixed", value=int(value) if integer else value)
     if len(parts) != 2:
-        raise SpaceError(f"--space {item}: a range is low:high or low:high:log (e.g. lr=1e-4:1e-2:log), "
-                         f"not '{text}'.")
+        raise SpaceError(f"--space {item}: a range is low:high or low:high:log (e.g. lr=1e-4:1e-2:log), not '{text}'.")
     low, high = (_number(item, p, integer) for p in parts)
     if not low < high:
-        raise SpaceError(f"--space {item}: the low end {parts[0]} is not below the high end {parts[1]}. "
-                         "Write low:high.")
+        raise SpaceError(
+            f"--space {item}: the low end {parts[0]} is not below the high end {parts[1]}. Write low:high."
+        )
     if log and low <= 0:
         raise SpaceError(f"--space {item}: a log range needs a positive low end (log of {parts[0]} is undefined).")
     if integer and low < (0 if name in ("seed", "steps", "lbfgs_steps") else 1):
@@ -120,18 +131,22 @@ def parse_space(text: str) -> list[Dimension]:
         name, sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or not value.strip():
-            raise SpaceError(f"--space '{item}' is not of the form name=range, e.g. width=16:128, "
-                             "lr=1e-4:1e-2:log or activation=tanh|sin.")
+            raise SpaceError(
+                f"--space '{item}' is not of the form name=range, e.g. width=16:128, "
+                "lr=1e-4:1e-2:log or activation=tanh|sin."
+            )
         is_weight = name.startswith("weight.") and len(name) > len("weight.")
         if not (is_weight or name in (*INTEGER, *REAL, *CHOICE)):
-            raise SpaceError(f"--space {item}: '{name}' is not a setting that can be tuned. "
-                             f"Known: {', '.join(known_names())}.")
+            raise SpaceError(
+                f"--space {item}: '{name}' is not a setting that can be tuned. Known: {', '.join(known_names())}."
+            )
         if any(d.name == name for d in dims):
             raise SpaceError(f"--space names {name} twice; give each setting once.")
         dims.append(_choice(item, name, value) if "|" in value else _range(item, name, value.strip()))
     if not any(d.kind != "fixed" for d in dims):
-        raise SpaceError("--space searches nothing: give at least one range or choice, e.g. "
-                         "--space 'width=16:128,lr=1e-4:1e-2:log'.")
+        raise SpaceError(
+            "--space searches nothing: give at least one range or choice, e.g. --space 'width=16:128,lr=1e-4:1e-2:log'."
+        )
     return dims
 
 
@@ -147,7 +162,7 @@ def as_flags(values: Mapping[str, Any]) -> list[str]:
         if isinstance(value, float):
             value = repr(value)  # every digit: the rerun gets the trial's exact value
         if name.startswith("weight."):
-            flags += ["--weight", f"{name[len('weight.'):]}={value}"]
+            flags += ["--weight", f"{name[len('weight.') :]}={value}"]
         else:
             flags += [f"--{name.replace('_', '-')}", str(value)]
     return flags

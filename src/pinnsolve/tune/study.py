@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pinnsolve.errors import PinnsolveError
 from pinnsolve.tune.objective import ERROR_ATTR
@@ -71,12 +72,16 @@ def storage_url(text: str | None, out: Path) -> str:
             try:
                 import psycopg  # noqa: F401
             except ImportError:
-                raise PinnsolveError(f"--storage {text} needs a PostgreSQL driver: pip install 'pinnsolve[postgres]' "
-                                     "(psycopg), then run the same command again.") from None
+                raise PinnsolveError(
+                    f"--storage {text} needs a PostgreSQL driver: pip install 'pinnsolve[postgres]' "
+                    "(psycopg), then run the same command again."
+                ) from None
             return "postgresql+psycopg://" + text.split("://", 1)[1]
     if not text.startswith(("sqlite:///", "postgresql", "mysql")):
-        raise PinnsolveError(f"--storage {text} is not a database URL. Use sqlite:///tune.db (a file on this "
-                             "machine) or postgresql://user@host/db (shared by machines).")
+        raise PinnsolveError(
+            f"--storage {text} is not a database URL. Use sqlite:///tune.db (a file on this "
+            "machine) or postgresql://user@host/db (shared by machines)."
+        )
     return text
 
 
@@ -89,15 +94,23 @@ def make_storage(url: str) -> Any:
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             return optuna.storages.RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=20, grace_period=60)
     except Exception as exc:  # noqa: BLE001 - sqlalchemy's many connection errors, each said in one line
-        raise PinnsolveError(f"--storage {url}: cannot open the study database ({type(exc).__name__}: "
-                             f"{str(exc).splitlines()[0]}). Check that the server runs and the URL is right.") from None
+        raise PinnsolveError(
+            f"--storage {url}: cannot open the study database ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0]}). Check that the server runs and the URL is right."
+        ) from None
 
 
 def open_study(url: str, name: str, sampler: str = "tpe", pruner: str = "median", seed: int = 0) -> Any:
     """Create the study, or load it if it exists (a study resumes after a crash or Ctrl-C)."""
     optuna = optuna_module()
-    return optuna.create_study(storage=make_storage(url), study_name=name, direction="minimize",
-                               sampler=make_sampler(sampler, seed), pruner=make_pruner(pruner), load_if_exists=True)
+    return optuna.create_study(
+        storage=make_storage(url),
+        study_name=name,
+        direction="minimize",
+        sampler=make_sampler(sampler, seed),
+        pruner=make_pruner(pruner),
+        load_if_exists=True,
+    )
 
 
 def counted(trial: Any) -> bool:
@@ -106,8 +119,7 @@ def counted(trial: Any) -> bool:
     Waiting trials (enqueued to resume an interrupted one) are still to be run, so they do not count.
     """
     state = trial.state.name
-    return state in ("COMPLETE", "PRUNED", "RUNNING") or (state == "FAIL" and ERROR_ATTR in
-                                                                      trial.user_attrs)
+    return state in ("COMPLETE", "PRUNED", "RUNNING") or (state == "FAIL" and ERROR_ATTR in trial.user_attrs)
 
 
 def stop_at(n_trials: int) -> Any:
@@ -126,8 +138,11 @@ def requeue_interrupted(study: Any) -> list[int]:
         optuna.storages.fail_stale_trials(study)
     trials = study.get_trials(deepcopy=False)
     taken = {t.user_attrs.get("resume_from") for t in trials}
-    again = [t for t in trials if t.state.name == "FAIL" and ERROR_ATTR not in t.user_attrs
-             and t.number not in taken and t.params]
+    again = [
+        t
+        for t in trials
+        if t.state.name == "FAIL" and ERROR_ATTR not in t.user_attrs and t.number not in taken and t.params
+    ]
     for t in again:
         study.enqueue_trial(t.params, user_attrs={"resume_from": t.number}, skip_if_exists=False)
     return [t.number for t in again]
@@ -168,10 +183,17 @@ def work(job: Job) -> None:
     study = open_study(job.url, job.study, job.sampler, job.pruner, seed=job.seed + 1000 * job.worker)
     if sum(counted(t) for t in study.get_trials(deepcopy=False)) >= job.n_trials:
         return
-    objective = make_objective(TrialSettings(problem, job.dims, validation, job.runs, job.method, job.seed,
-                                             job.threads))
-    study.optimize(objective, n_trials=job.n_trials, timeout=job.timeout, catch=(PinnsolveError,),
-                   callbacks=[stop_at(job.n_trials)], gc_after_trial=True)
+    objective = make_objective(
+        TrialSettings(problem, job.dims, validation, job.runs, job.method, job.seed, job.threads)
+    )
+    study.optimize(
+        objective,
+        n_trials=job.n_trials,
+        timeout=job.timeout,
+        catch=(PinnsolveError,),
+        callbacks=[stop_at(job.n_trials)],
+        gc_after_trial=True,
+    )
 
 
 def _work_quietly(job: Job) -> None:
@@ -189,8 +211,10 @@ def run_workers(job: Job, workers: int) -> None:
         work(job)
         return
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_work_quietly, args=(replace(job, worker=k),), name=f"tune-worker-{k}")
-                 for k in range(workers)]
+    processes = [
+        context.Process(target=_work_quietly, args=(replace(job, worker=k),), name=f"tune-worker-{k}")
+        for k in range(workers)
+    ]
     for p in processes:
         p.start()
     try:

@@ -17,15 +17,15 @@ from pinnsolve.validate.runner import DEFAULT_METHODS, parse_methods, validate_p
 from pinnsolve.validate.suite import Case, load_suite, validate_suite
 
 __all__ = [
-           "DEFAULT_METHODS",
-           "Case",
-           "MethodOutcome",
-           "ValidationResult",
-           "against_reference",
-           "load_suite",
-           "parse_methods",
-           "validate_problem",
-           "validate_suite",
+    "DEFAULT_METHODS",
+    "Case",
+    "MethodOutcome",
+    "ValidationResult",
+    "against_reference",
+    "load_suite",
+    "parse_methods",
+    "validate_problem",
+    "validate_suite",
 ]
 
 
@@ -35,7 +35,7 @@ class _CallablePackage(types.ModuleType):
     `pinnsolve.api.validate` (looked up by name: the API sits above this layer)."""
 
     def __call__(self, *args: object, **kwargs: object) -> object:
-        return getattr(importlib.import_module("pinnsolve.api"), "validate")(*args, **kwargs)
+        return importlib.import_module("pinnsolve.api").validate(*args, **kwargs)
 
 
 sys.modules[__name__].__class__ = _CallablePackage

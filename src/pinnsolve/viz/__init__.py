@@ -7,6 +7,8 @@ off-screen (:mod:`pinnsolve.viz.render`, imported only when used: pyvista is opt
 from __future__ import annotations
 
 from pinnsolve.viz import labels_plots  # noqa: F401 - registers the Labels figure kinds
+from pinnsolve.viz import samples_plots as _samples_plots  # noqa: F401,E402 - registers the Samples figures
+from pinnsolve.viz import spectrum as _spectrum  # noqa: F401 - registers the Spectrum figure kinds
 from pinnsolve.viz.collocation import COLLOCATION_FILE, load_collocation, save_collocation
 from pinnsolve.viz.plots import (
     KINDS,
@@ -17,9 +19,7 @@ from pinnsolve.viz.plots import (
     plot_solution,
 )
 from pinnsolve.viz.style import FORMATS, RC, styled
-from pinnsolve.viz import spectrum as _spectrum  # noqa: F401 - registers the Spectrum figure kinds
 from pinnsolve.viz.tune_plots import plot_best_solution, plot_importances, plot_optimisation_history
-from pinnsolve.viz import samples_plots as _samples_plots  # noqa: F401,E402 - registers the Samples figures
 
 __all__ = [
     "COLLOCATION_FILE",

@@ -77,8 +77,14 @@ def plot_confusion(labels: Labels, out: Path) -> list[Path]:
         ax.grid(False)
         for i in range(k):
             for j in range(k):
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center",
-                        color="white" if counts[i, j] > counts.max() / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    str(counts[i, j]),
+                    ha="center",
+                    va="center",
+                    color="white" if counts[i, j] > counts.max() / 2 else "black",
+                )
         ax.set_xticks(range(k), labels.classes, rotation=30)
         ax.set_yticks(range(k), labels.classes)
         ax.set_xlabel("predicted")
@@ -98,8 +104,12 @@ def plot_calibration(labels: Labels, out: Path) -> list[Path]:
         fig = new_figure(4.6, 4.2)
         ax = fig.add_subplot()
         ax.plot([0, 1], [0, 1], color="grey", ls=":", label="perfectly calibrated")
-        ax.plot([confidence[which == b].mean() for b in bins], [correct[which == b].mean() for b in bins], "o-",
-                label=labels.model)
+        ax.plot(
+            [confidence[which == b].mean() for b in bins],
+            [correct[which == b].mean() for b in bins],
+            "o-",
+            label=labels.model,
+        )
         ax.set_xlabel("confidence (top probability)")
         ax.set_ylabel("fraction correct")
         ax.set_xlim(0, 1.02)
@@ -134,9 +144,12 @@ def plot_misclassified(labels: Labels, out: Path, most: int = 4) -> list[Path]:
         for ax, i in zip(axes, wrong):
             mates = np.flatnonzero(right & (labels.truth == labels.truth[i]))
             at = ", ".join(f"{n}={v:.4g}" for n, v in zip(labels.names, labels.points[i]))
-            ax.plot(along, shape(i), color="tab:red",
-                    label=f"{at}: true {labels.classes[labels.truth[i]]}, "
-                          f"predicted {labels.classes[labels.predicted[i]]}")
+            ax.plot(
+                along,
+                shape(i),
+                color="tab:red",
+                label=f"{at}: true {labels.classes[labels.truth[i]]}, predicted {labels.classes[labels.predicted[i]]}",
+            )
             if len(mates):
                 j = mates[np.argmin(np.sum(((labels.points[mates] - labels.points[i]) / width) ** 2, axis=1))]
                 near = ", ".join(f"{n}={v:.4g}" for n, v in zip(labels.names, labels.points[j]))

@@ -70,8 +70,12 @@ def plot_gallery(result: Samples, out: Path) -> list[Path]:
         low = min(float(np.min(f)) for _, f in rows)
         high = max(float(np.max(f)) for _, f in rows)
         fig = new_figure(2.6 * count, 4.8)
-        extent = [result.axes[names[1]][0], result.axes[names[1]][-1], result.axes[names[0]][0],
-                  result.axes[names[0]][-1]]
+        extent = [
+            result.axes[names[1]][0],
+            result.axes[names[1]][-1],
+            result.axes[names[0]][0],
+            result.axes[names[0]][-1],
+        ]
         for i, (label, fields) in enumerate(rows):
             for j in range(count):
                 ax = fig.add_subplot(2, count, i * count + j + 1)

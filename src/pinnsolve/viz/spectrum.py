@@ -30,8 +30,9 @@ def plot_energy(spectrum: Spectrum, out: Path) -> list[Path]:
         ax = fig.add_subplot()
         ax.plot(step, energy, color="C0", label="⟨E_L⟩ per iteration")
         ax.fill_between(step, energy - error, energy + error, color="C0", alpha=0.3, lw=0)
-        ax.axhline(spectrum.energy, color="C1", ls="--",
-                   label=f"final {spectrum.energy:.6g} ± {spectrum.energy_error:.1e}")
+        ax.axhline(
+            spectrum.energy, color="C1", ls="--", label=f"final {spectrum.energy:.6g} ± {spectrum.energy_error:.1e}"
+        )
         if spectrum.exact_energy is not None:
             ax.axhline(spectrum.exact_energy, color="k", lw=1, label=f"exact {spectrum.exact_energy:.6g}")
         spread = np.nanpercentile(energy, [5, 100])

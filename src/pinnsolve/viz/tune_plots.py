@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -24,13 +24,22 @@ def plot_optimisation_history(trials: Sequence[Mapping[str, object]], path: str 
         fig = new_figure(6.4, 4.0)
         ax = fig.add_subplot()
         for state, (colour, marker) in STATE_STYLE.items():
-            pts = [(r["trial"], r["value"]) for r in trials if r["state"] == state and r["value"] is not None
-                   and math.isfinite(float(r["value"])) and float(r["value"]) > 0]
+            pts = [
+                (r["trial"], r["value"])
+                for r in trials
+                if r["state"] == state
+                and r["value"] is not None
+                and math.isfinite(float(r["value"]))
+                and float(r["value"]) > 0
+            ]
             if pts:
                 x, y = zip(*pts)
                 ax.scatter(x, y, color=colour, marker=marker, label=state, zorder=3)
-        done = sorted((int(r["trial"]), float(r["value"])) for r in trials if r["state"] == "complete"
-                      and r["value"] is not None and math.isfinite(float(r["value"])))
+        done = sorted(
+            (int(r["trial"]), float(r["value"]))
+            for r in trials
+            if r["state"] == "complete" and r["value"] is not None and math.isfinite(float(r["value"]))
+        )
         if done:
             x = [n for n, _ in done]
             ax.step(x, np.minimum.accumulate([v for _, v in done]), where="post", color="C1", label="best so far")

@@ -8,7 +8,8 @@ has always used). One gradient of the summed loss per step.
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import torch
 
@@ -26,7 +27,7 @@ class TorchFirstOrder(Stage):
 
     def lr(self, k: int) -> float:
         frac = min(k / max(self.task.steps, 1), 1.0)
-        return self.task.lr * self.task.config.lr_decay ** frac
+        return self.task.lr * self.task.config.lr_decay**frac
 
     def step(self, k: int) -> StepResult | None:
         lr = self.lr(k)

@@ -15,7 +15,7 @@ def assign(params: list[torch.Tensor], theta: torch.Tensor) -> None:
     with torch.no_grad():
         for p in params:
             n = p.numel()
-            p.copy_(theta[offset:offset + n].view_as(p))
+            p.copy_(theta[offset : offset + n].view_as(p))
             offset += n
 
 
@@ -36,4 +36,5 @@ def refuse_large(name: str, n: int, limit: int = DENSE_LIMIT) -> None:
             f"--optimizer {name} builds a dense {n} × {n} matrix over the network's {n} parameters, more than the "
             f"{limit} it is made for (memory grows as P², each step as P³). Use a smaller network (e.g. --width 20 "
             "--depth 3 has under a thousand parameters for two coordinates), or lbfgs, which keeps a few vectors "
-            "instead of the matrix.")
+            "instead of the matrix."
+        )

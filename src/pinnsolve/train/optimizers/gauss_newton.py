@@ -18,8 +18,9 @@ gradient steps.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
@@ -58,9 +59,14 @@ def damped_direction(J: torch.Tensor, R: torch.Tensor, damping: float) -> tuple[
 ResidualAndJacobian = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 
 
-def gauss_newton_step(theta: torch.Tensor, residual_jacobian: ResidualAndJacobian,
-                      loss_at: Callable[[torch.Tensor], float], damping: float, c1: float = 1e-4,
-                      max_halvings: int = 30) -> tuple[torch.Tensor, GaussNewtonStep]:
+def gauss_newton_step(
+    theta: torch.Tensor,
+    residual_jacobian: ResidualAndJacobian,
+    loss_at: Callable[[torch.Tensor], float],
+    damping: float,
+    c1: float = 1e-4,
+    max_halvings: int = 30,
+) -> tuple[torch.Tensor, GaussNewtonStep]:
     """One step from θ: returns the new θ (θ itself when no step length lowers the loss) and what happened.
 
     ``residual_jacobian(θ)`` gives (R, J); ``loss_at(θ)`` gives ‖R(θ)‖². The gain ratio compares the

@@ -26,8 +26,9 @@ from pinnsolve.errors import SettingsError
 def residual_vector(objective: Any, model: nn.Module) -> torch.Tensor:
     """R stacked term by term, weighted so that ‖R‖² is the loss."""
     residuals = objective.residuals(model)
-    return torch.cat([math.sqrt(t.weight / max(r.numel(), 1)) * r.reshape(-1)
-                      for t, r in zip(objective.terms, residuals.values())])
+    return torch.cat(
+        [math.sqrt(t.weight / max(r.numel(), 1)) * r.reshape(-1) for t, r in zip(objective.terms, residuals.values())]
+    )
 
 
 class _Row(nn.Module):
@@ -37,15 +38,17 @@ class _Row(nn.Module):
         super().__init__()
         self.model, self.objective, self.term = model, objective, term
 
-    def forward(self, p: torch.Tensor, q: torch.Tensor | None, normal: torch.Tensor | None,
-                target: torch.Tensor | None) -> torch.Tensor:
+    def forward(
+        self, p: torch.Tensor, q: torch.Tensor | None, normal: torch.Tensor | None, target: torch.Tensor | None
+    ) -> torch.Tensor:
         t, engine = self.term, self.objective.engine
         unknowns = dict(getattr(self.model, "unknowns", {}) or {})
 
         def at(x: torch.Tensor) -> torch.Tensor:
             values = engine(self.model, x[None], t.expr.keys)
-            return t.expr({k: values[k] for k in t.expr.keys}, x[None],
-                          None if normal is None else normal[None], unknowns)
+            return t.expr(
+                {k: values[k] for k in t.expr.keys}, x[None], None if normal is None else normal[None], unknowns
+            )
 
         r = at(p) - at(q) if q is not None else at(p)
         if target is not None:
@@ -60,12 +63,16 @@ def _per_point(objective: Any, model: nn.Module, names: list[str]) -> tuple[torc
     rows, jac = [], []
     for t in objective.terms:
         row = _Row(model, objective, t)
-        args = [objective.points[t.slices[0]],
-                objective.points[t.slices[1]] if len(t.slices) == 2 else None,
-                objective.normals.get(t.name), objective.targets.get(t.name)]
+        args = [
+            objective.points[t.slices[0]],
+            objective.points[t.slices[1]] if len(t.slices) == 2 else None,
+            objective.normals.get(t.name),
+            objective.targets.get(t.name),
+        ]
 
-        def r_of(theta: dict, p: Any, q: Any, n: Any, g: Any, row: nn.Module = row
-                 ) -> tuple[torch.Tensor, torch.Tensor]:
+        def r_of(
+            theta: dict, p: Any, q: Any, n: Any, g: Any, row: nn.Module = row
+        ) -> tuple[torch.Tensor, torch.Tensor]:
             r = functional_call(row, {f"model.{k}": v for k, v in theta.items()}, (p, q, n, g))
             return r, r
 
@@ -77,18 +84,27 @@ def _per_point(objective: Any, model: nn.Module, names: list[str]) -> tuple[torc
     return torch.cat(rows), torch.cat(jac)
 
 
-def _by_rows(objective: Any, model: nn.Module, params: list[torch.Tensor], batch: int = 256
-             ) -> tuple[torch.Tensor, torch.Tensor]:
+def _by_rows(
+    objective: Any, model: nn.Module, params: list[torch.Tensor], batch: int = 256
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Reverse mode over R in batches of rows (any engine, any model)."""
     r = residual_vector(objective, model)
     eye = torch.eye(len(r), dtype=r.dtype, device=r.device)
     blocks = []
     for start in range(0, len(r), batch):
-        cot = eye[start:start + batch]
-        grads = torch.autograd.grad(r, params, grad_outputs=cot, retain_graph=True, is_grads_batched=True,
-                                    allow_unused=True)
-        blocks.append(torch.cat([(g if g is not None else torch.zeros(len(cot), *p.shape, dtype=r.dtype))
-                                 .reshape(len(cot), -1) for g, p in zip(grads, params)], dim=1))
+        cot = eye[start : start + batch]
+        grads = torch.autograd.grad(
+            r, params, grad_outputs=cot, retain_graph=True, is_grads_batched=True, allow_unused=True
+        )
+        blocks.append(
+            torch.cat(
+                [
+                    (g if g is not None else torch.zeros(len(cot), *p.shape, dtype=r.dtype)).reshape(len(cot), -1)
+                    for g, p in zip(grads, params)
+                ],
+                dim=1,
+            )
+        )
     return r.detach(), torch.cat(blocks)
 
 
@@ -107,7 +123,8 @@ class ResidualJacobian:
                 "--optimizer gauss-newton needs a residual objective (the loss of --method pinn or trial: "
                 "weighted mean squares of PDE and condition residuals), and this method minimises a loss "
                 "that is not a sum of squared residuals it can hand over. Use adam, lbfgs, bfgs or ssbroyden "
-                "in --optimizer instead.")
+                "in --optimizer instead."
+            )
         self.objective, self.model = objective, model
         self.names = [n for n, p in model.named_parameters() if p.requires_grad]
         self.params = [p for p in model.parameters() if p.requires_grad]

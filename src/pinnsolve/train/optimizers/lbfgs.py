@@ -19,9 +19,16 @@ class LBFGS(Stage, name="lbfgs", share="second"):
         super().__init__(task)
         # one iteration per step() so each is logged like an Adam step; max_eval must be given
         # explicitly, else torch derives 1 from max_iter and the line search gets no evaluations
-        self.optimizer = torch.optim.LBFGS(task.parameters, lr=1.0, max_iter=1, max_eval=25,
-                                           history_size=task.config.lbfgs_history, tolerance_grad=0.0,
-                                           tolerance_change=0.0, line_search_fn="strong_wolfe")
+        self.optimizer = torch.optim.LBFGS(
+            task.parameters,
+            lr=1.0,
+            max_iter=1,
+            max_eval=25,
+            history_size=task.config.lbfgs_history,
+            tolerance_grad=0.0,
+            tolerance_change=0.0,
+            line_search_fn="strong_wolfe",
+        )
 
     def step(self, k: int) -> StepResult | None:
         last: dict[str, Any] = {}

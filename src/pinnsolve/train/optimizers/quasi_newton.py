@@ -19,8 +19,9 @@ P × P matrices: small networks only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import torch
 from torch.optim.lbfgs import (
@@ -37,12 +38,12 @@ def bfgs_update(H: torch.Tensor, s: torch.Tensor, y: torch.Tensor) -> torch.Tens
     """H₊ = (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, expanded to avoid the P³ products."""
     rho = 1.0 / float(y @ s)
     Hy = H @ y
-    return (H - rho * (torch.outer(Hy, s) + torch.outer(s, Hy))
-            + rho * (1 + rho * float(y @ Hy)) * torch.outer(s, s))
+    return H - rho * (torch.outer(Hy, s) + torch.outer(s, Hy)) + rho * (1 + rho * float(y @ Hy)) * torch.outer(s, s)
 
 
-def ssbroyden_update(H: torch.Tensor, s: torch.Tensor, y: torch.Tensor, g: torch.Tensor, alpha: float,
-                     first: bool) -> torch.Tensor:
+def ssbroyden_update(
+    H: torch.Tensor, s: torch.Tensor, y: torch.Tensor, g: torch.Tensor, alpha: float, first: bool
+) -> torch.Tensor:
     """The self-scaled Broyden update (Urbán et al. 2025, SSBroyden2); ``g`` the gradient where the step began.
 
     b = sᵀH⁻¹s/yᵀs is known without H⁻¹: s = −αHg, so H⁻¹s = −αg.
@@ -107,8 +108,9 @@ class DenseQuasiNewton:
         def along(x: torch.Tensor, t: float, direction: torch.Tensor) -> tuple[float, torch.Tensor]:
             return fg(x + t * direction)
 
-        f_new, g_new, t, _ = _strong_wolfe(along, theta, t0, d, self.f, self.g, gtd, c1=self.c1, c2=self.c2,
-                                           tolerance_change=1e-14, max_ls=self.max_ls)
+        f_new, g_new, t, _ = _strong_wolfe(
+            along, theta, t0, d, self.f, self.g, gtd, c1=self.c1, c2=self.c2, tolerance_change=1e-14, max_ls=self.max_ls
+        )
         if not f_new < self.f and t != 0:  # the bracket collapsed without a decrease
             t = 0.0
         if t == 0:
@@ -147,8 +149,9 @@ class _DenseStage(Stage, share="second"):
         if not torch.isfinite(loss):
             raise NonFinite
         grads = torch.autograd.grad(loss, self.params, allow_unused=True)
-        g = torch.cat([(gi if gi is not None else torch.zeros_like(p)).reshape(-1)
-                       for gi, p in zip(grads, self.params)])
+        g = torch.cat(
+            [(gi if gi is not None else torch.zeros_like(p)).reshape(-1) for gi, p in zip(grads, self.params)]
+        )
         if not torch.isfinite(g).all():
             raise NonFinite
         value = float(loss.detach())
