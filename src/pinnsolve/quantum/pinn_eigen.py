@@ -13,9 +13,9 @@ the residual of the eigenvalue equation, the normalisation, and orthogonality to
 already found (weighted by 10; the lower states are also projected out of ψ_n exactly, Gram–Schmidt
 on the grid, so the loss cannot settle on a mixture with them) (Jin, Mattheakis & Protopapas 2022,
 "Physics-informed neural networks for quantum eigenvalue problems"). Known limit: the residual
-vanishes at every eigenstate, so an excited state may converge to a higher level than the one wanted (seen for the quartic well's
-first excited state); the ground state and the oscillator's levels come out right. Integrals are
-trapezoidal sums on the points; Adam, then L-BFGS, minimise it.
+vanishes at every eigenstate, so an excited state may converge to a higher level than the one
+wanted (seen for the quartic well's first excited state); the ground state and the oscillator's
+levels come out right. Integrals are trapezoidal sums on the points; Adam, then L-BFGS, minimise it.
 """
 
 from __future__ import annotations
