@@ -110,6 +110,8 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
 
 def _check_regimes(problem: Problem) -> None:
     """Regimes that overlap or never occur over the file's default classify ranges are refused here."""
+    if not isinstance(problem, Problem):
+        return
     vary = problem.classify.get("vary")
     if not problem.regimes or not vary:
         return

@@ -145,6 +145,7 @@ def add_method_arguments(parser: argparse.ArgumentParser) -> None:
                 continue  # one flag per name; a run-level flag (--grid, --seed) serves the method too
             defined[f.name] = name
             _add_flag(group, method.settings_type, f, owners[f.name])
+    parser.set_defaults(method_setting_flags=tuple(defined))
 
 
 def _method_order(name: str) -> tuple[int, str]:
@@ -181,6 +182,9 @@ def _add_flag(group: Any, settings_type: type, f: dataclasses.Field, methods: li
 
 
 def given_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The method settings given on the command line (flags left out are absent)."""
-    keys = known_keys()
+    """The method settings given on the command line (flags left out are absent).
+
+    Only the flags `add_method_arguments` made count: a run-level flag of the same name (``--grid``)
+    belongs to the run."""
+    keys = getattr(args, "method_setting_flags", None) or known_keys()
     return {name: value for name, value in vars(args).items() if name in keys}
