@@ -72,7 +72,10 @@ def test_trial_ode_writes_vtu_and_resume_extends_the_run(problems_dir, tmp_path)
     mesh = meshio.read(run / "solution.vtu")
     assert "g" in mesh.point_data and "exact_g" in mesh.point_data
     assert main(["solve", "--resume", str(run), "--steps", "80", "--quiet"]) == 0
-    assert len(read_history(run / "history.csv")["step"]) == 90
+    # the chain grew from adam:60,lbfgs:10 to adam:80,lbfgs:10: Adam goes on from its 60th step to its
+    # 80th, then L-BFGS runs its 10 steps again on the changed model: 60 + 10 + 20 + 10 rows
+    phases = read_history(run / "history.csv")["phase"]
+    assert list(phases) == ["adam"] * 60 + ["lbfgs"] * 10 + ["adam"] * 20 + ["lbfgs"] * 10
 
 
 def test_bad_command_lines_exit_2_with_a_message(problems_dir, tmp_path, capsys):

@@ -282,6 +282,6 @@ def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], t
     outcome.result.save(run.path)
     run.write_metrics(dict(metrics))
     outcome.result.plot_all(run.plots)
-    if outcome.history:
+    if outcome.history and "losses" not in outcome.result.plot_kinds():  # a result may draw its own curves
         for draw in plots_for("history").values():
             draw({"history": run.read_history(), "title": title}, run.plots)

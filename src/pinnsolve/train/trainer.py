@@ -66,6 +66,7 @@ class Trainer:
             _check_distributable(self.stages)
         self.step = 0
         self.stage = 0
+        self._done: list[int] = []  # the budget of each stage already finished (by budget or by stalling)
         self.stage_step = 0
         self.lr = config.lr
         self.failures = 0
@@ -110,6 +111,7 @@ class Trainer:
         return OPTIMIZERS[self.stages[index].name](self._task(index))
 
     def _next_stage(self) -> None:
+        self._done.append(self.stages[self.stage].steps)
         self.stage += 1
         self.stage_step = 0
         self._stalled = 0
@@ -136,6 +138,8 @@ class Trainer:
             "previous_loss": self._previous,
             "stop_reason": self.stop_reason,
             "torch_rng": torch.get_rng_state(),
+            "chain": [[st.name, st.steps] for st in self.stages],
+            "done": list(self._done),
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -151,9 +155,33 @@ class Trainer:
             self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
             state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
+        self._done = [int(d) for d in state.get("done", [])]
+        saved = [(str(n), int(k)) for n, k in state.get("chain", [])]
         self.optimizer = self._make_stage()
+        if saved and saved != [(st.name, st.steps) for st in self.stages] and self._extend(saved):
+            self._good = self._snapshot()
+            return
         self.optimizer.load_state_dict(state["optimizer"])
         self._good = self._snapshot()
+
+    def _extend(self, saved: list[tuple[str, int]]) -> bool:
+        """Resume with a longer chain (``--resume DIR --steps N``): continue from the first stage whose
+        budget grew, later stages afresh. Returns False when the chain was only changed past where the
+        run is (then the saved optimizer state carries on)."""
+        names = [st.name for st in self.stages]
+        if names[: len(saved)] != [n for n, _ in saved][: len(names)]:
+            return False
+        done = self._done + [self.stage_step] if self.stage < len(saved) else list(self._done)
+        for index, stage in enumerate(self.stages):
+            steps_done = done[index] if index < len(done) else 0
+            if steps_done < stage.steps:
+                if index == self.stage:
+                    return False
+                self.stage, self.stage_step, self._done = index, steps_done, self._done[:index]
+                self._stalled, self.stop_reason = 0, ""
+                self.optimizer = self._make_stage()
+                return True
+        return False
 
     def _rollback(self, where: str) -> None:
         """Return to the last good state with a smaller step size, or give up."""

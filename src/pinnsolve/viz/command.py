@@ -98,7 +98,9 @@ def _plot_result(run_dir: Path, args: argparse.Namespace) -> int:
     out = Path(args.out) if getattr(args, "out", None) else run.plots
     names = [k.strip() for item in args.kind or [] for k in item.split(",") if k.strip() and k.strip() != "all"]
     paths = result.plot_all(out, names or None)
-    if run.file(run.HISTORY).is_file() and (not names or "loss" in names):
+    # the generic loss curve, unless the result type draws its own ("losses": a generative model's)
+    own = "losses" in result.plot_kinds()
+    if run.file(run.HISTORY).is_file() and not own and (not names or "loss" in names):
         for draw in plots_for("history").values():
             paths += draw({"history": run.read_history(), "title": f"{result.kind}: training"}, out)
     print("\n".join(str(p) for p in paths))
