@@ -19,7 +19,7 @@ import numpy as np
 
 from pinnsolve.classify.boundary import boundary_lines, nearest_boundary
 from pinnsolve.classify.crossval import cross_validate
-from pinnsolve.classify.dataset import build_dataset
+from pinnsolve.classify.dataset import Dataset, build_dataset
 from pinnsolve.classify.features import FEATURES, TRANSFORMS, add_noise, channel_scale, select, transform
 from pinnsolve.classify.models import MODELS, Fitted, fit_model
 from pinnsolve.classify.progress import bar
@@ -162,7 +162,7 @@ class Classifier(Method, name="classify"):
 
     def _labelled_solutions(
         self, problem: Problem, s: ClassifySettings, names: list[str], box: np.ndarray, n: int, context: Context
-    ) -> tuple[Any, np.ndarray]:
+    ) -> tuple[Dataset, np.ndarray]:
         """Solve the problem at ``n`` Sobol points of the ``--vary`` box and label each solution by its regime.
 
         Returns the dataset and the mask of the labelled samples (a sample in no regime has label -1).
