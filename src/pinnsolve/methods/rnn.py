@@ -218,7 +218,7 @@ def _stepper(
     data: Sequences,
     width: int,
     cell: str,
-    varied: Any,
+    varied: tuple[str, np.ndarray] | None,
     dtype: torch.dtype,
     device: torch.device,
 ) -> RecurrentStepper:
