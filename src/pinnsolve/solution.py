@@ -19,7 +19,6 @@ in ``axes`` (``axes == {"t": ...}``); a field of ``(x, y, t)`` then has shape
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,6 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from pinnsolve.errors import RunDirectoryError
+from pinnsolve.io.solution_npz import NPZ_FORMAT, NPZ_VERSION, read_solution_npz, write_solution_npz
 from pinnsolve.results.base import Result
 from pinnsolve.results.measure import relative_l2
 
@@ -34,9 +34,6 @@ __all__ = ["Solution", "NPZ_FORMAT", "NPZ_VERSION", "SOLUTION_FILE"]
 
 #: the file of a run directory that holds a Solution (beside it, solution.vtu or .xdmf for ParaView)
 SOLUTION_FILE = "solution.npz"
-
-NPZ_FORMAT = "pinnsolve.solution"
-NPZ_VERSION = 1
 
 # npz member names that a coordinate or field may not take, because the contract uses them.
 _RESERVED = frozenset({"points", "triangles", "__meta__"})
@@ -330,60 +327,12 @@ class Solution(Result):
         ``points`` and ``triangles`` when scattered, and ``__meta__``, a JSON string with
         problem, method, field_coords, point_coords and time_coord.
         """
-        from pinnsolve.io.atomic import atomic_write  # io imports nothing heavy
-
-        path = Path(path)
-        arrays: dict[str, np.ndarray] = dict(self.axes)
-        if self.points is not None:
-            arrays["points"] = self.points
-            arrays.update({c: self.points[:, i] for i, c in enumerate(self.point_coords)})
-            if self.triangles is not None:
-                arrays["triangles"] = self.triangles
-        arrays.update(self.fields)
-        arrays.update({f"exact_{n}": a for n, a in self.exact.items()})
-        meta = {
-            "format": NPZ_FORMAT,
-            "version": NPZ_VERSION,
-            "problem": self.problem,
-            "method": self.method,
-            "axes": list(self.axes),
-            "fields": list(self.fields),
-            "field_coords": {n: list(c) for n, c in self.field_coords.items()},
-            "exact": list(self.exact),
-            "point_coords": list(self.point_coords),
-            "time_coord": self.time_coord,
-            "diagnostics": _jsonable(self.diagnostics),
-        }
-        arrays["__meta__"] = np.array(json.dumps(meta))
-        with atomic_write(path) as tmp:
-            np.savez(tmp, **arrays)
-        return path
+        return write_solution_npz(self, path)
 
     @classmethod
     def load_npz(cls, path: str | Path) -> Solution:
         """Read a solution written by :meth:`save_npz` (no pickle involved)."""
-        with np.load(Path(path), allow_pickle=False) as data:
-            if "__meta__" not in data.files:
-                raise ValueError(f"{path}: not a pinnsolve solution file (no __meta__ entry)")
-            meta = json.loads(str(data["__meta__"]))
-            if meta.get("format") != NPZ_FORMAT or meta.get("version", 0) > NPZ_VERSION:
-                raise ValueError(
-                    f"{path}: unsupported solution format {meta.get('format')!r} version {meta.get('version')!r}"
-                )
-            has_points = "points" in data.files
-            return cls(
-                problem=meta["problem"],
-                method=meta["method"],
-                axes={c: data[c] for c in meta["axes"]},
-                fields={n: data[n] for n in meta["fields"]},
-                field_coords={n: tuple(c) for n, c in meta["field_coords"].items()},
-                exact={n: data[f"exact_{n}"] for n in meta["exact"]},
-                points=data["points"] if has_points else None,
-                point_coords=tuple(meta["point_coords"]),
-                triangles=data["triangles"] if "triangles" in data.files else None,
-                time_coord=meta["time_coord"],
-                diagnostics=meta.get("diagnostics") or {},
-            )
+        return cls(**read_solution_npz(path))
 
 
 def _norms(predicted: np.ndarray, exact: np.ndarray) -> dict[str, Any]:
@@ -397,16 +346,3 @@ def _norms(predicted: np.ndarray, exact: np.ndarray) -> dict[str, Any]:
     if not np.any(exact):
         out["l2_is_absolute"] = True
     return out
-
-
-def _jsonable(value: Any) -> Any:
-    """Arrays and numpy numbers as lists and floats, for the JSON record in solution.npz."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

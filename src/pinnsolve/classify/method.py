@@ -19,7 +19,7 @@ import numpy as np
 
 from pinnsolve.classify.boundary import boundary_lines, nearest_boundary
 from pinnsolve.classify.crossval import cross_validate
-from pinnsolve.classify.dataset import build_dataset
+from pinnsolve.classify.dataset import Dataset, build_dataset
 from pinnsolve.classify.features import FEATURES, TRANSFORMS, add_noise, channel_scale, select, transform
 from pinnsolve.classify.models import MODELS, Fitted, fit_model
 from pinnsolve.classify.progress import bar
@@ -113,37 +113,12 @@ class Classifier(Method, name="classify"):
         problem, s, chosen = resolve(problem, settings)
         self.check(problem, s)
         names, box, counts = parse_ranges(s.vary, problem.parameters)
-        if problem.regimes:
-            try:
-                check_regimes_cover(problem.regimes, names, box, problem.parameter_values, problem.parameters)
-            except ProblemError as exc:
-                raise SettingsError(str(exc)) from None
         n = int(np.prod(counts))
-        rng = context.rng
-        with bar(n, f"solving {problem.name}", context) as tick:
-            data = build_dataset(problem, names, box, n, rng, grid=s.grid, scheme=s.scheme, dt=s.dt, progress=tick)
-        keep = data.labels >= 0
+        data, keep = self._labelled_solutions(problem, s, names, box, n, context)
         points, labels, fields = data.points[keep], data.labels[keep], data.fields[keep]
         solved = time.perf_counter()
-        scale = channel_scale(fields)
-        noisy = select(transform(add_noise(fields, s.noise, scale, rng), s.transform, scale), s.features)
-        clean = select(transform(fields, s.transform, scale), s.features)
-        options = {"latent": s.features == "latent", "lookback": s.lookback, "max_epochs": s.max_epochs, "c": s.c}
-        k = len(data.classes)
-        with bar(s.folds + 1, f"training {s.model} ({s.folds}-fold)", context) as tick:
-            oof, oof_clean, _ = cross_validate(s.model, noisy, clean, labels, k, s.folds, rng, tick, **options)
-            final = fit_model(s.model, noisy, labels, k, rng, **options)
-            tick(s.folds + 1)
-        final.spec.update(
-            feature_scale=scale.tolist(), transform=s.transform, features=s.features, field_shape=list(fields.shape[1:])
-        )
-        holds = (
-            regime_function(problem.regimes, names, problem.parameter_values, problem.parameters)
-            if problem.regimes
-            else None
-        )
-        lines, sides = boundary_lines(holds, box) if holds else (np.zeros((0, len(names))), np.zeros((0, 2), int))
-        at = nearest_boundary(holds, box, points) if holds else np.full(len(points), np.nan)
+        oof, oof_clean, final = self._cross_validated_classifier(s, fields, labels, len(data.classes), context)
+        lines, sides, at = self._analytic_boundary(problem, names, box, points)
         time_name = problem.time.name
         result = Labels(
             problem=problem.name,
@@ -184,6 +159,60 @@ class Classifier(Method, name="classify"):
         )
         outcome.settings = s  # the resolved settings: what config.json records
         return outcome
+
+    def _labelled_solutions(
+        self, problem: Problem, s: ClassifySettings, names: list[str], box: np.ndarray, n: int, context: Context
+    ) -> tuple[Dataset, np.ndarray]:
+        """Solve the problem at ``n`` Sobol points of the ``--vary`` box and label each solution by its regime.
+
+        Returns the dataset and the mask of the labelled samples (a sample in no regime has label -1).
+        """
+        if problem.regimes:
+            try:
+                check_regimes_cover(problem.regimes, names, box, problem.parameter_values, problem.parameters)
+            except ProblemError as exc:
+                raise SettingsError(str(exc)) from None
+        with bar(n, f"solving {problem.name}", context) as tick:
+            data = build_dataset(
+                problem, names, box, n, context.rng, grid=s.grid, scheme=s.scheme, dt=s.dt, progress=tick
+            )
+        return data, data.labels >= 0
+
+    def _cross_validated_classifier(
+        self, s: ClassifySettings, fields: np.ndarray, labels: np.ndarray, k: int, context: Context
+    ) -> tuple[np.ndarray, np.ndarray, Fitted]:
+        """Measure the solutions with noise, cross-validate the classifier on them, and fit the final model.
+
+        Returns the out-of-fold class probabilities on the noisy and on the clean measurements, and the
+        model trained once more on every sample (its spec records the feature scale and view).
+        """
+        rng = context.rng
+        scale = channel_scale(fields)
+        noisy = select(transform(add_noise(fields, s.noise, scale, rng), s.transform, scale), s.features)
+        clean = select(transform(fields, s.transform, scale), s.features)
+        options = {"latent": s.features == "latent", "lookback": s.lookback, "max_epochs": s.max_epochs, "c": s.c}
+        with bar(s.folds + 1, f"training {s.model} ({s.folds}-fold)", context) as tick:
+            oof, oof_clean, _ = cross_validate(s.model, noisy, clean, labels, k, s.folds, rng, tick, **options)
+            final = fit_model(s.model, noisy, labels, k, rng, **options)
+            tick(s.folds + 1)
+        final.spec.update(
+            feature_scale=scale.tolist(), transform=s.transform, features=s.features, field_shape=list(fields.shape[1:])
+        )
+        return oof, oof_clean, final
+
+    def _analytic_boundary(
+        self, problem: Problem, names: list[str], box: np.ndarray, points: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The analytic regime boundary in the box: its line segments, the regimes on either side, and
+        each sample's distance to it (empty segments and NaN distances when the problem has no regimes)."""
+        holds = (
+            regime_function(problem.regimes, names, problem.parameter_values, problem.parameters)
+            if problem.regimes
+            else None
+        )
+        lines, sides = boundary_lines(holds, box) if holds else (np.zeros((0, len(names))), np.zeros((0, 2), int))
+        at = nearest_boundary(holds, box, points) if holds else np.full(len(points), np.nan)
+        return lines, sides, at
 
 
 def regimes_text(problem: Problem) -> dict[str, str]:

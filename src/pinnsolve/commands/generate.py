@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pinnsolve.dsl.problem import Problem
+    from pinnsolve.generative.settings import GenerateSettings
+    from pinnsolve.io.rundir import RunDirectory
+    from pinnsolve.methods.contract import Method, Outcome
 
 __all__ = ["add_arguments", "run"]
 
@@ -35,16 +42,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import numpy as np
-    import torch
-
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.assignments import parse_assignments
     from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings
     from pinnsolve.io.rundir import RunDirectory
-    from pinnsolve.methods.contract import Context, get_method, settings_dict, settings_from
+    from pinnsolve.methods.contract import get_method, settings_from
 
     problem = load_problem(args.problem, _sets(args.set))
     values = {
@@ -57,6 +61,26 @@ def run(args: argparse.Namespace) -> int:
     method.check(problem, settings)
     grid = parse_assignments(args.grid, "--grid", int) if args.grid else None
     run_dir = RunDirectory.create(args.out, problem.name, args.model, overwrite=args.overwrite)
+    outcome = _learn_and_sample(method, problem, settings, grid, run_dir, args)
+    metrics = _write_run(run_dir, problem, settings, grid, outcome, args)
+    _report(problem.name, args.model, metrics, run_dir.path)
+    return 0
+
+
+def _learn_and_sample(
+    method: Method,
+    problem: Problem,
+    settings: GenerateSettings,
+    grid: dict[str, int] | None,
+    run_dir: RunDirectory,
+    args: argparse.Namespace,
+) -> Outcome:
+    """Run the generative method with ``--threads`` torch threads (the process's count restored after)."""
+    import numpy as np
+    import torch
+
+    from pinnsolve.methods.contract import Context
+
     previous = torch.get_num_threads()
     torch.set_num_threads(max(1, args.threads))
     try:
@@ -71,9 +95,27 @@ def run(args: argparse.Namespace) -> int:
             stream=sys.stderr,
             threads=args.threads,
         )
-        outcome = method.run(problem, settings, context)
+        return method.run(problem, settings, context)
     finally:
         torch.set_num_threads(previous)
+
+
+def _write_run(
+    run_dir: RunDirectory,
+    problem: Problem,
+    settings: GenerateSettings,
+    grid: dict[str, int] | None,
+    outcome: Outcome,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Write the run directory: config.json, history.csv, model.pt, the samples, metrics.json and plots.
+
+    Returns the metrics written.
+    """
+    import torch
+
+    from pinnsolve.methods.contract import settings_dict
+
     result = outcome.result
     run_dir.write_config(
         {
@@ -95,8 +137,7 @@ def run(args: argparse.Namespace) -> int:
     metrics = {**result.metrics(), **outcome.metrics}
     run_dir.write_metrics(metrics)
     result.plot_all(run_dir.plots)
-    _report(problem.name, args.model, metrics, run_dir.path)
-    return 0
+    return metrics
 
 
 def _report(name: str, model: str, m: dict, path: object) -> None:

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.tune.adapter import cpu_count
     from pinnsolve.tune.report import write_summary
-    from pinnsolve.tune.study import Job, open_study, requeue_interrupted, run_workers, storage_url
+    from pinnsolve.tune.study import open_study, requeue_interrupted, run_workers, storage_url
 
     _check(args)
     dims = parse_space(args.space)
@@ -120,7 +120,39 @@ def run(args: argparse.Namespace) -> int:
         f"study {name} in {url.split('@')[-1]}: {len(study.trials)} trial(s) so far, {args.trials} wanted; "
         f"{args.workers} worker(s) × {threads} thread(s)"
     )
-    job = Job(
+    job = _job(args, sets, dims, url, name, out, validation.source, reference_file, threads)
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        run_workers(job, args.workers)
+    except KeyboardInterrupt:
+        interrupted = True
+    study = open_study(url, name, args.sampler, args.pruner, args.seed)
+    context = _study_context(args, name, url, validation.description, sets, threads, started)
+    metrics = write_summary(out, study, dims, context)
+    _draw(out, study, metrics)
+    _say(out, metrics)
+    if interrupted:
+        print(f"interrupted: the study is saved in {url.split('@')[-1]}. Run the same command again to continue.")
+        raise KeyboardInterrupt
+    return 0
+
+
+def _job(
+    args: argparse.Namespace,
+    sets: dict[str, Any],
+    dims: Any,
+    url: str,
+    name: str,
+    out: Path,
+    source: str,
+    reference_file: str | None,
+    threads: int,
+) -> Any:
+    """What each worker process needs to run its trials of the study."""
+    from pinnsolve.tune.study import Job
+
+    return Job(
         str(Path(args.problem).resolve()),
         sets,
         dims,
@@ -128,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         name,
         out / "trials",
         args.trials,
-        validation.source,
+        source,
         reference_file,
         args.method,
         args.sampler,
@@ -137,18 +169,17 @@ def run(args: argparse.Namespace) -> int:
         threads,
         args.timeout,
     )
-    started = time.perf_counter()
-    interrupted = False
-    try:
-        run_workers(job, args.workers)
-    except KeyboardInterrupt:
-        interrupted = True
-    study = open_study(url, name, args.sampler, args.pruner, args.seed)
-    context = {
+
+
+def _study_context(
+    args: argparse.Namespace, name: str, url: str, source: str, sets: dict[str, Any], threads: int, started: float
+) -> dict[str, Any]:
+    """How the study was run (the summary's context): storage, objective, method, sampler, workers, space."""
+    return {
         "study": name,
         "storage": url.split("@")[-1],
         "objective": args.objective,
-        "objective_source": validation.description,
+        "objective_source": source,
         "problem_file": args.problem,
         "method": args.method,
         "seed": args.seed,
@@ -160,13 +191,6 @@ def run(args: argparse.Namespace) -> int:
         "space": args.space,
         "wall_time_s": time.perf_counter() - started,
     }
-    metrics = write_summary(out, study, dims, context)
-    _draw(out, study, metrics)
-    _say(out, metrics)
-    if interrupted:
-        print(f"interrupted: the study is saved in {url.split('@')[-1]}. Run the same command again to continue.")
-        raise KeyboardInterrupt
-    return 0
 
 
 def _say(out: Path, m: dict[str, Any]) -> None:

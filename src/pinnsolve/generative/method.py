@@ -87,37 +87,8 @@ class GenerativeMethod(Method):
             context.plain,
         )
         whitening = Whitening.fit(mc.fields)
-        y = whitening.encode(mc.fields)
-        c = mc.standard if settings.conditional else np.zeros((len(y), 0))
-        with torch.random.fork_rng(devices=[]):  # seeded initial weights; the process's own RNG is left as it was
-            torch.manual_seed(context.seed)
-            model = self._model(whitening.modes, c.shape[1], len(inputs), settings)
-        if settings.physics_weight > 0:
-            from pinnsolve.generative.physics import DrawResiduals
-
-            model.physics = DrawResiduals(problem, mc, whitening)
-            model.physics_weight = settings.physics_weight
-        started = time.perf_counter()
-        history = train(
-            model,
-            y,
-            c,
-            steps=settings.steps,
-            batch=settings.batch,
-            lr=settings.lr,
-            gen=torch_gen,
-            stream=context.stream,
-            plain=context.plain,
-        )
-        train_time = time.perf_counter() - started
-        started = time.perf_counter()
-        conditions = (
-            inputs.standard(inputs.draw(context.rng, settings.samples))
-            if settings.conditional
-            else np.zeros((settings.samples, 0))
-        )
-        fields = whitening.decode(draw(model, settings.samples, conditions, torch_gen, sampler=settings.sampler))
-        sampling = time.perf_counter() - started
+        model, history, train_time = self._train_on_draws(problem, mc, whitening, inputs, settings, context, torch_gen)
+        fields, sampling = self._draw_fields(model, whitening, inputs, settings, context, torch_gen)
         result = self._result(problem, mc, fields, context, settings)
         result.history = {
             k: np.array([row.get(k, np.nan) for row in history], dtype=float) for k in history[0] if k != "phase"
@@ -142,6 +113,64 @@ class GenerativeMethod(Method):
             "conditioning": "on the random inputs' standard coordinates" if settings.conditional else "none",
         }
         return Outcome(result=result, history=history, model=model, metrics=result.timings, choices=choices)
+
+    def _train_on_draws(
+        self,
+        problem: Problem,
+        mc: MonteCarlo,
+        whitening: Whitening,
+        inputs: RandomInputs,
+        settings: GenerateSettings,
+        context: Context,
+        torch_gen: torch.Generator,
+    ) -> tuple[Any, list[dict], float]:
+        """Build the model (seeded weights) and fit it to the whitened POD coefficients of the draws.
+
+        Returns the model, its history rows and the training wall time in seconds.
+        """
+        y = whitening.encode(mc.fields)
+        c = mc.standard if settings.conditional else np.zeros((len(y), 0))
+        with torch.random.fork_rng(devices=[]):  # seeded initial weights; the process's own RNG is left as it was
+            torch.manual_seed(context.seed)
+            model = self._model(whitening.modes, c.shape[1], len(inputs), settings)
+        if settings.physics_weight > 0:
+            from pinnsolve.generative.physics import DrawResiduals
+
+            model.physics = DrawResiduals(problem, mc, whitening)
+            model.physics_weight = settings.physics_weight
+        started = time.perf_counter()
+        history = train(
+            model,
+            y,
+            c,
+            steps=settings.steps,
+            batch=settings.batch,
+            lr=settings.lr,
+            gen=torch_gen,
+            stream=context.stream,
+            plain=context.plain,
+        )
+        return model, history, time.perf_counter() - started
+
+    def _draw_fields(
+        self,
+        model: Any,
+        whitening: Whitening,
+        inputs: RandomInputs,
+        settings: GenerateSettings,
+        context: Context,
+        torch_gen: torch.Generator,
+    ) -> tuple[np.ndarray, float]:
+        """Draw ``settings.samples`` fields from the trained model (conditioned on fresh random inputs when
+        conditional); returns them decoded to the grid, and the sampling wall time in seconds."""
+        started = time.perf_counter()
+        conditions = (
+            inputs.standard(inputs.draw(context.rng, settings.samples))
+            if settings.conditional
+            else np.zeros((settings.samples, 0))
+        )
+        fields = whitening.decode(draw(model, settings.samples, conditions, torch_gen, sampler=settings.sampler))
+        return fields, time.perf_counter() - started
 
     def _model(self, dim: int, cond: int, randoms: int, settings: GenerateSettings) -> Any:
         cls = MODELS[self.name]

@@ -270,6 +270,51 @@ def _train(dde: Any, model: Any, built: Built, s: DeepXDESettings, recorder: Any
     return adam
 
 
+def _metrics(
+    name: str, dde: Any, model: Any, built: Any, adam: int, train_time: float, last: dict[str, Any] | None
+) -> dict[str, Any]:
+    """metrics.json of a DeepXDE run: the steps of each optimiser, the wall time, the final loss and its
+    terms (from the last recorded row), and the learned unknown constants of an inverse problem."""
+    steps = int(model.train_state.step)
+    metrics: dict[str, Any] = {
+        "method": name,
+        "steps": steps,
+        "adam_steps": adam,
+        "lbfgs_steps": steps - adam,
+        "train_time_s": train_time,
+        "final_loss": last["loss"] if last else None,
+        "final_terms": {n: last[n] for n in built.names} if last else {},
+        "deepxde_version": dde.__version__,
+    }
+    if built.unknowns:
+        metrics["unknowns"] = {n: float(v.detach()) for n, v in built.unknowns.items()}
+    return metrics
+
+
+def _choices(problem: Problem, settings: DeepXDESettings, context: Context, dde: Any, compiled: Any) -> dict[str, Any]:
+    """What the run chose (config.json): engine, network, collocation points, conditions, loss, optimisers."""
+    n, nb, ni = _counts(problem, settings)
+    layers = [len(problem.coords)] + [settings.width] * settings.depth + [len(problem.fields)]
+    return {
+        "engine": f"DeepXDE {dde.__version__}, PyTorch backend",
+        "seed": context.seed,
+        "float": str(context.dtype).removeprefix("torch."),
+        "network": f"FNN {layers}, {settings.activation}, {settings.init}",
+        "interior_points": n,
+        "boundary_points": nb,
+        "initial_points": ni,
+        "distribution": settings.distribution,
+        "conditions": compiled.describe(),
+        "loss": "mean squared residual per term, unit weights (DeepXDE's default)",
+        "optimizers": f"Adam (lr {settings.lr:g}, {settings.steps} steps), then "
+        + (
+            f"L-BFGS (torch.optim.LBFGS, strong Wolfe, at most {settings.lbfgs_steps} iterations)"
+            if settings.lbfgs_steps
+            else "no L-BFGS"
+        ),
+    }
+
+
 class DeepXDEMethod(Method, name="deepxde"):
     """The problem compiled to DeepXDE's geometry, PDE and conditions, trained by DeepXDE."""
 
@@ -305,39 +350,8 @@ class DeepXDEMethod(Method, name="deepxde"):
             solution = evaluate_model(problem, self.name, net, context.grid, context.dtype, device)
         last = rows[-1] if rows else None
         finite = last is None or bool(np.isfinite(last["loss"]))
-        steps = int(model.train_state.step)
-        metrics: dict[str, Any] = {
-            "method": self.name,
-            "steps": steps,
-            "adam_steps": adam,
-            "lbfgs_steps": steps - adam,
-            "train_time_s": train_time,
-            "final_loss": last["loss"] if last else None,
-            "final_terms": {n: last[n] for n in built.names} if last else {},
-            "deepxde_version": dde.__version__,
-        }
-        if built.unknowns:
-            metrics["unknowns"] = {n: float(v.detach()) for n, v in built.unknowns.items()}
-        n, nb, ni = _counts(problem, settings)
-        layers = [len(problem.coords)] + [settings.width] * settings.depth + [len(problem.fields)]
-        choices = {
-            "engine": f"DeepXDE {dde.__version__}, PyTorch backend",
-            "seed": context.seed,
-            "float": str(context.dtype).removeprefix("torch."),
-            "network": f"FNN {layers}, {settings.activation}, {settings.init}",
-            "interior_points": n,
-            "boundary_points": nb,
-            "initial_points": ni,
-            "distribution": settings.distribution,
-            "conditions": compiled.describe(),
-            "loss": "mean squared residual per term, unit weights (DeepXDE's default)",
-            "optimizers": f"Adam (lr {settings.lr:g}, {settings.steps} steps), then "
-            + (
-                f"L-BFGS (torch.optim.LBFGS, strong Wolfe, at most {settings.lbfgs_steps} iterations)"
-                if settings.lbfgs_steps
-                else "no L-BFGS"
-            ),
-        }
+        metrics = _metrics(self.name, dde, model, built, adam, train_time, last)
+        choices = _choices(problem, settings, context, dde, compiled)
         return Outcome(
             result=solution,
             history=rows,

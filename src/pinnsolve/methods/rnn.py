@@ -190,6 +190,56 @@ class RnnSettings(TrainSettings):
     vary: str | None = setting(None, "trajectories over a parameter range, e.g. nu=0.005:0.05:8")
 
 
+def _physics_weight_with_losses(settings: RnnSettings, losses: list[str]) -> float:
+    """The physics loss weight, adding the physics term to ``losses`` when its weight alone was asked for.
+
+    A positive --physics-weight with no --losses asks for the physics term; with --losses leaving it
+    out, or a weight ≤ 0 with the term in, the settings contradict each other and are refused.
+    """
+    physics_weight = physics_weight_of(settings, 1.0)
+    if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
+        if settings.losses is not None:
+            raise MethodNotApplicable(
+                f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
+                f"{settings.losses} leaves it out: add physics to --losses, or drop "
+                "--physics-weight."
+            )
+        losses.append("physics")  # asking for its weight asks for the term
+    if "physics" in losses and physics_weight <= 0:
+        raise MethodNotApplicable(
+            f"--losses includes physics with --physics-weight {physics_weight}: give a "
+            "positive weight, or leave physics out of --losses."
+        )
+    return physics_weight
+
+
+def _stepper(
+    size: int,
+    data: Sequences,
+    width: int,
+    cell: str,
+    varied: tuple[str, np.ndarray] | None,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> RecurrentStepper:
+    """The recurrent stepper for states of ``size`` values, normalised by the training sequences' statistics;
+    with a varied parameter, its range [lo, hi] scales the parameter input."""
+    lo = hi = None
+    if varied is not None:
+        lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
+    return RecurrentStepper(
+        size,
+        data.parameters.shape[1],
+        width,
+        cell,
+        data.mean,
+        data.scale,
+        data.step_scale,
+        lo,
+        hi,
+    ).to(device=device, dtype=dtype)
+
+
 class RNN(NeuralMethod, name="rnn"):
     """A recurrent time-stepper u^n → u^{n+1} on the reference grid, evaluated by rollout from u^0."""
 
@@ -207,39 +257,13 @@ class RNN(NeuralMethod, name="rnn"):
                 f"--cell {cell} is not a recurrent cell; the rnn takes one of {', '.join(CELLS)} (default gru)."
             )
         horizon = horizon_of(settings)
-        physics_weight = physics_weight_of(settings, 1.0)
-        if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
-            if settings.losses is not None:
-                raise MethodNotApplicable(
-                    f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
-                    f"{settings.losses} leaves it out: add physics to --losses, or drop "
-                    "--physics-weight."
-                )
-            losses.append("physics")  # asking for its weight asks for the term
-        if "physics" in losses and physics_weight <= 0:
-            raise MethodNotApplicable(
-                f"--losses includes physics with --physics-weight {physics_weight}: give a "
-                "positive weight, or leave physics out of --losses."
-            )
+        physics_weight = _physics_weight_with_losses(settings, losses)
         sets = trajectory_sets(problem, grid, "rnn", settings.vary, scheme="cn")
         train, own = sets.train, sets.own
         end = horizon_index(own.times, horizon)
         data = _sequences(train, end, dtype, device)
         varied = parse_vary(settings.vary, problem)
-        lo = hi = None
-        if varied is not None:
-            lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
-        model = RecurrentStepper(
-            own.evolution.size,
-            data.parameters.shape[1],
-            settings.width,
-            cell,
-            data.mean,
-            data.scale,
-            data.step_scale,
-            lo,
-            hi,
-        ).to(device=device, dtype=dtype)
+        model = _stepper(own.evolution.size, data, settings.width, cell, varied, dtype, device)
         objective = RecurrentObjective(data, losses, physics_weight)
         roll = RecurrentSurrogate(dtype, device)
 

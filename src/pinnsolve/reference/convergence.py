@@ -160,12 +160,30 @@ def convergence_study(
     solutions, rows, scheme_used = _solve_levels(problem, all_sizes, scheme, progress)
     has_exact = bool(problem.exact)
     _measure_levels(rows, solutions, has_exact)
+    result = _study_summary(problem, rows, scheme_used, all_sizes[-1], has_exact, notes)
+    if out is not None:
+        from pinnsolve.io import make_run_dir
+
+        write_convergence(result, make_run_dir(out, problem.name, "fd-convergence", exact=True), problem, solutions[-1])
+    return result
+
+
+def _study_summary(
+    problem: Problem,
+    rows: list[dict[str, Any]],
+    scheme_used: str,
+    finest: Mapping[str, int],
+    has_exact: bool,
+    notes: list[str],
+) -> dict[str, Any]:
+    """The study's summary: what the levels were measured against, the observed order between the two
+    finest levels that have one, and the least-squares order over all levels."""
     orders = [r["order"] for r in rows if r["order"] is not None]
-    result: dict[str, Any] = {
+    return {
         "problem": problem.name,
         "method": METHOD,
         "scheme": scheme_used,
-        "against": "exact solution" if has_exact else f"finest grid ({_grid_words(all_sizes[-1])})",
+        "against": "exact solution" if has_exact else f"finest grid ({_grid_words(finest)})",
         "order_from": "errors" if has_exact else "differences of successive levels",
         "expected_order": 2,
         "order": orders[-1] if orders else None,
@@ -175,11 +193,6 @@ def convergence_study(
         "run_dir": None,
         "plot": None,
     }
-    if out is not None:
-        from pinnsolve.io import make_run_dir
-
-        write_convergence(result, make_run_dir(out, problem.name, "fd-convergence", exact=True), problem, solutions[-1])
-    return result
 
 
 def _check_study(problem: Problem, levels: int, times: int) -> None:

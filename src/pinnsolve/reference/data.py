@@ -123,39 +123,65 @@ def _from_file(problem: Problem, path: Path) -> Solution:
     coords = tuple(c.name for c in problem.coords)
     time = problem.time.name if problem.time is not None else None
     if "points" in arrays:
-        points = np.asarray(arrays["points"], dtype=float)
-        columns = tuple(str(c) for c in arrays["columns"]) if "columns" in arrays else coords
-        if points.ndim == 1 and len(columns) == 1:
-            points = points[:, None]
-        if points.ndim != 2 or points.shape[1] != len(columns) or set(columns) != set(coords):
-            raise ProblemError(
-                f"reference file {path}: 'points' has shape {points.shape}; "
-                f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
-                "(or name them in a 'columns' array)."
-            )
-        order = [columns.index(c) for c in coords]
-        points = points[:, order]
-        fields = {}
-        for name in names:
-            values = np.asarray(arrays[name], dtype=float)
-            if values.shape != (len(points),):
-                raise ProblemError(
-                    f"reference file {path}: field '{name}' has shape {values.shape}, expected "
-                    f"({len(points)},), one value per point."
-                )
-            fields[name] = values
-        if not np.all(np.isfinite(points)) or not all(np.all(np.isfinite(v)) for v in fields.values()):
-            raise ProblemError(f"reference file {path} contains NaN or infinite values.")
-        return Solution(
-            problem=problem.name,
-            method=METHOD,
-            axes={},
-            fields=fields,
-            field_coords={n: coords for n in fields},
-            points=points,
-            point_coords=coords,
-            time_coord=time,
+        return _scattered(problem, path, arrays, names, coords, time)
+    return _gridded(problem, path, arrays, names, coords, time)
+
+
+def _scattered(
+    problem: Problem,
+    path: Path,
+    arrays: Mapping[str, np.ndarray],
+    names: list[str],
+    coords: tuple[str, ...],
+    time: str | None,
+) -> Solution:
+    """Scattered reference data: ``points`` (N, d), its columns put in the problem's coordinate order,
+    and one value per point for each field."""
+    points = np.asarray(arrays["points"], dtype=float)
+    columns = tuple(str(c) for c in arrays["columns"]) if "columns" in arrays else coords
+    if points.ndim == 1 and len(columns) == 1:
+        points = points[:, None]
+    if points.ndim != 2 or points.shape[1] != len(columns) or set(columns) != set(coords):
+        raise ProblemError(
+            f"reference file {path}: 'points' has shape {points.shape}; "
+            f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
+            "(or name them in a 'columns' array)."
         )
+    order = [columns.index(c) for c in coords]
+    points = points[:, order]
+    fields = {}
+    for name in names:
+        values = np.asarray(arrays[name], dtype=float)
+        if values.shape != (len(points),):
+            raise ProblemError(
+                f"reference file {path}: field '{name}' has shape {values.shape}, expected "
+                f"({len(points)},), one value per point."
+            )
+        fields[name] = values
+    if not np.all(np.isfinite(points)) or not all(np.all(np.isfinite(v)) for v in fields.values()):
+        raise ProblemError(f"reference file {path} contains NaN or infinite values.")
+    return Solution(
+        problem=problem.name,
+        method=METHOD,
+        axes={},
+        fields=fields,
+        field_coords={n: coords for n in fields},
+        points=points,
+        point_coords=coords,
+        time_coord=time,
+    )
+
+
+def _gridded(
+    problem: Problem,
+    path: Path,
+    arrays: Mapping[str, np.ndarray],
+    names: list[str],
+    coords: tuple[str, ...],
+    time: str | None,
+) -> Solution:
+    """Gridded reference data: one increasing 1-D array per coordinate and one array per field, of shape
+    (len of each coordinate, in the problem's order)."""
     missing = [c for c in coords if c not in arrays]
     if missing:
         raise ProblemError(

@@ -107,21 +107,8 @@ def solve_ftcs(
     With ``dt`` above the stability limit, refuse with the limit in the message. The step
     used divides the output interval exactly, so it is ``dt`` or a little less.
     """
-    problem = evolution.disc.problem
     limit, details = stability_limit(evolution)
-    if dt is not None:
-        if not dt > 0:
-            raise SettingsError(f"--dt {dt} must be positive.")
-        if dt > limit:
-            raise SettingsError(
-                f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
-                f"(= {details['formula']}) for '{problem.name}' on this grid: the scheme would "
-                f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
-                f"{SAFETY} × the limit chosen."
-            )
-        target, chosen_by = dt, "given"
-    else:
-        target, chosen_by = SAFETY * limit, f"{SAFETY} × stability limit"
+    target, chosen_by = _target_step(evolution.disc.problem.name, dt, limit, details["formula"])
     interval = float(times[1] - times[0])
     per_output = max(1, math.ceil(interval / target * (1 - 1e-12)))
     step = interval / per_output
@@ -165,3 +152,20 @@ def solve_ftcs(
         "unknowns": evolution.size,
     }
     return evolution.fields(states, times), stats
+
+
+def _target_step(name: str, dt: float | None, limit: float, formula: str) -> tuple[float, str]:
+    """The step to aim for and how it was chosen: ``dt`` as given (refused if not positive or above the
+    stability limit), else `SAFETY` × the limit."""
+    if dt is not None:
+        if not dt > 0:
+            raise SettingsError(f"--dt {dt} must be positive.")
+        if dt > limit:
+            raise SettingsError(
+                f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
+                f"(= {formula}) for '{name}' on this grid: the scheme would "
+                f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
+                f"{SAFETY} × the limit chosen."
+            )
+        return dt, "given"
+    return SAFETY * limit, f"{SAFETY} × stability limit"

@@ -147,16 +147,30 @@ def solve_reference(
                 space = make_grid(problem, sizes)
                 disc = Discretisation(problem, space)
                 evolution = Evolution(disc)
-        if kind == "ftcs":
-            fields, stats = solve_ftcs(evolution, times, dt, progress)
-        elif kind == "cn":
-            fields, stats = solve_theta(evolution, times, progress)
-        else:
-            fields, stats = solve_mol(evolution, times, integrator, rtol, atol, dt, progress)
+        fields, stats = _march(kind, evolution, times, dt, integrator, rtol, atol, progress)
     solution = grid_solution(problem, space, times, fields)
     stats = _statistics(kind, stats, disc, sizes, grid or {}, choices, warnings)
     stats["wall_time_s"] = time.perf_counter() - started
     return solution, stats
+
+
+def _march(
+    kind: str,
+    evolution: Evolution,
+    times: np.ndarray,
+    dt: float | None,
+    integrator: str | None,
+    rtol: float | None,
+    atol: float | None,
+    progress: Callable[[float, int], None] | None,
+) -> tuple[Any, dict[str, Any]]:
+    """March the semi-discrete system to the output times with the chosen scheme (FTCS, Crank-Nicolson,
+    or the method of lines / solve_ivp); returns the fields and the scheme's statistics."""
+    if kind == "ftcs":
+        return solve_ftcs(evolution, times, dt, progress)
+    if kind == "cn":
+        return solve_theta(evolution, times, progress)
+    return solve_mol(evolution, times, integrator, rtol, atol, dt, progress)
 
 
 def _statistics(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.io import write_text
-from pinnsolve.validate.outcome import ValidationResult
+from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 from pinnsolve.validate.statement import MathLine, statement
 from pinnsolve.validate.tables import (
     convergence_rows,
@@ -78,31 +78,38 @@ def render_markdown(
     out += [_image(p, base, "methods compared") for p in result.figures] + [""]
     out += ["## Methods", ""]
     for m, o in result.outcomes.items():
-        out += [f"### {m}", ""]
-        if o.status != "ok":
-            out += [f"{o.status}: {o.reason}", ""]
-        if o.settings:
-            out += [
-                "<details><summary>settings</summary>",
-                "",
-                md_table(["setting", "value"], settings_rows(o.settings)),
-                "",
-                "</details>",
-                "",
-            ]
-        for p in o.plots:
-            if p.stem == "error" and not o.compared_with.startswith("exact"):
-                continue
-            out += [_image(p, base, f"{m} {p.stem}"), ""]
-        if o.convergence:
-            header, rows = convergence_rows(o.convergence)
-            out += ["Convergence under grid refinement: " + convergence_summary(o.convergence), ""]
-            if rows:
-                out += [md_table(header, rows), ""]
-            if o.convergence.get("plot"):
-                out += [_image(Path(str(o.convergence["plot"])), base, "convergence"), ""]
+        out += _method_section(m, o, base)
     out += ["## Environment", "", md_table(["", ""], [[k, str(v)] for k, v in env.items()]), ""]
     return "\n".join(out)
+
+
+def _method_section(m: str, o: MethodOutcome, base: Path) -> list[str]:
+    """One method's section: its status, settings, plots (the error plot only against an exact solution)
+    and its convergence study, as Markdown lines."""
+    out = [f"### {m}", ""]
+    if o.status != "ok":
+        out += [f"{o.status}: {o.reason}", ""]
+    if o.settings:
+        out += [
+            "<details><summary>settings</summary>",
+            "",
+            md_table(["setting", "value"], settings_rows(o.settings)),
+            "",
+            "</details>",
+            "",
+        ]
+    for p in o.plots:
+        if p.stem == "error" and not o.compared_with.startswith("exact"):
+            continue
+        out += [_image(p, base, f"{m} {p.stem}"), ""]
+    if o.convergence:
+        header, rows = convergence_rows(o.convergence)
+        out += ["Convergence under grid refinement: " + convergence_summary(o.convergence), ""]
+        if rows:
+            out += [md_table(header, rows), ""]
+        if o.convergence.get("plot"):
+            out += [_image(Path(str(o.convergence["plot"])), base, "convergence"), ""]
+    return out
 
 
 def write_markdown(

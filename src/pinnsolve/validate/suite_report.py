@@ -140,6 +140,26 @@ def write_suite_report(
     """REPORT.md: the summary table, then per problem its description, figures and convergence."""
     env = results[0][2].environment if results else {}
     folder = path.parent / "report"
+    out = _summary(suite, rows, env, quick, total_s)
+    for case, problem, result in results:
+        out += _case_section(case.name, problem, result, folder, path.parent)
+    out += [
+        "## Environment",
+        "",
+        md_table(["", ""], [[k, str(v)] for k, v in env.items() if k != "command"]),
+        "",
+        (
+            f"Run directories (not committed) were under `{run_root}`; each problem's full report is "
+            "`report.html` there."
+        ),
+        "",
+    ]
+    write_text(path, "\n".join(out))
+    return path
+
+
+def _summary(suite: Any, rows: list[SuiteRow], env: dict[str, Any], quick: bool, total_s: float) -> list[str]:
+    """The report's head: how it was generated, how many thresholds were met, and the summary table."""
     failed = [r for r in rows if not r.passed]
     checked = [r for r in rows if r.threshold is not None]
     try:
@@ -149,7 +169,7 @@ def write_suite_report(
     commit = f" (commit {env['git commit']})" if env.get("git commit") else ""
     met = len(checked) - len([r for r in failed if r.threshold is not None])
     failing = f"; failing: {', '.join(f'{r.case}/{r.method}' for r in failed)}." if failed else "."
-    out = [
+    return [
         "# Validation report",
         "",
         (
@@ -169,34 +189,24 @@ def write_suite_report(
         md_table(HEADER, [r.cells() for r in rows]),
         "",
     ]
-    for case, problem, result in results:
-        out += [f"## {case.name}", ""]
-        if getattr(problem, "doc", ""):
-            out += [problem.doc, ""]
-        skipped = [(m, o.reason) for m, o in result.outcomes.items() if o.status != "ok"]
-        out += [
-            f"- {m} {('skipped' if result.outcomes[m].status == 'skipped' else 'failed')}: {why}" for m, why in skipped
-        ]
-        if skipped:
-            out.append("")
-        fd = result.outcomes.get("fd")
-        if fd is not None and fd.convergence and fd.convergence.get("levels"):
-            out += ["Finite differences under grid refinement: " + convergence_summary(fd.convergence), ""]
-        for caption, image in _images(case.name, result, folder):
-            out += [f"![{caption}]({image.relative_to(path.parent).as_posix()})", ""]
-    out += [
-        "## Environment",
-        "",
-        md_table(["", ""], [[k, str(v)] for k, v in env.items() if k != "command"]),
-        "",
-        (
-            f"Run directories (not committed) were under `{run_root}`; each problem's full report is "
-            "`report.html` there."
-        ),
-        "",
-    ]
-    write_text(path, "\n".join(out))
-    return path
+
+
+def _case_section(name: str, problem: Problem, result: ValidationResult, folder: Path, base: Path) -> list[str]:
+    """One problem's section: its description, the methods skipped or failed, the finite-difference
+    convergence, and its figures (copied into ``folder``, linked relative to ``base``)."""
+    out = [f"## {name}", ""]
+    if getattr(problem, "doc", ""):
+        out += [problem.doc, ""]
+    skipped = [(m, o.reason) for m, o in result.outcomes.items() if o.status != "ok"]
+    out += [f"- {m} {('skipped' if result.outcomes[m].status == 'skipped' else 'failed')}: {why}" for m, why in skipped]
+    if skipped:
+        out.append("")
+    fd = result.outcomes.get("fd")
+    if fd is not None and fd.convergence and fd.convergence.get("levels"):
+        out += ["Finite differences under grid refinement: " + convergence_summary(fd.convergence), ""]
+    for caption, image in _images(name, result, folder):
+        out += [f"![{caption}]({image.relative_to(base).as_posix()})", ""]
+    return out
 
 
 def print_summary(rows: list[SuiteRow], total_s: float, report: Path, out: TextIO | None) -> None:
