@@ -148,6 +148,8 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     options = options or RunOptions()
     method = get_method(options.method)
     settings = make_settings(method.name, options.settings)
+    if isinstance(options.seed, bool) or not isinstance(options.seed, int) or not 0 <= options.seed < 2**63:
+        raise SettingsError(f"--seed {options.seed} is out of range: give a whole number ≥ 0 (e.g. --seed 0).")
     if options.dtype not in DTYPES:
         raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
     dtype, device = DTYPES[options.dtype], _device(options.device)

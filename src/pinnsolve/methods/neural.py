@@ -98,6 +98,11 @@ class NeuralMethod(Method):
         from pinnsolve.train import ProgressReporter, Trainer
 
         setup = self.build(problem, settings, context)
+        terms = getattr(setup.objective, "terms", None)
+        if terms is not None and all(hasattr(t, "kind") for t in terms):
+            from pinnsolve.methods.options import check_weight_names
+
+            check_weight_names(settings, terms, self.name)
         config = train_config(settings).resolved(len(problem.coords), setup.budget)
         if config.compile:
             self.check_compilable(setup)
