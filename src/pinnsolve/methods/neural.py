@@ -113,6 +113,11 @@ class NeuralMethod(Method):
         reporter = ProgressReporter(config.total_steps, plain=context.plain, stream=context.stream,
                                     title=f"{problem.name} {self.name}")
         callbacks = [reporter, *context.extra.get("callbacks", [])]
+        if context.run is not None:  # periodic checkpoints: a kill -9 loses at most one interval
+            from pinnsolve.train import CheckpointEvery
+
+            steps, seconds = context.extra.get("checkpoint_every", (1000, 60.0))
+            callbacks.append(CheckpointEvery(lambda t: _save_state(context, t, setup.objective.names), steps, seconds))
         trainer = Trainer(setup.model, setup.objective, config, callbacks, error=error)
         if context.resume is not None:
             trainer.load_state_dict(context.resume["checkpoint"])
