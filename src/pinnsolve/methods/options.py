@@ -79,8 +79,8 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
             raise SettingsError(f"{what} = {value!r}: give a finite number.")
         if value < 0 or (value == 0 and not f.name.endswith("weight")):
             least = "≥ 0" if f.name.endswith("weight") else "> 0"
-            raise SettingsError(f"{what} {value} is out of range: it must be {least} (e.g. the default, "
-                                f"{f.default if f.default is not None else 'leave it out'}).")
+            example = f"the default, {f.default}" if f.default is not None else "leave it out for the default"
+            raise SettingsError(f"{what} {value} is out of range: it must be a finite number {least} ({example}).")
         return float(value)
     if not isinstance(value, str):
         raise SettingsError(f"{what} = {value!r}: give a text value" + (
