@@ -26,9 +26,9 @@ import torch
 __all__ = ["JUDGED_STEPS", "STALLED", "VIOLATED", "condition_residuals", "verdict"]
 
 #: relative condition residual above which the conditions count as violated (u(0) = 0.70 against 1: 0.30)
-VIOLATED = 0.1
+VIOLATED = 0.2
 #: a run this long is meant to solve the problem: a violation then fails it (exit 1)
-JUDGED_STEPS = 500
+JUDGED_STEPS = 1000
 #: training "stalled" when the final loss is above this fraction of the first
 STALLED = 0.5
 

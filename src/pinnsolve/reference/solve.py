@@ -135,6 +135,7 @@ def solve_reference(problem: Problem, grid: Mapping[str, int] | None = None, sch
         else:
             fields, stats = solve_mol(evolution, times, integrator, rtol, atol, dt, progress)
     solution = grid_solution(problem, space, times, fields)
+    warnings = [*warnings, *stats.pop("warnings", [])]
     stats = _statistics(kind, stats, disc, sizes, grid or {}, choices, warnings)
     stats["wall_time_s"] = time.perf_counter() - started
     return solution, stats
