@@ -363,7 +363,22 @@ class Solution(Result):
 
     @classmethod
     def load_npz(cls, path: str | Path) -> Solution:
-        """Read a solution written by :meth:`save_npz` (no pickle involved)."""
+        """Read a solution written by :meth:`save_npz` (no pickle involved); a corrupt file is a clear error."""
+        import zipfile
+
+        from pinnsolve.errors import RunDirectoryError
+
+        try:
+            return cls._read_npz(path)
+        except FileNotFoundError:
+            raise RunDirectoryError(f"{path}: missing. The run directory is incomplete; rerun the command that "
+                                    "wrote it.") from None
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError, json.JSONDecodeError) as exc:
+            raise RunDirectoryError(f"{path}: not a readable solution file ({type(exc).__name__}: {exc}). The file is "
+                                    "corrupt (truncated?); rerun the command that wrote it.") from None
+
+    @classmethod
+    def _read_npz(cls, path: str | Path) -> Solution:
         with np.load(Path(path), allow_pickle=False) as data:
             if "__meta__" not in data.files:
                 raise ValueError(f"{path}: not a pinnsolve solution file (no __meta__ entry)")

@@ -8,6 +8,7 @@ It is checked once, here, so that solvers can trust it.
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
@@ -275,6 +276,9 @@ class Problem:
             except (TypeError, ValueError, sp.SympifyError) as exc:
                 raise ProblemError(f"--set {name}={value} is not a number.",
                                    f"Give a number, e.g. --set {name}=0.5.") from exc
+            if not math.isfinite(number):
+                raise ProblemError(f"--set {name}={value} is not a finite number.",
+                                   f"Give a finite value, e.g. --set {name}=0.5.")
             new.parameter_values[name] = number
         return new
 

@@ -77,10 +77,9 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise SettingsError(f"{what} = {value!r}: give a finite number.")
-        if value < 0 or (value == 0 and not f.name.endswith("weight")):
-            least = "≥ 0" if f.name.endswith("weight") else "> 0"
-            example = f"the default, {f.default}" if f.default is not None else "leave it out for the default"
-            raise SettingsError(f"{what} {value} is out of range: it must be a finite number {least} ({example}).")
+        if f.default is not None and f.default > 0 and value <= 0:  # a rate or a step (--lr): positive
+            raise SettingsError(f"{what} {value} is out of range: it must be a finite number > 0 (the default is "
+                                f"{f.default}).")
         return float(value)
     if not isinstance(value, str):
         raise SettingsError(f"{what} = {value!r}: give a text value" + (
