@@ -99,7 +99,7 @@ def test_same_seed_same_metrics_bit_for_bit(problems_dir, tmp_path):
 
 
 def test_nan_injected_mid_run_recovers_by_rollback():
-    from pinnsolve.train import Trainer, TrainConfig
+    from pinnsolve.train import TrainConfig, Trainer
 
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1)).double()

@@ -31,7 +31,8 @@ from pinnsolve.methods import Context, get_method, settings_dict
 from pinnsolve.methods.options import make_settings
 from pinnsolve.results.base import Result, plots_for
 
-__all__ = ["DTYPES", "RunInterrupted", "Terminated", "checkpoint_interval", "terminate_saves", "RunOptions", "RunResult", "default_threads", "run_method", "solve"]
+__all__ = ["DTYPES", "RunInterrupted", "RunOptions", "RunResult", "Terminated", "checkpoint_interval", "default_threads",
+           "run_method", "solve", "terminate_saves"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 

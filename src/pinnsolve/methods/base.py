@@ -5,21 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from pinnsolve.memory import require_memory
 import sympy as sp
 import torch
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
-from pinnsolve.methods import collocation
-from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.memory import require_memory
+from pinnsolve.methods import collocation
 from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
+from pinnsolve.methods.objective import LossTerm, Objective
 from pinnsolve.methods.settings import default_points
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
 from pinnsolve.residual.compile import numpy_function
-
 
 #: the fraction of the time range whose reference data trains a data-driven surrogate, by default
 DEFAULT_HORIZON = 0.5

@@ -20,7 +20,8 @@ from pinnsolve.dsl.assignments import parse_assignments
 from pinnsolve.errors import SettingsError
 from pinnsolve.methods.contract import METHODS, settings_fields
 
-__all__ = ["add_method_arguments", "check_weight_names", "field_kind", "flag_name", "given_settings", "known_keys", "make_settings"]
+__all__ = ["add_method_arguments", "check_weight_names", "field_kind", "flag_name", "given_settings", "known_keys",
+           "make_settings"]
 
 
 def flag_name(f: dataclasses.Field) -> str:

@@ -15,9 +15,9 @@ from functools import cached_property
 import numpy as np
 
 from pinnsolve.dsl.conditions import Periodic
+from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import SettingsError
 from pinnsolve.memory import require_memory
-from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.stencils import MIN_POINTS
 
 __all__ = ["Axis", "Grid", "default_sizes", "make_grid", "resolve_sizes", "time_axis"]

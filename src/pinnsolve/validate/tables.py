@@ -7,7 +7,8 @@ from typing import Any
 
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 
-__all__ = ["POOR_L2", "RESULT_HEADER", "convergence_rows", "convergence_summary", "fmt_error", "fmt_seconds", "grade", "per_field_rows",
+__all__ = ["POOR_L2", "RESULT_HEADER", "convergence_rows", "convergence_summary", "fmt_error", "fmt_seconds", "grade",
+           "per_field_rows",
            "result_table", "settings_matrix", "settings_rows", "verdict"]
 
 RESULT_HEADER = ["method", "L2 relative error", "max abs error", "final loss", "wall time", "steps", "size",
