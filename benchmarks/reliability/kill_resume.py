@@ -72,10 +72,13 @@ def trial(k: int, steps: int, every: int, rng: random.Random, root: Path, durati
     finished_before_kill = (run / "metrics.json").exists()
     resumed = solve(["--resume", str(run), "--quiet", "--threads", "1"]) if saved else solve(
         [str(ROOT / "problems" / "decay.py"), *BASE, "--steps", str(steps), "--out", str(run), "--overwrite"])
-    resumed.communicate()
+    resumed_out, _ = resumed.communicate()
     final = json.loads((run / "metrics.json").read_text())["steps"] if (run / "metrics.json").exists() else None
-    return {"trial": k, "saved_step": saved, "last_progress_step": max(reached, default=None),
-            "finished_before_kill": finished_before_kill, "resume_rc": resumed.returncode, "final_steps": final}
+    row = {"trial": k, "saved_step": saved, "last_progress_step": max(reached, default=None),
+           "finished_before_kill": finished_before_kill, "resume_rc": resumed.returncode, "final_steps": final}
+    if resumed.returncode != 0:
+        row["resume_output"] = resumed_out[-2000:]
+    return row
 
 
 def main() -> int:
