@@ -50,6 +50,8 @@ def start(run: Path, steps: int, every: int) -> tuple[subprocess.Popen, float]:
     proc = solve([str(ROOT / "problems" / "decay.py"), *BASE, "--steps", str(steps), "--checkpoint-every",
                   str(every), "--out", str(run)])
     while not (run / "config.json").exists():
+        if proc.poll() is not None:
+            raise RuntimeError(f"solve ended before it started training:\n{proc.communicate()[0]}")
         time.sleep(0.01)
     return proc, time.monotonic()
 
