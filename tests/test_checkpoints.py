@@ -70,8 +70,20 @@ def test_checkpoint_every_steps_or_seconds(monkeypatch):
 
 @pytest.mark.parametrize("value", ["0", "-3", "xs", "0s", ","])
 def test_bad_checkpoint_every(problems_dir, tmp_path, capsys, value):
-    assert main(["solve", str(problems_dir / "decay.py"), *QUICK, "--checkpoint-every", value,
-                 "--out", str(tmp_path / "run")]) == 2
+    assert (
+        main(
+            [
+                "solve",
+                str(problems_dir / "decay.py"),
+                *QUICK,
+                "--checkpoint-every",
+                value,
+                "--out",
+                str(tmp_path / "run"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--checkpoint-every" in err and "30s,500" in err and "Traceback" not in err
     assert not (tmp_path / "run").exists()
@@ -79,8 +91,19 @@ def test_bad_checkpoint_every(problems_dir, tmp_path, capsys, value):
 
 def test_resume_after_a_truncated_checkpoint_and_garbage_history(problems_dir, tmp_path, capsys):
     run = tmp_path / "run"
-    args = ["solve", str(problems_dir / "decay.py"), *QUICK, "--steps", "30", "--lbfgs-steps", "0",
-            "--checkpoint-every", "10", "--out", str(run)]
+    args = [
+        "solve",
+        str(problems_dir / "decay.py"),
+        *QUICK,
+        "--steps",
+        "30",
+        "--lbfgs-steps",
+        "0",
+        "--checkpoint-every",
+        "10",
+        "--out",
+        str(run),
+    ]
     assert main(args) == 0
     assert (run / "checkpoint.prev.pt").is_file()
     (run / "checkpoint.pt").write_bytes((run / "checkpoint.pt").read_bytes()[:100])
@@ -93,8 +116,13 @@ def test_resume_after_a_truncated_checkpoint_and_garbage_history(problems_dir, t
 
 def _solve(args: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": SRC, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    return subprocess.Popen([sys.executable, "-m", "pinnsolve.cli", "solve", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pinnsolve.cli", "solve", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -109,8 +137,20 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
 def test_kill_9_then_resume_reaches_the_final_step(problems_dir, tmp_path):
     run = tmp_path / "run"
     steps = 3000
-    proc = _solve([str(problems_dir / "decay.py"), *QUICK, "--steps", str(steps), "--lbfgs-steps", "0",
-                   "--checkpoint-every", "50", "--out", str(run)])
+    proc = _solve(
+        [
+            str(problems_dir / "decay.py"),
+            *QUICK,
+            "--steps",
+            str(steps),
+            "--lbfgs-steps",
+            "0",
+            "--checkpoint-every",
+            "50",
+            "--out",
+            str(run),
+        ]
+    )
     _wait_for(run / "checkpoint.pt", proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -125,8 +165,20 @@ def test_kill_9_then_resume_reaches_the_final_step(problems_dir, tmp_path):
 @pytest.mark.slow
 def test_sigterm_saves_and_prints_the_resume_command(problems_dir, tmp_path):
     run = tmp_path / "run"
-    proc = _solve([str(problems_dir / "decay.py"), *QUICK, "--steps", "100000", "--lbfgs-steps", "0",
-                   "--checkpoint-every", "1000000", "--out", str(run)])
+    proc = _solve(
+        [
+            str(problems_dir / "decay.py"),
+            *QUICK,
+            "--steps",
+            "100000",
+            "--lbfgs-steps",
+            "0",
+            "--checkpoint-every",
+            "1000000",
+            "--out",
+            str(run),
+        ]
+    )
     _wait_for(run / "config.json", proc)
     time.sleep(3)  # into training
     proc.send_signal(signal.SIGTERM)

@@ -18,8 +18,19 @@ QUICK = ["--steps", "60", "--lbfgs-steps", "10", "--width", "8", "--depth", "2",
 def test_show_prints_what_was_understood(problems_dir, capsys):
     assert main(["show", str(problems_dir / "poisson_disk.py")]) == 0
     out = capsys.readouterr().out
-    for expected in ["coordinates:", "x  space", "Disk", "fields:", "u(x, y)", "equations:", "-u_xx - u_yy =",
-                     "manufactured source terms", "conditions:", "on boundary", "exact solution:"]:
+    for expected in [
+        "coordinates:",
+        "x  space",
+        "Disk",
+        "fields:",
+        "u(x, y)",
+        "equations:",
+        "-u_xx - u_yy =",
+        "manufactured source terms",
+        "conditions:",
+        "on boundary",
+        "exact solution:",
+    ]:
         assert expected in out
     assert main(["show", str(problems_dir / "lorenz.py"), "--set", "rho=14"]) == 0
     assert "rho = 14" in capsys.readouterr().out
@@ -66,14 +77,16 @@ def test_trial_ode_writes_vtu_and_resume_extends_the_run(problems_dir, tmp_path)
 
 def test_bad_command_lines_exit_2_with_a_message(problems_dir, tmp_path, capsys):
     heat = str(problems_dir / "heat1d.py")
-    cases = [(["solve", heat, "--grid", "y=10"], "not a coordinate"),
-             (["solve", heat, "--grid", "x=ten"], "not a whole number"),
-             (["solve", heat, "--method", "trial", "--set", "nu=1"], "names no parameter"),
-             (["solve", str(problems_dir / "heat_neumann.py"), "--method", "trial"], "--method pinn"),
-             (["solve", "--resume", str(tmp_path)], "nothing to continue"),
-             (["solve"], "needs a problem file"),
-             (["plot", str(tmp_path)], "no solution.npz"),
-             (["solve", heat, "--steps", "-1"], "out of range")]
+    cases = [
+        (["solve", heat, "--grid", "y=10"], "not a coordinate"),
+        (["solve", heat, "--grid", "x=ten"], "not a whole number"),
+        (["solve", heat, "--method", "trial", "--set", "nu=1"], "names no parameter"),
+        (["solve", str(problems_dir / "heat_neumann.py"), "--method", "trial"], "--method pinn"),
+        (["solve", "--resume", str(tmp_path)], "nothing to continue"),
+        (["solve"], "needs a problem file"),
+        (["plot", str(tmp_path)], "no solution.npz"),
+        (["solve", heat, "--steps", "-1"], "out of range"),
+    ]
     for argv, message in cases:
         assert main(argv) == 2, argv
         err = capsys.readouterr().err

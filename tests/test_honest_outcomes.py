@@ -38,8 +38,21 @@ def test_blow_up_is_reported_as_failed(write_problem, tmp_path, capsys):
         problem = Problem("blowup", equations=[Eq(D(u, t), u**2)], conditions=[Initial(u, 1)])
     """)
     run = tmp_path / "run"
-    code = main(["solve", str(path), "--steps", str(JUDGED_STEPS), "--lbfgs-steps", "100", "--quiet", "--threads",
-                 "1", "--out", str(run)])
+    code = main(
+        [
+            "solve",
+            str(path),
+            "--steps",
+            str(JUDGED_STEPS),
+            "--lbfgs-steps",
+            "100",
+            "--quiet",
+            "--threads",
+            "1",
+            "--out",
+            str(run),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "did not solve the problem" in err and "'ic'" in err and "Traceback" not in err
     metrics = json.loads((run / "metrics.json").read_text())
@@ -59,13 +72,15 @@ def test_validate_grades_rows_without_a_threshold():
 
 def test_reference_warns_at_a_helmholtz_resonance(tmp_path, capsys):
     path = tmp_path / "helm.py"
-    path.write_text(dedent("""
+    path.write_text(
+        dedent("""
         from pinnsolve import *
         x = Space("x", 0, 1)
         u = Field("u", x)
         k = Parameter("k", pi)
         problem = Problem("helm", equations=[Eq(D(u, x, 2) + k**2 * u, 1)], conditions=[Dirichlet(u, 0)])
-    """))
+    """)
+    )
     assert main(["reference", str(path), "--out", str(tmp_path / "res")]) == 0
     assert "nearly singular" in capsys.readouterr().out
     assert json.loads((tmp_path / "res" / "metrics.json").read_text())["condition_estimate"] > 1e8

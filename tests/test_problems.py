@@ -40,14 +40,14 @@ def test_every_problem_file_loads_and_says_what_it_is(path):
     problem = load_problem(path)
     summary = problem.doc.splitlines()[0] if problem.doc else ""
     assert summary.strip() and len(summary) <= 120, "each problem opens with a one-line docstring"
-    result = subprocess.run([sys.executable, "-m", "pinnsolve.cli", "show", str(path)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pinnsolve.cli", "show", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0 and "equations:" in result.stdout
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name,method,settings,steps,lbfgs,threshold", CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize("name,method,settings,steps,lbfgs,threshold", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_solves_to_recorded_accuracy(tmp_path, name, method, settings, steps, lbfgs, threshold):
     problem = load_problem(PROBLEMS / f"{name}.py")
     options = RunOptions(method=method, settings={**settings, "steps": steps, "lbfgs_steps": lbfgs})

@@ -17,9 +17,14 @@ from pinnsolve.validate.statement import statement
 
 
 def snapshot() -> dict:
-    state = {"threads": torch.get_num_threads(), "dtype": torch.get_default_dtype(),
-             "torch_rng": torch.get_rng_state().clone(), "numpy_rng": repr(np.random.get_state()[1][:8]),
-             "rc": dict(matplotlib.rcParams), "cwd": os.getcwd()}
+    state = {
+        "threads": torch.get_num_threads(),
+        "dtype": torch.get_default_dtype(),
+        "torch_rng": torch.get_rng_state().clone(),
+        "numpy_rng": repr(np.random.get_state()[1][:8]),
+        "rc": dict(matplotlib.rcParams),
+        "cwd": os.getcwd(),
+    }
     if importlib.util.find_spec("pyvista") is not None:
         import pyvista
 

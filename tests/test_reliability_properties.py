@@ -88,8 +88,23 @@ def test_loader_on_random_ranges_and_parameters(write_problem, lo, width, k):
 
 
 def test_same_seed_same_metrics_bit_for_bit(problems_dir, tmp_path):
-    flags = ["--steps", "20", "--lbfgs-steps", "5", "--width", "6", "--depth", "2", "--points", "32", "--quiet",
-             "--threads", "1", "--seed", "7"]
+    flags = [
+        "--steps",
+        "20",
+        "--lbfgs-steps",
+        "5",
+        "--width",
+        "6",
+        "--depth",
+        "2",
+        "--points",
+        "32",
+        "--quiet",
+        "--threads",
+        "1",
+        "--seed",
+        "7",
+    ]
     numbers = []
     for name in ("a", "b"):
         assert main(["solve", str(problems_dir / "decay.py"), *flags, "--out", str(tmp_path / name)]) == 0

@@ -17,15 +17,24 @@ def heat_grid() -> Solution:
     x, t = np.linspace(0, 1, 11), np.linspace(0, 1, 5)
     X, T = np.meshgrid(x, t, indexing="ij")
     exact = np.sin(np.pi * X) * np.exp(-T)
-    return Solution("heat1d", "pinn", {"x": x, "t": t}, {"u": exact + 0.01}, {"u": ("x", "t")},
-                    exact={"u": exact}, time_coord="t")
+    return Solution(
+        "heat1d", "pinn", {"x": x, "t": t}, {"u": exact + 0.01}, {"u": ("x", "t")}, exact={"u": exact}, time_coord="t"
+    )
 
 
 def scattered() -> Solution:
     p = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-    return Solution("square", "fd", {}, {"u": np.array([1.0, 2.0, 3.0, 4.0])}, {"u": ("x", "y")},
-                    exact={"u": np.array([1.0, 2.0, 3.0, 2.0])}, points=p, point_coords=("x", "y"),
-                    triangles=np.array([[0, 1, 3], [0, 3, 2]]))
+    return Solution(
+        "square",
+        "fd",
+        {},
+        {"u": np.array([1.0, 2.0, 3.0, 4.0])},
+        {"u": ("x", "y")},
+        exact={"u": np.array([1.0, 2.0, 3.0, 2.0])},
+        points=p,
+        point_coords=("x", "y"),
+        triangles=np.array([[0, 1, 3], [0, 3, 2]]),
+    )
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -37,23 +46,32 @@ def test_layout_properties():
     assert s.space_coords == ("x",) and s.full_shape == (11, 5)
     d = scattered()
     assert not d.is_grid and d.n_points == 4 and d.is_steady and d.space_coords == ("x", "y")
-    ode = Solution("decay", "trial", {"t": np.linspace(0, 1, 3)}, {"y": np.ones(3)},
-                   {"y": ("t",)}, time_coord="t")
+    ode = Solution("decay", "trial", {"t": np.linspace(0, 1, 3)}, {"y": np.ones(3)}, {"y": ("t",)}, time_coord="t")
     assert ode.is_ode
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(fields={"u": np.zeros((5, 11))}), r"expected \(11, 5\)"),
-    (dict(field_coords={"u": ("x", "s")}), "unknown coordinates"),
-    (dict(field_coords={}), "no entry in field_coords"),
-    (dict(exact={"v": np.zeros((11, 5))}), "not a field"),
-    (dict(time_coord="tau"), "not a coordinate"),
-    (dict(fields={"x": np.zeros(11)}, field_coords={"x": ("x",)}, exact={}), "clashes"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(fields={"u": np.zeros((5, 11))}), r"expected \(11, 5\)"),
+        (dict(field_coords={"u": ("x", "s")}), "unknown coordinates"),
+        (dict(field_coords={}), "no entry in field_coords"),
+        (dict(exact={"v": np.zeros((11, 5))}), "not a field"),
+        (dict(time_coord="tau"), "not a coordinate"),
+        (dict(fields={"x": np.zeros(11)}, field_coords={"x": ("x",)}, exact={}), "clashes"),
+    ],
+)
 def test_broken_layouts_are_refused(change, message):
     s = heat_grid()
-    kwargs = dict(problem=s.problem, method=s.method, axes=s.axes, fields=s.fields,
-                  field_coords=s.field_coords, exact=s.exact, time_coord=s.time_coord)
+    kwargs = dict(
+        problem=s.problem,
+        method=s.method,
+        axes=s.axes,
+        fields=s.fields,
+        field_coords=s.field_coords,
+        exact=s.exact,
+        time_coord=s.time_coord,
+    )
     kwargs.update(change)
     with pytest.raises(ValueError, match=message):
         Solution(**kwargs)
@@ -61,8 +79,7 @@ def test_broken_layouts_are_refused(change, message):
 
 def test_broadcast_of_a_field_on_fewer_coordinates():
     s = heat_grid()
-    k = Solution(s.problem, s.method, s.axes, {"k": s.axes["t"] * 2}, {"k": ("t",)},
-                 time_coord="t")
+    k = Solution(s.problem, s.method, s.axes, {"k": s.axes["t"] * 2}, {"k": ("t",)}, time_coord="t")
     full = k.broadcast("k")
     assert full.shape == (11, 5)
     np.testing.assert_allclose(full[3], s.axes["t"] * 2)
@@ -98,11 +115,15 @@ def test_errors_by_hand():
 
 def test_errors_over_several_fields_pool_the_norms():
     t = np.linspace(0, 1, 3)
-    s = Solution("sys", "fd", {"t": t}, {"a": np.array([1.0, 1.0, 1.0]), "b": np.array([0.0, 0.0, 2.0]),
-                                         "c": np.zeros(3)},
-                 {"a": ("t",), "b": ("t",), "c": ("t",)},
-                 exact={"a": np.array([1.0, 1.0, 0.0]), "b": np.array([0.0, 0.0, 1.0])},
-                 time_coord="t")
+    s = Solution(
+        "sys",
+        "fd",
+        {"t": t},
+        {"a": np.array([1.0, 1.0, 1.0]), "b": np.array([0.0, 0.0, 2.0]), "c": np.zeros(3)},
+        {"a": ("t",), "b": ("t",), "c": ("t",)},
+        exact={"a": np.array([1.0, 1.0, 0.0]), "b": np.array([0.0, 0.0, 1.0])},
+        time_coord="t",
+    )
     e = s.errors()
     # ||e||² = 1 + 1, ||u*||² = 2 + 1
     assert e["l2_relative_error"] == pytest.approx(math.sqrt(2 / 3))
@@ -114,8 +135,7 @@ def test_errors_over_several_fields_pool_the_norms():
 
 def test_zero_exact_solution_gives_absolute_norm():
     x = np.linspace(0, 1, 4)
-    s = Solution("rest", "fd", {"x": x}, {"u": np.array([0.0, 3.0, 4.0, 0.0])}, {"u": ("x",)},
-                 exact={"u": np.zeros(4)})
+    s = Solution("rest", "fd", {"x": x}, {"u": np.array([0.0, 3.0, 4.0, 0.0])}, {"u": ("x",)}, exact={"u": np.zeros(4)})
     e = s.errors()
     assert e["l2_is_absolute"] is True and e["l2_relative_error"] == pytest.approx(5.0)
     assert e["fields"]["u"]["l2_is_absolute"] is True
@@ -136,8 +156,7 @@ def test_errors_scattered_and_none():
 
 
 def _same(a: Solution, b: Solution) -> None:
-    assert (a.problem, a.method, a.time_coord, a.point_coords) == \
-        (b.problem, b.method, b.time_coord, b.point_coords)
+    assert (a.problem, a.method, a.time_coord, a.point_coords) == (b.problem, b.method, b.time_coord, b.point_coords)
     assert list(a.axes) == list(b.axes) and list(a.fields) == list(b.fields)
     assert a.field_coords == b.field_coords and set(a.exact) == set(b.exact)
     for name in a.axes:
@@ -178,8 +197,16 @@ def test_npz_round_trip_scattered(tmp_path):
 def test_npz_round_trip_scattered_in_time(tmp_path):
     p = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     t = np.linspace(0, 1, 4)
-    s = Solution("heat_disk", "pinn", {"t": t}, {"u": np.outer(p[:, 0], t)}, {"u": ("x", "y", "t")},
-                 points=p, point_coords=("x", "y"), time_coord="t")
+    s = Solution(
+        "heat_disk",
+        "pinn",
+        {"t": t},
+        {"u": np.outer(p[:, 0], t)},
+        {"u": ("x", "y", "t")},
+        points=p,
+        point_coords=("x", "y"),
+        time_coord="t",
+    )
     assert s.full_shape == (3, 4)
     _same(s, Solution.load_npz(s.save_npz(tmp_path / "s.npz")))
 

@@ -12,9 +12,19 @@ from pinnsolve.dsl import Problem, load_problem
 __all__ = ["load_result", "reference", "solve", "validate"]
 
 
-def solve(problem: Problem | str, method: str = "pinn", *, out: str | None = None, overwrite: bool = False,
-          seed: int = 0, dtype: str = "float64", device: str = "cpu", grid: dict[str, int] | None = None,
-          quiet: bool = True, **settings: object) -> object:
+def solve(
+    problem: Problem | str,
+    method: str = "pinn",
+    *,
+    out: str | None = None,
+    overwrite: bool = False,
+    seed: int = 0,
+    dtype: str = "float64",
+    device: str = "cpu",
+    grid: dict[str, int] | None = None,
+    quiet: bool = True,
+    **settings: object,
+) -> object:
     """Solve ``problem`` (a `Problem` or a problem file) with ``method`` and write its run directory.
 
     ``settings`` are the method's own (the keys of ``pinnsolve solve --help``, e.g. ``steps=500,
@@ -28,19 +38,38 @@ def solve(problem: Problem | str, method: str = "pinn", *, out: str | None = Non
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
     options = RunOptions(method=method, settings=settings, seed=seed, dtype=dtype, device=device, grid=grid)
-    return run_solve(problem, options, out=out, plain=True if quiet else None, overwrite=overwrite,
-                     stream=_quiet_stream() if quiet else None)
+    return run_solve(
+        problem,
+        options,
+        out=out,
+        plain=True if quiet else None,
+        overwrite=overwrite,
+        stream=_quiet_stream() if quiet else None,
+    )
 
 
-def reference(problem: Problem | str, *, grid: dict[str, int] | None = None, scheme: str = "auto",
-              dt: float | None = None, out: str | None = None, overwrite: bool = False) -> object:
+def reference(
+    problem: Problem | str,
+    *,
+    grid: dict[str, int] | None = None,
+    scheme: str = "auto",
+    dt: float | None = None,
+    out: str | None = None,
+    overwrite: bool = False,
+) -> object:
     """The finite-difference solution (``--method fd``): as `solve`, with the reference's settings."""
     settings: dict[str, object] = {"scheme": scheme, **({"dt": dt} if dt is not None else {})}
     return solve(problem, "fd", out=out, overwrite=overwrite, grid=grid, **settings)
 
 
-def validate(problem: Problem | str, methods: str | list[str] = ("pinn", "trial", "fd"), *, out: str | None = None,
-             quick: bool = False, **settings: object) -> object:
+def validate(
+    problem: Problem | str,
+    methods: str | list[str] = ("pinn", "trial", "fd"),
+    *,
+    out: str | None = None,
+    quick: bool = False,
+    **settings: object,
+) -> object:
     """Run several methods on one problem, compare them, write report.html/report.md: as ``pinnsolve validate``.
 
     Returns a `pinnsolve.validate.ValidationResult` (``result["pinn"].l2``, ``.report_html``, ...).

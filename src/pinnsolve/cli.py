@@ -16,8 +16,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
-from pinnsolve.errors import (EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, PinnsolveError, RunInterrupted,
-                              SettingsError)
+from pinnsolve.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    PinnsolveError,
+    RunInterrupted,
+    SettingsError,
+)
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "build_parser", "main", "parse_assignments"]
 
@@ -34,15 +40,22 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     run.add_argument("--grid", help="evaluation grid (fd: the finite-difference grid), e.g. x=256,t=101")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue the run saved in RUN_DIR")
     run.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
-    run.add_argument("--checkpoint-every", metavar="N|Ts", help="save checkpoint.pt every N steps or T seconds of "
-                     "training, e.g. 500, 30s or 30s,500 (default 60s,1000: whichever comes first)")
+    run.add_argument(
+        "--checkpoint-every",
+        metavar="N|Ts",
+        help="save checkpoint.pt every N steps or T seconds of "
+        "training, e.g. 500, 30s or 30s,500 (default 60s,1000: whichever comes first)",
+    )
     add_common_arguments(run, "run directory (default runs/<problem>-<method>-<time>)")
     add_method_arguments(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pinnsolve", description="Write an ODE or PDE once; solve it with neural "
-                                     "and finite-difference methods, and see how close each answer is.")
+    parser = argparse.ArgumentParser(
+        prog="pinnsolve",
+        description="Write an ODE or PDE once; solve it with neural "
+        "and finite-difference methods, and see how close each answer is.",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the problem as pinnsolve understood it")
@@ -56,13 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     from pinnsolve.viz import command as viz_command
 
     reference_command.add_arguments(sub.add_parser("reference", help="finite-difference reference solution"))
-    validate_command.add_arguments(sub.add_parser("validate", help="compare methods against exact/reference "
-                                                  "solutions and write a report"))
+    validate_command.add_arguments(
+        sub.add_parser("validate", help="compare methods against exact/reference solutions and write a report")
+    )
     viz_command.add_plot_arguments(sub.add_parser("plot", help="redraw the plots of a run directory"))
     viz_command.add_render_arguments(sub.add_parser("render", help="render fields off-screen with pyvista"))
     for name in ("plot", "render"):
-        sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                                       help="show tracebacks")
+        sub.choices[name].add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
     return parser
 
 
@@ -90,8 +105,7 @@ def _run_options(args: argparse.Namespace, base: Any | None, threads: int | None
 
     options = base or RunOptions()
     method = args.method or options.method
-    settings = {**(options.settings if base is not None and method == options.method else {}),
-                **given_settings(args)}
+    settings = {**(options.settings if base is not None and method == options.method else {}), **given_settings(args)}
     top = {k: getattr(args, k) for k in ("seed", "dtype", "device") if getattr(args, k) is not None}
     if args.grid:
         top["grid"] = parse_assignments(args.grid, "--grid", int)
@@ -116,14 +130,18 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         config_path = resume_dir / "config.json"
         saved = (resume_dir / "checkpoint.pt").is_file() or (resume_dir / "checkpoint.prev.pt").is_file()
         if not (config_path.is_file() and saved):
-            raise SettingsError(f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
-                                "nothing to continue. Give the run directory that a solve wrote.")
+            raise SettingsError(
+                f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
+                "nothing to continue. Give the run directory that a solve wrote."
+            )
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
             problem_file, parameters = config["problem"]["file"], config["problem"]["parameters"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise SettingsError(f"--resume {resume_dir}: config.json is corrupt ({type(exc).__name__}: {exc}), so the "
-                                "run cannot be continued. Start it again with --overwrite.") from None
+            raise SettingsError(
+                f"--resume {resume_dir}: config.json is corrupt ({type(exc).__name__}: {exc}), so the "
+                "run cannot be continued. Start it again with --overwrite."
+            ) from None
         problem_file = args.problem or problem_file
         overrides = {**parameters, **parse_sets(args.set)}
         base = RunOptions.from_dict(config)
@@ -137,14 +155,23 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         resolution(problem, options.grid)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    result = solve(problem, options, out=args.out, plain=True if args.quiet else None, resume_dir=resume_dir,
-                   overwrite=args.overwrite, checkpoint_every=args.checkpoint_every)
+    result = solve(
+        problem,
+        options,
+        out=args.out,
+        plain=True if args.quiet else None,
+        resume_dir=resume_dir,
+        overwrite=args.overwrite,
+        checkpoint_every=args.checkpoint_every,
+    )
     m = result.metrics
     steps = f" ({m['steps']} steps)" if m.get("steps") is not None else ""
     print(f"\n{problem.name} solved with {options.method} in {m['wall_time_s']:.1f} s{steps}.")
     if "l2_relative_error" in m:
-        print(f"L2 relative error {m['l2_relative_error']:.3e}, max abs error {m['max_abs_error']:.3e} "
-              "(against the exact solution).")
+        print(
+            f"L2 relative error {m['l2_relative_error']:.3e}, max abs error {m['max_abs_error']:.3e} "
+            "(against the exact solution)."
+        )
     files = ", ".join(p.name for p in sorted(result.run_dir.iterdir()) if p.is_file() and not p.name.startswith("."))
     print(f"Results in {result.run_dir}/: {files}, plots/")
     return 0
@@ -159,11 +186,14 @@ def _delegate(module: str, function: str) -> Any:
     return run
 
 
-COMMANDS = {"show": lambda args, threads=None: cmd_show(args), "solve": cmd_solve,
-            "reference": _delegate("pinnsolve.commands.reference", "run"),
-            "validate": _delegate("pinnsolve.validate.command", "run"),
-            "plot": _delegate("pinnsolve.viz.command", "run_plot"),
-            "render": _delegate("pinnsolve.viz.command", "run_render")}
+COMMANDS = {
+    "show": lambda args, threads=None: cmd_show(args),
+    "solve": cmd_solve,
+    "reference": _delegate("pinnsolve.commands.reference", "run"),
+    "validate": _delegate("pinnsolve.validate.command", "run"),
+    "plot": _delegate("pinnsolve.viz.command", "run_plot"),
+    "render": _delegate("pinnsolve.viz.command", "run_render"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -78,7 +78,17 @@ class RunInterrupted(PinnsolveError):
 
 
 __all__ = [
-    "EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "GeometryError", "MethodNotApplicable", "PinnsolveError",
-    "ProblemError", "ProblemFileError", "RunDirectoryError", "RunFailed", "RunInterrupted", "SettingsError",
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "GeometryError",
+    "MethodNotApplicable",
+    "PinnsolveError",
+    "ProblemError",
+    "ProblemFileError",
+    "RunDirectoryError",
+    "RunFailed",
+    "RunInterrupted",
+    "SettingsError",
     "TrainingDiverged",
 ]

@@ -28,8 +28,10 @@ def resolution(problem: Problem, grid: Mapping[str, int] | None = None) -> dict[
         sizes[problem.time.name] = 101 if n_space == 1 else 21
     for name, n in (grid or {}).items():
         if name not in sizes:
-            raise ValueError(f"--grid names '{name}', which is not a coordinate of problem '{problem.name}' "
-                             f"(coordinates: {', '.join(names)}).")
+            raise ValueError(
+                f"--grid names '{name}', which is not a coordinate of problem '{problem.name}' "
+                f"(coordinates: {', '.join(names)})."
+            )
         if int(n) < 2:
             raise ValueError(f"--grid {name}={n}: a grid needs at least 2 points per coordinate.")
         sizes[name] = int(n)
@@ -47,8 +49,9 @@ def _axis(problem: Problem, name: str, n: int) -> np.ndarray:
     return np.linspace(float(lo[k]), float(hi[k]), n)
 
 
-def evaluation_points(problem: Problem, grid: Mapping[str, int] | None = None
-                      ) -> tuple[dict[str, np.ndarray], np.ndarray | None, np.ndarray]:
+def evaluation_points(
+    problem: Problem, grid: Mapping[str, int] | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray | None, np.ndarray]:
     """(axes, scattered spatial points or None, all points as an (N, d) array in coordinate order).
 
     Boxes and ODEs: a tensor grid (`axes` holds every coordinate). Other domains: grid
@@ -86,30 +89,41 @@ def exact_on(problem: Problem, points: np.ndarray) -> dict[str, np.ndarray]:
     """The exact solution of each field that has one, at ``points`` (N, d)."""
     coords = list(problem.coords)
     cols = [points[:, i] for i in range(points.shape[1])]
-    return {name: numpy_function(problem.numeric(expr, keep_trainable=False), coords)(*cols)
-            for name, expr in problem.exact.items()}
+    return {
+        name: numpy_function(problem.numeric(expr, keep_trainable=False), coords)(*cols)
+        for name, expr in problem.exact.items()
+    }
 
 
-def predict(model: Callable[[torch.Tensor], torch.Tensor], points: np.ndarray, dtype: torch.dtype,
-            device: torch.device) -> np.ndarray:
+def predict(
+    model: Callable[[torch.Tensor], torch.Tensor], points: np.ndarray, dtype: torch.dtype, device: torch.device
+) -> np.ndarray:
     """Model values (N, m) at ``points`` in batches, without building a graph."""
     out = []
     with torch.no_grad():
         for start in range(0, len(points), BATCH):
-            x = torch.as_tensor(points[start:start + BATCH], dtype=dtype, device=device)
+            x = torch.as_tensor(points[start : start + BATCH], dtype=dtype, device=device)
             out.append(model(x).detach().cpu().double().numpy())
     return np.concatenate(out) if out else np.zeros((0, 0))
 
 
-def to_solution(problem: Problem, method: str, values: np.ndarray, axes: dict[str, np.ndarray],
-                scattered: np.ndarray | None, points: np.ndarray) -> Solution:
+def to_solution(
+    problem: Problem,
+    method: str,
+    values: np.ndarray,
+    axes: dict[str, np.ndarray],
+    scattered: np.ndarray | None,
+    points: np.ndarray,
+) -> Solution:
     """Arrange point values (N, m) and the exact solution into a `Solution`."""
     shape = _shape(problem, axes, scattered)
     field_coords = {n: tuple(c.name for c in f.args) for n, f in zip(problem.field_names, problem.fields)}
     exact = exact_on(problem, points)
     if scattered is None:
-        fields = {n: _field_view(problem, values[:, j].reshape(shape), field_coords[n])
-                  for j, n in enumerate(problem.field_names)}
+        fields = {
+            n: _field_view(problem, values[:, j].reshape(shape), field_coords[n])
+            for j, n in enumerate(problem.field_names)
+        }
         exact = {n: _field_view(problem, v.reshape(shape), field_coords[n]) for n, v in exact.items()}
     else:
         fields = {n: values[:, j].reshape(shape) for j, n in enumerate(problem.field_names)}
@@ -117,14 +131,28 @@ def to_solution(problem: Problem, method: str, values: np.ndarray, axes: dict[st
     triangles = None
     if scattered is not None and scattered.shape[1] == 2:
         triangles = problem.domain.triangulate(scattered)
-    return Solution(problem=problem.name, method=method, axes=axes, fields=fields, field_coords=field_coords,
-                    exact=exact, points=scattered, point_coords=tuple(c.name for c in problem.space)
-                    if scattered is not None else (), triangles=triangles,
-                    time_coord=problem.time.name if problem.time is not None else None)
+    return Solution(
+        problem=problem.name,
+        method=method,
+        axes=axes,
+        fields=fields,
+        field_coords=field_coords,
+        exact=exact,
+        points=scattered,
+        point_coords=tuple(c.name for c in problem.space) if scattered is not None else (),
+        triangles=triangles,
+        time_coord=problem.time.name if problem.time is not None else None,
+    )
 
 
-def evaluate_model(problem: Problem, method: str, model: Callable[[torch.Tensor], torch.Tensor],
-                   grid: Mapping[str, int] | None, dtype: torch.dtype, device: torch.device) -> Solution:
+def evaluate_model(
+    problem: Problem,
+    method: str,
+    model: Callable[[torch.Tensor], torch.Tensor],
+    grid: Mapping[str, int] | None,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> Solution:
     axes, scattered, points = evaluation_points(problem, grid)
     return to_solution(problem, method, predict(model, points, dtype, device), axes, scattered, points)
 
@@ -139,8 +167,9 @@ class ErrorMonitor:
         exact = exact_on(problem, points)
         self.columns = [problem.field_names.index(n) for n in exact]
         self.points = torch.as_tensor(points, dtype=dtype, device=device)
-        self.exact = torch.as_tensor(np.column_stack(list(exact.values())) if exact else np.zeros((0, 0)),
-                                     dtype=dtype, device=device)
+        self.exact = torch.as_tensor(
+            np.column_stack(list(exact.values())) if exact else np.zeros((0, 0)), dtype=dtype, device=device
+        )
 
     @property
     def available(self) -> bool:

@@ -82,6 +82,8 @@ def require_memory(what: str, count: int, bytes_each: float, flag: str, fixed: f
     if needed <= budget:
         return
     largest = max(0, int((budget - fixed) // max(bytes_each, 1)))
-    raise SettingsError(f"{flag}: {count:,} {what} would need about {format_bytes(needed)} of memory, more than "
-                        f"half of the {format_bytes(available)} available. The largest that fits is about "
-                        f"{largest:,}; give a smaller {flag} (or run on a machine with more memory).")
+    raise SettingsError(
+        f"{flag}: {count:,} {what} would need about {format_bytes(needed)} of memory, more than "
+        f"half of the {format_bytes(available)} available. The largest that fits is about "
+        f"{largest:,}; give a smaller {flag} (or run on a machine with more memory)."
+    )

@@ -31,8 +31,18 @@ from pinnsolve.methods import Context, get_method, settings_dict
 from pinnsolve.methods.options import make_settings
 from pinnsolve.results.base import Result, plots_for
 
-__all__ = ["DTYPES", "RunInterrupted", "RunOptions", "RunResult", "Terminated", "checkpoint_interval", "default_threads",
-           "run_method", "solve", "terminate_saves"]
+__all__ = [
+    "DTYPES",
+    "RunInterrupted",
+    "RunOptions",
+    "RunResult",
+    "Terminated",
+    "checkpoint_interval",
+    "default_threads",
+    "run_method",
+    "solve",
+    "terminate_saves",
+]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -56,8 +66,15 @@ class RunOptions:
 
     def as_dict(self) -> dict[str, Any]:
         settings = settings_dict(self.settings) if not isinstance(self.settings, Mapping) else dict(self.settings)
-        return {"method": self.method, "settings": settings, "seed": self.seed, "dtype": self.dtype,
-                "device": self.device, "threads": self.threads, "grid": self.grid}
+        return {
+            "method": self.method,
+            "settings": settings,
+            "seed": self.seed,
+            "dtype": self.dtype,
+            "device": self.device,
+            "threads": self.threads,
+            "grid": self.grid,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RunOptions:
@@ -101,8 +118,10 @@ def default_threads() -> int:
 
 def _device(name: str) -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise SettingsError(f"--device {name} was asked for, but torch sees no CUDA GPU on this machine. "
-                            "Use --device cpu (the default).")
+        raise SettingsError(
+            f"--device {name} was asked for, but torch sees no CUDA GPU on this machine. "
+            "Use --device cpu (the default)."
+        )
     try:
         return torch.device(name)
     except RuntimeError as exc:
@@ -140,8 +159,10 @@ def _resume_state(run: RunDirectory) -> dict[str, Any]:
             raise KeyError(f"no column {', '.join(missing)}")
         history = records_from_history(columns)
     except (PinnsolveError, KeyError, ValueError, TypeError, IndexError) as exc:
-        note(f"{run.file(run.HISTORY)} is unreadable ({type(exc).__name__}: {exc}); the loss history restarts at "
-             f"step {checkpoint['step']} (the model continues from the checkpoint).")
+        note(
+            f"{run.file(run.HISTORY)} is unreadable ({type(exc).__name__}: {exc}); the loss history restarts at "
+            f"step {checkpoint['step']} (the model continues from the checkpoint)."
+        )
         history = []
     return {"checkpoint": checkpoint, "history": [r for r in history if r.step <= int(checkpoint["step"])]}
 
@@ -193,22 +214,40 @@ def checkpoint_interval(text: str | None) -> tuple[int | None, float | None]:
         except ValueError:
             ok = False
         if not ok:
-            raise SettingsError(f"--checkpoint-every {text}: '{part}' is neither a positive number of steps (500) "
-                                "nor of seconds (30s). Give e.g. --checkpoint-every 30s,500.")
+            raise SettingsError(
+                f"--checkpoint-every {text}: '{part}' is neither a positive number of steps (500) "
+                "nor of seconds (30s). Give e.g. --checkpoint-every 30s,500."
+            )
     if steps is None and seconds is None:
         raise SettingsError("--checkpoint-every is empty; give e.g. --checkpoint-every 30s,500.")
     return steps, seconds
 
 
 def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mapping[str, Any]) -> dict[str, Any]:
-    return {"problem": {"name": problem.name, "file": problem.file and str(Path(problem.file).resolve()),
-                        "parameters": problem.parameter_values},
-            **options.as_dict(), "settings": settings_dict(settings), "choices": dict(choices)}
+    return {
+        "problem": {
+            "name": problem.name,
+            "file": problem.file and str(Path(problem.file).resolve()),
+            "parameters": problem.parameter_values,
+        },
+        **options.as_dict(),
+        "settings": settings_dict(settings),
+        "choices": dict(choices),
+    }
 
 
-def solve(problem: Problem, options: RunOptions | None = None, out: str | Path | None = None, *,
-          plain: bool | None = None, resume_dir: str | Path | None = None, stream: Any = None,
-          overwrite: bool = False, callbacks: Sequence[Any] = (), checkpoint_every: str | None = None) -> RunResult:
+def solve(
+    problem: Problem,
+    options: RunOptions | None = None,
+    out: str | Path | None = None,
+    *,
+    plain: bool | None = None,
+    resume_dir: str | Path | None = None,
+    stream: Any = None,
+    overwrite: bool = False,
+    callbacks: Sequence[Any] = (),
+    checkpoint_every: str | None = None,
+) -> RunResult:
     """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
     ``out`` is the run directory (refused if it holds files, unless ``overwrite``; default
@@ -235,10 +274,19 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
     else:
         run, resume = RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), None
         created = True
-    context = Context(dtype=dtype, device=device, rng=np.random.default_rng(options.seed), seed=options.seed,
-                      grid=options.grid, run=run, plain=plain, stream=stream, resume=resume,
-                      threads=options.threads or torch.get_num_threads(),
-                      extra={"callbacks": list(callbacks), "checkpoint_every": interval})
+    context = Context(
+        dtype=dtype,
+        device=device,
+        rng=np.random.default_rng(options.seed),
+        seed=options.seed,
+        grid=options.grid,
+        run=run,
+        plain=plain,
+        stream=stream,
+        resume=resume,
+        threads=options.threads or torch.get_num_threads(),
+        extra={"callbacks": list(callbacks), "checkpoint_every": interval},
+    )
     problem_file = problem.file
     expected = getattr(getattr(method, "result_type", None), "kind", "solution")
     run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
@@ -251,8 +299,9 @@ def solve(problem: Problem, options: RunOptions | None = None, out: str | Path |
 
             shutil.rmtree(run.path)  # nothing was written but the config: leave no empty run behind
         raise
-    run.write_config(_config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind,
-                     problem_file=problem_file)
+    run.write_config(
+        _config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind, problem_file=problem_file
+    )
     metrics = {**outcome.result.metrics(), "wall_time_s": time.perf_counter() - started, **outcome.metrics}
     metrics.setdefault("method", method.name)
     write_outcome(run, outcome, metrics, f"{problem.name} — {method.name}: training")

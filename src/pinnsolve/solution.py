@@ -115,14 +115,11 @@ class Solution(Result):
         else:
             n, d = self.points.shape
             if len(self.point_coords) != d:
-                raise ValueError(
-                    f"{where}: points have {d} columns but point_coords is {self.point_coords}"
-                )
+                raise ValueError(f"{where}: points have {d} columns but point_coords is {self.point_coords}")
             extra = set(self.axes) - ({self.time_coord} if self.time_coord else set())
             if extra:
                 raise ValueError(
-                    f"{where}: a scattered solution keeps only its time axis in `axes`, "
-                    f"not {sorted(extra)}"
+                    f"{where}: a scattered solution keeps only its time axis in `axes`, not {sorted(extra)}"
                 )
             if self.triangles is not None:
                 tri = self.triangles
@@ -136,24 +133,30 @@ class Solution(Result):
         names = set(self.axes) | set(self.point_coords)
         for name, values in self.fields.items():
             if name in names or name in _RESERVED or name.startswith("exact_"):
-                raise ValueError(f"{where}: field name {name!r} clashes with a coordinate or "
-                                 "a reserved npz name (points, triangles, exact_*)")
+                raise ValueError(
+                    f"{where}: field name {name!r} clashes with a coordinate or "
+                    "a reserved npz name (points, triangles, exact_*)"
+                )
             if name not in self.field_coords:
                 raise ValueError(f"{where}: field {name!r} has no entry in field_coords")
             unknown = [c for c in self.field_coords[name] if c not in known]
             if unknown:
-                raise ValueError(f"{where}: field {name!r} depends on unknown coordinates "
-                                 f"{unknown}; known: {sorted(known)}")
+                raise ValueError(
+                    f"{where}: field {name!r} depends on unknown coordinates {unknown}; known: {sorted(known)}"
+                )
             expected = self.shape_of(name)
             if values.shape != expected:
-                raise ValueError(f"{where}: field {name!r} has shape {values.shape}, "
-                                 f"expected {expected} for coordinates {self.field_coords[name]}")
+                raise ValueError(
+                    f"{where}: field {name!r} has shape {values.shape}, "
+                    f"expected {expected} for coordinates {self.field_coords[name]}"
+                )
         for name, values in self.exact.items():
             if name not in self.fields:
                 raise ValueError(f"{where}: exact values for {name!r}, which is not a field")
             if values.shape != self.fields[name].shape:
-                raise ValueError(f"{where}: exact {name!r} has shape {values.shape}, "
-                                 f"the field has {self.fields[name].shape}")
+                raise ValueError(
+                    f"{where}: exact {name!r} has shape {values.shape}, the field has {self.fields[name].shape}"
+                )
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -176,9 +179,7 @@ class Solution(Result):
     @property
     def is_steady(self) -> bool:
         """True when no field depends on time."""
-        return self.time_coord is None or not any(
-            self.time_coord in c for c in self.field_coords.values()
-        )
+        return self.time_coord is None or not any(self.time_coord in c for c in self.field_coords.values())
 
     @property
     def n_points(self) -> int | None:
@@ -218,9 +219,7 @@ class Solution(Result):
         lead = 0 if self.points is None else 1
         perm = list(range(lead)) + [lead + own.index(c) for c in order if c in own]
         array = np.transpose(array, perm)
-        shape = ([array.shape[0]] if lead else []) + [
-            len(self.axes[c]) if c in own else 1 for c in order
-        ]
+        shape = ([array.shape[0]] if lead else []) + [len(self.axes[c]) if c in own else 1 for c in order]
         return np.broadcast_to(array.reshape(shape), self.full_shape)
 
     # -- errors -----------------------------------------------------------------------------
@@ -228,8 +227,7 @@ class Solution(Result):
     def error_field(self, name: str) -> np.ndarray:
         """Pointwise error u − u* of field ``name`` (predicted minus exact)."""
         if name not in self.exact:
-            raise KeyError(f"no exact solution for field {name!r}; "
-                           f"known for: {sorted(self.exact) or 'none'}")
+            raise KeyError(f"no exact solution for field {name!r}; known for: {sorted(self.exact) or 'none'}")
         return self.fields[name] - self.exact[name]
 
     def errors(self) -> dict[str, Any]:
@@ -275,9 +273,11 @@ class Solution(Result):
         if path.is_dir():
             path = path / SOLUTION_FILE
         if not path.is_file():
-            raise RunDirectoryError(f"{path.parent} holds no {SOLUTION_FILE}, so there is no solution to read. Give "
-                                    "a run directory that a pinnsolve command wrote; an interrupted run can be "
-                                    f"completed with pinnsolve solve --resume {path.parent}.")
+            raise RunDirectoryError(
+                f"{path.parent} holds no {SOLUTION_FILE}, so there is no solution to read. Give "
+                "a run directory that a pinnsolve command wrote; an interrupted run can be "
+                f"completed with pinnsolve solve --resume {path.parent}."
+            )
         try:
             return cls.load_npz(path)
         except (OSError, ValueError, KeyError) as exc:
@@ -292,8 +292,7 @@ class Solution(Result):
         snapshot, selecting ``z`` on a 3-D grid gives the plane through that height.
         """
         if coord not in self.axes:
-            raise ValueError(f"{self.problem}: {coord!r} is not a grid axis; "
-                             f"axes: {list(self.axes)}")
+            raise ValueError(f"{self.problem}: {coord!r} is not a grid axis; axes: {list(self.axes)}")
         k = int(np.argmin(np.abs(self.axes[coord] - value)))
         lead = 0 if self.points is None else 1
 
@@ -306,8 +305,7 @@ class Solution(Result):
             method=self.method,
             axes={c: a for c, a in self.axes.items() if c != coord},
             fields={n: cut(n, a) for n, a in self.fields.items()},
-            field_coords={n: tuple(c for c in cs if c != coord)
-                          for n, cs in self.field_coords.items()},
+            field_coords={n: tuple(c for c in cs if c != coord) for n, cs in self.field_coords.items()},
             exact={n: cut(n, a) for n, a in self.exact.items()},
             points=self.points,
             point_coords=self.point_coords,
@@ -371,11 +369,14 @@ class Solution(Result):
         try:
             return cls._read_npz(path)
         except FileNotFoundError:
-            raise RunDirectoryError(f"{path}: missing. The run directory is incomplete; rerun the command that "
-                                    "wrote it.") from None
+            raise RunDirectoryError(
+                f"{path}: missing. The run directory is incomplete; rerun the command that wrote it."
+            ) from None
         except (zipfile.BadZipFile, OSError, EOFError, KeyError, json.JSONDecodeError) as exc:
-            raise RunDirectoryError(f"{path}: not a readable solution file ({type(exc).__name__}: {exc}). The file is "
-                                    "corrupt (truncated?); rerun the command that wrote it.") from None
+            raise RunDirectoryError(
+                f"{path}: not a readable solution file ({type(exc).__name__}: {exc}). The file is "
+                "corrupt (truncated?); rerun the command that wrote it."
+            ) from None
 
     @classmethod
     def _read_npz(cls, path: str | Path) -> Solution:
@@ -384,8 +385,9 @@ class Solution(Result):
                 raise ValueError(f"{path}: not a pinnsolve solution file (no __meta__ entry)")
             meta = json.loads(str(data["__meta__"]))
             if meta.get("format") != NPZ_FORMAT or meta.get("version", 0) > NPZ_VERSION:
-                raise ValueError(f"{path}: unsupported solution format "
-                                 f"{meta.get('format')!r} version {meta.get('version')!r}")
+                raise ValueError(
+                    f"{path}: unsupported solution format {meta.get('format')!r} version {meta.get('version')!r}"
+                )
             has_points = "points" in data.files
             return cls(
                 problem=meta["problem"],
@@ -406,8 +408,10 @@ def _norms(predicted: np.ndarray, exact: np.ndarray) -> dict[str, Any]:
     """Relative L2 (`relative_l2`: absolute where the exact solution is zero, said so) and max abs error."""
     predicted, exact = np.asarray(predicted, dtype=np.float64), np.asarray(exact, dtype=np.float64)
     error = predicted - exact
-    out: dict[str, Any] = {"l2_relative_error": relative_l2(predicted, exact),
-                           "max_abs_error": float(np.max(np.abs(error))) if error.size else 0.0}
+    out: dict[str, Any] = {
+        "l2_relative_error": relative_l2(predicted, exact),
+        "max_abs_error": float(np.max(np.abs(error))) if error.size else 0.0,
+    }
     if not np.any(exact):
         out["l2_is_absolute"] = True
     return out

@@ -20,8 +20,13 @@ from pinnsolve.reference import solve_reference
 from pinnsolve.reference.boundary import FaceRule, boundary_rule
 from pinnsolve.validate.statement import MathLine, condition_line, statement
 
-REGISTRIES = {"show": condition_text, "statement": condition_line, "pinn": loss_terms, "trial": constraint,
-              "fd": boundary_rule}
+REGISTRIES = {
+    "show": condition_text,
+    "statement": condition_line,
+    "pinn": loss_terms,
+    "trial": constraint,
+    "fd": boundary_rule,
+}
 
 
 @pytest.mark.parametrize("consumer", sorted(REGISTRIES))
@@ -79,15 +84,19 @@ def _(c: Clamped) -> FaceRule:
 def heat(condition_type):
     x, t = Space("x", 0, 1), Time("t", 0, 0.1)
     u = Field("u", x, t)
-    return Problem(f"heat_{condition_type.__name__}", [Eq(D(u, t), D(u, x, 2))],
-                   [condition_type(u, on=x.boundary), Initial(u, sin(pi * x))])
+    return Problem(
+        f"heat_{condition_type.__name__}",
+        [Eq(D(u, t), D(u, x, 2))],
+        [condition_type(u, on=x.boundary), Initial(u, sin(pi * x))],
+    )
 
 
 def heat_dirichlet():
     x, t = Space("x", 0, 1), Time("t", 0, 0.1)
     u = Field("u", x, t)
-    return Problem("heat_dirichlet", [Eq(D(u, t), D(u, x, 2))],
-                   [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))])
+    return Problem(
+        "heat_dirichlet", [Eq(D(u, t), D(u, x, 2))], [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))]
+    )
 
 
 def test_a_registered_type_is_handled_by_every_consumer():
@@ -108,13 +117,16 @@ def test_a_registered_type_is_handled_by_every_consumer():
     assert abs(clamped.fields["u"]).max() > 0.3  # a real solution, not zeros
 
 
-@pytest.mark.parametrize("consumer, call, named", [
-    ("show", lambda p: describe(p), "pinnsolve show"),
-    ("statement", lambda p: statement(p), "problem statement"),
-    ("pinn", lambda p: pinn.condition_terms(p, pinn.PinnSettings(points=64), np.random.default_rng(0)), "PINN"),
-    ("trial", lambda p: trial.check_applicable(p), "trial-function method"),
-    ("fd", lambda p: solve_reference(p, {"x": 21, "t": 11}), "finite-difference reference"),
-])
+@pytest.mark.parametrize(
+    "consumer, call, named",
+    [
+        ("show", lambda p: describe(p), "pinnsolve show"),
+        ("statement", lambda p: statement(p), "problem statement"),
+        ("pinn", lambda p: pinn.condition_terms(p, pinn.PinnSettings(points=64), np.random.default_rng(0)), "PINN"),
+        ("trial", lambda p: trial.check_applicable(p), "trial-function method"),
+        ("fd", lambda p: solve_reference(p, {"x": 21, "t": 11}), "finite-difference reference"),
+    ],
+)
 def test_an_unregistered_type_is_refused_naming_it_and_the_consumer(consumer, call, named):
     with pytest.raises(PinnsolveError) as info:
         call(heat(Slip))

@@ -8,13 +8,16 @@ from pinnsolve.cli import main
 from pinnsolve.dsl import ProblemFileError, load_problem
 
 HEADER = "from pinnsolve import *\n"
-GOOD = HEADER + """
+GOOD = (
+    HEADER
+    + """
 x = Space("x", 0, 1)
 t = Time("t", 0, 1)
 u = Field("u", x, t)
 k = Parameter("k", 2.0)
 problem = Problem("heat", [Eq(D(u, t), k * D(u, x, 2))], [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))])
 """
+)
 
 
 def error_of(path, **kw) -> ProblemFileError:
@@ -58,7 +61,8 @@ def test_unknown_sympy_symbol(write_problem):
 
 def test_condition_on_a_coordinate_the_domain_lacks(write_problem):
     source = GOOD.replace("Dirichlet(u, 0, on=x.boundary)", "Dirichlet(u, 0, on=y.min)").replace(
-        'k = Parameter("k", 2.0)', 'k = Parameter("k", 2.0)\ny = Space("y", 0, 1)')
+        'k = Parameter("k", 2.0)', 'k = Parameter("k", 2.0)\ny = Space("y", 0, 1)'
+    )
     e = error_of(write_problem(source))
     assert "y.min" in str(e) and "no coordinate 'y'" in str(e)
 

@@ -4,9 +4,34 @@ from __future__ import annotations
 
 import sympy as sp
 
-from pinnsolve import (Box, D, Data, Dirichlet, Disk, Eq, Field, Initial, Neumann, Parameter, Periodic, Polygon,
-                       Problem, Rectangle, Robin, Space, Time, Unknown, cos, describe, div, exp, grad, laplacian, pi,
-                       sin)
+from pinnsolve import (
+    Box,
+    D,
+    Data,
+    Dirichlet,
+    Disk,
+    Eq,
+    Field,
+    Initial,
+    Neumann,
+    Parameter,
+    Periodic,
+    Polygon,
+    Problem,
+    Rectangle,
+    Robin,
+    Space,
+    Time,
+    Unknown,
+    cos,
+    describe,
+    div,
+    exp,
+    grad,
+    laplacian,
+    pi,
+    sin,
+)
 from pinnsolve.dsl import field_name, latex
 
 
@@ -42,8 +67,11 @@ def test_problem_collects_fields_parameters_and_box_domain():
     x, t = Space("x", -1, 1), Time("t", 0, 1)
     u = Field("u", x, t)
     nu = Parameter("nu", 0.01 / pi)
-    p = Problem("burgers", [Eq(D(u, t) + u * D(u, x), nu * D(u, x, 2))],
-                [Dirichlet(u, 0, on=x.boundary), Initial(u, -sin(pi * x))])
+    p = Problem(
+        "burgers",
+        [Eq(D(u, t) + u * D(u, x), nu * D(u, x, 2))],
+        [Dirichlet(u, 0, on=x.boundary), Initial(u, -sin(pi * x))],
+    )
     assert p.field_names == ["u"] and p.time == t and p.space == (x,)
     assert abs(p.parameter_values["nu"] - 0.01 / 3.141592653589793) < 1e-15
     assert p.domain.is_box and list(p.domain.bounds()[0]) == [-1.0]
@@ -55,8 +83,14 @@ def test_manufactured_source_makes_exact_satisfy_the_equation():
     x, y = Space("x"), Space("y")
     u = Field("u", x, y)
     ue = (1 - x**2 - y**2) * exp(x)
-    p = Problem("disk", [Eq(-laplacian(u), 0)], domain=Disk((0, 0), 1, coords=(x, y)),
-                conditions=[Dirichlet(u, ue, on="boundary")], exact={u: ue}, manufactured=True)
+    p = Problem(
+        "disk",
+        [Eq(-laplacian(u), 0)],
+        domain=Disk((0, 0), 1, coords=(x, y)),
+        conditions=[Dirichlet(u, ue, on="boundary")],
+        exact={u: ue},
+        manufactured=True,
+    )
     assert sp.simplify(p.sources[0] - (-sp.diff(ue, x, 2) - sp.diff(ue, y, 2))) == 0
     assert sp.simplify(p.residuals[0].subs(u, ue).doit()) == 0
 
@@ -68,8 +102,11 @@ def test_systems_and_second_order_time():
     assert p.field_names == ["x", "y"] and p.is_ode
     s = Space("s", 0, 1)
     u = Field("u", s, t)
-    w = Problem("wave", [Eq(D(u, t, 2), D(u, s, 2))],
-                [Dirichlet(u, 0, on=s.boundary), Initial(u, sin(pi * s)), Initial(D(u, t), 0)])
+    w = Problem(
+        "wave",
+        [Eq(D(u, t, 2), D(u, s, 2))],
+        [Dirichlet(u, 0, on=s.boundary), Initial(u, sin(pi * s)), Initial(D(u, t), 0)],
+    )
     assert sorted(c.order for c in w.conditions_of(Initial)) == [0, 1]
 
 
@@ -77,13 +114,24 @@ def test_all_condition_kinds_and_domains_are_accepted():
     x, y = Space("x", 0, 1), Space("y", 0, 1)
     u = Field("u", x, y)
     a = Unknown("a", 0.5)
-    p = Problem("mixed", [Eq(-laplacian(u), a)],
-                [Dirichlet(u, 0, on=x.min), Neumann(u, 1, on=x.max), Robin(u, 1, 2, 0, on=y.min), Periodic(y),
-                 Data(u, [[0.5, 0.5], [0.2, 0.3]], [1.0, 2.0])])
+    p = Problem(
+        "mixed",
+        [Eq(-laplacian(u), a)],
+        [
+            Dirichlet(u, 0, on=x.min),
+            Neumann(u, 1, on=x.max),
+            Robin(u, 1, 2, 0, on=y.min),
+            Periodic(y),
+            Data(u, [[0.5, 0.5], [0.2, 0.3]], [1.0, 2.0]),
+        ],
+    )
     assert p.parameters["a"].trainable
-    for domain in [Rectangle((0, 0), (1, 1), coords=(x, y)), Box((0, 0), (1, 1), coords=(x, y)),
-                   Polygon([(0, 0), (1, 0), (0, 1)], coords=(x, y)),
-                   Rectangle((0, 0), (2, 2), coords=(x, y)) - Disk((1, 1), 0.5, coords=(x, y))]:
+    for domain in [
+        Rectangle((0, 0), (1, 1), coords=(x, y)),
+        Box((0, 0), (1, 1), coords=(x, y)),
+        Polygon([(0, 0), (1, 0), (0, 1)], coords=(x, y)),
+        Rectangle((0, 0), (2, 2), coords=(x, y)) - Disk((1, 1), 0.5, coords=(x, y)),
+    ]:
         q = Problem("d", [Eq(-laplacian(u), 1)], [Dirichlet(u, 0)], domain=domain)
         assert q.domain.dim == 2
 
@@ -91,10 +139,20 @@ def test_all_condition_kinds_and_domains_are_accepted():
 def test_describe_and_latex_are_readable():
     x, t = Space("x", 0, 1), Time("t", 0, 1)
     u = Field("u", x, t)
-    p = Problem("heat", [Eq(D(u, t), D(u, x, 2))], [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))],
-                exact={u: sin(pi * x) * exp(-pi**2 * t)})
+    p = Problem(
+        "heat",
+        [Eq(D(u, t), D(u, x, 2))],
+        [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))],
+        exact={u: sin(pi * x) * exp(-(pi**2) * t)},
+    )
     text = describe(p)
-    for expected in ["x  space  [0, 1]", "t  time  [0, 1]", "u_t = u_xx", "u = 0  on x.min, x.max",
-                     "u = sin(pi*x)  at t = 0", "exp(-pi**2*t)*sin(pi*x)"]:
+    for expected in [
+        "x  space  [0, 1]",
+        "t  time  [0, 1]",
+        "u_t = u_xx",
+        "u = 0  on x.min, x.max",
+        "u = sin(pi*x)  at t = 0",
+        "exp(-pi**2*t)*sin(pi*x)",
+    ]:
         assert expected in text
     assert "u" in latex(D(u, x, 2)) and "partial" in latex(D(u, x, 2)) and "left(x" not in latex(D(u, x, 2))

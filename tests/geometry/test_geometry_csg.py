@@ -34,9 +34,7 @@ def test_plate_with_hole_contains(plate):
         plate.contains([[1.0, 0.5], [1.1, 0.5], [1.0 + R, 0.5], [0.0, 0.0], [2.1, 0.5]]),
         [False, False, True, True, False],
     )
-    np.testing.assert_array_equal(
-        plate.on_boundary([[1.0 + R, 0.5], [0.5, 0.0], [0.5, 0.5]]), [True, True, False]
-    )
+    np.testing.assert_array_equal(plate.on_boundary([[1.0 + R, 0.5], [0.5, 0.0], [0.5, 0.5]]), [True, True, False])
     assert plate.measure() == pytest.approx(2 - np.pi * R**2, rel=1e-4)
     assert plate.boundary_measure() == pytest.approx(6 + 2 * np.pi * R, rel=1e-4)
 

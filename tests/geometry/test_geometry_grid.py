@@ -26,7 +26,7 @@ def test_grid_of_plate_with_hole():
     grid = Rectangle((0, 0), (2, 1)).grid_points((41, 21))
     expected = grid[plate.contains(grid)]
     np.testing.assert_array_equal(points[: len(expected)], expected)
-    assert plate.on_boundary(points[len(expected):]).all()
+    assert plate.on_boundary(points[len(expected) :]).all()
     # The hole's edge is represented although no grid node lies on it.
     assert np.sum(np.isclose(np.linalg.norm(points - HOLE, axis=1), R)) >= 20
     np.testing.assert_array_equal(plate.grid_points((41, 21)), points)

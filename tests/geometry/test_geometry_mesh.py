@@ -56,9 +56,12 @@ def _write_gmsh(path, points, cells, groups):
     for k, (name, (block, dim)) in enumerate(groups.items(), start=1):
         tags[block][:] = k
         field_data[name] = np.array([k, dim])
-    meshio.write(path, meshio.Mesh(points, cells, cell_data={
-        "gmsh:physical": tags, "gmsh:geometrical": tags}, field_data=field_data),
-        file_format="gmsh22", binary=False)
+    meshio.write(
+        path,
+        meshio.Mesh(points, cells, cell_data={"gmsh:physical": tags, "gmsh:geometrical": tags}, field_data=field_data),
+        file_format="gmsh22",
+        binary=False,
+    )
     return path
 
 
@@ -129,8 +132,7 @@ def test_named_parts_sample_only_their_facets(plate):
 
 
 def test_contains_and_evaluation_points(plate):
-    inside = plate.contains([[0.0, 0.0], [0.3, 0.0], [0.5, 0.5], [1.0, 1.0], [1.01, 0.0],
-                             [-1.0, 0.2], [R_HOLE, 0.0]])
+    inside = plate.contains([[0.0, 0.0], [0.3, 0.0], [0.5, 0.5], [1.0, 1.0], [1.01, 0.0], [-1.0, 0.2], [R_HOLE, 0.0]])
     np.testing.assert_array_equal(inside, [False, False, True, True, False, True, True])
     nodes = plate.grid_points((201, 201))  # the shape is not used: the nodes are the grid
     np.testing.assert_array_equal(nodes, plate.nodes)
@@ -154,7 +156,7 @@ def test_quads_are_split_and_kept(tmp_path):
     assert domain.measure() == pytest.approx(2.0)
     assert domain.boundary_measure() == pytest.approx(6.0)
     assert len(domain.simplices) == 2 * len(quads.reshape(-1, 4))
-    (kind, block), = domain.cells
+    ((kind, block),) = domain.cells
     assert kind == "quad" and block.shape == (8, 4)
     p, nrm = domain.sample_boundary(400, rng=0)
     _assert_outward(domain, p, nrm)
@@ -164,11 +166,13 @@ def test_quads_are_split_and_kept(tmp_path):
 
 def test_tetrahedra_with_named_face(tmp_path, binomial_ok):
     points, tets = _cube_tets()
-    faces = np.sort(np.concatenate([tets[:, [0, 1, 2]], tets[:, [0, 1, 3]], tets[:, [0, 2, 3]],
-                                    tets[:, [1, 2, 3]]]), axis=1)
+    faces = np.sort(
+        np.concatenate([tets[:, [0, 1, 2]], tets[:, [0, 1, 3]], tets[:, [0, 2, 3]], tets[:, [1, 2, 3]]]), axis=1
+    )
     inlet = np.unique(faces[np.all(points[faces][:, :, 0] == 0.0, axis=1)], axis=0)
-    path = _write_gmsh(tmp_path / "cube.msh", points,
-                       [("triangle", inlet), ("tetra", tets)], {"inlet": (0, 2), "body": (1, 3)})
+    path = _write_gmsh(
+        tmp_path / "cube.msh", points, [("triangle", inlet), ("tetra", tets)], {"inlet": (0, 2), "body": (1, 3)}
+    )
     cube = MeshDomain(path, coords=("x", "y", "z"))
     assert cube.dim == 3 and cube.boundary_parts() == ("inlet",)
     assert cube.measure() == pytest.approx(1.0)
@@ -200,8 +204,7 @@ def test_concave_mesh_contains_and_corner_normals(tmp_path):
     meshio.write(path, meshio.Mesh(np.column_stack([p, np.zeros(len(p))]), [("triangle", tri)]))
     ell = MeshDomain(path)
     assert ell.measure() == pytest.approx(3.0)
-    np.testing.assert_array_equal(ell.contains([[1.5, 1.5], [0.5, 1.5], [1.5, 0.5]]),
-                                  [False, True, True])
+    np.testing.assert_array_equal(ell.contains([[1.5, 1.5], [0.5, 1.5], [1.5, 0.5]]), [False, True, True])
     pts, nrm = ell.sample_boundary(800, rng=4)
     _assert_outward(ell, pts, nrm)
     np.testing.assert_allclose(ell.outward_normal([[1.0, 1.0]]), [[np.sqrt(0.5), np.sqrt(0.5)]])
@@ -222,7 +225,8 @@ def test_relative_path_is_resolved_against_the_problem_file(tmp_path, monkeypatc
         "x, y = Space('x'), Space('y')\nu = Field('u', x, y)\n"
         "problem = Problem('p', equations=[Eq(laplacian(u), 0)],\n"
         "    domain=MeshDomain('meshes/plate.msh', coords=(x, y)),\n"
-        "    conditions=[Dirichlet(u, 0, on='outer'), Dirichlet(u, 1, on='hole')])\n")
+        "    conditions=[Dirichlet(u, 0, on='outer'), Dirichlet(u, 1, on='hole')])\n"
+    )
     monkeypatch.chdir(tmp_path)  # not the problem's folder
     problem = load_problem(folder / "p.py")
     assert problem.domain.path == folder / "meshes" / "plate.msh"
@@ -238,7 +242,8 @@ def test_unknown_boundary_name_lists_the_groups(write_problem):
         "x, y = Space('x'), Space('y')\nu = Field('u', x, y)\n"
         f"problem = Problem('p', equations=[Eq(laplacian(u), 0)],\n"
         f"    domain=MeshDomain({str(PLATE)!r}, coords=(x, y)),\n"
-        "    conditions=[Dirichlet(u, 0, on='inlet')])\n")
+        "    conditions=[Dirichlet(u, 0, on='inlet')])\n"
+    )
     with pytest.raises(PinnsolveError, match="inlet.*hole, outer"):
         load_problem(path)
     with pytest.raises(GeometryError, match=r"plate_hole\.msh.*no boundary part 'inlet'.*hole, outer"):
@@ -264,8 +269,9 @@ def test_mesh_errors(tmp_path):
     with pytest.raises(GeometryError, match=r"cube.vtu holds tetrahedra.*2 coordinate"):
         MeshDomain(cube, coords=("x", "y"))
     tilted = tmp_path / "tilted.vtu"
-    meshio.write(tilted, meshio.Mesh(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 1.0]]),
-                                     [("triangle", np.array([[0, 1, 2]]))]))
+    meshio.write(
+        tilted, meshio.Mesh(np.array([[0, 0, 0], [1, 0, 0], [0, 1, 1.0]]), [("triangle", np.array([[0, 1, 2]]))])
+    )
     with pytest.raises(GeometryError, match="not in one plane"):
         MeshDomain(tilted)
 

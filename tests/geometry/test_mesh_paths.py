@@ -45,8 +45,15 @@ def test_the_cli_finds_a_mesh_next_to_the_problem_file_from_another_directory(tm
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), OMP_NUM_THREADS="1")
-    shown = subprocess.run([sys.executable, "-m", "pinnsolve.cli", "show", str(path)], cwd=elsewhere, env=env,
-                           capture_output=True, text=True, timeout=120, check=False)
+    shown = subprocess.run(
+        [sys.executable, "-m", "pinnsolve.cli", "show", str(path)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert shown.returncode == 0, shown.stderr
     assert "MeshDomain('meshes/plate.msh'" in shown.stdout and "u = 1  on hole" in shown.stdout
 
@@ -55,11 +62,15 @@ def test_a_helper_module_elsewhere_resolves_against_the_problem_file_not_its_own
     """The old stack-frame walk took the folder of the first non-pinnsolve caller (here: lib/)."""
     lib = tmp_path / "lib"
     lib.mkdir()
-    (lib / "plates.py").write_text("from pinnsolve.geometry import MeshDomain\n\n"
-                                   "def plate(coords):\n    return MeshDomain('meshes/plate.msh', coords=coords)\n")
-    load_helper = (f"import importlib.util\nspec = importlib.util.spec_from_file_location('plates', "
-                   f"{str(lib / 'plates.py')!r})\nplates = importlib.util.module_from_spec(spec)\n"
-                   "spec.loader.exec_module(plates)")
+    (lib / "plates.py").write_text(
+        "from pinnsolve.geometry import MeshDomain\n\n"
+        "def plate(coords):\n    return MeshDomain('meshes/plate.msh', coords=coords)\n"
+    )
+    load_helper = (
+        f"import importlib.util\nspec = importlib.util.spec_from_file_location('plates', "
+        f"{str(lib / 'plates.py')!r})\nplates = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(plates)"
+    )
     path = project(tmp_path, "plates.plate((x, y))", domain_import=load_helper)
     monkeypatch.chdir(lib)
     problem = load_problem(path)

@@ -71,11 +71,11 @@ def test_permissions_follow_umask(tmp_path):
 
 
 def test_write_json_plain_types(tmp_path):
-    path = write_json(tmp_path / "m.json", {"l2": np.float64(0.5), "n": np.int64(3),
-                                           "a": np.arange(2), "bad": float("nan"),
-                                           "p": tmp_path})
-    assert json.loads(path.read_text()) == {"l2": 0.5, "n": 3, "a": [0, 1], "bad": None,
-                                            "p": str(tmp_path)}
+    path = write_json(
+        tmp_path / "m.json",
+        {"l2": np.float64(0.5), "n": np.int64(3), "a": np.arange(2), "bad": float("nan"), "p": tmp_path},
+    )
+    assert json.loads(path.read_text()) == {"l2": 0.5, "n": 3, "a": [0, 1], "bad": None, "p": str(tmp_path)}
 
 
 def test_write_text(tmp_path):

@@ -42,8 +42,7 @@ def test_2d_grid_is_quads_in_ij_order(tmp_path, cases):
     np.testing.assert_allclose(mesh.point_data["exact_u"], s.exact["u"].ravel())
     # every quad is non-degenerate and counter-clockwise seen from +z
     p = mesh.points[mesh.cells[0].data][:, :, :2]
-    area = 0.5 * np.sum(p[:, :, 0] * np.roll(p[:, :, 1], -1, 1)
-                        - np.roll(p[:, :, 0], -1, 1) * p[:, :, 1], axis=1)
+    area = 0.5 * np.sum(p[:, :, 0] * np.roll(p[:, :, 1], -1, 1) - np.roll(p[:, :, 0], -1, 1) * p[:, :, 1], axis=1)
     assert np.all(area > 0)
 
 
@@ -51,8 +50,9 @@ def test_3d_grid_is_hexahedra(tmp_path, cases):
     s = cases.box3d()
     mesh = meshio.read(write_paraview(s, tmp_path))
     assert mesh.cells[0].type == "hexahedron" and len(mesh.cells[0].data) == 4 * 3 * 2
-    np.testing.assert_allclose(mesh.point_data["u"],
-                               mesh.points[:, 0] + 10 * mesh.points[:, 1] + 100 * mesh.points[:, 2])
+    np.testing.assert_allclose(
+        mesh.point_data["u"], mesh.points[:, 0] + 10 * mesh.points[:, 1] + 100 * mesh.points[:, 2]
+    )
     assert set(mesh.point_data) == {"u"}
 
 
@@ -126,8 +126,14 @@ def test_field_independent_of_time_is_repeated(tmp_path, cases):
     from pinnsolve.solution import Solution
 
     h = cases.heat1d()
-    s = Solution(h.problem, h.method, h.axes, {"u": h.fields["u"], "k": h.axes["x"] ** 2},
-                 {"u": ("x", "t"), "k": ("x",)}, time_coord="t")
+    s = Solution(
+        h.problem,
+        h.method,
+        h.axes,
+        {"u": h.fields["u"], "k": h.axes["x"] ** 2},
+        {"u": ("x", "t"), "k": ("x",)},
+        time_coord="t",
+    )
     _, _, steps = _read_series(write_paraview(s, tmp_path))
     for _, pd in steps:
         np.testing.assert_allclose(pd["k"], h.axes["x"] ** 2)
@@ -172,8 +178,9 @@ def _quad_mesh_domain(tmp_path):
     index = np.arange(X.size).reshape(X.shape)
     quads = np.stack([index[:-1, :-1], index[1:, :-1], index[1:, 1:], index[:-1, 1:]], -1)
     path = tmp_path / "quads.vtu"
-    meshio.write(path, meshio.Mesh(np.column_stack([X.ravel(), Y.ravel(), np.zeros(X.size)]),
-                                   [("quad", quads.reshape(-1, 4))]))
+    meshio.write(
+        path, meshio.Mesh(np.column_stack([X.ravel(), Y.ravel(), np.zeros(X.size)]), [("quad", quads.reshape(-1, 4))])
+    )
     return MeshDomain(path)
 
 
@@ -183,8 +190,17 @@ def test_mesh_solution_keeps_the_mesh_cells(tmp_path):
     domain = _quad_mesh_domain(tmp_path)
     nodes = domain.grid_points((2, 2))
     u = nodes[:, 0] ** 2 + nodes[:, 1]
-    s = Solution("plate", "pinn", {}, {"u": u + 0.01}, {"u": ("x", "y")}, exact={"u": u},
-                 points=nodes, point_coords=("x", "y"), triangles=domain.triangulate(nodes))
+    s = Solution(
+        "plate",
+        "pinn",
+        {},
+        {"u": u + 0.01},
+        {"u": ("x", "y")},
+        exact={"u": u},
+        points=nodes,
+        point_coords=("x", "y"),
+        triangles=domain.triangulate(nodes),
+    )
     run = tmp_path / "run"
     mesh = meshio.read(write_paraview(s, run, cells=domain.cells))
     assert [c.type for c in mesh.cells] == ["quad"] and len(mesh.cells[0].data) == 8
@@ -203,16 +219,26 @@ def test_mesh_time_series_and_tetrahedra(tmp_path):
     domain = _quad_mesh_domain(tmp_path)
     nodes, t = domain.nodes, np.linspace(0, 1, 3)
     u = nodes[:, :1] * np.exp(-t)[None, :]
-    s = Solution("plate", "pinn", {"t": t}, {"u": u}, {"u": ("x", "y", "t")}, exact={"u": u},
-                 points=nodes, point_coords=("x", "y"), time_coord="t")
+    s = Solution(
+        "plate",
+        "pinn",
+        {"t": t},
+        {"u": u},
+        {"u": ("x", "y", "t")},
+        exact={"u": u},
+        points=nodes,
+        point_coords=("x", "y"),
+        time_coord="t",
+    )
     _, cells, steps = _read_series(write_paraview(s, tmp_path / "series", cells=domain.cells))
     assert cells[0].type == "quad" and len(steps) == 3
     np.testing.assert_allclose(steps[2][1]["u"], u[:, 2])
     # a 3-D mesh: its tetrahedra, not bare vertices
     p = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1.0]])
     tets = np.array([[0, 1, 2, 3], [1, 2, 3, 4]])
-    s3 = Solution("tet", "pinn", {}, {"u": p.sum(axis=1)}, {"u": ("x", "y", "z")}, points=p,
-                  point_coords=("x", "y", "z"))
+    s3 = Solution(
+        "tet", "pinn", {}, {"u": p.sum(axis=1)}, {"u": ("x", "y", "z")}, points=p, point_coords=("x", "y", "z")
+    )
     mesh = meshio.read(write_paraview(s3, tmp_path / "tets", cells=[("tetra", tets)]))
     assert mesh.cells[0].type == "tetra"
     np.testing.assert_array_equal(mesh.cells[0].data, tets)

@@ -57,8 +57,7 @@ def test_read_history(tmp_path):
     (tmp_path / "history.csv").write_text(HISTORY)
     for where in (tmp_path, tmp_path / "history.csv"):
         h = read_history(where)
-        assert list(h) == ["step", "phase", "wall_time_s", "loss", "residual", "initial",
-                           "l2_relative_error", "lr"]
+        assert list(h) == ["step", "phase", "wall_time_s", "loss", "residual", "initial", "l2_relative_error", "lr"]
         assert h["step"].dtype == np.int64 and h["step"].tolist() == [0, 1, 2]
         assert h["phase"].tolist() == ["adam", "adam", "lbfgs"]
         np.testing.assert_allclose(h["residual"], [0.9, 0.4, 0.09])

@@ -62,20 +62,25 @@ def test_report_has_pod_beside_it(run) -> None:
     assert all(name in header for name in ("reconstruction", "latent", "rollout"))
 
 
-@pytest.mark.parametrize("problem, settings, message", [
-    ("poisson1d.py", {}, "steady"),
-    ("heat1d.py", {"latent": 0}, "whole number ≥ 1"),
-    ("heat1d.py", {"latent": 400}, "no reduction"),
-    ("heat1d.py", {"cell": "transformer"}, "latent dynamics are one of"),
-    ("heat1d.py", {"horizon": 0.5}, "Leave --horizon out"),
-    ("heat1d.py", {"physics_weight": -1.0}, "finite number ≥ 0"),
-    ("lorenz.py", {"latent": 2, "encoder": "conv"}, "Use --encoder mlp"),
-    ("heat1d.py", {"vary": "nu=0.01:0.02:3"}, "not a parameter"),
-])
-def test_refuses_with_a_clear_message(problem: str, settings: dict, message: str, problems_dir: Path,
-                                      tmp_path: Path) -> None:
-    options = RunOptions(method="autoencoder", settings={**settings, "steps": 1, "lbfgs_steps": 0}, threads=1,
-                         grid=None)
+@pytest.mark.parametrize(
+    "problem, settings, message",
+    [
+        ("poisson1d.py", {}, "steady"),
+        ("heat1d.py", {"latent": 0}, "whole number ≥ 1"),
+        ("heat1d.py", {"latent": 400}, "no reduction"),
+        ("heat1d.py", {"cell": "transformer"}, "latent dynamics are one of"),
+        ("heat1d.py", {"horizon": 0.5}, "Leave --horizon out"),
+        ("heat1d.py", {"physics_weight": -1.0}, "finite number ≥ 0"),
+        ("lorenz.py", {"latent": 2, "encoder": "conv"}, "Use --encoder mlp"),
+        ("heat1d.py", {"vary": "nu=0.01:0.02:3"}, "not a parameter"),
+    ],
+)
+def test_refuses_with_a_clear_message(
+    problem: str, settings: dict, message: str, problems_dir: Path, tmp_path: Path
+) -> None:
+    options = RunOptions(
+        method="autoencoder", settings={**settings, "steps": 1, "lbfgs_steps": 0}, threads=1, grid=None
+    )
     with pytest.raises(PinnsolveError, match=message):
         solve(load_problem(problems_dir / problem), options, out=tmp_path / "run", plain=True, stream=io.StringIO())
 
@@ -89,8 +94,9 @@ def test_conv_autoencoder_shapes() -> None:
 
 
 def test_latent_step_starts_near_identity_and_reads_time() -> None:
-    step = LatentMLPStep(2, 1, 16, 2, "tanh", torch.zeros(1), torch.ones(1), torch.ones(2),
-                         times=torch.linspace(0, 1, 11)).double()
+    step = LatentMLPStep(
+        2, 1, 16, 2, "tanh", torch.zeros(1), torch.ones(1), torch.ones(2), times=torch.linspace(0, 1, 11)
+    ).double()
     z0 = torch.randn(4, 2, dtype=torch.float64)
     p = torch.rand(4, 1, dtype=torch.float64)
     rolled = step.rollout(z0, p, 10)
@@ -107,8 +113,9 @@ def test_physics_term_is_small_on_the_reference(problems_dir: Path) -> None:
     """The Crank–Nicolson residual of the reference's own consecutive states is its truncation error: small."""
     problem = load_problem(problems_dir / "heat1d.py")
     settings = {"latent": 2, "cell": "gru", "physics_weight": 1.0}
-    setup = build_setup("autoencoder", problem, settings, rng=np.random.default_rng(0), dtype=torch.float64,
-                        grid={"x": 33, "t": 41})
+    setup = build_setup(
+        "autoencoder", problem, settings, rng=np.random.default_rng(0), dtype=torch.float64, grid={"x": 33, "t": 41}
+    )
     assert setup.objective.names == ["reconstruction", "latent", "rollout", "physics"]
     terms = setup.objective(setup.model)
     assert set(terms) == set(setup.objective.names) and all(torch.isfinite(v) for v in terms.values())

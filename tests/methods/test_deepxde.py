@@ -78,8 +78,10 @@ def assert_exact_and_perturbed(problem: Problem, exact: dict, names: list[str]) 
 
 
 @needs_deepxde
-@pytest.mark.parametrize("name", ["decay", "logistic", "oscillator", "poisson1d", "heat1d", "heat_neumann", "wave1d",
-                                  "poisson2d", "poisson_disk"])
+@pytest.mark.parametrize(
+    "name",
+    ["decay", "logistic", "oscillator", "poisson1d", "heat1d", "heat_neumann", "wave1d", "poisson2d", "poisson_disk"],
+)
 def test_every_shipped_problem_compiles_to_losses_that_vanish_at_its_exact_solution(problems_dir, name):
     problem = load_problem(problems_dir / f"{name}.py")
     at_exact = term_losses(problem, problem.exact)
@@ -94,13 +96,18 @@ def test_box_conditions_vanish_at_the_exact_solution():
     u = Field("u", x, y)
     ue = exp(x) * cos(y)
     points = np.array([[0.3, 0.4], [0.7, 0.2]])
-    problem = Problem("box", [Eq(laplacian(u), 0)], [
-        Dirichlet(u, ue, on=x.min),
-        Neumann(u, exp(x) * cos(y), on=x.max),                                    # ∂u/∂x at x = 1
-        Robin(u, 2, 3, 2 * exp(x), on=y.min),                                     # ∂u/∂n = −u_y = 0 at y = 0
-        Robin(u, 1, 0.5, exp(x) * (cos(1) - 0.5 * sin(1)), on=y.max),             # ∂u/∂n = u_y
-        Data(u, points, np.exp(points[:, 0]) * np.cos(points[:, 1])),
-    ], exact={u: ue})
+    problem = Problem(
+        "box",
+        [Eq(laplacian(u), 0)],
+        [
+            Dirichlet(u, ue, on=x.min),
+            Neumann(u, exp(x) * cos(y), on=x.max),  # ∂u/∂x at x = 1
+            Robin(u, 2, 3, 2 * exp(x), on=y.min),  # ∂u/∂n = −u_y = 0 at y = 0
+            Robin(u, 1, 0.5, exp(x) * (cos(1) - 0.5 * sin(1)), on=y.max),  # ∂u/∂n = u_y
+            Data(u, points, np.exp(points[:, 0]) * np.cos(points[:, 1])),
+        ],
+        exact={u: ue},
+    )
     assert_exact_and_perturbed(problem, {"u": ue}, ["pde", "bc1", "bc2", "bc3", "bc4", "data"])
 
 
@@ -110,8 +117,12 @@ def test_periodic_and_rate_conditions_vanish_at_the_exact_solution():
     x, t = Space("x", 0, 1), Time("t", 0, 0.5)
     u = Field("u", x, t)
     ue = sin(2 * pi * (x - t))
-    problem = Problem("travelling", [Eq(D(u, t, 2), D(u, x, 2))], [
-        Periodic(x), Initial(u, sin(2 * pi * x)), Initial(D(u, t), -2 * pi * cos(2 * pi * x))], exact={u: ue})
+    problem = Problem(
+        "travelling",
+        [Eq(D(u, t, 2), D(u, x, 2))],
+        [Periodic(x), Initial(u, sin(2 * pi * x)), Initial(D(u, t), -2 * pi * cos(2 * pi * x))],
+        exact={u: ue},
+    )
     assert_exact_and_perturbed(problem, {"u": ue}, ["pde", "periodic1", "periodic2", "ic1", "ic2"])
 
 
@@ -123,12 +134,16 @@ def test_polygon_edges_and_csg_vanish_at_the_exact_solution():
     ue = x**2 - y**2 + x * y
     lshape = Polygon([(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)], coords=(x, y))
     edges = [f"edge{i}" for i in range(1, 6)]
-    problem = Problem("lshape", [Eq(laplacian(u), 0)], [Neumann(u, -x, on="edge0"), Dirichlet(u, ue, on=edges)],
-                      domain=lshape, exact={u: ue})
+    problem = Problem(
+        "lshape",
+        [Eq(laplacian(u), 0)],
+        [Neumann(u, -x, on="edge0"), Dirichlet(u, ue, on=edges)],
+        domain=lshape,
+        exact={u: ue},
+    )
     assert_exact_and_perturbed(problem, {"u": ue}, ["pde", "bc1", "bc2"])
     holed = Rectangle((-1, -1), (1, 1), coords=(x, y)) - Disk((0, 0), 0.4, coords=(x, y))
-    problem = Problem("holed", [Eq(laplacian(u), 0)], [Dirichlet(u, ue, on="boundary")], domain=holed,
-                      exact={u: ue})
+    problem = Problem("holed", [Eq(laplacian(u), 0)], [Dirichlet(u, ue, on="boundary")], domain=holed, exact={u: ue})
     assert_exact_and_perturbed(problem, {"u": ue}, ["pde", "bc"])
 
 
@@ -141,8 +156,10 @@ def test_a_mesh_domain_is_refused_with_the_reason(problems_dir):
 def test_a_missing_deepxde_says_how_to_install_it(problems_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "deepxde", None)  # `import deepxde` now raises ImportError
     method, problem = get_method("deepxde"), load_problem(problems_dir / "heat1d.py")
-    for attempt in (lambda: method.check(problem, DeepXDESettings()),
-                    lambda: method.run(problem, DeepXDESettings(steps=1, lbfgs_steps=0), context())):
+    for attempt in (
+        lambda: method.check(problem, DeepXDESettings()),
+        lambda: method.run(problem, DeepXDESettings(steps=1, lbfgs_steps=0), context()),
+    ):
         with pytest.raises(PinnsolveError, match=r"not installed.*pip install 'pinnsolve\[deepxde\]'"):
             attempt()
 
@@ -151,10 +168,13 @@ def test_a_missing_deepxde_says_how_to_install_it(problems_dir, monkeypatch):
 # 19 s; the thresholds are twice these
 @needs_deepxde
 @pytest.mark.slow
-@pytest.mark.parametrize("name, settings, threshold", [
-    ("heat1d", dict(points=512, boundary_points=64, width=20, steps=500, lbfgs_steps=500), 1.5e-2),
-    ("poisson2d", dict(points=512, boundary_points=128, width=20, steps=500, lbfgs_steps=500), 0.13),
-])
+@pytest.mark.parametrize(
+    "name, settings, threshold",
+    [
+        ("heat1d", dict(points=512, boundary_points=64, width=20, steps=500, lbfgs_steps=500), 1.5e-2),
+        ("poisson2d", dict(points=512, boundary_points=128, width=20, steps=500, lbfgs_steps=500), 0.13),
+    ],
+)
 def test_trained_by_deepxde_the_solution_is_close_to_the_exact_one(problems_dir, name, settings, threshold):
     torch.set_num_threads(1)
     problem = load_problem(problems_dir / f"{name}.py")
@@ -182,9 +202,14 @@ def test_an_unknown_rate_is_identified_from_data():
     t, k = Time("t", 0, 1), Unknown("k", 1.0)
     y = Field("y", t)
     ts = np.linspace(0, 1, 11)
-    problem = Problem("inverse_decay", [Eq(D(y, t), -k * y)], [Initial(y, 1), Data(y, ts[:, None], np.exp(-2 * ts))],
-                      exact={y: exp(-2 * t)})
-    outcome = get_method("deepxde").run(problem, DeepXDESettings(points=64, steps=400, lbfgs_steps=200, lr=1e-2),
-                                        context())
+    problem = Problem(
+        "inverse_decay",
+        [Eq(D(y, t), -k * y)],
+        [Initial(y, 1), Data(y, ts[:, None], np.exp(-2 * ts))],
+        exact={y: exp(-2 * t)},
+    )
+    outcome = get_method("deepxde").run(
+        problem, DeepXDESettings(points=64, steps=400, lbfgs_steps=200, lr=1e-2), context()
+    )
     assert abs(outcome.metrics["unknowns"]["k"] - 2) < 2e-5
     assert outcome.result.errors()["l2_relative_error"] < 3e-5

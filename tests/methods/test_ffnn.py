@@ -24,14 +24,19 @@ HELDOUT_THRESHOLD = 0.12
 
 def build(problem, **settings):
     torch.manual_seed(0)
-    return build_setup("ffnn", problem, settings, rng=np.random.default_rng(0), dtype=DTYPE,
-                       grid={"x": 51, "t": 41} if problem.time is not None and problem.domain is not None else None)
+    return build_setup(
+        "ffnn",
+        problem,
+        settings,
+        rng=np.random.default_rng(0),
+        dtype=DTYPE,
+        grid={"x": 51, "t": 41} if problem.time is not None and problem.domain is not None else None,
+    )
 
 
 def test_fits_heat1d_end_to_end(problems_dir, tmp_path):
     problem = load_problem(problems_dir / "heat1d.py")
-    options = RunOptions(method="ffnn", settings={"steps": 300, "lbfgs_steps": 100}, threads=1,
-                         grid={"x": 51, "t": 41})
+    options = RunOptions(method="ffnn", settings={"steps": 300, "lbfgs_steps": 100}, threads=1, grid={"x": 51, "t": 41})
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
     m = result.metrics
     assert m["l2_heldout"] < HELDOUT_THRESHOLD
@@ -78,14 +83,16 @@ def test_reference_file_is_the_data(tmp_path):
     args = ("heat", [Eq(D(u, t), D(u, x, 2))], [Dirichlet(u, 0, on=x.boundary), Initial(u, sin(pi * x))])
     data, _ = solve_reference(Problem(*args), grid={"x": 21, "t": 11})
     np.savez(tmp_path / "ref.npz", x=data.axes["x"], t=data.axes["t"], u=data.fields["u"])
-    problem = Problem(*args, exact={u: sin(pi * x) * exp(-pi**2 * t)}, reference=str(tmp_path / "ref.npz"))
+    problem = Problem(*args, exact={u: sin(pi * x) * exp(-(pi**2) * t)}, reference=str(tmp_path / "ref.npz"))
     setup = build_setup("ffnn", problem, rng=np.random.default_rng(0), dtype=DTYPE)
     assert "ref.npz" in setup.choices["data"]
     assert setup.choices["train_points"] + setup.choices["heldout_points"] == 21 * 6
 
 
-@pytest.mark.parametrize("settings, match", [({"horizon": 0.0}, "outside"), ({"horizon": 1.5}, "outside"),
-                                             ({"physics_weight": -1.0}, "physics-weight")])
+@pytest.mark.parametrize(
+    "settings, match",
+    [({"horizon": 0.0}, "outside"), ({"horizon": 1.5}, "outside"), ({"physics_weight": -1.0}, "physics-weight")],
+)
 def test_bad_settings_are_refused(problems_dir, settings, match):
     with pytest.raises(MethodNotApplicable, match=match):
         build(load_problem(problems_dir / "heat1d.py"), **settings)
@@ -98,5 +105,10 @@ def test_problems_without_data_are_refused_with_advice(problems_dir, tmp_path):
     with pytest.raises(MethodNotApplicable, match="steady"):
         build(load_problem(problems_dir / "poisson1d.py"), horizon=0.5)
     with pytest.raises(PinnsolveError, match="not a box"):  # through solve(): the CLI's message
-        solve(load_problem(problems_dir / "poisson_disk.py"), RunOptions(method="ffnn", threads=1),
-              out=tmp_path / "none", plain=True, stream=io.StringIO())
+        solve(
+            load_problem(problems_dir / "poisson_disk.py"),
+            RunOptions(method="ffnn", threads=1),
+            out=tmp_path / "none",
+            plain=True,
+            stream=io.StringIO(),
+        )

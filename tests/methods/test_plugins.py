@@ -16,10 +16,37 @@ from pinnsolve.reference import run_reference
 from pinnsolve.run import RunOptions, solve
 
 #: the flags users rely on: each must still parse
-FLAGS = ["--width", "--depth", "--activation", "--init", "--points", "--boundary-points", "--sampler", "--weight",
-         "--derivatives", "--compile", "--physics-weight", "--horizon", "--cell", "--losses", "--latent",
-         "--encoder", "--vary", "--steps", "--lbfgs-steps", "--lr", "--seed", "--threads", "--dtype", "--device",
-         "--grid", "--set", "--out", "--quiet", "--resume"]
+FLAGS = [
+    "--width",
+    "--depth",
+    "--activation",
+    "--init",
+    "--points",
+    "--boundary-points",
+    "--sampler",
+    "--weight",
+    "--derivatives",
+    "--compile",
+    "--physics-weight",
+    "--horizon",
+    "--cell",
+    "--losses",
+    "--latent",
+    "--encoder",
+    "--vary",
+    "--steps",
+    "--lbfgs-steps",
+    "--lr",
+    "--seed",
+    "--threads",
+    "--dtype",
+    "--device",
+    "--grid",
+    "--set",
+    "--out",
+    "--quiet",
+    "--resume",
+]
 
 
 def test_every_method_is_registered_with_documented_settings():
@@ -41,8 +68,12 @@ def test_help_has_one_group_per_method_and_every_old_flag():
 
 
 def test_a_flag_the_method_lacks_is_refused_naming_its_settings(problems_dir, tmp_path, capsys):
-    assert main(["solve", str(problems_dir / "decay.py"), "--method", "fd", "--width", "8",
-                 "--out", str(tmp_path / "run")]) == 2
+    assert (
+        main(
+            ["solve", str(problems_dir / "decay.py"), "--method", "fd", "--width", "8", "--out", str(tmp_path / "run")]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--width" in err and "not a setting of --method fd" in err and "--scheme" in err
     assert not (tmp_path / "run").exists()
@@ -56,8 +87,9 @@ def test_a_flag_the_method_lacks_is_refused_naming_its_settings(problems_dir, tm
 def test_fd_through_the_runner_matches_the_reference_command(problems_dir, tmp_path):
     problem = load_problem(problems_dir / "heat1d.py")
     run = solve(problem, RunOptions(method="fd", grid={"x": 41, "t": 21}), out=tmp_path / "fd")
-    ref = json.loads((run_reference(problem, out=tmp_path / "ref", grid={"x": 41, "t": 21}) / "metrics.json")
-                     .read_text())
+    ref = json.loads(
+        (run_reference(problem, out=tmp_path / "ref", grid={"x": 41, "t": 21}) / "metrics.json").read_text()
+    )
     assert run.metrics["l2_relative_error"] == ref["l2_relative_error"] < 1e-3
     config = json.loads((run.run_dir / "config.json").read_text())
     assert config["result"] == "solution" and config["settings"] == {"scheme": "auto", "dt": None}
@@ -71,12 +103,32 @@ def test_an_existing_out_is_refused_unless_overwrite(problems_dir, tmp_path, cap
     assert main([*argv, "--overwrite"]) == 0 and not (tmp_path / "old.txt").exists()
 
 
-@pytest.mark.parametrize("method, extra", [("pinn", ["--width", "8", "--depth", "2", "--points", "32"]),
-                                           ("rnn", ["--grid", "x=11"])])
+@pytest.mark.parametrize(
+    "method, extra", [("pinn", ["--width", "8", "--depth", "2", "--points", "32"]), ("rnn", ["--grid", "x=11"])]
+)
 def test_plot_redraws_every_figure_of_a_run(problems_dir, tmp_path, method, extra):
     run = tmp_path / method
-    assert main(["solve", str(problems_dir / "decay.py"), "--method", method, "--steps", "20", "--lbfgs-steps", "5",
-                 "--threads", "1", "--quiet", "--out", str(run), *extra]) == 0
+    assert (
+        main(
+            [
+                "solve",
+                str(problems_dir / "decay.py"),
+                "--method",
+                method,
+                "--steps",
+                "20",
+                "--lbfgs-steps",
+                "5",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                str(run),
+                *extra,
+            ]
+        )
+        == 0
+    )
     drawn = sorted(p.name for p in (run / "plots").iterdir())
     assert "loss.png" in drawn and "solution.png" in drawn
     if method == "rnn":
@@ -91,11 +143,17 @@ def test_a_run_leaves_threads_and_random_state_alone(problems_dir, tmp_path):
 
     torch.set_num_threads(1)
     state = torch.random.get_rng_state()
-    run = solve(load_problem(problems_dir / "decay.py"),
-                RunOptions(settings={"steps": 5, "lbfgs_steps": 0, "width": 4, "depth": 1, "points": 16}, seed=3),
-                out=tmp_path / "run", plain=True)
+    run = solve(
+        load_problem(problems_dir / "decay.py"),
+        RunOptions(settings={"steps": 5, "lbfgs_steps": 0, "width": 4, "depth": 1, "points": 16}, seed=3),
+        out=tmp_path / "run",
+        plain=True,
+    )
     assert torch.get_num_threads() == 1 and torch.equal(torch.random.get_rng_state(), state)
-    again = solve(load_problem(problems_dir / "decay.py"),
-                  RunOptions(settings={"steps": 5, "lbfgs_steps": 0, "width": 4, "depth": 1, "points": 16}, seed=3),
-                  out=tmp_path / "again", plain=True)
+    again = solve(
+        load_problem(problems_dir / "decay.py"),
+        RunOptions(settings={"steps": 5, "lbfgs_steps": 0, "width": 4, "depth": 1, "points": 16}, seed=3),
+        out=tmp_path / "again",
+        plain=True,
+    )
     assert run.metrics["final_loss"] == again.metrics["final_loss"]  # the seed alone decides the run

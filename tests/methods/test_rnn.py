@@ -21,15 +21,22 @@ CPU = torch.device("cpu")
 
 
 def run(problem, tmp_path, steps, lbfgs=0, grid=None, **settings):
-    options = RunOptions(method="rnn", settings={**settings, "steps": steps, "lbfgs_steps": lbfgs}, threads=2,
-                         grid=grid)
+    options = RunOptions(
+        method="rnn", settings={**settings, "steps": steps, "lbfgs_steps": lbfgs}, threads=2, grid=grid
+    )
     return solve(problem, options, out=tmp_path / "run", plain=True, stream=open("/dev/null", "w"))
 
 
 def test_physics_loss_is_zero_on_the_reference_and_not_on_a_wrong_state(problems_dir):
     problem = load_problem(problems_dir / "burgers1d.py")
-    setup = build_setup("rnn", problem, dict(losses="physics"),
-                        rng=np.random.default_rng(0), dtype=torch.float64, grid={"x": 101, "t": 21})
+    setup = build_setup(
+        "rnn",
+        problem,
+        dict(losses="physics"),
+        rng=np.random.default_rng(0),
+        dtype=torch.float64,
+        grid={"x": 101, "t": 21},
+    )
     objective = setup.objective
     reference = objective.data.states
     assert float(objective._physics(reference)) < 1e-20
@@ -42,8 +49,14 @@ def test_physics_loss_is_zero_on_the_reference_and_not_on_a_wrong_state(problems
 def test_each_cell_rolls_out_and_learns(problems_dir, cell):
     problem = load_problem(problems_dir / "heat1d.py")
     torch.manual_seed(0)
-    setup = build_setup("rnn", problem, dict(cell=cell, width=16),
-                        rng=np.random.default_rng(0), dtype=torch.float64, grid={"x": 21, "t": 11})
+    setup = build_setup(
+        "rnn",
+        problem,
+        dict(cell=cell, width=16),
+        rng=np.random.default_rng(0),
+        dtype=torch.float64,
+        grid={"x": 21, "t": 11},
+    )
     model, objective = setup.model, setup.objective
     rolled = model.rollout(objective.data.states[:, 0], objective.data.parameters, 10)
     assert rolled.shape == (1, 11, 19)  # 21 nodes, the two Dirichlet ends are not in the state
@@ -86,15 +99,19 @@ def test_an_ode_system_runs_as_a_sequence(problems_dir, tmp_path):
 def test_vary_trains_on_several_parameter_values(problems_dir):
     problem = load_problem(problems_dir / "decay.py")
     # decay's time coordinate is called x
-    setup = build_setup("rnn", problem, dict(vary="gamma=1:3:3"), rng=np.random.default_rng(0), dtype=torch.float64,
-                        grid={"x": 21})
+    setup = build_setup(
+        "rnn", problem, dict(vary="gamma=1:3:3"), rng=np.random.default_rng(0), dtype=torch.float64, grid={"x": 21}
+    )
     assert setup.objective.data.states.shape[:2] == (3, 21)
     assert setup.objective.data.parameters[:, 0].tolist() == [1.0, 2.0, 3.0]
     assert setup.choices["trajectories"] == [{"gamma": 1.0}, {"gamma": 2.0}, {"gamma": 3.0}]
     assert len(trajectories(problem, {"x": 21}, "rnn", "gamma", [0.5])) == 1
     # the problem's own gamma = 2 is not among 1 and 3: its solution is a rollout at an unseen value
-    method, settings, context = get_method("rnn"), make_settings("rnn", {"vary": "gamma=1:3:2"}), make_context(
-        grid={"x": 21})
+    method, settings, context = (
+        get_method("rnn"),
+        make_settings("rnn", {"vary": "gamma=1:3:2"}),
+        make_context(grid={"x": 21}),
+    )
     unseen = method.build(problem, settings, context)
     assert unseen.objective.data.parameters[:, 0].tolist() == [1.0, 3.0]
     solution = method.result(problem, settings, context, unseen)
@@ -102,14 +119,17 @@ def test_vary_trains_on_several_parameter_values(problems_dir):
     assert solution.exact["g"][-1] == pytest.approx(10 * np.exp(-2.0), rel=1e-12)  # exact at gamma = 2
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"losses": "teacher,energy"}, "teacher, rollout, physics"),
-    ({"cell": "mlp"}, "elman, gru, lstm"),
-    ({"horizon": 1.5}, "must lie in"),
-    ({"vary": "kappa=1:2:3"}, "not a parameter"),
-    ({"losses": "physics", "physics_weight": 0.0}, "positive weight"),
-    ({"losses": "teacher", "physics_weight": 1.0}, "add physics to --losses"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"losses": "teacher,energy"}, "teacher, rollout, physics"),
+        ({"cell": "mlp"}, "elman, gru, lstm"),
+        ({"horizon": 1.5}, "must lie in"),
+        ({"vary": "kappa=1:2:3"}, "not a parameter"),
+        ({"losses": "physics", "physics_weight": 0.0}, "positive weight"),
+        ({"losses": "teacher", "physics_weight": 1.0}, "add physics to --losses"),
+    ],
+)
 def test_bad_settings_are_refused_with_the_fix(problems_dir, tmp_path, settings, message):
     problem = load_problem(problems_dir / "decay.py")
     with pytest.raises(PinnsolveError, match=message):
@@ -117,8 +137,14 @@ def test_bad_settings_are_refused_with_the_fix(problems_dir, tmp_path, settings,
 
 
 def test_a_physics_weight_alone_adds_the_physics_loss(problems_dir):
-    setup = build_setup("rnn", load_problem(problems_dir / "decay.py"), dict(physics_weight=0.5),
-                        rng=np.random.default_rng(0), dtype=torch.float64, grid={"x": 11})
+    setup = build_setup(
+        "rnn",
+        load_problem(problems_dir / "decay.py"),
+        dict(physics_weight=0.5),
+        rng=np.random.default_rng(0),
+        dtype=torch.float64,
+        grid={"x": 11},
+    )
     assert setup.objective.names == ["teacher", "rollout", "physics"] and setup.choices["physics_weight"] == 0.5
 
 

@@ -22,8 +22,9 @@ def build(problem):
 def values_and_rate(model, points):
     x = torch.as_tensor(points, dtype=DTYPE).requires_grad_(True)
     u = model(x)
-    rate = torch.stack([torch.autograd.grad(u[:, j].sum(), x, retain_graph=True)[0][:, -1]
-                        for j in range(u.shape[1])], dim=1)
+    rate = torch.stack(
+        [torch.autograd.grad(u[:, j].sum(), x, retain_graph=True)[0][:, -1] for j in range(u.shape[1])], dim=1
+    )
     return u.detach().numpy(), rate.detach().numpy()
 
 
@@ -53,8 +54,10 @@ def test_conditions_hold_to_round_off(problems_dir, name):
 def test_interior_is_not_pinned():
     """B·N carries the solution inside the domain: different networks give different u."""
     problem = load_problem("problems/heat1d.py")
-    a, b = build(problem).model, build_setup("trial", problem, {"points": 64}, rng=np.random.default_rng(0),
-                                             dtype=DTYPE).model
+    a, b = (
+        build(problem).model,
+        build_setup("trial", problem, {"points": 64}, rng=np.random.default_rng(0), dtype=DTYPE).model,
+    )
     p = torch.tensor([[0.3, 0.2]], dtype=DTYPE)  # off-centre: zero biases make N odd about the centre
     assert abs(float((a(p) - b(p)).detach())) > 1e-6
 
@@ -76,8 +79,9 @@ def test_incompatible_corner_data_is_refused():
 def test_one_sided_and_time_dependent_dirichlet():
     x, t = Space("x", 0, 2), Time("t", 0, 1)
     u = Field("u", x, t)
-    problem = Problem("one", [Eq(D(u, t), D(u, x, 2))],
-                      [Dirichlet(u, exp(-t), on=x.min), Initial(u, exp(-x))], exact={u: exp(-x - t)})
+    problem = Problem(
+        "one", [Eq(D(u, t), D(u, x, 2))], [Dirichlet(u, exp(-t), on=x.min), Initial(u, exp(-x))], exact={u: exp(-x - t)}
+    )
     model = build(problem).model
     pts = np.array([[0.0, 0.3], [0.0, 0.9], [1.3, 0.0]])
     u, _ = values_and_rate(model, pts)

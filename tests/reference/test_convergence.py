@@ -19,8 +19,7 @@ from pinnsolve.reference import convergence_study, format_table
 def test_second_order_on_smooth_problems(problems_dir, name: str) -> None:
     result = convergence_study(load_problem(problems_dir / f"{name}.py"), levels=4)
     assert result["against"] == "exact solution"
-    assert [r["h"] for r in result["levels"]] == pytest.approx(
-        [result["levels"][0]["h"] / 2**k for k in range(4)])
+    assert [r["h"] for r in result["levels"]] == pytest.approx([result["levels"][0]["h"] / 2**k for k in range(4)])
     assert result["order"] == pytest.approx(2.0, abs=0.2)  # measured 2.00 on all four
     for row in result["levels"][1:]:
         assert row["order"] == pytest.approx(2.0, abs=0.2)

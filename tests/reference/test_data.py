@@ -26,7 +26,7 @@ def test_plain_grid_file_is_interpolated_onto_a_grid(problems_dir, tmp_path: Pat
     p = load_problem(problems_dir / "heat1d.py")
     x, t = np.linspace(0, 1, 401), np.linspace(0, 1, 201)
     X, T = np.meshgrid(x, t, indexing="ij")
-    np.savez(tmp_path / "grid.npz", x=x, t=t, u=np.sin(np.pi * X) * np.exp(-np.pi**2 * T))
+    np.savez(tmp_path / "grid.npz", x=x, t=t, u=np.sin(np.pi * X) * np.exp(-(np.pi**2) * T))
     ref = load_reference(p, tmp_path / "grid.npz", grid={"x": 33, "t": 17})
     assert ref.fields["u"].shape == (33, 17)
     assert ref.errors()["l2_relative_error"] < 5e-4  # linear interpolation error only: measured 1.4e-4

@@ -49,8 +49,12 @@ def test_limit_uses_the_diffusion_coefficient_and_every_axis() -> None:
     x, y, t = Space("x", 0, 1), Space("y", 0, 2), Time("t", 0, 0.05)
     u = Field("u", x, y, t)
     exact = sin(pi * x) * sin(pi * y / 2) * exp(-0.5 * 1.25 * pi**2 * t)
-    p = Problem("heat2d", equations=[Eq(D(u, t), 0.5 * laplacian(u))],
-                conditions=[Dirichlet(u, 0, on="boundary"), Initial(u, exact.subs(t, 0))], exact={u: exact})
+    p = Problem(
+        "heat2d",
+        equations=[Eq(D(u, t), 0.5 * laplacian(u))],
+        conditions=[Dirichlet(u, 0, on="boundary"), Initial(u, exact.subs(t, 0))],
+        exact={u: exact},
+    )
     solution, stats = solve_reference(p, grid={"x": 11, "y": 21, "t": 3}, scheme="ftcs")
     assert stats["stability"]["kappa"] == {"x": pytest.approx(0.5), "y": pytest.approx(0.5)}
     assert stats["dt_limit"] == pytest.approx(1 / (2 * 0.5 * (1 / 0.1**2 + 1 / 0.1**2)))
@@ -65,7 +69,8 @@ def test_second_order_in_time_is_refused(problems_dir) -> None:
 def test_no_diffusion_is_refused() -> None:
     x, t = Space("x", 0, 1), Time("t", 0, 1)
     u = Field("u", x, t)
-    p = Problem("advect", equations=[Eq(D(u, t) + D(u, x), 0)],
-                conditions=[Dirichlet(u, 0, on=x.min), Initial(u, sin(pi * x))])
+    p = Problem(
+        "advect", equations=[Eq(D(u, t) + D(u, x), 0)], conditions=[Dirichlet(u, 0, on=x.min), Initial(u, sin(pi * x))]
+    )
     with pytest.raises(PinnsolveError, match="no diffusion term"):
         solve_reference(p, scheme="ftcs")

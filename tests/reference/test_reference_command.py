@@ -43,8 +43,17 @@ def test_set_and_scheme_options(problems_dir, tmp_path: Path, monkeypatch: pytes
 
     monkeypatch.setattr(pinnsolve.viz, "plot_all", lambda *args, **kwargs: [])  # plots of 1-D + t take seconds
     out = tmp_path / "ftcs"
-    code, text = _run(str(problems_dir / "heat_neumann.py"), "--set", "kappa=0.25", "--grid", "x=21,t=5",
-                      "--scheme", "ftcs", "--out", str(out))
+    code, text = _run(
+        str(problems_dir / "heat_neumann.py"),
+        "--set",
+        "kappa=0.25",
+        "--grid",
+        "x=21,t=5",
+        "--scheme",
+        "ftcs",
+        "--out",
+        str(out),
+    )
     assert code == 0 and "dt = " in text and "stability limit" in text
     config = json.loads((out / "config.json").read_text())
     assert config["problem"]["parameters"]["kappa"] == 0.25

@@ -70,8 +70,13 @@ def test_nonlinear_steady_problem_uses_newton() -> None:
     x = Space("x", 0, 1)
     u = Field("u", x)
     exact = sin(pi * x) + x
-    p = Problem("nonlinear", equations=[Eq(-D(u, x, 2) + u**3, 0)],
-                conditions=[Dirichlet(u, exact, on=x.boundary)], exact={u: exact}, manufactured=True)
+    p = Problem(
+        "nonlinear",
+        equations=[Eq(-D(u, x, 2) + u**3, 0)],
+        conditions=[Dirichlet(u, exact, on=x.boundary)],
+        exact={u: exact},
+        manufactured=True,
+    )
     solution, stats = solve_reference(p, grid={"x": 81})
     assert not stats["linear"] and 2 <= stats["newton_iterations"] < 20
     assert solution.errors()["l2_relative_error"] < 1e-4
@@ -84,8 +89,12 @@ def test_coupled_nonlinear_system_with_periodic_axis() -> None:
     # sources written out rather than manufactured=True, whose simplification takes seconds
     f = ue.diff(t) - (0.1 * ue.diff(x, 2) + ue - ue**3 + ve)
     g = ve.diff(t) - (ve.diff(x, 2) - ue * ve)
-    p = Problem("rd", equations=[Eq(D(u, t), 0.1 * D(u, x, 2) + u - u**3 + v + f), Eq(D(v, t), D(v, x, 2) - u * v + g)],
-                conditions=[Periodic(x), Initial(u, ue.subs(t, 0)), Initial(v, ve.subs(t, 0))], exact={u: ue, v: ve})
+    p = Problem(
+        "rd",
+        equations=[Eq(D(u, t), 0.1 * D(u, x, 2) + u - u**3 + v + f), Eq(D(v, t), D(v, x, 2) - u * v + g)],
+        conditions=[Periodic(x), Initial(u, ue.subs(t, 0)), Initial(v, ve.subs(t, 0))],
+        exact={u: ue, v: ve},
+    )
     solution, stats = solve_reference(p, grid={"x": 81, "t": 11})
     assert stats["periodic"] == ["x"]
     np.testing.assert_allclose(solution.fields["u"][0], solution.fields["u"][-1])  # the end node repeats
@@ -96,10 +105,19 @@ def test_robin_and_neumann_in_two_dimensions() -> None:
     x, y, t = Space("x", 0, 1), Space("y", 0, 2), Time("t", 0, 0.2)
     u = Field("u", x, y, t)
     ue = cos(pi * x) * cos(pi * y / 2) * exp(-t) + x**2 * y * t
-    p = Problem("heat2d", equations=[Eq(D(u, t), laplacian(u))],
-                conditions=[Neumann(u, D(ue, x), on=x.max), Robin(u, 2, 1, 2 * ue - D(ue, x), on=x.min),
-                            Dirichlet(u, ue, on=y.min), Neumann(u, D(ue, y), on=y.max), Initial(u, ue.subs(t, 0))],
-                exact={u: ue}, manufactured=True)
+    p = Problem(
+        "heat2d",
+        equations=[Eq(D(u, t), laplacian(u))],
+        conditions=[
+            Neumann(u, D(ue, x), on=x.max),
+            Robin(u, 2, 1, 2 * ue - D(ue, x), on=x.min),
+            Dirichlet(u, ue, on=y.min),
+            Neumann(u, D(ue, y), on=y.max),
+            Initial(u, ue.subs(t, 0)),
+        ],
+        exact={u: ue},
+        manufactured=True,
+    )
     solution, stats = solve_reference(p, grid={"x": 21, "y": 21, "t": 5})
     assert stats["boundary"]["u"] == {"x.max": "Neumann", "x.min": "Robin", "y.max": "Neumann", "y.min": "Dirichlet"}
     assert solution.errors()["l2_relative_error"] < 2e-3
@@ -109,22 +127,27 @@ def test_advection_needs_no_outflow_condition() -> None:
     x, t = Space("x", 0, 1), Time("t", 0, 0.5)
     u = Field("u", x, t)
     exact = sin(2 * pi * (x - t))
-    p = Problem("advection", equations=[Eq(D(u, t) + D(u, x), 0)],
-                conditions=[Dirichlet(u, exact.subs(x, 0), on=x.min), Initial(u, sin(2 * pi * x))], exact={u: exact})
+    p = Problem(
+        "advection",
+        equations=[Eq(D(u, t) + D(u, x), 0)],
+        conditions=[Dirichlet(u, exact.subs(x, 0), on=x.min), Initial(u, sin(2 * pi * x))],
+        exact={u: exact},
+    )
     solution, _ = solve_reference(p, grid={"x": 161, "t": 6})
     assert solution.errors()["l2_relative_error"] < 2e-3
 
 
 def test_non_box_domain_is_refused_with_a_pointer(problems_dir) -> None:
-    with pytest.raises(PinnsolveError, match="not a box.*exact=.*reference=\"file.npz\""):
+    with pytest.raises(PinnsolveError, match='not a box.*exact=.*reference="file.npz"'):
         solve_reference(load_problem(problems_dir / "poisson_disk.py"))
 
 
 def test_missing_condition_across_a_second_derivative_is_refused() -> None:
     x, t = Space("x", 0, 1), Time("t", 0, 1)
     u = Field("u", x, t)
-    p = Problem("open", equations=[Eq(D(u, t), D(u, x, 2))],
-                conditions=[Dirichlet(u, 0, on=x.min), Initial(u, sin(pi * x))])
+    p = Problem(
+        "open", equations=[Eq(D(u, t), D(u, x, 2))], conditions=[Dirichlet(u, 0, on=x.min), Initial(u, sin(pi * x))]
+    )
     with pytest.raises(PinnsolveError, match="no boundary condition on x.max.*Add Dirichlet, Neumann or Robin"):
         solve_reference(p)
 
@@ -132,8 +155,11 @@ def test_missing_condition_across_a_second_derivative_is_refused() -> None:
 def test_condition_on_a_periodic_axis_is_refused() -> None:
     x, t = Space("x", 0, 1), Time("t", 0, 1)
     u = Field("u", x, t)
-    p = Problem("both", equations=[Eq(D(u, t), D(u, x, 2))],
-                conditions=[Periodic(x), Dirichlet(u, 0, on=x.min), Initial(u, sin(2 * pi * x))])
+    p = Problem(
+        "both",
+        equations=[Eq(D(u, t), D(u, x, 2))],
+        conditions=[Periodic(x), Dirichlet(u, 0, on=x.min), Initial(u, sin(2 * pi * x))],
+    )
     with pytest.raises(PinnsolveError, match="periodic axis has no boundary"):
         solve_reference(p)
 
@@ -158,8 +184,13 @@ def test_three_dimensional_poisson() -> None:
     x, y, z = Space("x", 0, 1), Space("y", 0, 1), Space("z", 0, 1)
     u = Field("u", x, y, z)
     exact = sin(pi * x) * sin(pi * y) * exp(z)
-    p = Problem("poisson3d", equations=[Eq(-laplacian(u), 0)], conditions=[Dirichlet(u, exact, on="boundary")],
-                exact={u: exact}, manufactured=True)
+    p = Problem(
+        "poisson3d",
+        equations=[Eq(-laplacian(u), 0)],
+        conditions=[Dirichlet(u, exact, on="boundary")],
+        exact={u: exact},
+        manufactured=True,
+    )
     solution, _ = solve_reference(p, grid={"x": 11, "y": 11, "z": 11})
     assert solution.fields["u"].shape == (11, 11, 11)
     assert solution.errors()["l2_relative_error"] < 3e-2

@@ -51,8 +51,9 @@ def test_periodic_stencils_act_on_a_fourier_mode_with_their_symbols() -> None:
     u = np.exp(2j * np.pi * k * x)
     theta = 2 * np.pi * k * h
     np.testing.assert_allclose(first_derivative(n, h, periodic=True) @ u, 1j * np.sin(theta) / h * u, atol=1e-10)
-    np.testing.assert_allclose(second_derivative(n, h, periodic=True) @ u,
-                               -4 * np.sin(theta / 2) ** 2 / h**2 * u, atol=1e-8)
+    np.testing.assert_allclose(
+        second_derivative(n, h, periodic=True) @ u, -4 * np.sin(theta / 2) ** 2 / h**2 * u, atol=1e-8
+    )
 
 
 def test_composed_fourth_derivative_is_the_five_point_stencil() -> None:
@@ -72,10 +73,13 @@ def test_tensor_operators_and_mixed_derivative_on_a_2d_polynomial() -> None:
     X, Y = np.meshgrid(x, y, indexing="ij")
     u = (X**2 * Y + 3 * X * Y**2 - Y**3).ravel()
     shape, spacing, periodic = (nx, ny), (hx, hy), (False, False)
-    np.testing.assert_allclose(grid_derivative((1, 0), shape, spacing, periodic) @ u, (2 * X * Y + 3 * Y**2).ravel(),
-                               atol=1e-10)
-    np.testing.assert_allclose(grid_derivative((0, 2), shape, spacing, periodic) @ u, (6 * X - 6 * Y).ravel(),
-                               atol=1e-9)
-    np.testing.assert_allclose(grid_derivative((1, 1), shape, spacing, periodic) @ u, (2 * X + 6 * Y).ravel(),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        grid_derivative((1, 0), shape, spacing, periodic) @ u, (2 * X * Y + 3 * Y**2).ravel(), atol=1e-10
+    )
+    np.testing.assert_allclose(
+        grid_derivative((0, 2), shape, spacing, periodic) @ u, (6 * X - 6 * Y).ravel(), atol=1e-9
+    )
+    np.testing.assert_allclose(
+        grid_derivative((1, 1), shape, spacing, periodic) @ u, (2 * X + 6 * Y).ravel(), atol=1e-9
+    )
     assert along_axis(first_derivative(ny, hy), 1, shape).shape == (nx * ny, nx * ny)

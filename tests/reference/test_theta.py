@@ -46,10 +46,18 @@ def test_discrete_residual_vanishes_on_the_crank_nicolson_reference(problems_dir
     residual = system.sequence_residual(y, times)
     # one batched evaluation of F per state is the pairwise residual; compared where it is not round-off
     wiggled = y * (1 + 0.01 * torch.as_tensor(np.random.default_rng(1).standard_normal(y.shape)))
-    stepwise = torch.cat([system.theta_residual(wiggled[n:n + 1], wiggled[n + 1:n + 2], float(times[n]), dt)
-                          for n in range(len(times) - 1)])
-    np.testing.assert_allclose(system.sequence_residual(wiggled, times).numpy(), stepwise.numpy(),
-                               rtol=1e-10, atol=1e-12 * float(stepwise.abs().max()))
+    stepwise = torch.cat(
+        [
+            system.theta_residual(wiggled[n : n + 1], wiggled[n + 1 : n + 2], float(times[n]), dt)
+            for n in range(len(times) - 1)
+        ]
+    )
+    np.testing.assert_allclose(
+        system.sequence_residual(wiggled, times).numpy(),
+        stepwise.numpy(),
+        rtol=1e-10,
+        atol=1e-12 * float(stepwise.abs().max()),
+    )
     rate = (y[1:] - y[:-1]) / dt
     assert float(residual.abs().max() / rate.abs().max()) < 1e-9
     # and it is not zero on a state sequence of another scheme: the check can fail

@@ -28,21 +28,36 @@ class Known(torch.nn.Module):
 def test_autograd_engine_matches_hand_derivatives():
     p = torch.rand(50, 2, dtype=DTYPE)
     x, t = p[:, 0], p[:, 1]
-    keys = {DerivativeKey(0, (1, 0)): torch.cos(x) * torch.exp(2 * t),
-            DerivativeKey(0, (2, 0)): -torch.sin(x) * torch.exp(2 * t),
-            DerivativeKey(0, (1, 1)): 2 * torch.cos(x) * torch.exp(2 * t),
-            DerivativeKey(0, (0, 2)): 4 * torch.sin(x) * torch.exp(2 * t),
-            DerivativeKey(1, (2, 1)): 6 * t**2,
-            DerivativeKey(1, (0, 3)): 6 * x**2,
-            DerivativeKey(1, (0, 0)): x**2 * t**3}
+    keys = {
+        DerivativeKey(0, (1, 0)): torch.cos(x) * torch.exp(2 * t),
+        DerivativeKey(0, (2, 0)): -torch.sin(x) * torch.exp(2 * t),
+        DerivativeKey(0, (1, 1)): 2 * torch.cos(x) * torch.exp(2 * t),
+        DerivativeKey(0, (0, 2)): 4 * torch.sin(x) * torch.exp(2 * t),
+        DerivativeKey(1, (2, 1)): 6 * t**2,
+        DerivativeKey(1, (0, 3)): 6 * x**2,
+        DerivativeKey(1, (0, 0)): x**2 * t**3,
+    }
     values = AutogradEngine()(Known(), p, keys)
     for k, expected in keys.items():
         torch.testing.assert_close(values[k], expected, rtol=1e-12, atol=1e-12)
 
 
-ALL_ORDER2 = [DerivativeKey(f, o) for f in range(2)
-              for o in [(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1), (2, 0, 0), (0, 2, 0), (0, 0, 2),
-                        (1, 1, 0), (1, 0, 1), (0, 1, 1)]]
+ALL_ORDER2 = [
+    DerivativeKey(f, o)
+    for f in range(2)
+    for o in [
+        (0, 0, 0),
+        (1, 0, 0),
+        (0, 1, 0),
+        (0, 0, 1),
+        (2, 0, 0),
+        (0, 2, 0),
+        (0, 0, 2),
+        (1, 1, 0),
+        (1, 0, 1),
+        (0, 1, 1),
+    ]
+]
 
 
 class OneNet(torch.nn.Module):
@@ -86,9 +101,11 @@ def test_taylor_is_refused_beyond_second_order():
 def test_engines_agree_on_a_system_with_mixed_derivatives(method):
     x, y, t = Space("x", 0, 1), Space("y", 0, 2), Time("t", 0, 1)
     u, v = Field("u", x, y, t), Field("v", x, y, t)
-    problem = Problem("system", [Eq(D(u, t), D(u, x, y) + v * D(u, y, 2)), Eq(D(v, t), D(v, x, 2) - u * D(v, x, t))],
-                      [Dirichlet(u, 0), Dirichlet(v, sin(x)), Initial(u, sin(pi * x) * sin(pi * y / 2)),
-                       Initial(v, sin(x))])
+    problem = Problem(
+        "system",
+        [Eq(D(u, t), D(u, x, y) + v * D(u, y, 2)), Eq(D(v, t), D(v, x, 2) - u * D(v, x, t))],
+        [Dirichlet(u, 0), Dirichlet(v, sin(x)), Initial(u, sin(pi * x) * sin(pi * y / 2)), Initial(v, sin(x))],
+    )
     torch.manual_seed(0)
     setup = build_setup(method, problem, {"points": 128}, rng=np.random.default_rng(0), dtype=DTYPE)
     assert setup.choices["derivatives"] == "taylor"
@@ -102,8 +119,11 @@ def test_engines_agree_on_a_system_with_mixed_derivatives(method):
 def test_compiled_residual_evaluates_the_symbolic_expression():
     x, t = Space("x", 0, 1), Time("t", 0, 1)
     u = Field("u", x, t)
-    problem = Problem("burgers", [Eq(D(u, t) + u * D(u, x), 0.1 * D(u, x, 2) + sp.sin(x))], [
-        Dirichlet(u, 0, on=x.boundary), Initial(u, 0)])
+    problem = Problem(
+        "burgers",
+        [Eq(D(u, t) + u * D(u, x), 0.1 * D(u, x, 2) + sp.sin(x))],
+        [Dirichlet(u, 0, on=x.boundary), Initial(u, 0)],
+    )
     expr = compile_expression(problem, problem.residuals[0])
     p = torch.rand(20, 2, dtype=DTYPE)
     values = AutogradEngine()(Known(), p, expr.keys)

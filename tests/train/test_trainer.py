@@ -42,8 +42,9 @@ class Poisoned:
 
 def test_a_nan_loss_rolls_back_and_lowers_the_learning_rate(problems_dir):
     s = setup(problems_dir)
-    trainer = Trainer(s.model, Poisoned(s.objective, lambda n: n == 40), TrainConfig(steps=60, lbfgs_steps=0,
-                                                                                 snapshot_every=10))
+    trainer = Trainer(
+        s.model, Poisoned(s.objective, lambda n: n == 40), TrainConfig(steps=60, lbfgs_steps=0, snapshot_every=10)
+    )
     history = trainer.run()
     assert trainer.failures == 1 and trainer.lr == pytest.approx(TrainConfig().lr / 2)
     assert len(history) == 60 and all(np.isfinite(r.loss) for r in history)
@@ -52,8 +53,9 @@ def test_a_nan_loss_rolls_back_and_lowers_the_learning_rate(problems_dir):
 
 def test_persistent_nan_stops_with_advice_and_keeps_the_last_good_model(problems_dir):
     s = setup(problems_dir)
-    trainer = Trainer(s.model, Poisoned(s.objective, lambda n: n > 30), TrainConfig(steps=100, lbfgs_steps=0,
-                                                                                snapshot_every=10))
+    trainer = Trainer(
+        s.model, Poisoned(s.objective, lambda n: n > 30), TrainConfig(steps=100, lbfgs_steps=0, snapshot_every=10)
+    )
     with pytest.raises(TrainingDiverged, match="--lr"):
         trainer.run()
     assert torch.isfinite(params(s.model)).all()
@@ -135,11 +137,14 @@ def test_compiled_loss_trains_like_the_eager_one_through_adam_and_lbfgs(problems
     np.testing.assert_allclose(compiled, eager, rtol=1e-7)
 
 
-@pytest.mark.parametrize("method, derivatives, message", [
-    ("pinn", "autograd", "--compile needs the Taylor-mode"),
-    ("trial", "auto", "--compile works with --method pinn only"),
-    ("rnn", "auto", "the rnn method trains on reference data"),
-])
+@pytest.mark.parametrize(
+    "method, derivatives, message",
+    [
+        ("pinn", "autograd", "--compile needs the Taylor-mode"),
+        ("trial", "auto", "--compile works with --method pinn only"),
+        ("rnn", "auto", "the rnn method trains on reference data"),
+    ],
+)
 def test_compile_refuses_what_it_cannot_trace(problems_dir, tmp_path, method, derivatives, message):
     from pinnsolve.dsl.errors import PinnsolveError
 

@@ -16,14 +16,17 @@ def parse(*argv: str) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-@pytest.mark.parametrize("argv, message", [
-    ((), "neither"),
-    (("problems/decay.py", "--suite", "validation/suite.toml"), "both"),
-    (("problems/decay.py", "--methods", "pinn,magic"), "unknown method 'magic'"),
-    (("problems/decay.py", "--steps", "-3"), "out of range"),
-    (("problems/decay.py", "--set", "gamma"), "name=value"),
-    (("--suite", "validation/suite.toml", "--steps", "10"), "suite file"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        ((), "neither"),
+        (("problems/decay.py", "--suite", "validation/suite.toml"), "both"),
+        (("problems/decay.py", "--methods", "pinn,magic"), "unknown method 'magic'"),
+        (("problems/decay.py", "--steps", "-3"), "out of range"),
+        (("problems/decay.py", "--set", "gamma"), "name=value"),
+        (("--suite", "validation/suite.toml", "--steps", "10"), "suite file"),
+    ],
+)
 def test_bad_arguments_get_clear_messages(argv, message) -> None:
     with pytest.raises(PinnsolveError, match=message):
         run(parse(*argv))

@@ -28,14 +28,27 @@ def test_bilinear_fields_are_interpolated_exactly_onto_another_grid() -> None:
 
 def test_scattered_points_with_a_time_axis() -> None:
     xs = np.linspace(0, 1, 41)
-    reference = Solution("p", "fd", {"x": xs, "y": xs, "t": np.array([0.0, 1.0])},
-                         {"u": np.add.outer(np.add.outer(xs, 2 * xs), np.array([0.0, 1.0]))},
-                         {"u": ("x", "y", "t")}, time_coord="t")
+    reference = Solution(
+        "p",
+        "fd",
+        {"x": xs, "y": xs, "t": np.array([0.0, 1.0])},
+        {"u": np.add.outer(np.add.outer(xs, 2 * xs), np.array([0.0, 1.0]))},
+        {"u": ("x", "y", "t")},
+        time_coord="t",
+    )
     points = np.array([[0.1, 0.2], [0.5, 0.5], [0.9, 0.3]])
     t = np.array([0.0, 0.5, 1.0])
     values = (points[:, 0] + 2 * points[:, 1])[:, None] + t[None, :]
-    target = Solution("p", "pinn", {"t": t}, {"u": values}, {"u": ("x", "y", "t")}, points=points,
-                      point_coords=("x", "y"), time_coord="t")
+    target = Solution(
+        "p",
+        "pinn",
+        {"t": t},
+        {"u": values},
+        {"u": ("x", "y", "t")},
+        points=points,
+        point_coords=("x", "y"),
+        time_coord="t",
+    )
     compared = against_reference(target, reference)
     np.testing.assert_allclose(compared.exact["u"], values, atol=1e-12)
     assert compared.errors()["max_abs_error"] < 1e-12

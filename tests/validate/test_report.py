@@ -48,7 +48,7 @@ def test_html_is_self_contained(decay) -> None:
 
 def test_html_table_has_each_methods_numbers(decay) -> None:
     html = decay.report_html.read_text()
-    table = html[html.index('<section id="results">'):html.index('<section id="methods">')]
+    table = html[html.index('<section id="results">') : html.index('<section id="methods">')]
     for method in ("pinn", "trial", "fd"):
         o = decay[method]
         assert f"<td>{method}</td>" in table

@@ -30,7 +30,8 @@ def test_thresholds_decide_the_exit_status(write_suite, tmp_path, threshold, sta
 
 
 def test_quick_runs_only_the_marked_cases_with_their_thresholds(write_suite) -> None:
-    suite = load_suite(write_suite("""
+    suite = load_suite(
+        write_suite("""
 [quick.settings]
 steps = 7
 [[case]]
@@ -42,7 +43,8 @@ quick = { methods = ["trial"], thresholds = { trial = 0.1 } }
 [[case]]
 problem = "problems/logistic.py"
 methods = ["pinn"]
-"""))
+""")
+    )
     (case,) = suite.selected(quick=True)
     methods, thresholds, settings = case.plan(suite, quick=True)
     assert methods == ["trial"] and thresholds == {"trial": 0.1}
@@ -50,18 +52,23 @@ methods = ["pinn"]
     assert case.plan(suite, quick=False)[2]["steps"] == 5000
 
 
-@pytest.mark.parametrize("body, message", [
-    ('[[case]]\nproblem = "problems/nonexistent.py"\n', "does not exist"),
-    ('[[case]]\nproblem = "problems/decay.py"\nmethods = ["pinn", "magic"]\n', "unknown method 'magic'"),
-    ('[[case]]\nproblem = "problems/decay.py"\nmethods = ["pinn"]\nthresholds = { fd = 1e-3 }\n',
-     "not among its methods"),
-    ('[[case]]\nproblem = "problems/decay.py"\nthresholds = { pinn = -1 }\n', "positive number"),
-    ('[[case]]\nproblem = "problems/decay.py"\nstep = 10\n', "unknown key 'step'"),
-    ('[[case]]\nproblem = "problems/decay.py"\nsettings = { stepz = 10 }\n', "unknown setting 'stepz'"),
-    ('[settings]\nsteps = 3\n', "no cases"),
-    ('[[case]]\nmethods = ["pinn"]\n', "no problem file"),
-    ('[[case\n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('[[case]]\nproblem = "problems/nonexistent.py"\n', "does not exist"),
+        ('[[case]]\nproblem = "problems/decay.py"\nmethods = ["pinn", "magic"]\n', "unknown method 'magic'"),
+        (
+            '[[case]]\nproblem = "problems/decay.py"\nmethods = ["pinn"]\nthresholds = { fd = 1e-3 }\n',
+            "not among its methods",
+        ),
+        ('[[case]]\nproblem = "problems/decay.py"\nthresholds = { pinn = -1 }\n', "positive number"),
+        ('[[case]]\nproblem = "problems/decay.py"\nstep = 10\n', "unknown key 'step'"),
+        ('[[case]]\nproblem = "problems/decay.py"\nsettings = { stepz = 10 }\n', "unknown setting 'stepz'"),
+        ("[settings]\nsteps = 3\n", "no cases"),
+        ('[[case]]\nmethods = ["pinn"]\n', "no problem file"),
+        ("[[case\n", "not valid TOML"),
+    ],
+)
 def test_bad_suite_files_are_refused_clearly(write_suite, body, message) -> None:
     with pytest.raises(PinnsolveError, match=message):
         load_suite(write_suite(body))

@@ -33,8 +33,9 @@ def test_every_shipped_problem_is_listed(problems_dir):
     assert set(EXPECTED) == {p.stem for p in problems_dir.glob("*.py")}
 
 
-@pytest.mark.parametrize("name", [
-    n if n in FAST else pytest.param(n, marks=pytest.mark.slow) for n in sorted(EXPECTED)])
+@pytest.mark.parametrize(
+    "name", [n if n in FAST else pytest.param(n, marks=pytest.mark.slow) for n in sorted(EXPECTED)]
+)
 def test_shipped_problems(tmp_path, shipped, pics, name):
     """Every kind that applies to a shipped problem is drawn, and is a real picture."""
     s = shipped(name)
@@ -49,15 +50,19 @@ def test_training_kinds(tmp_path, cases, pics):
     """Loss against step and wall time; collocation points with the added ones marked."""
     s = cases.heat1d()
     rng = np.random.default_rng(0)
-    sets = {"interior": rng.random((500, 2)), "boundary": np.column_stack(
-        [rng.integers(0, 2, 100), rng.random(100)]), "initial": np.column_stack(
-        [rng.random(50), np.zeros(50)]), "added": rng.random((40, 2))}
+    sets = {
+        "interior": rng.random((500, 2)),
+        "boundary": np.column_stack([rng.integers(0, 2, 100), rng.random(100)]),
+        "initial": np.column_stack([rng.random(50), np.zeros(50)]),
+        "added": rng.random((40, 2)),
+    }
     path = save_collocation(tmp_path / "collocation.npz", sets, ("x", "t"))
     loaded, coords = load_collocation(path)
     assert coords == ("x", "t") and set(loaded) == set(sets)
     np.testing.assert_array_equal(loaded["added"], sets["added"])
-    paths = plot_all(s, cases.history(), tmp_path / "plots", kinds=["loss", "collocation"],
-                     collocation=(loaded, coords))
+    paths = plot_all(
+        s, cases.history(), tmp_path / "plots", kinds=["loss", "collocation"], collocation=(loaded, coords)
+    )
     assert [p.name for p in paths] == ["loss.png", "collocation.png"]
     for p in paths:
         pics.picture(p)
@@ -95,5 +100,15 @@ def test_kind_errors(tmp_path, cases):
     with pytest.raises(ValueError, match="format 'jpg'"):
         plot_all(cases.box3d(), None, tmp_path, fmt="jpg")
     assert os.listdir(tmp_path) == []
-    assert set(KINDS) == {"solution", "error", "profiles", "animation", "phase", "loss",
-                          "collocation", "error_vs_time", "error_growth", "error_vs_latent"}
+    assert set(KINDS) == {
+        "solution",
+        "error",
+        "profiles",
+        "animation",
+        "phase",
+        "loss",
+        "collocation",
+        "error_vs_time",
+        "error_growth",
+        "error_vs_latent",
+    }

@@ -32,12 +32,14 @@ def assert_no_open_pyplot_figures() -> None:
         assert plt.get_fignums() == []
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("heat1d", {"solution.png", "error.png", "loss.png", "profiles.png", "animation.gif"}),
-    pytest.param("disk", {"solution.png", "error.png", "loss.png"}, marks=pytest.mark.slow),
-    pytest.param("helix", {"solution.png", "error.png", "loss.png", "phase.png"},
-                 marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("heat1d", {"solution.png", "error.png", "loss.png", "profiles.png", "animation.gif"}),
+        pytest.param("disk", {"solution.png", "error.png", "loss.png"}, marks=pytest.mark.slow),
+        pytest.param("helix", {"solution.png", "error.png", "loss.png", "phase.png"}, marks=pytest.mark.slow),
+    ],
+)
 def test_plot_all(tmp_path, cases, pics, case, expected):
     paths = plot_all(cases.ALL[case](), cases.history(), tmp_path)
     assert {p.name for p in paths} == expected
@@ -48,15 +50,18 @@ def test_plot_all(tmp_path, cases, pics, case, expected):
     assert_no_open_pyplot_figures()
 
 
-@pytest.mark.parametrize("case, draw, expected", [
-    ("poisson1d", "both", {"solution.png", "error.png"}),
-    ("poisson2d", "both", {"solution.png", "error.png"}),
-    ("heat2d", "solution", {"solution.png"}),  # 2-D + time: snapshot rows
-    ("disk_heat", "error", {"error.png"}),  # scattered in space, sampled in time
-    ("disk_untriangulated", "solution", {"solution.png"}),  # no triangles: coloured points
-    ("box3d", "both", {"solution.png"}),  # cut at mid-height; no exact, so no error.png
-    ("oscillator", "both", {"solution.png", "phase.png"}),  # phase plane, no exact
-])
+@pytest.mark.parametrize(
+    "case, draw, expected",
+    [
+        ("poisson1d", "both", {"solution.png", "error.png"}),
+        ("poisson2d", "both", {"solution.png", "error.png"}),
+        ("heat2d", "solution", {"solution.png"}),  # 2-D + time: snapshot rows
+        ("disk_heat", "error", {"error.png"}),  # scattered in space, sampled in time
+        ("disk_untriangulated", "solution", {"solution.png"}),  # no triangles: coloured points
+        ("box3d", "both", {"solution.png"}),  # cut at mid-height; no exact, so no error.png
+        ("oscillator", "both", {"solution.png", "phase.png"}),  # phase plane, no exact
+    ],
+)
 def test_each_layout(tmp_path, cases, case, draw, expected):
     s = cases.ALL[case]()
     paths = []

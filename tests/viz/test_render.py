@@ -13,8 +13,9 @@ import pytest
 
 from pinnsolve.viz.command import add_render_arguments, run_render
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyvista") is None,
-                                reason="pyvista is not installed (pip install pyvista)")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyvista") is None, reason="pyvista is not installed (pip install pyvista)"
+)
 
 
 def _render(tmp_path, solution, capsys, *argv):
@@ -43,11 +44,14 @@ def test_render_2d_mesh_field(tmp_path, shipped, capsys, pics):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case, names", [
-    ("box3d", ["render_u.png"]),  # slices | iso-surfaces
-    ("helix", ["render_trajectory.png"]),  # a 3-field ODE as a tube
-    ("heat1d", ["render_u.png"]),  # u(x, t) as a surface over the (x, t) plane
-])
+@pytest.mark.parametrize(
+    "case, names",
+    [
+        ("box3d", ["render_u.png"]),  # slices | iso-surfaces
+        ("helix", ["render_trajectory.png"]),  # a 3-field ODE as a tube
+        ("heat1d", ["render_u.png"]),  # u(x, t) as a surface over the (x, t) plane
+    ],
+)
 def test_render_layouts(tmp_path, cases, capsys, pics, case, names):
     from pathlib import Path
 

@@ -18,17 +18,30 @@ __all__ = ["add_arguments", "run"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``pinnsolve reference``."""
     parser.add_argument("problem", help="the problem file, e.g. problems/heat1d.py")
-    parser.add_argument("--grid", metavar="x=N,t=M",
-                        help="nodes per coordinate (ends included); for time, the number of output times "
-                             "(default: 201 in 1-D, 101×101 in 2-D, 101 output times; 501 for ODEs)")
-    parser.add_argument("--scheme", choices=list(SCHEMES), default="auto",
-                        help="auto: solve_ivp for ODEs, method of lines (BDF/Radau) for time-dependent PDEs, sparse "
-                             "direct / Newton for steady ones; mol; ftcs: explicit forward Euler (default: auto)")
-    parser.add_argument("--dt", type=float,
-                        help="FTCS time step (refused above the stability limit; default 0.9 × the limit); "
-                             "for the method of lines, the integrator's largest step")
-    parser.add_argument("--convergence", action="store_true",
-                        help="refine the grid (11, 21, 41, ... nodes per axis) and report the observed order")
+    parser.add_argument(
+        "--grid",
+        metavar="x=N,t=M",
+        help="nodes per coordinate (ends included); for time, the number of output times "
+        "(default: 201 in 1-D, 101×101 in 2-D, 101 output times; 501 for ODEs)",
+    )
+    parser.add_argument(
+        "--scheme",
+        choices=list(SCHEMES),
+        default="auto",
+        help="auto: solve_ivp for ODEs, method of lines (BDF/Radau) for time-dependent PDEs, sparse "
+        "direct / Newton for steady ones; mol; ftcs: explicit forward Euler (default: auto)",
+    )
+    parser.add_argument(
+        "--dt",
+        type=float,
+        help="FTCS time step (refused above the stability limit; default 0.9 × the limit); "
+        "for the method of lines, the integrator's largest step",
+    )
+    parser.add_argument(
+        "--convergence",
+        action="store_true",
+        help="refine the grid (11, 21, 41, ... nodes per axis) and report the observed order",
+    )
     parser.add_argument("--levels", type=int, default=4, help="grids in the convergence study (default 4)")
     parser.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
     add_common_arguments(parser, "the run directory (default: runs/<problem>-fd-<time>)")
@@ -50,8 +63,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> int:
         return _convergence(problem, args, grid, out)
     from pinnsolve.reference.solve import run_reference
 
-    run_dir = run_reference(problem, out=args.out, grid=grid, scheme=args.scheme, dt=args.dt,
-                            overwrite=getattr(args, "overwrite", False))
+    run_dir = run_reference(
+        problem, out=args.out, grid=grid, scheme=args.scheme, dt=args.dt, overwrite=getattr(args, "overwrite", False)
+    )
     metrics = json.loads((run_dir / "metrics.json").read_text())
     print(_summary(problem.name, metrics, run_dir), file=out)
     return 0
@@ -73,16 +87,25 @@ def _convergence(problem: Any, args: argparse.Namespace, grid: dict[str, int] | 
     time_name = problem.time.name if problem.time is not None else None
     for key in grid or {}:
         if key not in names and key != time_name:
-            raise SettingsError(f"--grid names '{key}', which is not a coordinate of problem '{problem.name}'. "
-                                f"Its coordinates are: {', '.join(c.name for c in problem.coords)}.")
+            raise SettingsError(
+                f"--grid names '{key}', which is not a coordinate of problem '{problem.name}'. "
+                f"Its coordinates are: {', '.join(c.name for c in problem.coords)}."
+            )
     base = {k: v for k, v in (grid or {}).items() if k in names} or None
     times = (grid or {}).get(time_name, STUDY_TIMES) if time_name else STUDY_TIMES
-    result = convergence_study(problem, levels=args.levels, base=base, scheme=args.scheme, times=times,
-                               progress=lambda k, sizes: print(f"level {k + 1}/{args.levels}: "
-                                                               + ", ".join(f"{a}={b}" for a, b in sizes.items()),
-                                                               file=out, flush=True))
-    run_dir = RunDirectory.create(args.out, problem.name, "fd-convergence",
-                                  overwrite=getattr(args, "overwrite", False)).path
+    result = convergence_study(
+        problem,
+        levels=args.levels,
+        base=base,
+        scheme=args.scheme,
+        times=times,
+        progress=lambda k, sizes: print(
+            f"level {k + 1}/{args.levels}: " + ", ".join(f"{a}={b}" for a, b in sizes.items()), file=out, flush=True
+        ),
+    )
+    run_dir = RunDirectory.create(
+        args.out, problem.name, "fd-convergence", overwrite=getattr(args, "overwrite", False)
+    ).path
     write_convergence(result, run_dir, problem)
     result["plot"] = str(plot_convergence(result, run_dir / "plots" / "convergence.png"))
     print(format_table(result), file=out)
@@ -95,15 +118,22 @@ def _summary(name: str, metrics: dict[str, Any], run_dir: Path) -> str:
     lines = [f"{name}: finite differences ({metrics.get('scheme')}, {metrics.get('solver')}) on {grid}"]
     if metrics.get("l2_relative_error") is not None:
         kind = "absolute" if metrics.get("l2_is_absolute") else "relative"
-        lines.append(f"  L2 {kind} error vs exact: {metrics['l2_relative_error']:.3e}   "
-                     f"max abs error: {metrics['max_abs_error']:.3e}")
+        lines.append(
+            f"  L2 {kind} error vs exact: {metrics['l2_relative_error']:.3e}   "
+            f"max abs error: {metrics['max_abs_error']:.3e}"
+        )
     else:
         lines.append("  no exact solution: nothing to compare with (try --convergence)")
     steps = metrics.get("steps")
     what = "Newton iterations" if metrics.get("scheme") == "steady" else "time steps"
-    lines.append(f"  {steps} {what}, wall time {metrics.get('wall_time_s', 0.0):.2f} s"
-                 + (f", dt = {metrics['dt']:.4g} (limit {metrics['dt_limit']:.4g}, {metrics.get('dt_chosen_by')})"
-                    if metrics.get("dt_limit") is not None else ""))
+    lines.append(
+        f"  {steps} {what}, wall time {metrics.get('wall_time_s', 0.0):.2f} s"
+        + (
+            f", dt = {metrics['dt']:.4g} (limit {metrics['dt_limit']:.4g}, {metrics.get('dt_chosen_by')})"
+            if metrics.get("dt_limit") is not None
+            else ""
+        )
+    )
     for axis, choice in (metrics.get("grid_chosen") or {}).items():
         lines.append(f"  note: {axis} = {choice}")
     for warning in metrics.get("warnings") or []:

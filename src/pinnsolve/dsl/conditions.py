@@ -50,8 +50,10 @@ def boundary_names(on: object, kind: str) -> tuple[str, ...]:
         for item in on:
             names.extend(boundary_names(item, kind))
         return tuple(dict.fromkeys(names))
-    raise ProblemError(f"{kind}(..., on={on!r}) does not name a boundary.",
-                       "Use on=x.min, on=x.max, on=x.boundary, on='boundary' or a named part of the domain.")
+    raise ProblemError(
+        f"{kind}(..., on={on!r}) does not name a boundary.",
+        "Use on=x.min, on=x.max, on=x.boundary, on='boundary' or a named part of the domain.",
+    )
 
 
 def boundary_faces(on: object) -> tuple[Face, ...]:
@@ -65,13 +67,13 @@ def boundary_faces(on: object) -> tuple[Face, ...]:
 
 def require_field(u: object, kind: str) -> sp.Expr:
     if not is_field(u):
-        raise ProblemError(f"{kind}(...) is applied to {u!r}, which is not a field.",
-                           f"Pass the field itself, e.g. {kind}(u, ...).")
+        raise ProblemError(
+            f"{kind}(...) is applied to {u!r}, which is not a field.", f"Pass the field itself, e.g. {kind}(u, ...)."
+        )
     return u
 
 
-def unsupported(condition: object, consumer: str, fix: str,
-                error: type[Exception] = PinnsolveError) -> Exception:
+def unsupported(condition: object, consumer: str, fix: str, error: type[Exception] = PinnsolveError) -> Exception:
     """The error a consumer raises for a condition type it has no registration for.
 
     ``consumer`` names the part of pinnsolve ("pinnsolve's finite-difference reference"),
@@ -123,26 +125,36 @@ class BoundaryCondition(Condition):
         space = problem.space
         for face in self.faces:
             if face.coord.is_time_coordinate:
-                fix = (f"Use Initial({self.field_name}, g) for the value at {face.coord.name} = {face.coord.lo}."
-                       if face.side == "min" else "Conditions at the final time are not supported.")
+                fix = (
+                    f"Use Initial({self.field_name}, g) for the value at {face.coord.name} = {face.coord.lo}."
+                    if face.side == "min"
+                    else "Conditions at the final time are not supported."
+                )
                 raise ProblemError(f"a {self.kind} condition is placed on {face.name}, the time coordinate.", fix)
             if face.coord not in space:
                 raise ProblemError(
                     f"a {self.kind} condition on '{self.field_name}' is placed on {face.name}, but the domain has no "
                     f"coordinate '{face.coord.name}'.",
-                    f"The domain's coordinates are: {', '.join(s.name for s in space) or 'none'}.")
+                    f"The domain's coordinates are: {', '.join(s.name for s in space) or 'none'}.",
+                )
         if problem.domain is None:
-            raise ProblemError(f"a {self.kind} condition is given but the problem has no space coordinate.",
-                               "Use Initial(...) for ODEs.")
+            raise ProblemError(
+                f"a {self.kind} condition is given but the problem has no space coordinate.",
+                "Use Initial(...) for ODEs.",
+            )
         parts = set(problem.domain.boundary_parts()) | {"boundary"}
         for name in self.on:
             if name not in parts:
-                raise ProblemError(f"a {self.kind} condition on '{self.field_name}' is placed on '{name}', "
-                                   "which is not part of the domain's boundary.",
-                                   f"Named parts are: {', '.join(sorted(parts))}.")
+                raise ProblemError(
+                    f"a {self.kind} condition on '{self.field_name}' is placed on '{name}', "
+                    "which is not part of the domain's boundary.",
+                    f"Named parts are: {', '.join(sorted(parts))}.",
+                )
         if self.field.args and not any(a in space for a in self.field.args):
-            raise ProblemError(f"a {self.kind} condition is given for '{self.field_name}', which has no space "
-                               "coordinate.", "Boundary conditions apply to fields of Space coordinates.")
+            raise ProblemError(
+                f"a {self.kind} condition is given for '{self.field_name}', which has no space coordinate.",
+                "Boundary conditions apply to fields of Space coordinates.",
+            )
 
 
 class Dirichlet(BoundaryCondition):
@@ -196,8 +208,9 @@ class Periodic(Condition):
         if not isinstance(self.coord, Coordinate):
             raise ProblemError(f"Periodic({self.coord!r}) needs a coordinate.", "Write e.g. Periodic(x).")
         if self.coord.is_time_coordinate:
-            raise ProblemError("Periodic(t) on the time coordinate is not supported.",
-                               "Periodicity applies to Space coordinates.")
+            raise ProblemError(
+                "Periodic(t) on the time coordinate is not supported.", "Periodicity applies to Space coordinates."
+            )
 
     @property
     def field_name(self) -> str:
@@ -206,11 +219,14 @@ class Periodic(Condition):
     def check(self, problem: Any) -> None:
         """The coordinate is a space coordinate of the problem, and the domain a box."""
         if self.coord not in problem.space:
-            raise ProblemError(f"Periodic({self.coord.name}) is on a coordinate the domain lacks.",
-                               f"Space coordinates are: {', '.join(s.name for s in problem.space) or 'none'}.")
+            raise ProblemError(
+                f"Periodic({self.coord.name}) is on a coordinate the domain lacks.",
+                f"Space coordinates are: {', '.join(s.name for s in problem.space) or 'none'}.",
+            )
         if problem.domain is not None and not problem.domain.is_box:
-            raise ProblemError(f"Periodic({self.coord.name}) needs a box domain.",
-                               "Use the box from the coordinate ranges.")
+            raise ProblemError(
+                f"Periodic({self.coord.name}) needs a box domain.", "Use the box from the coordinate ranges."
+            )
 
 
 class Initial(Condition):
@@ -223,16 +239,20 @@ class Initial(Condition):
         if isinstance(target, sp.Derivative) and is_field(target.expr):
             variables = target.variables
             if len(set(variables)) != 1 or not getattr(variables[0], "is_time_coordinate", False):
-                raise ProblemError(f"Initial({target}) differentiates by a space coordinate.",
-                                   "An initial condition is on u or on its time derivatives D(u, t).")
+                raise ProblemError(
+                    f"Initial({target}) differentiates by a space coordinate.",
+                    "An initial condition is on u or on its time derivatives D(u, t).",
+                )
             self.order = len(variables)
             target = target.expr
         self.field = require_field(target, "Initial")
         self.g = sp.sympify(g)
         times = [c for c in self.field.args if c.is_time_coordinate]
         if not times:
-            raise ProblemError(f"Initial({self.field_name}, ...) is given for a field with no time coordinate.",
-                               "Declare the field with a Time coordinate, or use Dirichlet(...).")
+            raise ProblemError(
+                f"Initial({self.field_name}, ...) is given for a field with no time coordinate.",
+                "Declare the field with a Time coordinate, or use Dirichlet(...).",
+            )
         self.time = times[0]
 
     def expressions(self) -> list[sp.Expr]:
@@ -241,8 +261,10 @@ class Initial(Condition):
     def check(self, problem: Any) -> None:
         """The problem has a time coordinate (which initial values of each field are needed, Problem checks)."""
         if problem.time is None:
-            raise ProblemError(f"Initial({self.field_name}, ...) is given but the problem has no time coordinate.",
-                               "Declare t = Time('t', t0, t1) and use it in the fields.")
+            raise ProblemError(
+                f"Initial({self.field_name}, ...) is given but the problem has no time coordinate.",
+                "Declare t = Time('t', t0, t1) and use it in the fields.",
+            )
 
 
 class Data(Condition):
@@ -261,13 +283,16 @@ class Data(Condition):
             raise ProblemError(
                 f"Data({self.field_name}, points, values): points have shape {pts.shape}, "
                 f"expected (N, {ncoord}) with columns {', '.join(str(c) for c in self.field.args)}.",
-                "Give one row per measurement, one column per coordinate of the field.")
+                "Give one row per measurement, one column per coordinate of the field.",
+            )
         if len(vals) != len(pts):
-            raise ProblemError(f"Data({self.field_name}, ...): {len(pts)} points but {len(vals)} values.",
-                               "Give one value per point.")
+            raise ProblemError(
+                f"Data({self.field_name}, ...): {len(pts)} points but {len(vals)} values.", "Give one value per point."
+            )
         if not (np.all(np.isfinite(pts)) and np.all(np.isfinite(vals))):
-            raise ProblemError(f"Data({self.field_name}, ...) contains NaN or infinite numbers.",
-                               "Remove or fix those measurements.")
+            raise ProblemError(
+                f"Data({self.field_name}, ...) contains NaN or infinite numbers.", "Remove or fix those measurements."
+            )
         self.points, self.values = pts, vals
 
     def check(self, problem: Any) -> None:
@@ -284,9 +309,11 @@ class Data(Condition):
         if outside.any():
             i = int(np.argmax(outside))
             where = ", ".join(f"{c.name}={self.points[i, j]:g}" for j, c in enumerate(coords))
-            raise ProblemError(f"Data({self.field_name}, ...): {int(outside.sum())} of {len(self.points)} points lie "
-                               f"outside the domain, the first at {where}.",
-                               "Give measurements inside the domain (and the time range), or widen the domain.")
+            raise ProblemError(
+                f"Data({self.field_name}, ...): {int(outside.sum())} of {len(self.points)} points lie "
+                f"outside the domain, the first at {where}.",
+                "Give measurements inside the domain (and the time range), or widen the domain.",
+            )
 
 
 #: every condition type pinnsolve ships; each consumer's registry covers all of them (tested)

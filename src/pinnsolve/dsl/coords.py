@@ -34,8 +34,7 @@ def _as_bound(value: object, name: str, which: str) -> float | None:
             f"Give numbers, e.g. Space('{name}', 0, 1).",
         ) from exc
     if not math.isfinite(number):
-        raise ProblemError(f"the {which} end of coordinate '{name}' is not finite.",
-                           "Give a finite range.")
+        raise ProblemError(f"the {which} end of coordinate '{name}' is not finite.", "Give a finite range.")
     return number
 
 
@@ -46,17 +45,22 @@ class Coordinate(sp.Symbol):
 
     def __new__(cls, name: str, lo: object = None, hi: object = None, **_assumptions: object):
         if not isinstance(name, str) or not name.isidentifier():
-            raise ProblemError(f"coordinate name {name!r} is not a valid name.",
-                               "Use a short identifier such as 'x' or 't'.")
+            raise ProblemError(
+                f"coordinate name {name!r} is not a valid name.", "Use a short identifier such as 'x' or 't'."
+            )
         obj = sp.Symbol.__xnew__(cls, name, real=True)
         obj.lo = _as_bound(lo, name, "lower")
         obj.hi = _as_bound(hi, name, "upper")
         if (obj.lo is None) != (obj.hi is None):
-            raise ProblemError(f"coordinate '{name}' has only one end of its range.",
-                               f"Give both, e.g. {cls.__name__}('{name}', 0, 1).")
+            raise ProblemError(
+                f"coordinate '{name}' has only one end of its range.",
+                f"Give both, e.g. {cls.__name__}('{name}', 0, 1).",
+            )
         if obj.lo is not None and not obj.lo < obj.hi:
-            raise ProblemError(f"coordinate '{name}' has range [{obj.lo}, {obj.hi}], which is empty.",
-                               "The lower end must be below the upper end.")
+            raise ProblemError(
+                f"coordinate '{name}' has range [{obj.lo}, {obj.hi}], which is empty.",
+                "The lower end must be below the upper end.",
+            )
         obj.order = next_declaration()
         return obj
 
@@ -100,8 +104,7 @@ class Time(Coordinate):
     def __new__(cls, name: str, t0: object = None, t1: object = None, **_assumptions: object):
         obj = super().__new__(cls, name, t0, t1)
         if obj.lo is None:
-            raise ProblemError(f"time coordinate '{name}' has no interval.",
-                               f"Give it one, e.g. Time('{name}', 0, 1).")
+            raise ProblemError(f"time coordinate '{name}' has no interval.", f"Give it one, e.g. Time('{name}', 0, 1).")
         return obj
 
 

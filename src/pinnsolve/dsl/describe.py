@@ -47,8 +47,11 @@ def condition_text(c: Condition, problem: Problem) -> str:
     A registry over condition types: a new type registers its text with
     ``@condition_text.register``; an unregistered one is refused, naming its type.
     """
-    raise unsupported(c, "pinnsolve show", "register its text with "
-                      "@pinnsolve.dsl.describe.condition_text.register (see pinnsolve.dsl.conditions).")
+    raise unsupported(
+        c,
+        "pinnsolve show",
+        "register its text with @pinnsolve.dsl.describe.condition_text.register (see pinnsolve.dsl.conditions).",
+    )
 
 
 @condition_text.register
@@ -63,8 +66,10 @@ def _(c: Neumann, problem: Problem) -> str:
 
 @condition_text.register
 def _(c: Robin, problem: Problem) -> str:
-    return (f"({readable(c.a)})·{c.field_name} + ({readable(c.b)})·∂{c.field_name}/∂n = {readable(c.g)}"
-            f"  on {_where(c.on)}  (outward normal)")
+    return (
+        f"({readable(c.a)})·{c.field_name} + ({readable(c.b)})·∂{c.field_name}/∂n = {readable(c.g)}"
+        f"  on {_where(c.on)}  (outward normal)"
+    )
 
 
 @condition_text.register

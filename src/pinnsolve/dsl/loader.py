@@ -33,24 +33,33 @@ def _compiled(path: Path, shown: str) -> types.CodeType:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ProblemFileError(shown, f"cannot be read ({exc.strerror or exc}).",
-                               "Check the file's permissions.") from None
+        raise ProblemFileError(
+            shown, f"cannot be read ({exc.strerror or exc}).", "Check the file's permissions."
+        ) from None
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ProblemFileError(shown, f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
-                               "cannot be decoded.", "Save the file as UTF-8 (a problem file is Python source).",
-                               line=line) from None
+        raise ProblemFileError(
+            shown,
+            f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded.",
+            "Save the file as UTF-8 (a problem file is Python source).",
+            line=line,
+        ) from None
     if "\x00" in source:
         line = source[: source.index("\x00")].count("\n") + 1
-        raise ProblemFileError(shown, "contains a NUL byte, so it is not Python source.",
-                               "Remove the binary content (is this the right file?).", line=line)
+        raise ProblemFileError(
+            shown,
+            "contains a NUL byte, so it is not Python source.",
+            "Remove the binary content (is this the right file?).",
+            line=line,
+        )
     try:
         return compile(source, str(path), "exec")
     except SyntaxError as exc:
-        raise ProblemFileError(shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.",
-                               line=exc.lineno) from None
+        raise ProblemFileError(
+            shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.", line=exc.lineno
+        ) from None
 
 
 def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None) -> Problem:
@@ -80,30 +89,45 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     except NameError as exc:
         name = getattr(exc, "name", None) or str(exc)
         raise ProblemFileError(
-            shown, f"unknown name '{name}'.",
+            shown,
+            f"unknown name '{name}'.",
             f"Define it first (a constant: {name} = Parameter('{name}', value); a coordinate: "
             f"{name} = Space('{name}', lo, hi)), or import it: from pinnsolve import ...",
-            line=_line_in(str(path), exc)) from None
+            line=_line_in(str(path), exc),
+        ) from None
     except ImportError as exc:
-        raise ProblemFileError(shown, f"import failed: {exc}.",
-                               "Problem files import what they use from pinnsolve (and sympy/numpy).",
-                               line=_line_in(str(path), exc)) from None
+        raise ProblemFileError(
+            shown,
+            f"import failed: {exc}.",
+            "Problem files import what they use from pinnsolve (and sympy/numpy).",
+            line=_line_in(str(path), exc),
+        ) from None
     except SystemExit as exc:  # sys.exit() in the file would end pinnsolve with no problem loaded
-        raise ProblemFileError(shown, f"the file calls sys.exit({exc.code if exc.code is not None else ''}) "
-                               "while it is loaded, so it defines no problem.",
-                               "Remove the exit call (a problem file only defines `problem`).",
-                               line=_line_in(str(path), exc)) from None
+        raise ProblemFileError(
+            shown,
+            f"the file calls sys.exit({exc.code if exc.code is not None else ''}) "
+            "while it is loaded, so it defines no problem.",
+            "Remove the exit call (a problem file only defines `problem`).",
+            line=_line_in(str(path), exc),
+        ) from None
     except Exception as exc:  # any other error in the user's code: locate it, keep the message
-        raise ProblemFileError(shown, f"running the file raised {type(exc).__name__}: {exc}.",
-                               "Fix the problem file at that line (run with --debug for the traceback).",
-                               line=_line_in(str(path), exc)) from exc
+        raise ProblemFileError(
+            shown,
+            f"running the file raised {type(exc).__name__}: {exc}.",
+            "Fix the problem file at that line (run with --debug for the traceback).",
+            line=_line_in(str(path), exc),
+        ) from exc
     problem = module.__dict__.get("problem")
     if problem is None:
-        raise ProblemFileError(shown, "the file defines no `problem`.",
-                               "End it with problem = Problem('name', equations=[...], conditions=[...]).")
+        raise ProblemFileError(
+            shown,
+            "the file defines no `problem`.",
+            "End it with problem = Problem('name', equations=[...], conditions=[...]).",
+        )
     if not isinstance(problem, Problem):
-        raise ProblemFileError(shown, f"`problem` is a {type(problem).__name__}, not a Problem.",
-                               "Assign problem = Problem(...).")
+        raise ProblemFileError(
+            shown, f"`problem` is a {type(problem).__name__}, not a Problem.", "Assign problem = Problem(...)."
+        )
     problem.file = shown
     problem.doc = (module.__doc__ or "").strip()
     if overrides:
@@ -112,5 +136,3 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
         except ProblemError as exc:
             raise ProblemFileError(shown, exc.what, exc.fix) from None
     return problem
-
-

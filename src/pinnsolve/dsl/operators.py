@@ -21,11 +21,15 @@ def D(expr: sp.Expr, *spec: Coordinate | int) -> sp.Expr:
             previous = item
         elif isinstance(item, int) and not isinstance(item, bool):
             if previous is None or item < 1:
-                raise ProblemError(f"D(...) has the order {item} in the wrong place.",
-                                   "An order follows its coordinate and is positive: D(u, x, 2).")
+                raise ProblemError(
+                    f"D(...) has the order {item} in the wrong place.",
+                    "An order follows its coordinate and is positive: D(u, x, 2).",
+                )
         else:
-            raise ProblemError(f"D(...) differentiates by {item!r}, which is not a coordinate.",
-                               "Differentiate by a Space or Time coordinate, e.g. D(u, x).")
+            raise ProblemError(
+                f"D(...) differentiates by {item!r}, which is not a coordinate.",
+                "Differentiate by a Space or Time coordinate, e.g. D(u, x).",
+            )
     return sp.diff(sp.sympify(expr), *spec)
 
 
@@ -48,8 +52,9 @@ def grad(expr: sp.Expr, coords: Sequence[Coordinate] | None = None) -> Vector:
     """Spatial gradient ∇u over the field's spatial coordinates."""
     coords = tuple(coords) if coords is not None else spatial_coordinates(expr)
     if not coords:
-        raise ProblemError("grad(...) of an expression with no spatial coordinate.",
-                           "Apply it to a field of Space coordinates.")
+        raise ProblemError(
+            "grad(...) of an expression with no spatial coordinate.", "Apply it to a field of Space coordinates."
+        )
     return Vector([D(expr, c) for c in coords], coords)
 
 
@@ -62,7 +67,8 @@ def div(vector: Sequence[sp.Expr], coords: Sequence[Coordinate] | None = None) -
         raise ProblemError(
             f"div(...) was given {len(vector)} components for {len(coords)} spatial coordinates "
             f"({', '.join(c.name for c in coords)}).",
-            "Give one component per coordinate, or pass coords=(x, y).")
+            "Give one component per coordinate, or pass coords=(x, y).",
+        )
     return sp.Add(*[D(v, c) for v, c in zip(vector, coords)])
 
 
@@ -70,6 +76,7 @@ def laplacian(expr: sp.Expr, coords: Sequence[Coordinate] | None = None) -> sp.E
     """Laplacian Δu = Σ ∂²u/∂x_i² over the spatial coordinates."""
     coords = tuple(coords) if coords is not None else spatial_coordinates(expr)
     if not coords:
-        raise ProblemError("laplacian(...) of an expression with no spatial coordinate.",
-                           "Apply it to a field of Space coordinates.")
+        raise ProblemError(
+            "laplacian(...) of an expression with no spatial coordinate.", "Apply it to a field of Space coordinates."
+        )
     return sp.Add(*[D(expr, c, 2) for c in coords])

@@ -24,9 +24,11 @@ def _residual(equation: object, index: int) -> tuple[sp.Expr, sp.Expr]:
     if isinstance(equation, sp.Equality):
         return equation.lhs, equation.rhs
     if isinstance(equation, sp.logic.boolalg.BooleanAtom):
-        raise ProblemError(f"equation {index} is always {bool(equation)}: sympy evaluated both sides "
-                           "to the same thing (or to different numbers).",
-                           "Check that the equation contains the field.")
+        raise ProblemError(
+            f"equation {index} is always {bool(equation)}: sympy evaluated both sides "
+            "to the same thing (or to different numbers).",
+            "Check that the equation contains the field.",
+        )
     if isinstance(equation, sp.Expr):
         return equation, sp.Integer(0)
     raise ProblemError(f"equation {index} is {equation!r}, not an equation.", "Write Eq(lhs, rhs).")
@@ -37,8 +39,7 @@ def _fields_in(expr: sp.Basic) -> set[sp.Expr]:
 
 
 def _time_order(expr: sp.Expr, field: sp.Expr) -> int:
-    orders = [sum(1 for v in d.variables if v.is_time_coordinate)
-              for d in expr.atoms(sp.Derivative) if d.expr == field]
+    orders = [sum(1 for v in d.variables if v.is_time_coordinate) for d in expr.atoms(sp.Derivative) if d.expr == field]
     return max(orders, default=0)
 
 
@@ -56,9 +57,16 @@ class Problem:
     reference: a ``.npz`` file with reference data (used by validation when there is no exact).
     """
 
-    def __init__(self, name: str, equations: Sequence[object], conditions: Sequence[Condition] = (),
-                 domain: Any = None, exact: Mapping[sp.Expr, object] | None = None,
-                 manufactured: bool = False, reference: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        equations: Sequence[object],
+        conditions: Sequence[Condition] = (),
+        domain: Any = None,
+        exact: Mapping[sp.Expr, object] | None = None,
+        manufactured: bool = False,
+        reference: str | None = None,
+    ) -> None:
         if not isinstance(name, str) or not name.strip():
             raise ProblemError("the problem has no name.", "Write Problem('heat1d', ...).")
         if isinstance(equations, (sp.Basic, sp.Equality)):
@@ -75,8 +83,10 @@ class Problem:
         self.conditions = list(conditions)
         for c in self.conditions:
             if not isinstance(c, Condition):
-                raise ProblemError(f"{c!r} in conditions= is not a condition.",
-                                   "Use Dirichlet, Neumann, Robin, Periodic, Initial or Data.")
+                raise ProblemError(
+                    f"{c!r} in conditions= is not a condition.",
+                    "Use Dirichlet, Neumann, Robin, Periodic, Initial or Data.",
+                )
         self._collect_fields()
         self.exact = self._collect_exact(exact or {})
         self.sources: list[sp.Expr] = []
@@ -95,32 +105,40 @@ class Problem:
             for f in _fields_in(r):
                 found.setdefault(field_name(f), f)
         if not found:
-            raise ProblemError(f"the equations of problem '{self.name}' contain no field.",
-                               "Declare u = Field('u', x, ...) and use it in the equations.")
+            raise ProblemError(
+                f"the equations of problem '{self.name}' contain no field.",
+                "Declare u = Field('u', x, ...) and use it in the equations.",
+            )
         for c in self.conditions:
             if c.field_name and c.field_name not in found:
-                raise ProblemError(f"a {c.kind} condition is given for field '{c.field_name}', "
-                                   "which appears in no equation.",
-                                   "Use it in an equation or remove the condition.")
+                raise ProblemError(
+                    f"a {c.kind} condition is given for field '{c.field_name}', which appears in no equation.",
+                    "Use it in an equation or remove the condition.",
+                )
         for name, f in found.items():
             others = [g for g in found.values() if field_name(g) == name and g != f]
             if others:
-                raise ProblemError(f"field '{name}' is declared twice with different coordinates.",
-                                   "Declare each field once.")
+                raise ProblemError(
+                    f"field '{name}' is declared twice with different coordinates.", "Declare each field once."
+                )
         self.fields = sorted(found.values(), key=lambda f: getattr(f.func, "order", 0))
         self.coords = sort_coordinates(c for f in self.fields for c in f.args)
         self.space = tuple(c for c in self.coords if not c.is_time_coordinate)
         times = [c for c in self.coords if c.is_time_coordinate]
         if len(times) > 1:
-            raise ProblemError(f"problem '{self.name}' uses two time coordinates "
-                               f"({', '.join(t.name for t in times)}).", "Use one Time coordinate.")
+            raise ProblemError(
+                f"problem '{self.name}' uses two time coordinates ({', '.join(t.name for t in times)}).",
+                "Use one Time coordinate.",
+            )
         self.time = times[0] if times else None
         names = [c.name for c in self.coords]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise ProblemError(f"the name '{twice[0]}' is given to two coordinates of problem '{self.name}' "
-                               "(a Space and a Time, or two Spaces).",
-                               "Give each coordinate its own name, e.g. x = Space('x', 0, 1); t = Time('t', 0, 1).")
+            raise ProblemError(
+                f"the name '{twice[0]}' is given to two coordinates of problem '{self.name}' "
+                "(a Space and a Time, or two Spaces).",
+                "Give each coordinate its own name, e.g. x = Space('x', 0, 1); t = Time('t', 0, 1).",
+            )
         if len(self.residuals) != len(self.fields):
             self._refuse_count()
 
@@ -129,21 +147,25 @@ class Problem:
         n_eq, n_f = len(self.residuals), len(self.fields)
         fields = ", ".join(self.field_names)
         if n_eq < n_f:
-            raise ProblemError(f"problem '{self.name}' has {n_eq} equation(s) for {n_f} fields ({fields}): it is "
-                               "under-determined, so any value of the extra field(s) would do.",
-                               "Add one equation per field, or replace a field that is given by a formula by "
-                               "that formula.")
-        raise ProblemError(f"problem '{self.name}' has {n_eq} equations for {n_f} field(s) ({fields}): it is "
-                           "over-determined, so in general no field satisfies them all.",
-                           "Give one equation per field (measurements go in conditions=[Data(...)]).")
+            raise ProblemError(
+                f"problem '{self.name}' has {n_eq} equation(s) for {n_f} fields ({fields}): it is "
+                "under-determined, so any value of the extra field(s) would do.",
+                "Add one equation per field, or replace a field that is given by a formula by that formula.",
+            )
+        raise ProblemError(
+            f"problem '{self.name}' has {n_eq} equations for {n_f} field(s) ({fields}): it is "
+            "over-determined, so in general no field satisfies them all.",
+            "Give one equation per field (measurements go in conditions=[Data(...)]).",
+        )
 
     def field(self, name: str) -> sp.Expr:
         """The field called ``name``, e.g. u(x, t) for 'u'."""
         for f in self.fields:
             if field_name(f) == name:
                 return f
-        raise ProblemError(f"problem '{self.name}' has no field '{name}'.",
-                           f"Its fields are: {', '.join(self.field_names)}.")
+        raise ProblemError(
+            f"problem '{self.name}' has no field '{name}'.", f"Its fields are: {', '.join(self.field_names)}."
+        )
 
     @property
     def field_names(self) -> list[str]:
@@ -154,16 +176,20 @@ class Problem:
         for key, expr in exact.items():
             name = field_name(key) if is_field(key) else str(key)
             if name not in self.field_names:
-                raise ProblemError(f"exact= gives a solution for '{name}', which is not a field of the problem.",
-                                   f"Fields are: {', '.join(self.field_names)}.")
+                raise ProblemError(
+                    f"exact= gives a solution for '{name}', which is not a field of the problem.",
+                    f"Fields are: {', '.join(self.field_names)}.",
+                )
             result[name] = sp.sympify(expr)
         return result
 
     def _manufacture(self) -> None:
         missing = [n for n in self.field_names if n not in self.exact]
         if missing:
-            raise ProblemError("manufactured=True needs an exact solution for every field; "
-                               f"missing: {', '.join(missing)}.", "Add them to exact={...}.")
+            raise ProblemError(
+                f"manufactured=True needs an exact solution for every field; missing: {', '.join(missing)}.",
+                "Add them to exact={...}.",
+            )
         substitution = {f: self.exact[field_name(f)] for f in self.fields}
         self.sources = [sp.simplify(r.subs(substitution).doit()) for r in self.residuals]
         self.residuals = [r - s for r, s in zip(self.residuals, self.sources)]
@@ -188,35 +214,47 @@ class Problem:
 
         if not self.space:
             if domain is not None:
-                raise ProblemError(f"problem '{self.name}' has a domain but its fields depend on no Space coordinate.",
-                                   "Remove domain= or add Space coordinates to the fields.")
+                raise ProblemError(
+                    f"problem '{self.name}' has a domain but its fields depend on no Space coordinate.",
+                    "Remove domain= or add Space coordinates to the fields.",
+                )
             return None
         if domain is None:
             unranged = [c.name for c in self.space if not c.has_range]
             if unranged:
-                raise ProblemError(f"coordinate(s) {', '.join(unranged)} have no range and no domain is given.",
-                                   f"Write Space('{unranged[0]}', lo, hi), or pass domain=... to Problem.")
+                raise ProblemError(
+                    f"coordinate(s) {', '.join(unranged)} have no range and no domain is given.",
+                    f"Write Space('{unranged[0]}', lo, hi), or pass domain=... to Problem.",
+                )
             return geometry.Box([c.lo for c in self.space], [c.hi for c in self.space], coords=self.space)
         if not isinstance(domain, geometry.Domain):
-            raise ProblemError(f"domain={domain!r} is not a domain.",
-                               "Use Interval, Rectangle, Box, Disk, Polygon, their CSG combinations or MeshDomain.")
+            raise ProblemError(
+                f"domain={domain!r} is not a domain.",
+                "Use Interval, Rectangle, Box, Disk, Polygon, their CSG combinations or MeshDomain.",
+            )
         if domain.dim != len(self.space):
-            raise ProblemError(f"the domain is {domain.dim}-dimensional but the fields depend on "
-                               f"{len(self.space)} space coordinate(s) ({', '.join(c.name for c in self.space)}).",
-                               "Give the domain one coordinate per Space coordinate.")
+            raise ProblemError(
+                f"the domain is {domain.dim}-dimensional but the fields depend on "
+                f"{len(self.space)} space coordinate(s) ({', '.join(c.name for c in self.space)}).",
+                "Give the domain one coordinate per Space coordinate.",
+            )
         names = {c.name for c in self.space}
         if set(domain.names) != names:
             if not any(isinstance(c, Coordinate) for c in domain.coords):
                 # coords= left out: the domain spans the problem's Space coordinates in order
                 return domain.with_coords(self.space)
-            raise ProblemError(f"the domain spans coordinates ({', '.join(domain.names)}) but the fields use "
-                               f"({', '.join(c.name for c in self.space)}).",
-                               "Pass coords=(...) with the problem's Space coordinates to the domain.")
+            raise ProblemError(
+                f"the domain spans coordinates ({', '.join(domain.names)}) but the fields use "
+                f"({', '.join(c.name for c in self.space)}).",
+                "Pass coords=(...) with the problem's Space coordinates to the domain.",
+            )
         order = [domain.names.index(c.name) for c in self.space]
         if order != sorted(order):
-            raise ProblemError(f"the domain's coordinates ({', '.join(domain.names)}) are in another order than "
-                               f"the problem's ({', '.join(c.name for c in self.space)}).",
-                               "Declare the Space coordinates in the order the domain uses.")
+            raise ProblemError(
+                f"the domain's coordinates ({', '.join(domain.names)}) are in another order than "
+                f"the problem's ({', '.join(c.name for c in self.space)}).",
+                "Declare the Space coordinates in the order the domain uses.",
+            )
         return domain
 
     # -- checks --------------------------------------------------------------------------
@@ -224,21 +262,25 @@ class Problem:
         allowed = set(self.coords) | set(self.parameters.values())
         places = [(f"equation {i + 1}", r) for i, r in enumerate(self.residuals)]
         places += [(f"the exact solution of '{n}'", e) for n, e in self.exact.items()]
-        places += [(f"the {c.kind} condition on '{c.field_name}'", e)
-                   for c in self.conditions for e in c.expressions()]
+        places += [(f"the {c.kind} condition on '{c.field_name}'", e) for c in self.conditions for e in c.expressions()]
         for where, expr in places:
             for s in expr.free_symbols:
                 if s in allowed:
                     continue
                 if isinstance(s, Coordinate):
-                    raise ProblemError(f"{where} uses coordinate '{s.name}', which no field depends on.",
-                                       "Add it to the fields' coordinates or remove it.")
-                raise ProblemError(f"{where} uses the unknown symbol '{s}'.",
-                                   f"Declare it: {s} = Parameter('{s}', value), or use a coordinate.")
+                    raise ProblemError(
+                        f"{where} uses coordinate '{s.name}', which no field depends on.",
+                        "Add it to the fields' coordinates or remove it.",
+                    )
+                raise ProblemError(
+                    f"{where} uses the unknown symbol '{s}'.",
+                    f"Declare it: {s} = Parameter('{s}', value), or use a coordinate.",
+                )
             for f in _fields_in(expr):
                 if field_name(f) not in self.field_names:
-                    raise ProblemError(f"{where} uses field '{field_name(f)}', which appears in no equation.",
-                                       "Use it in an equation.")
+                    raise ProblemError(
+                        f"{where} uses field '{field_name(f)}', which appears in no equation.", "Use it in an equation."
+                    )
 
     def _check_conditions(self) -> None:
         for c in self.conditions:
@@ -253,13 +295,16 @@ class Problem:
                 if k not in given:
                     what = name if k == 0 else f"D({name}, {self.time.name}{'' if k == 1 else f', {k}'})"
                     raise ProblemError(
-                        f"field '{name}' has a time derivative of order {order} but no initial condition "
-                        f"for {what}.", f"Add Initial({what}, g) to the conditions.")
+                        f"field '{name}' has a time derivative of order {order} but no initial condition for {what}.",
+                        f"Add Initial({what}, g) to the conditions.",
+                    )
             extra = sorted(k for k in given if k >= order)
             if extra:
-                raise ProblemError(f"field '{name}' is of order {order} in time, but an initial condition "
-                                   f"is given for its time derivative of order {extra[0]}.",
-                                   "Remove that condition: it over-determines the problem.")
+                raise ProblemError(
+                    f"field '{name}' is of order {order} in time, but an initial condition "
+                    f"is given for its time derivative of order {extra[0]}.",
+                    "Remove that condition: it over-determines the problem.",
+                )
 
     # -- use -----------------------------------------------------------------------------
     def with_parameters(self, overrides: Mapping[str, object]) -> Problem:
@@ -269,23 +314,29 @@ class Problem:
         for name, value in overrides.items():
             if name not in self.parameters:
                 known = ", ".join(self.parameters) or "none"
-                raise ProblemError(f"--set {name}=... names no parameter of problem '{self.name}'.",
-                                   f"Its parameters are: {known}.")
+                raise ProblemError(
+                    f"--set {name}=... names no parameter of problem '{self.name}'.", f"Its parameters are: {known}."
+                )
             try:
                 number = float(sp.sympify(value)) if isinstance(value, str) else float(value)
             except (TypeError, ValueError, sp.SympifyError) as exc:
-                raise ProblemError(f"--set {name}={value} is not a number.",
-                                   f"Give a number, e.g. --set {name}=0.5.") from exc
+                raise ProblemError(
+                    f"--set {name}={value} is not a number.", f"Give a number, e.g. --set {name}=0.5."
+                ) from exc
             if not math.isfinite(number):
-                raise ProblemError(f"--set {name}={value} is not a finite number.",
-                                   f"Give a finite value, e.g. --set {name}=0.5.")
+                raise ProblemError(
+                    f"--set {name}={value} is not a finite number.", f"Give a finite value, e.g. --set {name}=0.5."
+                )
             new.parameter_values[name] = number
         return new
 
     def numeric(self, expr: sp.Basic, keep_trainable: bool = True) -> sp.Basic:
         """``expr`` with the known parameters replaced by their current values."""
-        values = {p: sp.Float(self.parameter_values[n]) for n, p in self.parameters.items()
-                  if not (keep_trainable and p.trainable)}
+        values = {
+            p: sp.Float(self.parameter_values[n])
+            for n, p in self.parameters.items()
+            if not (keep_trainable and p.trainable)
+        }
         return sp.sympify(expr).xreplace(values)
 
     @property

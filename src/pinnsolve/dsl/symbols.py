@@ -21,12 +21,14 @@ def Field(name: str, *coords: Coordinate) -> sp.Expr:
     if not isinstance(name, str) or not name.isidentifier():
         raise ProblemError(f"field name {name!r} is not a valid name.", "Use an identifier such as 'u'.")
     if not coords:
-        raise ProblemError(f"field '{name}' depends on no coordinate.",
-                           f"Name its coordinates, e.g. Field('{name}', x, t).")
+        raise ProblemError(
+            f"field '{name}' depends on no coordinate.", f"Name its coordinates, e.g. Field('{name}', x, t)."
+        )
     for c in coords:
         if not isinstance(c, Coordinate):
-            raise ProblemError(f"field '{name}' is given {c!r} as a coordinate.",
-                               "Coordinates are made with Space(...) or Time(...).")
+            raise ProblemError(
+                f"field '{name}' is given {c!r} as a coordinate.", "Coordinates are made with Space(...) or Time(...)."
+            )
     if len(set(coords)) != len(coords):
         raise ProblemError(f"field '{name}' names a coordinate twice.", "Name each coordinate once.")
     if sum(c.is_time_coordinate for c in coords) > 1:
@@ -81,8 +83,10 @@ def _as_number(value: object, name: str) -> float:
     try:
         number = float(sp.sympify(value))
     except (TypeError, ValueError, sp.SympifyError) as exc:
-        raise ProblemError(f"parameter '{name}' has the value {value!r}, which is not a number.",
-                           f"Give a number, e.g. Parameter('{name}', 0.5).") from exc
+        raise ProblemError(
+            f"parameter '{name}' has the value {value!r}, which is not a number.",
+            f"Give a number, e.g. Parameter('{name}', 0.5).",
+        ) from exc
     if not math.isfinite(number):
         raise ProblemError(f"parameter '{name}' is not finite ({number}).", "Give a finite value.")
     return number

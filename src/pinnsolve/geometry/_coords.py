@@ -33,6 +33,7 @@ def resolve_coords(coords: Any, dim: int, owner: str) -> tuple[Any, ...]:
         )
     names = [str(c) for c in coords]
     if len(set(names)) != len(names):
-        raise GeometryError(f"{owner}: coordinate names must be distinct, got {tuple(names)}; give each "
-                            "coordinate its own name")
+        raise GeometryError(
+            f"{owner}: coordinate names must be distinct, got {tuple(names)}; give each coordinate its own name"
+        )
     return coords

@@ -28,9 +28,7 @@ class Box(Domain):
         lo_arr = np.atleast_1d(np.asarray(lo, dtype=float))
         hi_arr = np.atleast_1d(np.asarray(hi, dtype=float))
         if lo_arr.ndim != 1 or lo_arr.shape != hi_arr.shape:
-            raise GeometryError(
-                f"{owner}: lo and hi must be sequences of the same length, got {lo!r} and {hi!r}"
-            )
+            raise GeometryError(f"{owner}: lo and hi must be sequences of the same length, got {lo!r} and {hi!r}")
         if not (np.all(np.isfinite(lo_arr)) and np.all(np.isfinite(hi_arr))):
             raise GeometryError(f"{owner}: corners must be finite numbers, got lo={lo!r}, hi={hi!r}")
         self._bind(coords, len(lo_arr))
@@ -138,17 +136,13 @@ class Interval(Box):
 class Rectangle(Box):
     """The rectangle [x0, x1] × [y0, y1] given by two opposite corners."""
 
-    def __init__(
-        self, lo: Sequence[float], hi: Sequence[float], coords: Any = None
-    ) -> None:
+    def __init__(self, lo: Sequence[float], hi: Sequence[float], coords: Any = None) -> None:
         if np.shape(lo) != (2,) or np.shape(hi) != (2,):
             raise GeometryError(
-                f"Rectangle: corners must be (x, y) pairs, e.g. Rectangle((0, 0), (1, 2)); "
-                f"got {lo!r} and {hi!r}"
+                f"Rectangle: corners must be (x, y) pairs, e.g. Rectangle((0, 0), (1, 2)); got {lo!r} and {hi!r}"
             )
         super().__init__(lo, hi, coords)
 
     def __repr__(self) -> str:
         lo, hi = tuple(self._lo.tolist()), tuple(self._hi.tolist())
         return f"Rectangle({lo}, {hi}, coords={self.names})"
-

@@ -67,8 +67,7 @@ class _Composite(Domain):
     def __init__(self, a: Domain, b: Domain) -> None:
         if not isinstance(a, Domain) or not isinstance(b, Domain):
             raise GeometryError(
-                f"{type(self).__name__} combines two domains, got {type(a).__name__} "
-                f"and {type(b).__name__}"
+                f"{type(self).__name__} combines two domains, got {type(a).__name__} and {type(b).__name__}"
             )
         if a.names != b.names:
             raise GeometryError(
@@ -128,8 +127,7 @@ class _Composite(Domain):
     def _split(self, parts: _Parts) -> tuple[_Parts, _Parts]:
         if parts is None:
             return None, None
-        return (parts & frozenset(self._a.boundary_parts()),
-                parts & frozenset(self._b.boundary_parts()))
+        return (parts & frozenset(self._a.boundary_parts()), parts & frozenset(self._b.boundary_parts()))
 
     def boundary_measure(self) -> float:
         if "boundary" not in self._cache:
@@ -150,9 +148,7 @@ class _Composite(Domain):
         pa, pb = self._split(parts)
         return self._a._candidate_measure(pa) + self._b._candidate_measure(pb)
 
-    def _relations(
-        self, p: FloatArray, tol: float
-    ) -> tuple[BoolArray, BoolArray, FloatArray, FloatArray]:
+    def _relations(self, p: FloatArray, tol: float) -> tuple[BoolArray, BoolArray, FloatArray, FloatArray]:
         # Which points are on the result's boundary by way of a, and of b,
         # and the normals each operand would give them.
         n_a = self._a._outward_normal(p, tol)
@@ -192,9 +188,7 @@ class _Composite(Domain):
         tail = np.empty((m, u.shape[1] - (d - 1)))
         keep = np.zeros(m, dtype=bool)
         tol = self._tol()
-        for index, (child, other, child_parts) in enumerate(
-            ((self._a, self._b, pa), (self._b, self._a, pb))
-        ):
+        for index, (child, other, child_parts) in enumerate(((self._a, self._b, pa), (self._b, self._a, pb))):
             rows = which == index
             if not rows.any():
                 continue
@@ -213,8 +207,7 @@ class _Composite(Domain):
         pts_b, nrm_b = self._b._boundary_vertices(pb)
         keep_a = self._keep_a(_Relation(self._b, pts_a, nrm_a, tol))
         keep_b = self._keep_b(_Relation(self._a, pts_b, nrm_b, tol))
-        return (np.vstack((pts_a[keep_a], pts_b[keep_b])),
-                np.vstack((nrm_a[keep_a], self._flip_b * nrm_b[keep_b])))
+        return (np.vstack((pts_a[keep_a], pts_b[keep_b])), np.vstack((nrm_a[keep_a], self._flip_b * nrm_b[keep_b])))
 
 
 class Union(_Composite):
@@ -248,8 +241,9 @@ class Intersection(_Composite):
         super().__init__(a, b)
         lo, hi = self.bounds()
         if np.any(lo >= hi):
-            raise GeometryError(f"{self!r} is empty: the two domains do not overlap; check their positions, "
-                                "or use | for their union")
+            raise GeometryError(
+                f"{self!r} is empty: the two domains do not overlap; check their positions, or use | for their union"
+            )
 
     def bounds(self) -> tuple[FloatArray, FloatArray]:
         (lo_a, hi_a), (lo_b, hi_b) = self._a.bounds(), self._b.bounds()

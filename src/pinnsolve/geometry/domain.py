@@ -106,9 +106,7 @@ class Domain(abc.ABC):
     def _contains(self, p: FloatArray, tol: float) -> BoolArray: ...
 
     @abc.abstractmethod
-    def _on_boundary(
-        self, p: FloatArray, tol: float, parts: frozenset[str] | None
-    ) -> BoolArray: ...
+    def _on_boundary(self, p: FloatArray, tol: float, parts: frozenset[str] | None) -> BoolArray: ...
 
     @abc.abstractmethod
     def _outward_normal(self, p: FloatArray, tol: float) -> FloatArray: ...
@@ -182,8 +180,10 @@ class Domain(abc.ABC):
         d, k = self._dim, len(extra)
         stream = unit_cube_stream(d + k, sampler, rng)
         if self.measure() <= 0.0:
-            raise GeometryError(f"{self!r} is empty: it has zero volume; check its corners or radius, or the "
-                                "operands of its CSG operations")
+            raise GeometryError(
+                f"{self!r} is empty: it has zero volume; check its corners or radius, or the "
+                "operands of its CSG operations"
+            )
         lo, hi = self.bounds()
         origin = np.concatenate((lo, extra[:, 0]))
         width = np.concatenate((hi - lo, extra[:, 1] - extra[:, 0]))
@@ -226,8 +226,10 @@ class Domain(abc.ABC):
             first = _first_occurrences(points)
             return points[first], normals[first]
         if self._candidate_measure(parts) <= 0.0:
-            raise GeometryError(f"boundary part {part!r} of {self!r} has zero measure, so no point can be drawn "
-                                "on it; choose a part of positive length (area)")
+            raise GeometryError(
+                f"boundary part {part!r} of {self!r} has zero measure, so no point can be drawn "
+                "on it; choose a part of positive length (area)"
+            )
         origin, width = extra[:, 0], extra[:, 1] - extra[:, 0]
 
         def accept(u: FloatArray) -> tuple[FloatArray, BoolArray]:
@@ -282,9 +284,7 @@ class Domain(abc.ABC):
         """
         shape = tuple(int(s) for s in shape)
         if len(shape) != self._dim or min(shape) < 2:
-            raise GeometryError(
-                f"grid shape must have {self._dim} entries, each >= 2, got {shape}"
-            )
+            raise GeometryError(f"grid shape must have {self._dim} entries, each >= 2, got {shape}")
         lo, hi = self.bounds()
         axes = [np.linspace(lo[i], hi[i], shape[i]) for i in range(self._dim)]
         grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self._dim)
@@ -369,8 +369,7 @@ class Domain(abc.ABC):
                 chosen.update((f"{prefix}.min", f"{prefix}.max"))
             else:
                 raise GeometryError(
-                    f"{self!r} has no boundary part {name!r}; "
-                    f"choose one of: {', '.join(('boundary',) + valid)}"
+                    f"{self!r} has no boundary part {name!r}; choose one of: {', '.join(('boundary',) + valid)}"
                 )
         if not chosen:
             raise GeometryError("no boundary part given; pass part='boundary' for the whole boundary")

@@ -66,8 +66,9 @@ class MeshDomain(Domain):
     triangulation is its own cells (:meth:`triangulate`), so a solution lands back on the mesh.
     """
 
-    def __init__(self, path: str | os.PathLike[str], coords: Any = None, *,
-                 base_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], coords: Any = None, *, base_dir: str | os.PathLike[str] | None = None
+    ) -> None:
         self._source = os.fspath(path)
         wanted = None
         if coords is not None:

@@ -29,8 +29,9 @@ __all__ = ["MeshData", "load_mesh", "resolve_mesh_path"]
 # corners: their first nodes in meshio's ordering).
 _AREA_CELLS = {"triangle": 3, "triangle6": 3, "triangle7": 3, "quad": 4, "quad8": 4, "quad9": 4}
 _VOLUME_CELLS = {"tetra": 4, "tetra10": 4}
-_OTHER_VOLUME_CELLS = frozenset({"hexahedron", "hexahedron20", "hexahedron27", "wedge", "wedge15",
-                                 "pyramid", "pyramid13"})
+_OTHER_VOLUME_CELLS = frozenset(
+    {"hexahedron", "hexahedron20", "hexahedron27", "wedge", "wedge15", "pyramid", "pyramid13"}
+)
 _FACET_CELLS = {2: {"line": 2, "line3": 2}, 3: {"triangle": 3, "triangle6": 3, "triangle7": 3}}
 
 
@@ -66,11 +67,15 @@ def resolve_mesh_path(path: str | os.PathLike[str], base_dir: str | os.PathLike[
     if candidate.is_file():
         return candidate
     where = "" if given.is_absolute() else f" (looked for {candidate})"
-    hint = ("give a path relative to the problem file (outside one: to base_dir=, or to the current directory), "
-            "or an absolute one")
+    hint = (
+        "give a path relative to the problem file (outside one: to base_dir=, or to the current directory), "
+        "or an absolute one"
+    )
     if base is not None and not given.is_absolute() and (Path.cwd() / given).is_file():
-        hint = (f"it exists relative to the current directory ({(Path.cwd() / given).resolve()}), but paths in a "
-                "problem file are relative to the problem file: write the path from there, or an absolute one")
+        hint = (
+            f"it exists relative to the current directory ({(Path.cwd() / given).resolve()}), but paths in a "
+            "problem file are relative to the problem file: write the path from there, or an absolute one"
+        )
     raise GeometryError(f"MeshDomain: mesh file {os.fspath(path)!r} not found{where}; {hint}")
 
 
@@ -80,8 +85,10 @@ def load_mesh(path: Path, n_coords: int | None = None) -> MeshData:
     dim = mesh_dimension(mesh, path)
     if n_coords is not None and n_coords != dim:
         what = "tetrahedra (a 3-D volume)" if dim == 3 else "triangles/quadrilaterals (a 2-D region)"
-        raise GeometryError(f"MeshDomain: {path} holds {what}, but {n_coords} coordinate(s) were given; "
-                            f"pass coords with {dim} coordinates, or use a {n_coords}-D mesh of that region")
+        raise GeometryError(
+            f"MeshDomain: {path} holds {what}, but {n_coords} coordinate(s) were given; "
+            f"pass coords with {dim} coordinates, or use a {n_coords}-D mesh of that region"
+        )
     nodes, cells, simplices, groups = mesh_cells(mesh, dim, path)
     # Keep only the nodes the cells use (gmsh files also list geometry points).
     used, inverse = np.unique(simplices, return_inverse=True)
@@ -92,12 +99,25 @@ def load_mesh(path: Path, n_coords: int | None = None) -> MeshData:
     volumes = simplex_measure(nodes[simplices])
     if not np.all(volumes > 0):
         bad = int(np.sum(~(volumes > 0)))
-        raise GeometryError(f"MeshDomain: {path} has {bad} cell(s) of zero {'area' if dim == 2 else 'volume'}; "
-                            "remove the degenerate cells (or re-mesh)")
+        raise GeometryError(
+            f"MeshDomain: {path} has {bad} cell(s) of zero {'area' if dim == 2 else 'volume'}; "
+            "remove the degenerate cells (or re-mesh)"
+        )
     facets, normals, measure = boundary_facets(nodes, simplices, path)
     parts, inner = named_parts(groups, remap, facets, path)
-    return MeshData(path, dim, nodes, simplices, [(kind, remap[block]) for kind, block in cells], volumes,
-                    facets, normals, measure, parts, inner)
+    return MeshData(
+        path,
+        dim,
+        nodes,
+        simplices,
+        [(kind, remap[block]) for kind, block in cells],
+        volumes,
+        facets,
+        normals,
+        measure,
+        parts,
+        inner,
+    )
 
 
 def read_mesh(path: Path) -> Any:
@@ -118,8 +138,7 @@ def read_mesh(path: Path) -> Any:
             "the file is complete and its extension matches its format"
         ) from None
     if len(mesh.points) == 0 or not mesh.cells:
-        raise GeometryError(f"MeshDomain: {path} is empty (no nodes or no cells); export the mesh "
-                            "with its elements")
+        raise GeometryError(f"MeshDomain: {path} is empty (no nodes or no cells); export the mesh with its elements")
     return mesh
 
 
@@ -146,8 +165,7 @@ def mesh_dimension(mesh: Any, path: Path) -> int:
 Groups = dict[str, list[np.ndarray]]
 
 
-def mesh_cells(mesh: Any, dim: int, path: Path) -> tuple[FloatArray, list[tuple[str, IntArray]],
-                                                       IntArray, Groups]:
+def mesh_cells(mesh: Any, dim: int, path: Path) -> tuple[FloatArray, list[tuple[str, IntArray]], IntArray, Groups]:
     """Nodes (N, dim), the domain's cell blocks, its simplices, and named facet groups."""
     points = np.asarray(mesh.points, dtype=float)
     if points.ndim != 2 or points.shape[1] < dim:
@@ -158,8 +176,10 @@ def mesh_cells(mesh: Any, dim: int, path: Path) -> tuple[FloatArray, list[tuple[
         z = points[:, 2:]
         scale = max(1.0, float(np.max(np.ptp(points[:, :2], axis=0))))
         if float(np.max(np.ptp(z, axis=0))) > 1e-9 * scale:
-            raise GeometryError(f"MeshDomain: {path} is a 2-D mesh whose nodes are not in one plane "
-                                "z = const; pinnsolve needs a flat mesh in the (x, y) plane")
+            raise GeometryError(
+                f"MeshDomain: {path} is a 2-D mesh whose nodes are not in one plane "
+                "z = const; pinnsolve needs a flat mesh in the (x, y) plane"
+            )
     nodes = points[:, :dim]
     table = _VOLUME_CELLS if dim == 3 else _AREA_CELLS
     cells: list[tuple[str, IntArray]] = []
@@ -204,16 +224,17 @@ def facet_groups(mesh: Any, dim: int) -> Groups:
     return groups
 
 
-def named_parts(groups: Groups, remap: IntArray, facets: IntArray,
-                 path: Path) -> tuple[dict[str, IntArray], set[str]]:
+def named_parts(groups: Groups, remap: IntArray, facets: IntArray, path: Path) -> tuple[dict[str, IntArray], set[str]]:
     """Boundary facet indices of each named group; and the names of groups off the boundary."""
     key = {tuple(row): i for i, row in enumerate(np.sort(facets, axis=1).tolist())}
     parts: dict[str, IntArray] = {}
     inner: set[str] = set()
     for name, blocks in groups.items():
         if name == "boundary":
-            raise GeometryError(f"MeshDomain: {path} has a physical group named 'boundary', which is the "
-                                "name of the whole boundary; rename the group")
+            raise GeometryError(
+                f"MeshDomain: {path} has a physical group named 'boundary', which is the "
+                "name of the whole boundary; rename the group"
+            )
         rows = np.concatenate(blocks) if blocks else np.empty((0, facets.shape[1]), dtype=np.intp)
         if len(rows) == 0:
             continue
@@ -224,5 +245,3 @@ def named_parts(groups: Groups, remap: IntArray, facets: IntArray,
         else:
             inner.add(name)
     return dict(sorted(parts.items())), inner
-
-

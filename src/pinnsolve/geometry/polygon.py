@@ -27,9 +27,7 @@ class Polygon(Domain):
     def __init__(self, vertices: Sequence[Sequence[float]], coords: Any = None) -> None:
         v = np.asarray(vertices, dtype=float)
         if v.ndim != 2 or v.shape[1] != 2 or not np.all(np.isfinite(v)):
-            raise GeometryError(
-                f"Polygon: vertices must be a list of finite (x, y) pairs, got shape {v.shape}"
-            )
+            raise GeometryError(f"Polygon: vertices must be a list of finite (x, y) pairs, got shape {v.shape}")
         if len(v) > 1 and np.array_equal(v[0], v[-1]):
             v = v[:-1]  # a closed ring lists the first vertex twice
         if len(v) < 3:
@@ -137,8 +135,9 @@ def _first_crossing(v: FloatArray) -> tuple[int, int] | None:
     a, b = v, np.roll(v, -1, axis=0)
 
     def orient(p: FloatArray, q: FloatArray, r: FloatArray) -> FloatArray:
-        return np.sign((q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1])
-                       - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0]))
+        return np.sign(
+            (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+        )
 
     for i in range(m):
         j = np.arange(i + 2, m)
@@ -150,8 +149,12 @@ def _first_crossing(v: FloatArray) -> tuple[int, int] | None:
         o3, o4 = orient(a[j], b[j], a[i]), orient(a[j], b[j], b[i])
         proper = (o1 != o2) & (o3 != o4)
         # Collinear overlap or a vertex touching another edge also breaks simplicity.
-        touching = _on_segment(a[i], b[i], a[j], o1) | _on_segment(a[i], b[i], b[j], o2) \
-            | _on_segment(a[j], b[j], a[i], o3) | _on_segment(a[j], b[j], b[i], o4)
+        touching = (
+            _on_segment(a[i], b[i], a[j], o1)
+            | _on_segment(a[i], b[i], b[j], o2)
+            | _on_segment(a[j], b[j], a[i], o3)
+            | _on_segment(a[j], b[j], b[i], o4)
+        )
         hit = np.flatnonzero(proper | touching)
         if len(hit):
             return i, int(j[hit[0]])
@@ -175,4 +178,3 @@ def _on_segment(p: FloatArray, q: FloatArray, r: FloatArray, orientation: FloatA
     lo, hi = np.minimum(p, q), np.maximum(p, q)
     within = np.all((r >= lo) & (r <= hi), axis=-1)
     return (orientation == 0) & within
-

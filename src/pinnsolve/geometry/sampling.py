@@ -87,9 +87,7 @@ def _uniform(dim: int, rng: np.random.Generator) -> Stream:
 SAMPLERS: tuple[str, ...] = tuple(_REGISTRY)
 
 
-def unit_cube_stream(
-    dim: int, method: str = "sobol", rng: np.random.Generator | int | None = None
-) -> Stream:
+def unit_cube_stream(dim: int, method: str = "sobol", rng: np.random.Generator | int | None = None) -> Stream:
     """Open a stream of points in [0, 1]^dim that continues one sequence.
 
     Rejection sampling asks for more points until enough are accepted; drawing
@@ -122,8 +120,9 @@ def sample_unit_cube(
 def point_count(n: int) -> int:
     """``n`` as a number of points, refused unless a whole number ≥ 0."""
     if isinstance(n, bool) or int(n) != n or n < 0:
-        raise GeometryError(f"number of points must be a non-negative integer, got {n!r}; give a whole number, "
-                            "e.g. 1000")
+        raise GeometryError(
+            f"number of points must be a non-negative integer, got {n!r}; give a whole number, e.g. 1000"
+        )
     return int(n)
 
 
@@ -143,7 +142,5 @@ def extra_ranges(extra_bounds: Sequence[tuple[float, float]]) -> FloatArray:
 def _lookup(method: str) -> Factory:
     key = method.lower() if isinstance(method, str) else method
     if key not in _REGISTRY:
-        raise SettingsError(
-            f"unknown sampler {method!r}; choose one of: {', '.join(SAMPLERS)}"
-        )
+        raise SettingsError(f"unknown sampler {method!r}; choose one of: {', '.join(SAMPLERS)}")
     return _REGISTRY[key]

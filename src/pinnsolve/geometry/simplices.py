@@ -15,8 +15,16 @@ from pinnsolve.errors import GeometryError
 
 from .domain import FloatArray, IntArray
 
-__all__ = ["barycentric", "boundary_facets", "facet_measure", "oriented", "segment_distance", "simplex_measure",
-           "triangle_distance", "unit_to_simplex"]
+__all__ = [
+    "barycentric",
+    "boundary_facets",
+    "facet_measure",
+    "oriented",
+    "segment_distance",
+    "simplex_measure",
+    "triangle_distance",
+    "unit_to_simplex",
+]
 
 
 def oriented(nodes: FloatArray, simplices: IntArray) -> IntArray:
@@ -40,25 +48,24 @@ def facet_measure(corners: FloatArray) -> FloatArray:
     """Length of segments ``(m, 2, 2)`` or area of triangles ``(m, 3, 3)``."""
     if corners.shape[1] == 2:
         return np.linalg.norm(corners[:, 1] - corners[:, 0], axis=1)
-    return 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
-                                         corners[:, 2] - corners[:, 0]), axis=1)
+    return 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
 
 
 _LOCAL_FACETS = {2: [(0, 1), (1, 2), (2, 0)], 3: [(0, 1, 2), (0, 1, 3), (0, 2, 3), (1, 2, 3)]}
 
 
-def boundary_facets(nodes: FloatArray, simplices: IntArray,
-              path: Path) -> tuple[IntArray, FloatArray, FloatArray]:
+def boundary_facets(nodes: FloatArray, simplices: IntArray, path: Path) -> tuple[IntArray, FloatArray, FloatArray]:
     """Facets of exactly one cell, their unit normals pointing away from it, and their measures."""
     dim = nodes.shape[1]
     local = _LOCAL_FACETS[dim]
     m = len(simplices)
     all_facets = np.concatenate([simplices[:, list(f)] for f in local])  # (len(local) * m, dim)
-    _, first, counts = np.unique(np.sort(all_facets, axis=1), axis=0, return_index=True,
-                                 return_counts=True)
+    _, first, counts = np.unique(np.sort(all_facets, axis=1), axis=0, return_index=True, return_counts=True)
     if np.any(counts > 2):
-        raise GeometryError(f"MeshDomain: {path} has facets shared by more than two cells (duplicate "
-                            "or overlapping elements); clean the mesh")
+        raise GeometryError(
+            f"MeshDomain: {path} has facets shared by more than two cells (duplicate "
+            "or overlapping elements); clean the mesh"
+        )
     chosen = np.sort(first[counts == 1])
     if len(chosen) == 0:
         raise GeometryError(f"MeshDomain: {path} has no boundary facets; is it a closed surface?")
@@ -127,6 +134,5 @@ def triangle_distance(p: FloatArray, corners: FloatArray) -> FloatArray:
     inside = np.ones(height.shape, dtype=bool)
     for u, v in ((a, b), (b, c), (c, a)):
         inside &= np.einsum("...d,...d->...", np.cross(v - u, q - u), normal) >= 0
-    edges = np.minimum(np.minimum(segment_distance(p, a, b), segment_distance(p, b, c)),
-                       segment_distance(p, c, a))
+    edges = np.minimum(np.minimum(segment_distance(p, a, b), segment_distance(p, b, c)), segment_distance(p, c, a))
     return np.where(inside, np.abs(height), edges)

@@ -36,8 +36,13 @@ __all__ = ["write_paraview"]
 Cells = list[tuple[str, np.ndarray]]
 
 
-def write_paraview(solution: Solution, run_dir: str | Path, *, name: str = "solution",
-                   cells: Sequence[tuple[str, np.ndarray]] | None = None) -> Path:
+def write_paraview(
+    solution: Solution,
+    run_dir: str | Path,
+    *,
+    name: str = "solution",
+    cells: Sequence[tuple[str, np.ndarray]] | None = None,
+) -> Path:
     """Write ``solution`` for ParaView into ``run_dir``; return the file to open.
 
     Returns ``run_dir/<name>.vtu`` for steady problems and ODEs, ``run_dir/<name>.xdmf``
@@ -91,21 +96,22 @@ def _checked_cells(solution: Solution, cells: Sequence[tuple[str, np.ndarray]]) 
     """Mesh cells over the solution's points: refused unless they index those points."""
     where = f"write_paraview({solution.problem!r})"
     if solution.points is None:
-        raise ValueError(f"{where}: cells= needs a solution on scattered points (mesh nodes), "
-                         "not on a grid")
+        raise ValueError(f"{where}: cells= needs a solution on scattered points (mesh nodes), not on a grid")
     n = solution.points.shape[0]
     checked: Cells = []
     for kind, block in cells:
         block = np.asarray(block, dtype=np.int64)
         if block.ndim != 2 or (block.size and (block.min() < 0 or block.max() >= n)):
-            raise ValueError(f"{where}: {kind} cells must be a (k, corners) array of indices "
-                             f"into the solution's {n} points")
+            raise ValueError(
+                f"{where}: {kind} cells must be a (k, corners) array of indices into the solution's {n} points"
+            )
         checked.append((str(kind), block))
     return checked
 
 
-def _scattered_mesh(solution: Solution, coords: tuple[str, ...],
-                    cells: Cells | None = None) -> tuple[np.ndarray, Cells]:
+def _scattered_mesh(
+    solution: Solution, coords: tuple[str, ...], cells: Cells | None = None
+) -> tuple[np.ndarray, Cells]:
     assert solution.points is not None
     if len(coords) > 3:
         raise ValueError(f"ParaView output supports up to 3 point coordinates, not {coords}")
@@ -133,8 +139,7 @@ def _point_data(solution: Solution, flatten) -> dict[str, np.ndarray]:
 # -- writers ---------------------------------------------------------------------------------
 
 
-def _write_steady(solution: Solution, run_dir: Path, name: str,
-                  mesh_cells: Cells | None = None) -> Path:
+def _write_steady(solution: Solution, run_dir: Path, name: str, mesh_cells: Cells | None = None) -> Path:
     import meshio  # heavy-ish; only when files are written
 
     if solution.is_grid:
@@ -148,8 +153,7 @@ def _write_steady(solution: Solution, run_dir: Path, name: str,
     return path
 
 
-def _write_time_series(solution: Solution, run_dir: Path, name: str,
-                       mesh_cells: Cells | None = None) -> Path:
+def _write_time_series(solution: Solution, run_dir: Path, name: str, mesh_cells: Cells | None = None) -> Path:
     t = solution.time_coord
     assert t is not None
     times = solution.axes[t]
@@ -161,8 +165,9 @@ def _write_time_series(solution: Solution, run_dir: Path, name: str,
         points, cells = _scattered_mesh(solution, solution.space_coords, mesh_cells)
         t_dim = 1  # (N, nt)
     # Move time last so that each step is one C-ordered slab matching the mesh points.
-    series = {k: np.moveaxis(v, t_dim, -1).reshape(-1, len(times))
-              for k, v in _point_data(solution, lambda a: a).items()}
+    series = {
+        k: np.moveaxis(v, t_dim, -1).reshape(-1, len(times)) for k, v in _point_data(solution, lambda a: a).items()
+    }
 
     # meshio writes the .xdmf and its .h5 as two files; write both in a private directory
     # beside the target and move them in only when complete. The .xdmf refers to the .h5 by
@@ -173,8 +178,9 @@ def _write_time_series(solution: Solution, run_dir: Path, name: str,
         with _TimeSeriesWriter(xdmf_tmp) as writer:
             writer.write_points_cells(points, cells)
             for k, tk in enumerate(times):
-                writer.write_data(float(tk), point_data={
-                    key: np.ascontiguousarray(v[:, k]) for key, v in series.items()})
+                writer.write_data(
+                    float(tk), point_data={key: np.ascontiguousarray(v[:, k]) for key, v in series.items()}
+                )
         for part in (f"{name}.h5", f"{name}.xdmf"):  # the .h5 first: the .xdmf points at it
             with open(tmp_dir / part, "rb") as fh:
                 os.fsync(fh.fileno())

@@ -21,9 +21,15 @@ def versions() -> dict[str, str]:
 
     from pinnsolve._version import __version__
 
-    return {"pinnsolve": __version__, "python": platform.python_version(), "torch": torch.__version__,
-            "numpy": numpy.__version__, "scipy": scipy.__version__, "sympy": sympy.__version__,
-            "platform": platform.platform()}
+    return {
+        "pinnsolve": __version__,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "sympy": sympy.__version__,
+        "platform": platform.platform(),
+    }
 
 
 def file_hash(path: str | Path | None) -> str | None:
@@ -40,8 +46,9 @@ def git_commit(near: str | Path | None) -> str | None:
     folder = Path(near).resolve()
     folder = folder if folder.is_dir() else folder.parent
     try:
-        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -49,5 +56,9 @@ def git_commit(near: str | Path | None) -> str | None:
 
 def provenance(problem_file: str | Path | None) -> dict[str, Any]:
     """What config.json records besides the settings: versions, file hash, command and commit."""
-    return {"versions": versions(), "problem_sha256": file_hash(problem_file), "command": list(sys.argv),
-            "git_commit": git_commit(problem_file)}
+    return {
+        "versions": versions(),
+        "problem_sha256": file_hash(problem_file),
+        "command": list(sys.argv),
+        "git_commit": git_commit(problem_file),
+    }

@@ -64,8 +64,9 @@ class RunDirectory:
 
     # -- creating and opening ----------------------------------------------------------------
     @classmethod
-    def create(cls, out: str | Path | None, problem: str, method: str, *, overwrite: bool = False,
-               now: datetime | None = None) -> RunDirectory:
+    def create(
+        cls, out: str | Path | None, problem: str, method: str, *, overwrite: bool = False, now: datetime | None = None
+    ) -> RunDirectory:
         """A fresh run directory: ``out`` itself, or ``runs/<problem>-<method>-<time>`` without it.
 
         An ``out`` that exists and holds files is refused unless ``overwrite`` (then emptied):
@@ -75,24 +76,30 @@ class RunDirectory:
             try:
                 path = make_run_dir(None, problem, method, now=now)
             except OSError as exc:
-                raise RunDirectoryError(f"{DEFAULT_ROOT}: cannot create a run directory there ({exc.strerror or exc})."
-                                        " Give --out with a folder you can write to.") from None
+                raise RunDirectoryError(
+                    f"{DEFAULT_ROOT}: cannot create a run directory there ({exc.strerror or exc})."
+                    " Give --out with a folder you can write to."
+                ) from None
             return cls._checked(path, fresh=True)
         path = Path(out)
         if path.exists() and not path.is_dir():
-            raise RunDirectoryError(f"--out {path}: a file of that name exists, and a run directory is a folder. "
-                                    "Give another --out.")
+            raise RunDirectoryError(
+                f"--out {path}: a file of that name exists, and a run directory is a folder. Give another --out."
+            )
         if path.is_dir() and any(path.iterdir()):
             if not overwrite:
-                raise RunDirectoryError(f"--out {path}: the folder exists and holds files of an earlier run. Give "
-                                        "--overwrite to replace them, --resume to continue that run, or another --out.")
+                raise RunDirectoryError(
+                    f"--out {path}: the folder exists and holds files of an earlier run. Give "
+                    "--overwrite to replace them, --resume to continue that run, or another --out."
+                )
             shutil.rmtree(path)
         fresh = not path.exists()
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise RunDirectoryError(f"--out {path}: cannot create the run directory ({exc.strerror}). Give a folder "
-                                    "you can write to.") from None
+            raise RunDirectoryError(
+                f"--out {path}: cannot create the run directory ({exc.strerror}). Give a folder you can write to."
+            ) from None
         return cls._checked(path, fresh)
 
     @classmethod
@@ -112,11 +119,15 @@ class RunDirectory:
         """An existing run directory (one with config.json); a clear error otherwise."""
         run = cls(path)
         if not run.path.is_dir():
-            raise RunDirectoryError(f"{run.path}: no such run directory. Give the folder that a pinnsolve command "
-                                    "wrote (it holds config.json).")
+            raise RunDirectoryError(
+                f"{run.path}: no such run directory. Give the folder that a pinnsolve command "
+                "wrote (it holds config.json)."
+            )
         if not run.file(CONFIG_FILE).is_file():
-            raise RunDirectoryError(f"{run.path}: there is no config.json, so this is not a run directory (or the "
-                                    "run was stopped before it started). Give the folder that a pinnsolve command wrote.")
+            raise RunDirectoryError(
+                f"{run.path}: there is no config.json, so this is not a run directory (or the "
+                "run was stopped before it started). Give the folder that a pinnsolve command wrote."
+            )
         return run
 
     def check_writable(self) -> None:
@@ -128,8 +139,9 @@ class RunDirectory:
             probe.unlink()
         except OSError as exc:
             probe.unlink(missing_ok=True)
-            raise RunDirectoryError(f"{self.path}: cannot write there ({exc.strerror}). Free some space or give "
-                                    "another --out.") from None
+            raise RunDirectoryError(
+                f"{self.path}: cannot write there ({exc.strerror}). Free some space or give another --out."
+            ) from None
 
     # -- names ---------------------------------------------------------------------------------
     def file(self, name: str) -> Path:
@@ -150,17 +162,20 @@ class RunDirectory:
         try:
             data = json.loads(target.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise RunDirectoryError(f"{target}: missing. The run directory is incomplete; rerun the command that "
-                                    "wrote it.") from None
+            raise RunDirectoryError(
+                f"{target}: missing. The run directory is incomplete; rerun the command that wrote it."
+            ) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RunDirectoryError(f"{target}: not valid JSON ({exc}). The file is corrupt; rerun the command that "
-                                    "wrote it.") from None
+            raise RunDirectoryError(
+                f"{target}: not valid JSON ({exc}). The file is corrupt; rerun the command that wrote it."
+            ) from None
         if not isinstance(data, dict):
             raise RunDirectoryError(f"{target}: expected a JSON object. The file is corrupt; rerun the command.")
         return data
 
-    def write_config(self, settings: Mapping[str, Any], *, result_kind: str,
-                     problem_file: str | Path | None = None) -> Path:
+    def write_config(
+        self, settings: Mapping[str, Any], *, result_kind: str, problem_file: str | Path | None = None
+    ) -> Path:
         """config.json: the resolved settings, the result kind and the provenance record."""
         return self.write_json(CONFIG_FILE, {**settings, "result": result_kind, "provenance": provenance(problem_file)})
 
@@ -264,10 +279,11 @@ def read_history(path: str | Path) -> dict[str, np.ndarray]:
     except FileNotFoundError:
         raise RunDirectoryError(f"{path}: missing. The run directory is incomplete; rerun the command.") from None
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise RunDirectoryError(f"{path}: not a readable CSV file ({exc}). The file is corrupt; rerun the "
-                                "command, or delete it to start the history afresh.") from None
-    columns = {name: [r[i].strip() if i < len(r) else "" for r in rows]
-               for i, name in enumerate(header)}
+        raise RunDirectoryError(
+            f"{path}: not a readable CSV file ({exc}). The file is corrupt; rerun the "
+            "command, or delete it to start the history afresh."
+        ) from None
+    columns = {name: [r[i].strip() if i < len(r) else "" for r in rows] for i, name in enumerate(header)}
     return {name: _column(name, cells) for name, cells in columns.items()}
 
 

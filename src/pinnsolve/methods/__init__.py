@@ -7,12 +7,36 @@ model trained by the `Trainer`) and one import line below (the import registers 
 from __future__ import annotations
 
 from pinnsolve.errors import MethodNotApplicable
-from pinnsolve.methods.contract import (METHODS, Context, Method, NoSettings, Outcome, get_method, setting,
-                                        settings_dict, settings_fields, settings_from)
+from pinnsolve.methods.contract import (
+    METHODS,
+    Context,
+    Method,
+    NoSettings,
+    Outcome,
+    get_method,
+    setting,
+    settings_dict,
+    settings_fields,
+    settings_from,
+)
 from pinnsolve.methods.neural import NeuralMethod, Objective, Setup
 
 # each import registers its methods
 from pinnsolve.methods import pinn, trial, ffnn, rnn, autoencoder, fd, deepxde  # noqa: E402,F401,I001
 
-__all__ = ["METHODS", "Context", "Method", "MethodNotApplicable", "NeuralMethod", "NoSettings", "Objective", "Outcome",
-           "Setup", "get_method", "setting", "settings_dict", "settings_fields", "settings_from"]
+__all__ = [
+    "METHODS",
+    "Context",
+    "Method",
+    "MethodNotApplicable",
+    "NeuralMethod",
+    "NoSettings",
+    "Objective",
+    "Outcome",
+    "Setup",
+    "get_method",
+    "setting",
+    "settings_dict",
+    "settings_fields",
+    "settings_from",
+]

@@ -113,8 +113,15 @@ class AutoencoderObjective:
     cost. The reported rollout errors are over whole trajectories from the initial state.
     """
 
-    def __init__(self, batch: _Batch, weights: Mapping[str, float], window: int, mean: torch.Tensor,
-                 scale: torch.Tensor, physics: list[tuple] | None = None) -> None:
+    def __init__(
+        self,
+        batch: _Batch,
+        weights: Mapping[str, float],
+        window: int,
+        mean: torch.Tensor,
+        scale: torch.Tensor,
+        physics: list[tuple] | None = None,
+    ) -> None:
         self.batch = batch
         self.weights = dict(weights)
         self.physics = physics or []
@@ -150,8 +157,9 @@ class AutoencoderObjective:
         return {name: self.weights[name] * value for name, value in terms.items()}
 
 
-def physics_loss(before: torch.Tensor, after: torch.Tensor, items: list[Trajectory],
-                 systems: list[tuple]) -> torch.Tensor:
+def physics_loss(
+    before: torch.Tensor, after: torch.Tensor, items: list[Trajectory], systems: list[tuple]
+) -> torch.Tensor:
     """Mean squared Crank–Nicolson residual of state pairs (M, T − 1, n), each trajectory in units of F_s.
 
     Pair n of trajectory m is (state at t_n, state at t_{n+1}) of that trajectory.
@@ -162,8 +170,12 @@ def physics_loss(before: torch.Tensor, after: torch.Tensor, items: list[Trajecto
         if steps is None:  # autonomous: every pair in one batch, t does not matter
             r = system.theta_residual(u0, u1, float(trajectory.times[0]), trajectory.dt)
         else:
-            r = torch.cat([system.theta_residual(u0[n:n + 1], u1[n:n + 1], float(trajectory.times[n]), trajectory.dt)
-                           for n in steps])
+            r = torch.cat(
+                [
+                    system.theta_residual(u0[n : n + 1], u1[n : n + 1], float(trajectory.times[n]), trajectory.dt)
+                    for n in steps
+                ]
+            )
         total = total + (r / scale).square().mean().to(before.dtype)
     return total / len(items)
 
@@ -173,8 +185,7 @@ def physics_systems(items: list[Trajectory], device: torch.device) -> list[tuple
     out = []
     for t in items:
         system = TorchSystem(t.evolution, torch.float64, device)
-        scale = float(np.sqrt(np.mean([np.mean(t.evolution.rhs(float(s), y) ** 2)
-                                       for s, y in zip(t.times, t.states)])))
+        scale = float(np.sqrt(np.mean([np.mean(t.evolution.rhs(float(s), y) ** 2) for s, y in zip(t.times, t.states)])))
         steps = None
         if not t.evolution.autonomous:
             steps = np.unique(np.linspace(0, len(t.times) - 2, PHYSICS_STEPS).astype(int))
@@ -198,20 +209,26 @@ def _check_snapshots(problem: Problem, settings: Any, data: TrajectorySets) -> N
     """The latent size against the state's, and the grid against a convolutional encoder."""
     size, k = data.train[0].evolution.size, settings.latent
     if k >= size:
-        raise MethodNotApplicable(f"--latent {k} is no reduction: the state of '{problem.name}' has {size} unknowns. "
-                                  f"Give --latent below {size}, e.g. --latent {max(1, min(4, size - 1))}.")
+        raise MethodNotApplicable(
+            f"--latent {k} is no reduction: the state of '{problem.name}' has {size} unknowns. "
+            f"Give --latent below {size}, e.g. --latent {max(1, min(4, size - 1))}."
+        )
     if settings.encoder == "conv":
         blocks = set(data.train[0].evolution.system.sizes.values())
         if len(problem.space) != 1 or len(blocks) != 1:
-            what = ("has no space coordinate (an ODE system)" if not problem.space else
-                    f"has {len(problem.space)} space coordinates" if len(problem.space) > 1 else
-                    "has fields (or rates) with different numbers of free nodes")
-            raise MethodNotApplicable(f"--encoder conv convolves along a 1-D grid, and '{problem.name}' {what}. "
-                                      "Use --encoder mlp.")
+            what = (
+                "has no space coordinate (an ODE system)"
+                if not problem.space
+                else f"has {len(problem.space)} space coordinates"
+                if len(problem.space) > 1
+                else "has fields (or rates) with different numbers of free nodes"
+            )
+            raise MethodNotApplicable(
+                f"--encoder conv convolves along a 1-D grid, and '{problem.name}' {what}. Use --encoder mlp."
+            )
 
 
-def _model(settings: Any, data: TrajectorySets, k: int, dtype: torch.dtype,
-           device: torch.device) -> ReducedModel:
+def _model(settings: Any, data: TrajectorySets, k: int, dtype: torch.dtype, device: torch.device) -> ReducedModel:
     """The networks of ``settings``, the snapshot normalisation, parameters scaled over the training range."""
     train = np.concatenate([t.states for t in data.train])
     mean = train.mean(axis=0)
@@ -219,8 +236,9 @@ def _model(settings: Any, data: TrajectorySets, k: int, dtype: torch.dtype,
     size = train.shape[1]
     if settings.encoder == "conv":
         channels = len(data.train[0].evolution.system.sizes)
-        coder: nn.Module = ConvAutoencoder(channels, size // channels, k, settings.width, settings.depth,
-                                           settings.activation)
+        coder: nn.Module = ConvAutoencoder(
+            channels, size // channels, k, settings.width, settings.depth, settings.activation
+        )
     else:
         coder = MLPAutoencoder(size, k, settings.width, settings.depth, settings.activation, settings.init)
     values = np.stack([t.parameter_values for t in data.train])
@@ -228,11 +246,13 @@ def _model(settings: Any, data: TrajectorySets, k: int, dtype: torch.dtype,
     hi = torch.as_tensor(values.max(axis=0) if values.size else np.zeros(0), dtype=torch.get_default_dtype())
     if settings.cell == "mlp":
         times = None if data.train[0].evolution.autonomous else torch.as_tensor(data.train[0].times)
-        dynamics: nn.Module = LatentMLPStep(k, lo.numel(), settings.width, settings.depth, settings.activation,
-                                            lo, hi, torch.ones(k), times)
+        dynamics: nn.Module = LatentMLPStep(
+            k, lo.numel(), settings.width, settings.depth, settings.activation, lo, hi, torch.ones(k), times
+        )
     else:
-        dynamics = RecurrentStepper(k, lo.numel(), settings.width, settings.cell, torch.zeros(k), torch.ones(k),
-                                    torch.ones(k), lo, hi)
+        dynamics = RecurrentStepper(
+            k, lo.numel(), settings.width, settings.cell, torch.zeros(k), torch.ones(k), torch.ones(k), lo, hi
+        )
     model = ReducedModel(coder, dynamics, torch.as_tensor(mean), torch.as_tensor(scale))
     return model.to(device=device, dtype=dtype)
 
@@ -250,8 +270,14 @@ def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) 
     """POD (fitted to the training snapshots) reconstruction and Galerkin rollout errors for each k."""
     snapshots = np.concatenate([t.states for t in train])
     basis = pod_module.fit(snapshots)
-    out: dict[str, list] = {"k": [], "reconstruction_train": [], "reconstruction_unseen": [], "rollout_train": [],
-                            "rollout_unseen": [], "energy": []}
+    out: dict[str, list] = {
+        "k": [],
+        "reconstruction_train": [],
+        "reconstruction_unseen": [],
+        "rollout_train": [],
+        "rollout_unseen": [],
+        "energy": [],
+    }
     for k in ks:
         k_used = min(k, basis.rank)
         out["k"].append(k)
@@ -262,10 +288,13 @@ def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) 
                 out[f"rollout_{name}"].append(None)
                 continue
             reference = np.concatenate([t.states for t in items])
-            out[f"reconstruction_{name}"].append(pod_module.relative_error(basis.reconstruct(reference, k_used),
-                                                                           reference))
-            rolled = [pod_module.galerkin_rollout(basis, k_used, t.evolution, t.times, t.states[0], rtol=1e-6,
-                                                  atol=1e-8) for t in items]
+            out[f"reconstruction_{name}"].append(
+                pod_module.relative_error(basis.reconstruct(reference, k_used), reference)
+            )
+            rolled = [
+                pod_module.galerkin_rollout(basis, k_used, t.evolution, t.times, t.states[0], rtol=1e-6, atol=1e-8)
+                for t in items
+            ]
             out[f"rollout_{name}"].append(pod_module.relative_error(np.concatenate(rolled), reference))
     return out
 
@@ -276,8 +305,9 @@ class AutoencoderSettings(TrainSettings, NetworkSettings):
 
     latent: int = setting(4, "latent size k")
     encoder: str = setting("mlp", "mlp, or conv (1-D convolutions along a grid)", choices=["mlp", "conv"])
-    cell: str = setting("gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)",
-                        choices=list(LATENT_STEPS))
+    cell: str = setting(
+        "gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)", choices=list(LATENT_STEPS)
+    )
     vary: str | None = setting(None, "snapshots over a parameter range, e.g. nu=0.005:0.05:8 (midpoints held out)")
     physics_weight: float | None = setting(None, "weight of the Crank-Nicolson physics term (default 0: off)")
 
@@ -312,11 +342,16 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             return pod_module.relative_error(rolled[0], data.own.states)
 
         choices = {
-            "latent": k, "encoder": settings.encoder, "latent_dynamics": settings.cell, "physics_weight": weight,
-            "weights": weights, "snapshots": sum(len(t.times) for t in data.train),
+            "latent": k,
+            "encoder": settings.encoder,
+            "latent_dynamics": settings.cell,
+            "physics_weight": weight,
+            "weights": weights,
+            "snapshots": sum(len(t.times) for t in data.train),
             "state_size": train.states.shape[-1],
             "grid": {a.name: a.n for a in data.own.grid.axes} | {problem.time.name: len(data.own.times)},
-            "varied": data.parameter, "own_parameters": data.own_role,
+            "varied": data.parameter,
+            "own_parameters": data.own_role,
             "train_parameters": [t.parameters.get(data.parameter) for t in data.train] if data.parameter else [],
             "unseen_parameters": [t.parameters[data.parameter] for t in data.unseen],
             "normalisation": "x = (u - mean snapshot) / RMS of (u - mean snapshot)",
@@ -324,8 +359,14 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             "rollout_window": objective.window,
             "pod": "mean-subtracted SVD of the training snapshots; Galerkin rollout with solve_ivp (LSODA)",
         }
-        state = {"data": data, "train": train, "unseen": unseen, "own": own, "physics": physics,
-                 "rollout_error": rollout_error}
+        state = {
+            "data": data,
+            "train": train,
+            "unseen": unseen,
+            "own": own,
+            "physics": physics,
+            "rollout_error": rollout_error,
+        }
         return Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
 
     def result(self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup) -> Solution:
@@ -333,13 +374,17 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         _, rolled = _predict(setup.model, setup.state["own"])
         return setup.state["data"].own.solution(rolled[0], "autoencoder")
 
-    def measure(self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup,
-                result: Solution) -> dict[str, Any]:
+    def measure(
+        self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup, result: Solution
+    ) -> dict[str, Any]:
         """Reconstruction and rollout errors (training and unseen parameters) beside POD's at every k."""
         s, trained, k = setup.state, setup.model, settings.latent
         data, physics = s["data"], s["physics"]
-        metrics: dict[str, Any] = {"latent": k, "ae_rollout_own": s["rollout_error"](trained),
-                                   "own_parameters": data.own_role}
+        metrics: dict[str, Any] = {
+            "latent": k,
+            "ae_rollout_own": s["rollout_error"](trained),
+            "own_parameters": data.own_role,
+        }
         for name, batch in (("train", s["train"]), ("unseen", s["unseen"])):
             if batch is None:
                 metrics[f"ae_reconstruction_{name}"] = metrics[f"ae_rollout_{name}"] = None
@@ -356,11 +401,23 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             metrics[f"pod_{key}"] = sweep[key][at]
         metrics["pod_vs_k"] = sweep
         if physics is not None:
-            states = torch.as_tensor(np.stack([t.states for t in data.train]), dtype=torch.float64,
-                                     device=context.device)
+            states = torch.as_tensor(
+                np.stack([t.states for t in data.train]), dtype=torch.float64, device=context.device
+            )
             metrics["physics_floor"] = float(physics_loss(states[:, :-1], states[:, 1:], data.train, physics)) ** 0.5
         result.diagnostics["error_vs_latent"] = {
-            "sweep": sweep, "points": {str(k): {key: metrics.get(key) for key in (
-                "ae_reconstruction_train", "ae_reconstruction_unseen", "ae_rollout_train", "ae_rollout_unseen")}},
-            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD"}
+            "sweep": sweep,
+            "points": {
+                str(k): {
+                    key: metrics.get(key)
+                    for key in (
+                        "ae_reconstruction_train",
+                        "ae_reconstruction_unseen",
+                        "ae_rollout_train",
+                        "ae_rollout_unseen",
+                    )
+                }
+            },
+            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD",
+        }
         return metrics

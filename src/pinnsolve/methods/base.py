@@ -27,9 +27,11 @@ def horizon_of(settings: Any) -> float:
     """``--horizon`` (default `DEFAULT_HORIZON`), checked to lie in (0, 1]."""
     h = DEFAULT_HORIZON if settings.horizon is None else float(settings.horizon)
     if not 0.0 < h <= 1.0:
-        raise MethodNotApplicable(f"--horizon {settings.horizon} is outside (0, 1]: the horizon must lie in (0, 1], "
-                                  "the fraction of the time range whose reference data trains the model. Give e.g. "
-                                  "--horizon 0.5 (1: no extrapolation).")
+        raise MethodNotApplicable(
+            f"--horizon {settings.horizon} is outside (0, 1]: the horizon must lie in (0, 1], "
+            "the fraction of the time range whose reference data trains the model. Give e.g. "
+            "--horizon 0.5 (1: no extrapolation)."
+        )
     return h
 
 
@@ -37,8 +39,10 @@ def physics_weight_of(settings: Any, default: float) -> float:
     """``--physics-weight`` (``default`` when not given), checked to be finite and ≥ 0."""
     weight = default if settings.physics_weight is None else float(settings.physics_weight)
     if not np.isfinite(weight) or weight < 0:
-        raise MethodNotApplicable(f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
-                                  "the physics term out, 1 weighs it like the data.")
+        raise MethodNotApplicable(
+            f"--physics-weight {settings.physics_weight} must be a finite number ≥ 0: 0 leaves "
+            "the physics term out, 1 weighs it like the data."
+        )
     return weight
 
 
@@ -60,8 +64,7 @@ def point_counts(problem: Problem, settings: Any) -> tuple[int, int]:
     return n, nb
 
 
-def equation_terms(problem: Problem, settings: Any, rng: np.random.Generator,
-                   balance: bool = False) -> list[LossTerm]:
+def equation_terms(problem: Problem, settings: Any, rng: np.random.Generator, balance: bool = False) -> list[LossTerm]:
     """The residual of every equation at the interior collocation points.
 
     With ``balance`` (soft constraints), an equation whose source is large is measured in units
@@ -103,12 +106,14 @@ def resolve_engine(settings: Any, model: torch.nn.Module, keys: set, n_inputs: i
         if name == "taylor" and not TaylorEngine.supports(model, keys, n_inputs):
             raise MethodNotApplicable(
                 "--derivatives taylor needs a single tanh, sin or silu MLP over all coordinates and derivatives of "
-                "order at most 2. Use --derivatives autograd (or auto).")
+                "order at most 2. Use --derivatives autograd (or auto)."
+            )
     return get_engine(name), name
 
 
-def make_objective(terms: list[LossTerm], settings: Any, model: torch.nn.Module, dtype: torch.dtype,
-                   device: torch.device) -> tuple[Objective, str]:
+def make_objective(
+    terms: list[LossTerm], settings: Any, model: torch.nn.Module, dtype: torch.dtype, device: torch.device
+) -> tuple[Objective, str]:
     keys = {k for t in terms for k in t.expr.keys}
     n_inputs = terms[0].points.shape[1]
     engine, name = resolve_engine(settings, model, keys, n_inputs)

@@ -24,13 +24,15 @@ def interior(problem: Problem, n: int, sampler: str, rng: np.random.Generator) -
     return problem.domain.sample_interior(n, sampler, rng, extra_bounds=_time_bounds(problem))
 
 
-def boundary(problem: Problem, parts: tuple[str, ...], n: int, sampler: str,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def boundary(
+    problem: Problem, parts: tuple[str, ...], n: int, sampler: str, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Points on the named boundary parts × (t0, t1), with outward unit normals."""
     points, normals = [], []
     for part in parts:
-        p, nrm = problem.domain.sample_boundary(max(1, n // len(parts)), sampler, rng,
-                                                extra_bounds=_time_bounds(problem), part=part)
+        p, nrm = problem.domain.sample_boundary(
+            max(1, n // len(parts)), sampler, rng, extra_bounds=_time_bounds(problem), part=part
+        )
         points.append(p)
         normals.append(nrm)
     return np.concatenate(points), np.concatenate(normals)
@@ -45,12 +47,14 @@ def initial(problem: Problem, n: int, sampler: str, rng: np.random.Generator) ->
     return np.column_stack([space, np.full(len(space), t0)])
 
 
-def face_pairs(problem: Problem, axis: int, n: int, sampler: str,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def face_pairs(
+    problem: Problem, axis: int, n: int, sampler: str, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Matching points on the lower and upper faces of coordinate ``axis`` (periodicity)."""
     coord = problem.space[axis]
-    lower, _ = problem.domain.sample_boundary(n, sampler, rng, extra_bounds=_time_bounds(problem),
-                                              part=f"{coord.name}.min")
+    lower, _ = problem.domain.sample_boundary(
+        n, sampler, rng, extra_bounds=_time_bounds(problem), part=f"{coord.name}.min"
+    )
     upper = lower.copy()
     upper[:, axis] = problem.domain.bounds()[1][axis]
     return lower, upper

@@ -54,8 +54,9 @@ class TermContext:
 
     def term(self, name: str, kind: str, expr: sp.Expr, points: np.ndarray, **extra: object) -> LossTerm:
         """The loss term of residual ``expr`` at ``points``, weighted by ``--weight name=`` or ``kind=``."""
-        return LossTerm(name, kind, compile_expression(self.problem, expr), points,
-                        weight_of(self.settings, name, kind), **extra)
+        return LossTerm(
+            name, kind, compile_expression(self.problem, expr), points, weight_of(self.settings, name, kind), **extra
+        )
 
     def boundary(self, on: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Points on the boundary parts ``on`` and their outward normals."""
@@ -65,9 +66,13 @@ class TermContext:
 @functools.singledispatch
 def loss_terms(c: Condition, context: TermContext) -> list[LossTerm]:
     """The PINN loss terms of condition ``c`` (unnumbered names: 'bc', 'ic', 'periodic', 'data')."""
-    raise unsupported(c, "the PINN's soft constraints", "register its loss terms with "
-                      "@pinnsolve.methods.condition_terms.loss_terms.register (see pinnsolve.dsl.conditions).",
-                      MethodNotApplicable)
+    raise unsupported(
+        c,
+        "the PINN's soft constraints",
+        "register its loss terms with "
+        "@pinnsolve.methods.condition_terms.loss_terms.register (see pinnsolve.dsl.conditions).",
+        MethodNotApplicable,
+    )
 
 
 @loss_terms.register
@@ -101,8 +106,7 @@ def _(c: Initial, context: TermContext) -> list[LossTerm]:
 def _(c: Periodic, context: TermContext) -> list[LossTerm]:
     problem = context.problem
     axis = list(problem.space).index(c.coord)
-    lower, upper = collocation.face_pairs(problem, axis, context.boundary_points, context.settings.sampler,
-                                          context.rng)
+    lower, upper = collocation.face_pairs(problem, axis, context.boundary_points, context.settings.sampler, context.rng)
     terms = []
     for f in problem.fields:
         if c.coord in f.args:

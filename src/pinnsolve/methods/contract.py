@@ -42,14 +42,30 @@ if TYPE_CHECKING:
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.results.base import Result
 
-__all__ = ["METHODS", "Context", "Method", "MethodNotApplicable", "NoSettings", "Outcome", "get_method", "setting",
-           "settings_fields", "settings_from"]
+__all__ = [
+    "METHODS",
+    "Context",
+    "Method",
+    "MethodNotApplicable",
+    "NoSettings",
+    "Outcome",
+    "get_method",
+    "setting",
+    "settings_fields",
+    "settings_from",
+]
 
 METHODS: dict[str, type[Method]] = {}
 
 
-def setting(default: Any, help: str, *, choices: list[str] | None = None, flag: str | None = None,
-            factory: Callable[[], Any] | None = None) -> Any:
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: list[str] | None = None,
+    flag: str | None = None,
+    factory: Callable[[], Any] | None = None,
+) -> Any:
     """A settings field with its help text (and choices): the CLI flag and the suite key come from it."""
     metadata = {"help": help, "choices": choices, "flag": flag}
     if factory is not None:
@@ -146,12 +162,12 @@ def settings_from(settings_type: type, values: Mapping[str, Any], method: str, s
     unknown = sorted(set(values) - known)
     if unknown:
         names = ", ".join(("--" + n.replace("_", "-")) if source == "flag" else n for n in unknown)
-        raise SettingsError(f"{names}: not a setting of --method {method}; its settings are "
-                            f"{', '.join(sorted(known)) or 'none'}.")
+        raise SettingsError(
+            f"{names}: not a setting of --method {method}; its settings are {', '.join(sorted(known)) or 'none'}."
+        )
     return settings_type(**values)
 
 
 def settings_dict(settings: Any) -> dict[str, Any]:
     """A settings dataclass as a JSON-ready dict (config.json)."""
     return dataclasses.asdict(settings) if dataclasses.is_dataclass(settings) else {}
-

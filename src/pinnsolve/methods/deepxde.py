@@ -55,8 +55,10 @@ __all__ = ["DeepXDEMethod", "DeepXDESettings", "build_model", "deepxde_available
 ACTIVATIONS = ["tanh", "sin", "sigmoid", "silu", "swish", "gelu", "elu", "selu", "relu"]
 INITIALIZERS = ["Glorot normal", "Glorot uniform", "He normal", "He uniform", "LeCun normal", "LeCun uniform"]
 DISTRIBUTIONS = ["Hammersley", "Halton", "Sobol", "LHS", "uniform", "pseudo"]
-MISSING = ("--method deepxde needs the DeepXDE package, which is not installed in this Python environment. "
-           "Install it with: pip install 'pinnsolve[deepxde]' (DeepXDE 1.15.0, run on its PyTorch backend).")
+MISSING = (
+    "--method deepxde needs the DeepXDE package, which is not installed in this Python environment. "
+    "Install it with: pip install 'pinnsolve[deepxde]' (DeepXDE 1.15.0, run on its PyTorch backend)."
+)
 #: L-BFGS iterations per DeepXDE training step: one history row each
 LBFGS_CHUNK = 100
 #: history rows over the Adam phase
@@ -71,17 +73,29 @@ class DeepXDESettings:
     depth: int = setting(3, "hidden layers of the FNN")
     activation: str = setting("tanh", "activation of the hidden layers", choices=ACTIVATIONS)
     init: str = setting("Glorot normal", "weight initialiser, by DeepXDE's name", choices=INITIALIZERS)
-    points: int | None = setting(None, "interior collocation points, DeepXDE's num_domain (default: 256, 2048, "
-                                       "4096 or 8192 for 1, 2, 3 or more coordinates, as --method pinn)")
-    boundary_points: int | None = setting(None, "boundary points, DeepXDE's num_boundary (default: points/8, at "
-                                                "least 64; the two end points of a 1-D domain)")
-    initial_points: int | None = setting(None, "initial-time points of an evolution problem, DeepXDE's num_initial "
-                                               "(default: as many as boundary points)")
-    distribution: str = setting("Hammersley", "how DeepXDE places the points, its train_distribution (its default: "
-                                              "Hammersley)", choices=DISTRIBUTIONS)
+    points: int | None = setting(
+        None,
+        "interior collocation points, DeepXDE's num_domain (default: 256, 2048, "
+        "4096 or 8192 for 1, 2, 3 or more coordinates, as --method pinn)",
+    )
+    boundary_points: int | None = setting(
+        None,
+        "boundary points, DeepXDE's num_boundary (default: points/8, at least 64; the two end points of a 1-D domain)",
+    )
+    initial_points: int | None = setting(
+        None, "initial-time points of an evolution problem, DeepXDE's num_initial (default: as many as boundary points)"
+    )
+    distribution: str = setting(
+        "Hammersley",
+        "how DeepXDE places the points, its train_distribution (its default: Hammersley)",
+        choices=DISTRIBUTIONS,
+    )
     steps: int = setting(2000, "Adam iterations")
-    lbfgs_steps: int = setting(15000, "L-BFGS iterations after Adam, at most (DeepXDE's default maxiter; it stops "
-                                      "earlier once converged); 0 skips L-BFGS")
+    lbfgs_steps: int = setting(
+        15000,
+        "L-BFGS iterations after Adam, at most (DeepXDE's default maxiter; it stops "
+        "earlier once converged); 0 skips L-BFGS",
+    )
     lr: float = setting(1e-3, "Adam learning rate (1e-3, as in DeepXDE's examples)")
 
 
@@ -108,13 +122,19 @@ def import_deepxde() -> Any:
         raise MethodNotApplicable(
             f"--method deepxde: DeepXDE was loaded with its '{deepxde.backend.backend_name}' backend (DDE_BACKEND="
             f"{os.environ.get('DDE_BACKEND')!r}, or ~/.deepxde/config.json); pinnsolve drives its PyTorch backend. "
-            "Set DDE_BACKEND=pytorch, or unset it.")
+            "Set DDE_BACKEND=pytorch, or unset it."
+        )
     return deepxde
 
 
 def _check_settings(s: DeepXDESettings) -> None:
-    positive = {"width": s.width, "depth": s.depth, "points": s.points, "boundary_points": s.boundary_points,
-                "initial_points": s.initial_points}
+    positive = {
+        "width": s.width,
+        "depth": s.depth,
+        "points": s.points,
+        "boundary_points": s.boundary_points,
+        "initial_points": s.initial_points,
+    }
     for name, value in positive.items():
         if value is not None and (not isinstance(value, int) or value < 1):
             raise SettingsError(f"--{name.replace('_', '-')} {value}: give a whole number of at least 1.")
@@ -123,8 +143,11 @@ def _check_settings(s: DeepXDESettings) -> None:
             raise SettingsError(f"--{name.replace('_', '-')} {value}: give a whole number of at least 0.")
     if not s.lr > 0:
         raise SettingsError(f"--lr {s.lr}: the Adam learning rate must be positive, e.g. --lr 1e-3.")
-    for name, value, known in (("activation", s.activation, ACTIVATIONS), ("init", s.init, INITIALIZERS),
-                               ("distribution", s.distribution, DISTRIBUTIONS)):
+    for name, value, known in (
+        ("activation", s.activation, ACTIVATIONS),
+        ("init", s.init, INITIALIZERS),
+        ("distribution", s.distribution, DISTRIBUTIONS),
+    ):
         if value not in known:
             raise SettingsError(f"--{name} {value!r}: not one of DeepXDE's; choose from {', '.join(known)}.")
 
@@ -172,11 +195,24 @@ def build_model(dde: Any, problem: Problem, built: Built, s: DeepXDESettings) ->
     """DeepXDE's ``Model``: its PDE or TimePDE data (points sampled by DeepXDE) and an FNN."""
     n, nb, ni = _counts(problem, s)
     if ni:
-        data = dde.data.TimePDE(built.geometry, built.pde, built.conditions, num_domain=n, num_boundary=nb,
-                                num_initial=ni, train_distribution=s.distribution)
+        data = dde.data.TimePDE(
+            built.geometry,
+            built.pde,
+            built.conditions,
+            num_domain=n,
+            num_boundary=nb,
+            num_initial=ni,
+            train_distribution=s.distribution,
+        )
     else:
-        data = dde.data.PDE(built.geometry, built.pde, built.conditions, num_domain=n, num_boundary=nb,
-                            train_distribution=s.distribution)
+        data = dde.data.PDE(
+            built.geometry,
+            built.pde,
+            built.conditions,
+            num_domain=n,
+            num_boundary=nb,
+            train_distribution=s.distribution,
+        )
     layers = [len(problem.coords)] + [s.width] * s.depth + [len(problem.fields)]
     return dde.Model(data, dde.nn.FNN(layers, s.activation, s.init))
 
@@ -192,9 +228,17 @@ def _recorder(dde: Any, rows: list[dict[str, Any]], names: list[str], monitor: E
             if rows and rows[-1]["step"] == state.step:
                 return
             terms = [float(v) for v in np.ravel(state.loss_train)]
-            rows.append({"step": int(state.step), "phase": self.phase, "wall_time_s": time.perf_counter() - started,
-                         "loss": float(sum(terms)), **dict(zip(names, terms, strict=True)),
-                         "l2_relative_error": monitor(self.model.net) if monitor.available else None, "lr": self.lr})
+            rows.append(
+                {
+                    "step": int(state.step),
+                    "phase": self.phase,
+                    "wall_time_s": time.perf_counter() - started,
+                    "loss": float(sum(terms)),
+                    **dict(zip(names, terms, strict=True)),
+                    "l2_relative_error": monitor(self.model.net) if monitor.available else None,
+                    "lr": self.lr,
+                }
+            )
 
         def on_train_begin(self) -> None:
             self.record()
@@ -242,8 +286,10 @@ class DeepXDEMethod(Method, name="deepxde"):
     def run(self, problem: Problem, settings: DeepXDESettings, context: Context) -> Outcome:
         self.check(problem, settings)
         if context.resume:
-            raise SettingsError("--resume: a --method deepxde run cannot be continued (DeepXDE keeps no checkpoint "
-                                "that pinnsolve reads); start it afresh.")
+            raise SettingsError(
+                "--resume: a --method deepxde run cannot be continued (DeepXDE keeps no checkpoint "
+                "that pinnsolve reads); start it afresh."
+            )
         dde = import_deepxde()
         compiled = plan(problem)
         rows: list[dict[str, Any]] = []
@@ -261,22 +307,42 @@ class DeepXDEMethod(Method, name="deepxde"):
         finite = last is None or bool(np.isfinite(last["loss"]))
         steps = int(model.train_state.step)
         metrics: dict[str, Any] = {
-            "method": self.name, "steps": steps, "adam_steps": adam, "lbfgs_steps": steps - adam,
-            "train_time_s": train_time, "final_loss": last["loss"] if last else None,
-            "final_terms": {n: last[n] for n in built.names} if last else {}, "deepxde_version": dde.__version__}
+            "method": self.name,
+            "steps": steps,
+            "adam_steps": adam,
+            "lbfgs_steps": steps - adam,
+            "train_time_s": train_time,
+            "final_loss": last["loss"] if last else None,
+            "final_terms": {n: last[n] for n in built.names} if last else {},
+            "deepxde_version": dde.__version__,
+        }
         if built.unknowns:
             metrics["unknowns"] = {n: float(v.detach()) for n, v in built.unknowns.items()}
         n, nb, ni = _counts(problem, settings)
         layers = [len(problem.coords)] + [settings.width] * settings.depth + [len(problem.fields)]
         choices = {
-            "engine": f"DeepXDE {dde.__version__}, PyTorch backend", "seed": context.seed,
+            "engine": f"DeepXDE {dde.__version__}, PyTorch backend",
+            "seed": context.seed,
             "float": str(context.dtype).removeprefix("torch."),
             "network": f"FNN {layers}, {settings.activation}, {settings.init}",
-            "interior_points": n, "boundary_points": nb, "initial_points": ni,
-            "distribution": settings.distribution, "conditions": compiled.describe(),
+            "interior_points": n,
+            "boundary_points": nb,
+            "initial_points": ni,
+            "distribution": settings.distribution,
+            "conditions": compiled.describe(),
             "loss": "mean squared residual per term, unit weights (DeepXDE's default)",
             "optimizers": f"Adam (lr {settings.lr:g}, {settings.steps} steps), then "
-                          + (f"L-BFGS (torch.optim.LBFGS, strong Wolfe, at most {settings.lbfgs_steps} iterations)"
-                             if settings.lbfgs_steps else "no L-BFGS")}
-        return Outcome(result=solution, history=rows, model=net, metrics=metrics, choices=choices,
-                       stop_reason="completed" if finite else "diverged: the loss is not finite")
+            + (
+                f"L-BFGS (torch.optim.LBFGS, strong Wolfe, at most {settings.lbfgs_steps} iterations)"
+                if settings.lbfgs_steps
+                else "no L-BFGS"
+            ),
+        }
+        return Outcome(
+            result=solution,
+            history=rows,
+            model=net,
+            metrics=metrics,
+            choices=choices,
+            stop_reason="completed" if finite else "diverged: the loss is not finite",
+        )

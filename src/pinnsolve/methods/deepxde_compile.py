@@ -107,15 +107,21 @@ def plan(problem: Problem) -> Plan:
             raise MethodNotApplicable(
                 f"--method deepxde: field '{n}' depends on ({', '.join(str(a) for a in f.args)}) but the problem on "
                 f"({', '.join(names)}); DeepXDE's one network gives every field as a function of all coordinates. "
-                + _OTHERS)
+                + _OTHERS
+            )
     for c in problem.conditions:
-        trainable = [s.name for e in c.expressions() for s in sp.sympify(e).free_symbols
-                     if isinstance(s, Parameter) and s.trainable]
+        trainable = [
+            s.name
+            for e in c.expressions()
+            for s in sp.sympify(e).free_symbols
+            if isinstance(s, Parameter) and s.trainable
+        ]
         if trainable:
             raise MethodNotApplicable(
                 f"--method deepxde: the {c.kind} condition on '{c.field_name}' uses the Unknown "
                 f"'{trainable[0]}'; DeepXDE trains unknowns in equations only. Move it into an equation, or "
-                "use --method pinn.")
+                "use --method pinn."
+            )
     if problem.domain is None:
         t0, t1 = problem.time.lo, problem.time.hi
         geometry: Builder = lambda dde: dde.geometry.TimeDomain(t0, t1)  # noqa: E731
@@ -141,8 +147,9 @@ def _numbered(names: list[str]) -> list[str]:
 @singledispatch
 def geometry_of(domain: Domain) -> Builder:
     """The builder of DeepXDE's geometry for a pinnsolve domain."""
-    raise MethodNotApplicable(f"--method deepxde: the domain {domain!r} ({type(domain).__name__}) has no DeepXDE "
-                              f"counterpart. {_OTHERS}")
+    raise MethodNotApplicable(
+        f"--method deepxde: the domain {domain!r} ({type(domain).__name__}) has no DeepXDE counterpart. {_OTHERS}"
+    )
 
 
 @geometry_of.register
@@ -150,7 +157,8 @@ def _(domain: MeshDomain) -> Builder:
     raise MethodNotApplicable(
         f"--method deepxde: the problem is posed on a mesh, {domain!r}; DeepXDE has no mesh geometry (it samples "
         "its own shapes: intervals, rectangles, disks, polygons and their unions, intersections and differences). "
-        f"Describe the domain with those shapes, or solve the mesh problem with --method pinn, trial or fd.")
+        f"Describe the domain with those shapes, or solve the mesh problem with --method pinn, trial or fd."
+    )
 
 
 @geometry_of.register
@@ -198,7 +206,7 @@ def derivative(dde: Any, y: torch.Tensor, x: torch.Tensor, key: DerivativeKey) -
     """∂^|k| y_field / ∂x^k as a column, through DeepXDE's cached ``jacobian`` and ``hessian``."""
     axes = [i for i, k in enumerate(key.orders) for _ in range(k)]
     if not axes:
-        return y[:, key.field:key.field + 1]
+        return y[:, key.field : key.field + 1]
     if len(axes) == 1:
         return dde.grad.jacobian(y, x, i=key.field, j=axes[0])
     d = dde.grad.hessian(y, x, component=key.field, i=axes[0], j=axes[1])
@@ -270,8 +278,10 @@ def _on(c: Condition) -> str:
 @singledispatch
 def condition_of(c: Condition, problem: Problem) -> tuple[str, str, Callable[[Any, Any], list[Any]]]:
     """(loss-term name, what DeepXDE gets, builder of the DeepXDE conditions) for one condition."""
-    raise MethodNotApplicable(f"--method deepxde: the {c.kind} condition ({type(c).__name__}) has no DeepXDE "
-                              f"counterpart in pinnsolve yet. {_OTHERS}")
+    raise MethodNotApplicable(
+        f"--method deepxde: the {c.kind} condition ({type(c).__name__}) has no DeepXDE "
+        f"counterpart in pinnsolve yet. {_OTHERS}"
+    )
 
 
 @condition_of.register
@@ -289,14 +299,16 @@ def _(c: Neumann, problem: Problem):
 @condition_of.register
 def _(c: Robin, problem: Problem):
     if problem.numeric(c.b, keep_trainable=False).equals(sp.S.Zero):
-        raise MethodNotApplicable(f"--method deepxde: Robin(..., b=0) on '{c.field_name}' has no normal derivative, "
-                                  "and DeepXDE's RobinBC is ∂u/∂n = f(x, u). Write it as Dirichlet(u, g/a).")
+        raise MethodNotApplicable(
+            f"--method deepxde: Robin(..., b=0) on '{c.field_name}' has no normal derivative, "
+            "and DeepXDE's RobinBC is ∂u/∂n = f(x, u). Write it as Dirichlet(u, g/a)."
+        )
     a, b, g = (_values(problem, e) for e in (c.a, c.b, c.g))
     where, j = _where(problem, c.on, smooth=True), _component(problem, c)
 
     def flux(X: np.ndarray, y: torch.Tensor) -> torch.Tensor:
         as_tensor = lambda v: torch.as_tensor(v, dtype=y.dtype, device=y.device)  # noqa: E731
-        return (as_tensor(g(X)) - as_tensor(a(X)) * y[:, j:j + 1]) / as_tensor(b(X))
+        return (as_tensor(g(X)) - as_tensor(a(X)) * y[:, j : j + 1]) / as_tensor(b(X))
 
     return "bc", f"RobinBC on {_on(c)}", lambda dde, geom: [dde.icbc.RobinBC(geom, flux, where, component=j)]
 
@@ -308,8 +320,11 @@ def _(c: Periodic, problem: Problem):
     fields = [j for j, f in enumerate(problem.fields) if c.coord in f.args]
 
     def build(dde: Any, geom: Any) -> list[Any]:
-        return [dde.icbc.PeriodicBC(geom, axis, lower, derivative_order=order, component=j)
-                for j in fields for order in (0, 1)]
+        return [
+            dde.icbc.PeriodicBC(geom, axis, lower, derivative_order=order, component=j)
+            for j in fields
+            for order in (0, 1)
+        ]
 
     return "periodic", f"PeriodicBC in {c.coord.name} (values and first derivatives)", build
 
@@ -340,5 +355,8 @@ def _(c: Initial, problem: Problem):
 def _(c: Data, problem: Problem):
     points = padded(problem, c.field.args, c.points)
     values, j = c.values.reshape(-1, 1), _component(problem, c)
-    return ("data", f"PointSetBC, {len(points)} points of {field_name(c.field)}",
-            lambda dde, geom: [dde.icbc.PointSetBC(points, values, component=j)])
+    return (
+        "data",
+        f"PointSetBC, {len(points)} points of {field_name(c.field)}",
+        lambda dde, geom: [dde.icbc.PointSetBC(points, values, component=j)],
+    )

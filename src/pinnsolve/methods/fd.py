@@ -26,11 +26,17 @@ _SOLVER_KEYS = ("grid", "scheme", "solver", "rtol", "atol", "dt", "dt_chosen_by"
 class FDSettings:
     """Settings of --method fd (the grid is the run's --grid)."""
 
-    scheme: str = setting("auto", "finite-difference scheme: auto (solve_ivp for ODEs, method of lines for "
-                                  "time-dependent PDEs, sparse direct / Newton for steady ones), mol, ftcs, cn",
-                          choices=list(SCHEMES))
-    dt: float | None = setting(None, "FTCS time step (refused above the stability limit; default 0.9 × the limit); "
-                                     "for the method of lines, the integrator's largest step")
+    scheme: str = setting(
+        "auto",
+        "finite-difference scheme: auto (solve_ivp for ODEs, method of lines for "
+        "time-dependent PDEs, sparse direct / Newton for steady ones), mol, ftcs, cn",
+        choices=list(SCHEMES),
+    )
+    dt: float | None = setting(
+        None,
+        "FTCS time step (refused above the stability limit; default 0.9 × the limit); "
+        "for the method of lines, the integrator's largest step",
+    )
 
 
 class FiniteDifference(Method, name="fd"):
@@ -49,8 +55,12 @@ class FiniteDifference(Method, name="fd"):
     def run(self, problem: Problem, settings: FDSettings, context: Context) -> Outcome:
         """Solve, and report the solver's numbers (time steps or Newton iterations, unknowns, tolerances)."""
         solution, stats = solve_reference(problem, grid=context.grid, scheme=settings.scheme, dt=settings.dt)
-        metrics = {"steps": stats.get("steps"), "wall_time_s": stats.get("wall_time_s"), "method": self.name,
-                   **{k: v for k, v in stats.items() if k not in ("steps", "wall_time_s")}}
+        metrics = {
+            "steps": stats.get("steps"),
+            "wall_time_s": stats.get("wall_time_s"),
+            "method": self.name,
+            **{k: v for k, v in stats.items() if k not in ("steps", "wall_time_s")},
+        }
         solver = {k: stats[k] for k in _SOLVER_KEYS if k in stats}
         choices = {**dict(stats.get("choices") or {}), "solver_settings": solver}
         return Outcome(result=solution, metrics=metrics, choices=choices)

@@ -96,13 +96,15 @@ def reference_data(problem: Problem, grid: Mapping[str, int] | None) -> tuple[So
         raise MethodNotApplicable(
             f"ffnn fits reference data, and '{problem.name}' names no reference file while its domain (a "
             f"{type(problem.domain).__name__}) is not a box the finite-difference solver can grid. Give data with "
-            "Problem(..., reference=\"file.npz\"), or use --method pinn.")
+            'Problem(..., reference="file.npz"), or use --method pinn.'
+        )
     try:
         data, stats = solve_reference(problem, grid=grid)
     except PinnsolveError as exc:
         raise MethodNotApplicable(
             f"ffnn fits reference data, and the finite-difference solver could not make it for '{problem.name}': "
-            f"{exc} Give data with Problem(..., reference=\"file.npz\"), or use --method pinn.") from None
+            f'{exc} Give data with Problem(..., reference="file.npz"), or use --method pinn.'
+        ) from None
     sizes = "×".join(str(n) for n in stats["grid"].values())
     return data, f"finite-difference reference ({stats['scheme']}, {sizes} grid)"
 
@@ -115,8 +117,9 @@ def _flatten(problem: Problem, data: Solution, name: str) -> tuple[np.ndarray, n
         own = np.column_stack([m.ravel() for m in mesh]) if coords else np.zeros((1, 0))
         by_name = {c.name: c for c in problem.coords}
         return collocation.padded(problem, tuple(by_name[c] for c in coords), own), data.fields[name].ravel()
-    assert not data.axes and tuple(data.point_coords) == tuple(c.name for c in problem.coords), \
+    assert not data.axes and tuple(data.point_coords) == tuple(c.name for c in problem.coords), (
         "load_reference returns scattered data as points over every coordinate"
+    )
     return np.asarray(data.points, dtype=float), np.asarray(data.fields[name], dtype=float)
 
 
@@ -124,8 +127,10 @@ def resolve_horizon(problem: Problem, settings: Any) -> float | None:
     """The horizon h in (0, 1], or None for a steady problem."""
     if problem.time is None:
         if settings.horizon is not None:
-            raise MethodNotApplicable(f"'{problem.name}' is steady (no time coordinate): --horizon applies to "
-                                      "time-dependent problems only. Leave --horizon out.")
+            raise MethodNotApplicable(
+                f"'{problem.name}' is steady (no time coordinate): --horizon applies to "
+                "time-dependent problems only. Leave --horizon out."
+            )
         return None
     return horizon_of(settings)
 
@@ -145,13 +150,29 @@ def split(problem: Problem, data: Solution, horizon: float | None, rng: np.rando
         n_train = int(round(TRAIN_SHARE * len(candidates)))
         train, heldout = candidates[:n_train], candidates[n_train:]
         unused = max(0, len(train) - MAX_TRAIN)
-        out.append(FieldData(name, points, values, np.flatnonzero(inside), np.sort(train[:MAX_TRAIN]),
-                             np.sort(heldout), np.flatnonzero(~inside), unused))
+        out.append(
+            FieldData(
+                name,
+                points,
+                values,
+                np.flatnonzero(inside),
+                np.sort(train[:MAX_TRAIN]),
+                np.sort(heldout),
+                np.flatnonzero(~inside),
+                unused,
+            )
+        )
     return out
 
 
-def _l2(model: torch.nn.Module, problem: Problem, sets: list[FieldData], which: str, dtype: torch.dtype,
-        device: torch.device) -> float | None:
+def _l2(
+    model: torch.nn.Module,
+    problem: Problem,
+    sets: list[FieldData],
+    which: str,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> float | None:
     """L2 relative error of the model against the reference over one index set of every field."""
     predicted, reference = [], []
     for d in sets:
@@ -166,8 +187,9 @@ def _l2(model: torch.nn.Module, problem: Problem, sets: list[FieldData], which: 
     return relative_l2(np.concatenate(predicted), np.concatenate(reference))
 
 
-def _per_time(model: torch.nn.Module, problem: Problem, sets: list[FieldData], dtype: torch.dtype,
-              device: torch.device) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _per_time(
+    model: torch.nn.Module, problem: Problem, sets: list[FieldData], dtype: torch.dtype, device: torch.device
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Time levels, RMS error and relative L2 error at each (scattered times binned into 100)."""
     time = list(problem.coords).index(problem.time)
     ts, e2, r2 = [], [], []
@@ -196,8 +218,9 @@ class FfnnSettings(TrainSettings, CollocationSettings, NetworkSettings):
     """Settings of --method ffnn: the network, the physics term's points and weight, the horizon, the budget."""
 
     physics_weight: float | None = setting(None, "weight λ of the physics term (default 0: data only)")
-    horizon: float | None = setting(None, "fraction of the time range whose reference data trains (default 0.5); "
-                                          "the rest measures extrapolation")
+    horizon: float | None = setting(
+        None, "fraction of the time range whose reference data trains (default 0.5); the rest measures extrapolation"
+    )
 
 
 class FFNN(NeuralMethod, name="ffnn"):
@@ -219,8 +242,16 @@ class FFNN(NeuralMethod, name="ffnn"):
         terms = []
         for d in sets:
             name = f"data_{d.name}" if len(sets) > 1 else "data"
-            terms.append(LossTerm(name, "data", compile_expression(problem, by_name[d.name]), d.points[d.train],
-                                  weight_of(settings, name, "data"), target=d.values[d.train]))
+            terms.append(
+                LossTerm(
+                    name,
+                    "data",
+                    compile_expression(problem, by_name[d.name]),
+                    d.points[d.train],
+                    weight_of(settings, name, "data"),
+                    target=d.values[d.train],
+                )
+            )
         physics: list[LossTerm] = []
         if weight > 0:
             physics = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
@@ -234,10 +265,15 @@ class FFNN(NeuralMethod, name="ffnn"):
             residuals, engine = make_objective(physics, settings, model, dtype, device)
             objective = Objectives(objective, residuals)
         choices = {
-            "derivatives": engine, "data": source, "horizon": horizon, "physics_weight": weight,
-            "train_points": sum(len(d.train) for d in sets), "heldout_points": sum(len(d.heldout) for d in sets),
+            "derivatives": engine,
+            "data": source,
+            "horizon": horizon,
+            "physics_weight": weight,
+            "train_points": sum(len(d.train) for d in sets),
+            "heldout_points": sum(len(d.heldout) for d in sets),
             "extrapolation_points": sum(len(d.beyond) for d in sets),
-            "train_points_left_out": sum(d.unused for d in sets), "max_train_points": MAX_TRAIN,
+            "train_points_left_out": sum(d.unused for d in sets),
+            "max_train_points": MAX_TRAIN,
             "split": f"{TRAIN_SHARE:.0%} of the points within the horizon train, the rest are held out",
             "weights": {t.name: t.weight for t in terms + physics},
         }
@@ -246,8 +282,9 @@ class FFNN(NeuralMethod, name="ffnn"):
         state = {"sets": sets, "source": source, "data": data, "horizon": horizon, "weight": weight}
         return Setup(model, objective, choices, budget=BUDGET, state=state)
 
-    def measure(self, problem: Problem, settings: FfnnSettings, context: Context, setup: Setup,
-                result: Solution) -> dict[str, Any]:
+    def measure(
+        self, problem: Problem, settings: FfnnSettings, context: Context, setup: Setup, result: Solution
+    ) -> dict[str, Any]:
         """Errors on the held-out points, over the data range and beyond the horizon; the error against time."""
         trained, dtype, device = setup.model, context.dtype, context.device
         sets, horizon, weight = setup.state["sets"], setup.state["horizon"], setup.state["weight"]
@@ -266,10 +303,13 @@ class FFNN(NeuralMethod, name="ffnn"):
         if horizon is not None:
             levels, rms, rel = _per_time(trained, problem, sets, dtype, device)
             result.diagnostics["error_vs_time"] = {
-                "t": levels, "curves": {"RMS error": rms, r"relative $L^2$ error at each time": rel},
-                "cut": _cut(problem, sets, horizon), "ylabel": "error against the reference",
+                "t": levels,
+                "curves": {"RMS error": rms, r"relative $L^2$ error at each time": rel},
+                "cut": _cut(problem, sets, horizon),
+                "ylabel": "error against the reference",
                 "title": f"{problem.name} ffnn (physics weight {weight:g}): error against the reference",
-                "time_name": problem.time.name}
+                "time_name": problem.time.name,
+            }
         return metrics
 
 

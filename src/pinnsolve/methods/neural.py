@@ -80,16 +80,19 @@ class NeuralMethod(Method):
 
         return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device)
 
-    def measure(self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
-                ) -> dict[str, Any]:
+    def measure(
+        self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
+    ) -> dict[str, Any]:
         """The method's own numbers for metrics.json (it may add curves to ``result`` for its plots)."""
         return {}
 
     def check_compilable(self, setup: Setup) -> None:
         """--compile traces the loss with torch.compile; refuse what it cannot trace, saying why."""
-        raise SettingsError(f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
-                            "on reference data through its own loss, which torch.compile is not set up for. "
-                            "Drop --compile.")
+        raise SettingsError(
+            f"--compile speeds up the residual loss of --method pinn; the {self.name} method trains "
+            "on reference data through its own loss, which torch.compile is not set up for. "
+            "Drop --compile."
+        )
 
     @final
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
@@ -110,8 +113,9 @@ class NeuralMethod(Method):
         if error is None:
             monitor = ErrorMonitor(problem, context.dtype, context.device)
             error = monitor if monitor.available else None
-        reporter = ProgressReporter(config.total_steps, plain=context.plain, stream=context.stream,
-                                    title=f"{problem.name} {self.name}")
+        reporter = ProgressReporter(
+            config.total_steps, plain=context.plain, stream=context.stream, title=f"{problem.name} {self.name}"
+        )
         callbacks = [reporter, *context.extra.get("callbacks", [])]
         if context.run is not None:  # periodic checkpoints: a kill -9 loses at most one interval
             from pinnsolve.train import CheckpointEvery
@@ -127,8 +131,10 @@ class NeuralMethod(Method):
             trainer.run()
         except KeyboardInterrupt:
             where = _save_state(context, trainer, setup.objective.names)
-            raise RunInterrupted(f"interrupted at step {trainer.step}; the checkpoint is saved in {where}. "
-                                 f"Continue with: pinnsolve solve --resume {where}") from None
+            raise RunInterrupted(
+                f"interrupted at step {trainer.step}; the checkpoint is saved in {where}. "
+                f"Continue with: pinnsolve solve --resume {where}"
+            ) from None
         except TrainingDiverged as exc:
             diverged = exc
         _save_state(context, trainer, setup.objective.names)
@@ -136,16 +142,31 @@ class NeuralMethod(Method):
         metrics = _training_metrics(trainer, self.name)
         metrics.update(self.measure(problem, settings, context, setup, result))
         failed = _judge(metrics, result, trainer, setup, context) if diverged is None else None
-        return Outcome(result=result, history=history_rows(trainer.history, setup.objective.names),
-                       model=trainer.model, metrics=metrics, choices={**setup.choices, "train": config.as_dict()},
-                       stop_reason=metrics["stop_reason"], error=diverged or failed)
+        return Outcome(
+            result=result,
+            history=history_rows(trainer.history, setup.objective.names),
+            model=trainer.model,
+            metrics=metrics,
+            choices={**setup.choices, "train": config.as_dict()},
+            stop_reason=metrics["stop_reason"],
+            error=diverged or failed,
+        )
 
 
 def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, Any]]:
     """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr."""
-    return [{"step": r.step, "phase": r.phase, "wall_time_s": r.wall_time_s, "loss": r.loss,
-             **{n: r.terms.get(n, float("nan")) for n in term_names}, "l2_relative_error": r.l2_relative_error,
-             "lr": r.lr} for r in records]
+    return [
+        {
+            "step": r.step,
+            "phase": r.phase,
+            "wall_time_s": r.wall_time_s,
+            "loss": r.loss,
+            **{n: r.terms.get(n, float("nan")) for n in term_names},
+            "l2_relative_error": r.l2_relative_error,
+            "lr": r.lr,
+        }
+        for r in records
+    ]
 
 
 def _save_state(context: Context, trainer: Any, term_names: list[str]) -> Any:
@@ -182,28 +203,52 @@ def _judge(metrics: dict[str, Any], result: Any, trainer: Any, setup: Setup, con
     if not failed:
         print(f"warning: {reason}.", file=context.stream or sys.stderr)
         return None
-    return RunFailed(f"the run did not solve the problem: {reason}. The results are written but not to be trusted. "
-                     "Try more --steps, a larger --weight for that condition, or check that the problem has a "
-                     "solution on the whole range (a blow-up inside it cannot be fitted).")
+    return RunFailed(
+        f"the run did not solve the problem: {reason}. The results are written but not to be trusted. "
+        "Try more --steps, a larger --weight for that condition, or check that the problem has a "
+        "solution on the whole range (a blow-up inside it cannot be fitted)."
+    )
 
 
 def _training_metrics(trainer: Any, method: str) -> dict[str, Any]:
     last = trainer.history[-1] if trainer.history else None
     unknowns = {name: float(p.detach()) for name, p in (getattr(trainer.model, "unknowns", None) or {}).items()}
-    return {"steps": trainer.step, "train_time_s": trainer.elapsed, "method": method,
-            "final_loss": last.loss if last else None, "final_terms": last.terms if last else {},
-            "stop_reason": trainer.stop_reason or "completed", **({"unknowns": unknowns} if unknowns else {})}
+    return {
+        "steps": trainer.step,
+        "train_time_s": trainer.elapsed,
+        "method": method,
+        "final_loss": last.loss if last else None,
+        "final_terms": last.terms if last else {},
+        "stop_reason": trainer.stop_reason or "completed",
+        **({"unknowns": unknowns} if unknowns else {}),
+    }
 
 
-def make_context(*, seed: int = 0, rng: Any = None, dtype: torch.dtype = torch.float64, device: Any = "cpu",
-                 grid: Any = None, **extra: Any) -> Context:
+def make_context(
+    *,
+    seed: int = 0,
+    rng: Any = None,
+    dtype: torch.dtype = torch.float64,
+    device: Any = "cpu",
+    grid: Any = None,
+    **extra: Any,
+) -> Context:
     """A `Context` for using a method in memory (tests, notebooks): no run directory, quiet progress."""
     import io
 
     import numpy as np
 
     rng = rng if rng is not None else np.random.default_rng(seed)
-    return Context(dtype=dtype, device=torch.device(device), rng=rng, seed=seed, grid=dict(grid) if grid else None, plain=True, stream=io.StringIO(), **extra)
+    return Context(
+        dtype=dtype,
+        device=torch.device(device),
+        rng=rng,
+        seed=seed,
+        grid=dict(grid) if grid else None,
+        plain=True,
+        stream=io.StringIO(),
+        **extra,
+    )
 
 
 def build_setup(method: str, problem: Problem, settings: Any = None, **context: Any) -> Setup:

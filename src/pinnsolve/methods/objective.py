@@ -43,8 +43,10 @@ class Objective:
         blocks, start = [], 0
         for term in terms:
             sets = [term.points] + ([term.partner] if term.partner is not None else [])
-            term.slices = tuple(slice(start + sum(len(s) for s in sets[:i]), start + sum(len(s) for s in sets[:i + 1]))
-                                for i in range(len(sets)))
+            term.slices = tuple(
+                slice(start + sum(len(s) for s in sets[:i]), start + sum(len(s) for s in sets[: i + 1]))
+                for i in range(len(sets))
+            )
             start = term.slices[-1].stop
             blocks += sets
         as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=dtype, device=device)  # noqa: E731

@@ -20,8 +20,15 @@ from pinnsolve.dsl.assignments import parse_assignments
 from pinnsolve.errors import SettingsError
 from pinnsolve.methods.contract import METHODS, settings_fields
 
-__all__ = ["add_method_arguments", "check_weight_names", "field_kind", "flag_name", "given_settings", "known_keys",
-           "make_settings"]
+__all__ = [
+    "add_method_arguments",
+    "check_weight_names",
+    "field_kind",
+    "flag_name",
+    "given_settings",
+    "known_keys",
+    "make_settings",
+]
 
 
 def flag_name(f: dataclasses.Field) -> str:
@@ -79,12 +86,15 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise SettingsError(f"{what} = {value!r}: give a finite number.")
         if f.default is not None and f.default > 0 and value <= 0:  # a rate or a step (--lr): positive
-            raise SettingsError(f"{what} {value} is out of range: it must be a finite number > 0 (the default is "
-                                f"{f.default}).")
+            raise SettingsError(
+                f"{what} {value} is out of range: it must be a finite number > 0 (the default is {f.default})."
+            )
         return float(value)
     if not isinstance(value, str):
-        raise SettingsError(f"{what} = {value!r}: give a text value" + (
-            f", one of {', '.join(f.metadata['choices'])}." if f.metadata.get("choices") else "."))
+        raise SettingsError(
+            f"{what} = {value!r}: give a text value"
+            + (f", one of {', '.join(f.metadata['choices'])}." if f.metadata.get("choices") else ".")
+        )
     return value
 
 
@@ -97,8 +107,9 @@ def _table(value: Any, what: str) -> dict[str, Any]:
         for item in value:
             out.update(_table(item, what))
         return out
-    if isinstance(value, Mapping) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                          for v in value.values()):
+    if isinstance(value, Mapping) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()
+    ):
         return {str(k): v for k, v in value.items()}
     raise SettingsError(f"{what} = {value!r}: give a table of numbers, e.g. {what} = {{ bc = 10 }}.")
 
@@ -107,8 +118,10 @@ def _weights(table: Mapping[str, Any], what: str) -> dict[str, float]:
     """Loss weights: finite and ≥ 0 (a negative weight rewards the residual, so training runs away)."""
     for name, w in table.items():
         if not (math.isfinite(float(w)) and float(w) >= 0):
-            raise SettingsError(f"{what} {name}={w}: a loss weight must be a finite number ≥ 0 (a negative one "
-                                f"makes the loss reward that residual). Give e.g. {what} {name}=10.")
+            raise SettingsError(
+                f"{what} {name}={w}: a loss weight must be a finite number ≥ 0 (a negative one "
+                f"makes the loss reward that residual). Give e.g. {what} {name}=10."
+            )
     return {name: float(w) for name, w in table.items()}
 
 
@@ -118,9 +131,11 @@ def check_weight_names(settings: Any, terms: Any, method: str) -> None:
     known = {t.name for t in terms} | {t.kind for t in terms}
     unknown = sorted(set(given) - known)
     if unknown:
-        raise SettingsError(f"--weight {unknown[0]}=...: this {method} run has no loss term or kind of term called "
-                            f"'{unknown[0]}'. Its terms are {', '.join(t.name for t in terms)} (kinds: "
-                            f"{', '.join(sorted({t.kind for t in terms}))}); weigh one of those.")
+        raise SettingsError(
+            f"--weight {unknown[0]}=...: this {method} run has no loss term or kind of term called "
+            f"'{unknown[0]}'. Its terms are {', '.join(t.name for t in terms)} (kinds: "
+            f"{', '.join(sorted({t.kind for t in terms}))}); weigh one of those."
+        )
 
 
 def make_settings(method: str, values: Mapping[str, Any] | Any | None = None, source: str = "flag") -> Any:
@@ -143,8 +158,10 @@ def make_settings(method: str, values: Mapping[str, Any] | Any | None = None, so
             flag = "--weight"
         where = f" (a setting of {', '.join(owners[name])})" if name in owners else ""
         listed = ", ".join(_named(f, source) for f in fields.values()) or "none"
-        raise SettingsError(f"{flag}{where}: not a setting of --method {method}. Leave {flag} out; the settings of "
-                            f"{method} are {listed}.")
+        raise SettingsError(
+            f"{flag}{where}: not a setting of --method {method}. Leave {flag} out; the settings of "
+            f"{method} are {listed}."
+        )
     return settings_type(**{k: _coerce(settings_type, fields[k], v, source) for k, v in values.items()})
 
 
@@ -180,10 +197,20 @@ def _add_flag(group: Any, settings_type: type, f: dataclasses.Field, methods: li
     default = f.default if f.default is not dataclasses.MISSING else None
     shown = "" if default in (None, False, {}) else f" (default {default})"
     who = "" if len(methods) == len(METHODS) else f" [{', '.join(methods)}]"
-    kw: dict[str, Any] = {"dest": f.name, "default": argparse.SUPPRESS, "help": f"{f.metadata.get('help', '')}"
-                          f"{shown}{who}"}
-    choices = sorted({c for m in methods for fld in settings_fields(METHODS[m].settings_type) if fld.name == f.name
-                      for c in (fld.metadata.get("choices") or [])})
+    kw: dict[str, Any] = {
+        "dest": f.name,
+        "default": argparse.SUPPRESS,
+        "help": f"{f.metadata.get('help', '')}{shown}{who}",
+    }
+    choices = sorted(
+        {
+            c
+            for m in methods
+            for fld in settings_fields(METHODS[m].settings_type)
+            if fld.name == f.name
+            for c in (fld.metadata.get("choices") or [])
+        }
+    )
     if kind is bool:
         kw["action"] = "store_true"
     elif kind is dict:

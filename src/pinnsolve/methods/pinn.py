@@ -68,9 +68,17 @@ class PINN(NeuralMethod, name="pinn"):
         terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
         objective, engine = make_objective(terms, settings, model, dtype, device)
         n, nb = point_counts(problem, settings)
-        return Setup(model, objective, {"derivatives": engine, "interior_points": n, "boundary_points": nb,
-                                        "constraints": "soft (all conditions in the loss)",
-                                        "weights": {t.name: t.weight for t in terms}})
+        return Setup(
+            model,
+            objective,
+            {
+                "derivatives": engine,
+                "interior_points": n,
+                "boundary_points": nb,
+                "constraints": "soft (all conditions in the loss)",
+                "weights": {t.name: t.weight for t in terms},
+            },
+        )
 
     def check_compilable(self, setup: Setup) -> None:
         """Only the Taylor-mode residual loss of a plain network is traceable by torch.compile."""
@@ -78,4 +86,5 @@ class PINN(NeuralMethod, name="pinn"):
             raise SettingsError(
                 "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "
                 "differentiates twice: torch.compile cannot trace that. Use an MLP with tanh, sin or silu and "
-                "--derivatives auto, or drop --compile.")
+                "--derivatives auto, or drop --compile."
+            )

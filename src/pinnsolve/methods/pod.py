@@ -52,7 +52,7 @@ class POD:
     def decode(self, z: np.ndarray) -> np.ndarray:
         """u = ū + Φ_k z: (N, k) → (N, n)."""
         z = np.asarray(z)
-        return self.mean + z @ self.modes[:, :z.shape[1]].T
+        return self.mean + z @ self.modes[:, : z.shape[1]].T
 
     def reconstruct(self, states: np.ndarray, k: int) -> np.ndarray:
         """The orthogonal projection of each state onto the rank-k affine subspace."""
@@ -80,8 +80,9 @@ def relative_error(predicted: np.ndarray, reference: np.ndarray) -> float:
     return relative_l2(predicted, reference)
 
 
-def galerkin_rollout(pod: POD, k: int, evolution: object, times: np.ndarray, initial: np.ndarray,
-                     rtol: float = 1e-8, atol: float = 1e-10) -> np.ndarray:
+def galerkin_rollout(
+    pod: POD, k: int, evolution: object, times: np.ndarray, initial: np.ndarray, rtol: float = 1e-8, atol: float = 1e-10
+) -> np.ndarray:
     """States (len(times), n) of the rank-k Galerkin model of ``evolution`` (its ``rhs`` and ``jacobian``).
 
     k beyond the basis' rank uses every mode (the snapshots hold no more directions).
@@ -101,8 +102,9 @@ def galerkin_rollout(pod: POD, k: int, evolution: object, times: np.ndarray, ini
     z0 = pod.encode(initial[None, :], k)[0]
     times = np.asarray(times, dtype=float)
     with np.errstate(all="ignore"):
-        result = solve_ivp(rhs, (times[0], times[-1]), z0, method="LSODA", t_eval=times, jac=jacobian, rtol=rtol,
-                           atol=atol)
+        result = solve_ivp(
+            rhs, (times[0], times[-1]), z0, method="LSODA", t_eval=times, jac=jacobian, rtol=rtol, atol=atol
+        )
     z = np.full((len(times), k), np.nan)
-    z[:result.y.shape[1]] = result.y.T
+    z[: result.y.shape[1]] = result.y.T
     return pod.decode(z)

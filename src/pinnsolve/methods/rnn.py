@@ -49,8 +49,10 @@ def parse_losses(text: str | None) -> list[str]:
     names = [n.strip() for n in (text or DEFAULT_LOSSES).split(",") if n.strip()]
     unknown = [n for n in names if n not in LOSSES]
     if unknown or not names:
-        raise MethodNotApplicable(f"--losses {text}: the rnn's losses are {', '.join(LOSSES)} (any of them, "
-                                  "comma-separated), e.g. --losses teacher,rollout,physics.")
+        raise MethodNotApplicable(
+            f"--losses {text}: the rnn's losses are {', '.join(LOSSES)} (any of them, "
+            "comma-separated), e.g. --losses teacher,rollout,physics."
+        )
     return list(dict.fromkeys(names))
 
 
@@ -98,15 +100,15 @@ class RecurrentObjective:
     def __call__(self, model: RecurrentStepper) -> dict[str, torch.Tensor]:
         d = self.data
         terms: dict[str, torch.Tensor] = {}
-        target = d.states[:, 1:d.end + 1]
+        target = d.states[:, 1 : d.end + 1]
         if "teacher" in self.losses:
-            predicted = model.teacher_forced(d.states[:, :d.end], d.parameters)
+            predicted = model.teacher_forced(d.states[:, : d.end], d.parameters)
             terms["teacher"] = ((predicted - target) / d.scale).square().mean()
         if "rollout" in self.losses or "physics" in self.losses:
             steps = d.states.shape[1] - 1 if "physics" in self.losses else d.end
             rolled = model.rollout(d.states[:, 0], d.parameters, steps)
             if "rollout" in self.losses:
-                terms["rollout"] = ((rolled[:, 1:d.end + 1] - target) / d.scale).square().mean()
+                terms["rollout"] = ((rolled[:, 1 : d.end + 1] - target) / d.scale).square().mean()
             if "physics" in self.losses:
                 terms["physics"] = self.physics_weight * self._physics(rolled)
         return terms
@@ -132,12 +134,20 @@ def _tensor(array: np.ndarray, dtype: torch.dtype, device: torch.device) -> torc
 
 def _sequences(train: list[Trajectory], end: int, dtype: torch.dtype, device: torch.device) -> Sequences:
     states = np.stack([tr.states for tr in train])
-    mean, scale = block_scales(train[0], states[:, :end + 1])
-    _, step_scale = block_scales(train[0], np.diff(states[:, :end + 1], axis=1))
+    mean, scale = block_scales(train[0], states[:, : end + 1])
+    _, step_scale = block_scales(train[0], np.diff(states[:, : end + 1], axis=1))
     parameters = np.stack([tr.parameter_values for tr in train])
     as_tensor = lambda a: _tensor(a, dtype, device)  # noqa: E731
-    return Sequences(train, as_tensor(states), as_tensor(parameters), end, as_tensor(mean), as_tensor(scale),
-                     as_tensor(step_scale), [TorchSystem(tr.evolution, dtype, device) for tr in train])
+    return Sequences(
+        train,
+        as_tensor(states),
+        as_tensor(parameters),
+        end,
+        as_tensor(mean),
+        as_tensor(scale),
+        as_tensor(step_scale),
+        [TorchSystem(tr.evolution, dtype, device) for tr in train],
+    )
 
 
 def relative_errors(trajectory: Trajectory, predicted: np.ndarray) -> np.ndarray:
@@ -147,8 +157,7 @@ def relative_errors(trajectory: Trajectory, predicted: np.ndarray) -> np.ndarray
     return np.linalg.norm(got - ref, axis=1) / np.maximum(np.linalg.norm(ref, axis=1), 1e-300)
 
 
-def l2_over(trajectory: Trajectory, predicted: np.ndarray, times: slice, against: np.ndarray | None = None
-            ) -> float:
+def l2_over(trajectory: Trajectory, predicted: np.ndarray, times: slice, against: np.ndarray | None = None) -> float:
     """L2 relative error over a range of time levels (of the fields), against the reference or ``against``."""
     ref = trajectory.field_values(trajectory.states)[times] if against is None else against[times]
     return relative_l2(trajectory.field_values(predicted)[times], ref)
@@ -172,11 +181,11 @@ class RnnSettings(TrainSettings):
     """Settings of --method rnn: the cell and its width, the losses, the horizon, the varied parameter."""
 
     width: int = setting(32, "hidden units per layer (rnn: of the recurrent cell)")
-    cell: str = setting("gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)",
-                        choices=list(CELLS))
+    cell: str = setting("gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)", choices=list(CELLS))
     losses: str | None = setting(None, "loss terms, any of teacher,rollout,physics (default teacher,rollout)")
-    physics_weight: float | None = setting(None, "weight of the physics loss (default 1 when physics is among "
-                                                 "--losses)")
+    physics_weight: float | None = setting(
+        None, "weight of the physics loss (default 1 when physics is among --losses)"
+    )
     horizon: float | None = setting(None, "fraction of the time range whose reference data trains (default 0.5)")
     vary: str | None = setting(None, "trajectories over a parameter range, e.g. nu=0.005:0.05:8")
 
@@ -194,19 +203,24 @@ class RNN(NeuralMethod, name="rnn"):
         losses = parse_losses(settings.losses)
         cell = settings.cell
         if cell not in CELLS:
-            raise MethodNotApplicable(f"--cell {cell} is not a recurrent cell; the rnn takes one of "
-                                      f"{', '.join(CELLS)} (default gru).")
+            raise MethodNotApplicable(
+                f"--cell {cell} is not a recurrent cell; the rnn takes one of {', '.join(CELLS)} (default gru)."
+            )
         horizon = horizon_of(settings)
         physics_weight = physics_weight_of(settings, 1.0)
         if settings.physics_weight is not None and physics_weight > 0 and "physics" not in losses:
             if settings.losses is not None:
-                raise MethodNotApplicable(f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
-                                          f"{settings.losses} leaves it out: add physics to --losses, or drop "
-                                          "--physics-weight.")
+                raise MethodNotApplicable(
+                    f"--physics-weight {physics_weight} weighs the physics loss, and --losses "
+                    f"{settings.losses} leaves it out: add physics to --losses, or drop "
+                    "--physics-weight."
+                )
             losses.append("physics")  # asking for its weight asks for the term
         if "physics" in losses and physics_weight <= 0:
-            raise MethodNotApplicable(f"--losses includes physics with --physics-weight {physics_weight}: give a "
-                                      "positive weight, or leave physics out of --losses.")
+            raise MethodNotApplicable(
+                f"--losses includes physics with --physics-weight {physics_weight}: give a "
+                "positive weight, or leave physics out of --losses."
+            )
         sets = trajectory_sets(problem, grid, "rnn", settings.vary, scheme="cn")
         train, own = sets.train, sets.own
         end = horizon_index(own.times, horizon)
@@ -215,20 +229,35 @@ class RNN(NeuralMethod, name="rnn"):
         lo = hi = None
         if varied is not None:
             lo, hi = _tensor([varied[1].min()], dtype, device), _tensor([varied[1].max()], dtype, device)
-        model = RecurrentStepper(own.evolution.size, data.parameters.shape[1], settings.width, cell, data.mean,
-                                 data.scale, data.step_scale, lo, hi).to(device=device, dtype=dtype)
+        model = RecurrentStepper(
+            own.evolution.size,
+            data.parameters.shape[1],
+            settings.width,
+            cell,
+            data.mean,
+            data.scale,
+            data.step_scale,
+            lo,
+            hi,
+        ).to(device=device, dtype=dtype)
         objective = RecurrentObjective(data, losses, physics_weight)
         roll = RecurrentSurrogate(dtype, device)
 
         def error(m: torch.nn.Module) -> float:
             return l2_over(own, roll(m, own), slice(None))
 
-        choices = {"data": "finite-difference reference, Crank-Nicolson with one step per output time",
-                   "grid": {**{a.name: a.n for a in own.grid.axes}, own.problem.time.name: len(own.times)},
-                   "state_size": own.evolution.size, "cell": cell, "hidden": settings.width, "losses": losses,
-                   "physics_weight": physics_weight if "physics" in losses else 0.0,
-                   "horizon": horizon, "training_horizon_t": float(own.times[end]),
-                   "trajectories": [tr.parameters for tr in train] if varied else 1}
+        choices = {
+            "data": "finite-difference reference, Crank-Nicolson with one step per output time",
+            "grid": {**{a.name: a.n for a in own.grid.axes}, own.problem.time.name: len(own.times)},
+            "state_size": own.evolution.size,
+            "cell": cell,
+            "hidden": settings.width,
+            "losses": losses,
+            "physics_weight": physics_weight if "physics" in losses else 0.0,
+            "horizon": horizon,
+            "training_horizon_t": float(own.times[end]),
+            "trajectories": [tr.parameters for tr in train] if varied else 1,
+        }
         state = {"roll": roll, "own": own, "train": train, "end": end}
         return Setup(model, objective, choices, budget=BUDGET, error=error, state=state)
 
@@ -237,38 +266,51 @@ class RNN(NeuralMethod, name="rnn"):
         own = setup.state["own"]
         return own.solution(setup.state["roll"](setup.model, own), "rnn")
 
-    def measure(self, problem: Problem, settings: RnnSettings, context: Context, setup: Setup,
-                result: Solution) -> dict[str, Any]:
+    def measure(
+        self, problem: Problem, settings: RnnSettings, context: Context, setup: Setup, result: Solution
+    ) -> dict[str, Any]:
         s = setup.state
         metrics, growth = _report(setup.model, s["roll"], s["own"], s["train"], s["end"])
         own = s["own"]
         result.diagnostics["error_growth"] = {
-            "t": own.times, "curves": {"rollout": growth}, "cut": float(own.times[s["end"]]), "ylabel": None,
-            "title": f"{own.problem.name}: rnn rollout from the initial state", "time_name": None}
+            "t": own.times,
+            "curves": {"rollout": growth},
+            "cut": float(own.times[s["end"]]),
+            "ylabel": None,
+            "title": f"{own.problem.name}: rnn rollout from the initial state",
+            "time_name": None,
+        }
         return metrics
 
 
 def _split_errors(trajectory: Trajectory, predicted: np.ndarray, end: int) -> dict[str, Any]:
     """One trajectory's parameters and its rollout error within and beyond the training horizon."""
     beyond = l2_over(trajectory, predicted, slice(end + 1, None)) if end + 1 < len(trajectory.times) else None
-    return {**trajectory.parameters, "l2_training_horizon": l2_over(trajectory, predicted, slice(0, end + 1)),
-            "l2_beyond_horizon": beyond}
+    return {
+        **trajectory.parameters,
+        "l2_training_horizon": l2_over(trajectory, predicted, slice(0, end + 1)),
+        "l2_beyond_horizon": beyond,
+    }
 
 
-def _report(model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, train: list[Trajectory], end: int
-            ) -> tuple[dict[str, Any], np.ndarray]:
+def _report(
+    model: RecurrentStepper, roll: RecurrentSurrogate, own: Trajectory, train: list[Trajectory], end: int
+) -> tuple[dict[str, Any], np.ndarray]:
     """Errors over the training horizon and beyond it (against the reference and, where known, the exact
     solution), the physics residual of the rollout, and the relative error at each output time."""
     predicted = roll(model, own)
     within, beyond = slice(0, end + 1), slice(end + 1, None)
-    out: dict[str, Any] = {"compared_with_reference": "the Crank-Nicolson reference on the same grid",
-                           "l2_training_horizon": l2_over(own, predicted, within),
-                           "l2_beyond_horizon": l2_over(own, predicted, beyond) if end + 1 < len(own.times) else None,
-                           "training_horizon_t": float(own.times[end])}
+    out: dict[str, Any] = {
+        "compared_with_reference": "the Crank-Nicolson reference on the same grid",
+        "l2_training_horizon": l2_over(own, predicted, within),
+        "l2_beyond_horizon": l2_over(own, predicted, beyond) if end + 1 < len(own.times) else None,
+        "training_horizon_t": float(own.times[end]),
+    }
     exact = own.solution(own.states, "reference").exact
     if exact:
-        values = np.concatenate([exact[name].reshape(-1, len(own.times)).T for name in own.problem.field_names
-                                 if name in exact], axis=1)
+        values = np.concatenate(
+            [exact[name].reshape(-1, len(own.times)).T for name in own.problem.field_names if name in exact], axis=1
+        )
         if values.shape[1] == own.field_values(own.states).shape[1]:
             out["l2_training_horizon_exact"] = l2_over(own, predicted, within, values)
             if end + 1 < len(own.times):

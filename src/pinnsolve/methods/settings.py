@@ -15,8 +15,14 @@ from pinnsolve.geometry import SAMPLERS
 from pinnsolve.methods.contract import setting
 from pinnsolve.nets import ACTIVATIONS, INITIALISERS
 
-__all__ = ["CollocationSettings", "InteriorSettings", "NetworkSettings", "TrainSettings", "default_points",
-           "train_config"]
+__all__ = [
+    "CollocationSettings",
+    "InteriorSettings",
+    "NetworkSettings",
+    "TrainSettings",
+    "default_points",
+    "train_config",
+]
 
 _ACTIVATIONS = sorted(ACTIVATIONS)
 _INITIALISERS = sorted(INITIALISERS)
@@ -37,41 +43,49 @@ class NetworkSettings:
 class InteriorSettings:
     """Interior collocation points, their loss weights and the derivative engine."""
 
-    points: int | None = setting(None, "interior collocation points (default by number of coordinates: "
-                                       "256, 2048, 4096, 8192)")
+    points: int | None = setting(
+        None, "interior collocation points (default by number of coordinates: 256, 2048, 4096, 8192)"
+    )
     sampler: str = setting("sobol", "collocation sampler", choices=_SAMPLERS)
-    weights: dict[str, float] = setting(None, "loss weight by term kind (pde, bc, ic, periodic, data) or name (bc2), "
-                                              "as TERM=W; repeatable", flag="weight", factory=dict)
-    derivatives: str = setting("auto", "derivative engine (auto: Taylor mode for MLPs, else autograd)",
-                               choices=["auto", "autograd", "taylor"])
+    weights: dict[str, float] = setting(
+        None,
+        "loss weight by term kind (pde, bc, ic, periodic, data) or name (bc2), as TERM=W; repeatable",
+        flag="weight",
+        factory=dict,
+    )
+    derivatives: str = setting(
+        "auto", "derivative engine (auto: Taylor mode for MLPs, else autograd)", choices=["auto", "autograd", "taylor"]
+    )
 
 
 @dataclass
 class CollocationSettings(InteriorSettings):
     """Interior points, and points on each boundary and at the initial time."""
 
-    boundary_points: int | None = setting(None, "points per boundary or initial condition (default max(64, "
-                                                "points/8))")
+    boundary_points: int | None = setting(None, "points per boundary or initial condition (default max(64, points/8))")
 
 
 @dataclass
 class TrainSettings:
     """The trainer's budget: Adam with a decaying step size, then L-BFGS."""
 
-    steps: int | None = setting(None, "Adam steps (default: the method's budget; 2000, or 1000 for one-coordinate "
-                                      "problems)")
+    steps: int | None = setting(
+        None, "Adam steps (default: the method's budget; 2000, or 1000 for one-coordinate problems)"
+    )
     lbfgs_steps: int | None = setting(None, "L-BFGS iterations after Adam (default 1000; 500 for one coordinate)")
     lr: float = setting(2e-3, "Adam learning rate (decaying tenfold over the Adam steps)")
-    compile: bool = setting(False, "evaluate the loss through torch.compile: ~2x steps/s after 10-35 s of "
-                                   "compiling (long PINN runs)")
+    compile: bool = setting(
+        False, "evaluate the loss through torch.compile: ~2x steps/s after 10-35 s of compiling (long PINN runs)"
+    )
 
 
 def train_config(settings: Any) -> Any:
     """The `TrainConfig` of a method's settings (their `TrainSettings` fields)."""
     from pinnsolve.train import TrainConfig
 
-    return TrainConfig(steps=settings.steps, lbfgs_steps=settings.lbfgs_steps, lr=settings.lr,
-                       compile=bool(settings.compile))
+    return TrainConfig(
+        steps=settings.steps, lbfgs_steps=settings.lbfgs_steps, lr=settings.lr, compile=bool(settings.compile)
+    )
 
 
 def default_points(n_coords: int) -> int:

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from pinnsolve.reference import (Trajectory, TrajectorySets, horizon_index, parse_vary, reference_sizes, trajectories,
-                                 trajectory_sets)
+from pinnsolve.reference import (
+    Trajectory,
+    TrajectorySets,
+    horizon_index,
+    parse_vary,
+    reference_sizes,
+    trajectories,
+    trajectory_sets,
+)
 
-__all__ = ["Trajectory", "TrajectorySets", "horizon_index", "parse_vary", "reference_sizes", "trajectories",
-           "trajectory_sets"]
+__all__ = [
+    "Trajectory",
+    "TrajectorySets",
+    "horizon_index",
+    "parse_vary",
+    "reference_sizes",
+    "trajectories",
+    "trajectory_sets",
+]

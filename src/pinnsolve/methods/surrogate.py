@@ -45,12 +45,25 @@ class Surrogate(nn.Module):
         self.inputs = [list(cols) for cols in groups]
         self.outputs = list(groups.values())
         self.nets = nn.ModuleList(
-            MLP(len(cols), len(fields), settings.width, settings.depth, settings.activation, settings.init,
-                lo=[lo[c] for c in cols], hi=[hi[c] for c in cols])
-            for cols, fields in zip(self.inputs, self.outputs))
-        self.unknowns = nn.ParameterDict({
-            name: nn.Parameter(torch.tensor(problem.parameter_values[name]))
-            for name, p in problem.parameters.items() if p.trainable})
+            MLP(
+                len(cols),
+                len(fields),
+                settings.width,
+                settings.depth,
+                settings.activation,
+                settings.init,
+                lo=[lo[c] for c in cols],
+                hi=[hi[c] for c in cols],
+            )
+            for cols, fields in zip(self.inputs, self.outputs)
+        )
+        self.unknowns = nn.ParameterDict(
+            {
+                name: nn.Parameter(torch.tensor(problem.parameter_values[name]))
+                for name, p in problem.parameters.items()
+                if p.trainable
+            }
+        )
 
     def forward(self, points: torch.Tensor) -> torch.Tensor:
         if len(self.nets) == 1 and len(self.inputs[0]) == points.shape[1]:
@@ -71,8 +84,13 @@ class TrialSurrogate(nn.Module):
     coordinates, differentiated symbolically when an engine asks for their derivatives.
     """
 
-    def __init__(self, network: Surrogate, particular: Sequence[sp.Expr], distance: Sequence[sp.Expr],
-                 coords: Sequence[sp.Symbol]) -> None:
+    def __init__(
+        self,
+        network: Surrogate,
+        particular: Sequence[sp.Expr],
+        distance: Sequence[sp.Expr],
+        coords: Sequence[sp.Symbol],
+    ) -> None:
         super().__init__()
         self.network = network
         self.field_names = network.field_names
@@ -106,11 +124,21 @@ class TrialSurrogate(nn.Module):
     def forward(self, points: torch.Tensor) -> torch.Tensor:
         n = self.network(points)
         zero = (0,) * points.shape[1]
-        return torch.stack([self.part(0, j, zero, points) + self.part(1, j, zero, points) * n[:, j]
-                            for j in range(len(self.field_names))], dim=1)
+        return torch.stack(
+            [
+                self.part(0, j, zero, points) + self.part(1, j, zero, points) * n[:, j]
+                for j in range(len(self.field_names))
+            ],
+            dim=1,
+        )
 
-    def combine(self, points: torch.Tensor, n: torch.Tensor, n1: dict[int, torch.Tensor],
-                n2: dict[tuple[int, int], torch.Tensor]) -> tuple[torch.Tensor, dict, dict]:
+    def combine(
+        self,
+        points: torch.Tensor,
+        n: torch.Tensor,
+        n1: dict[int, torch.Tensor],
+        n2: dict[tuple[int, int], torch.Tensor],
+    ) -> tuple[torch.Tensor, dict, dict]:
         """u, u_i, u_ij from N and its derivatives by the Leibniz rule for A + B·N."""
         d = points.shape[1]
 
@@ -124,6 +152,16 @@ class TrialSurrogate(nn.Module):
         B = lambda j, *ax: self.part(1, j, unit(*ax), points)  # noqa: E731
         u = stack(lambda j: A(j) + B(j) * n[:, j])
         u1 = {i: stack(lambda j: A(j, i) + B(j, i) * n[:, j] + B(j) * n1[i][:, j]) for i in n1}
-        u2 = {(i, k): stack(lambda j: A(j, i, k) + B(j, i, k) * n[:, j] + B(j, i) * n1[k][:, j]
-                            + B(j, k) * n1[i][:, j] + B(j) * n2[(i, k)][:, j]) for i, k in n2}
+        u2 = {
+            (i, k): stack(
+                lambda j: (
+                    A(j, i, k)
+                    + B(j, i, k) * n[:, j]
+                    + B(j, i) * n1[k][:, j]
+                    + B(j, k) * n1[i][:, j]
+                    + B(j) * n2[(i, k)][:, j]
+                )
+            )
+            for i, k in n2
+        }
         return u, u1, u2

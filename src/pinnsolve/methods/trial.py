@@ -38,7 +38,8 @@ def check_applicable(problem: Problem) -> None:
     if problem.domain is not None and not problem.domain.is_box:
         raise MethodNotApplicable(
             f"the trial-function method builds conditions into u = A + B·N on intervals and boxes only, and "
-            f"problem '{problem.name}' has a {type(problem.domain).__name__} domain. Use --method pinn.")
+            f"problem '{problem.name}' has a {type(problem.domain).__name__} domain. Use --method pinn."
+        )
     constraints_of(problem)
 
 
@@ -64,8 +65,11 @@ def trial_parts(problem: Problem, field: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
         a, b = sp.Float(lo[axis]), sp.Float(hi[axis])
         ga, gb = faces.get(f"{s.name}.min"), faces.get(f"{s.name}.max")
         if ga is not None and gb is not None:
-            A = (A + (b - s) / (b - a) * (ga.subs(s, a) - A.subs(s, a))
-                 + (s - a) / (b - a) * (gb.subs(s, b) - A.subs(s, b)))
+            A = (
+                A
+                + (b - s) / (b - a) * (ga.subs(s, a) - A.subs(s, a))
+                + (s - a) / (b - a) * (gb.subs(s, b) - A.subs(s, b))
+            )
             B = B * 4 * (s - a) * (b - s) / (b - a) ** 2
         elif ga is not None:
             A = A + (ga.subs(s, a) - A.subs(s, a))
@@ -75,18 +79,21 @@ def trial_parts(problem: Problem, field: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
             B = B * (b - s) / (b - a)
     t = problem.time
     if t is not None and t in field.args:
-        initial = {order: g for k in constraints_of(problem) if k.field == field
-                   for order, g in k.initial_values().items()}
+        initial = {
+            order: g for k in constraints_of(problem) if k.field == field for order, g in k.initial_values().items()
+        }
         t0, t1 = sp.Float(t.lo), sp.Float(t.hi)
-        correction = sp.Add(*[(t - t0) ** k / math.factorial(k) * (g - sp.diff(A, t, k).subs(t, t0))
-                              for k, g in initial.items()])
+        correction = sp.Add(
+            *[(t - t0) ** k / math.factorial(k) * (g - sp.diff(A, t, k).subs(t, t0)) for k, g in initial.items()]
+        )
         A = A + correction
         B = B * ((t - t0) / (t1 - t0)) ** len(initial)
     return problem.numeric(A), problem.numeric(B)
 
 
-def _check_conditions_hold(problem: Problem, parts: dict[str, tuple[sp.Expr, sp.Expr]],
-                           rng: np.random.Generator) -> None:
+def _check_conditions_hold(
+    problem: Problem, parts: dict[str, tuple[sp.Expr, sp.Expr]], rng: np.random.Generator
+) -> None:
     """Evaluate each condition on A: incompatible data (e.g. at corners) cannot be built in."""
     coords = list(problem.coords)
     for c in constraints_of(problem):
@@ -100,7 +107,8 @@ def _check_conditions_hold(problem: Problem, parts: dict[str, tuple[sp.Expr, sp.
             raise MethodNotApplicable(
                 f"the {c.kind} condition on '{field_name(c.field)}' cannot be built into the trial function: the "
                 f"conditions do not agree where they meet (largest mismatch {np.max(np.abs(error)):.3g}), e.g. a "
-                "boundary value that differs from the initial value at a corner. Use --method pinn.")
+                "boundary value that differs from the initial value at a corner. Use --method pinn."
+            )
 
 
 @dataclass
@@ -126,15 +134,25 @@ class TrialFunction(NeuralMethod, name="trial"):
         _check_conditions_hold(problem, parts, np.random.default_rng(0))
         coords = list(problem.coords)
         network = Surrogate(problem, settings)
-        model = TrialSurrogate(network, [parts[n][0] for n in problem.field_names],
-                               [parts[n][1] for n in problem.field_names], coords).to(device=device, dtype=dtype)
+        model = TrialSurrogate(
+            network, [parts[n][0] for n in problem.field_names], [parts[n][1] for n in problem.field_names], coords
+        ).to(device=device, dtype=dtype)
         objective, engine = make_objective(equation_terms(problem, settings, rng), settings, model, dtype, device)
         n, _ = point_counts(problem, settings)
         form = {name: f"{sp.sstr(A)} + ({sp.sstr(B)})·N" for name, (A, B) in parts.items()}
-        return Setup(model, objective, {"derivatives": engine, "interior_points": n, "trial_function": form,
-                                        "constraints": "hard (Dirichlet and initial conditions built in)"})
+        return Setup(
+            model,
+            objective,
+            {
+                "derivatives": engine,
+                "interior_points": n,
+                "trial_function": form,
+                "constraints": "hard (Dirichlet and initial conditions built in)",
+            },
+        )
 
     def check_compilable(self, setup: Setup) -> None:
         raise SettingsError(
             "--compile works with --method pinn only: the trial function's A and B, cached at the collocation "
-            "points between steps, are not traceable by torch.compile yet. Drop --compile for --method trial.")
+            "points between steps, are not traceable by torch.compile yet. Drop --compile for --method trial."
+        )

@@ -65,8 +65,11 @@ class FaceValues(Constraint):
     def face_values(self, problem: Problem) -> dict[str, sp.Expr]:
         data: dict[str, sp.Expr] = {}
         for part in self.on:
-            names = ([f"{s.name}.{side}" for s in problem.space if s in self.field.args for side in ("min", "max")]
-                     if part == "boundary" else [part])
+            names = (
+                [f"{s.name}.{side}" for s in problem.space if s in self.field.args for side in ("min", "max")]
+                if part == "boundary"
+                else [part]
+            )
             for name in names:
                 data.setdefault(name, self.g)
         return data
@@ -96,9 +99,14 @@ class InitialValue(Constraint):
 @functools.singledispatch
 def constraint(c: Condition, problem: Problem) -> Constraint:
     """What condition ``c`` asks of the trial function, or `MethodNotApplicable` if it cannot be built in."""
-    raise unsupported(c, "the trial-function method (--method trial)", "use --method pinn, which imposes it in "
-                      "the loss, or register its hard constraint with "
-                      "@pinnsolve.methods.trial_constraints.constraint.register.", NotSupported)
+    raise unsupported(
+        c,
+        "the trial-function method (--method trial)",
+        "use --method pinn, which imposes it in "
+        "the loss, or register its hard constraint with "
+        "@pinnsolve.methods.trial_constraints.constraint.register.",
+        NotSupported,
+    )
 
 
 @constraint.register
@@ -118,7 +126,8 @@ def _(c: Initial, problem: Problem) -> Constraint:
 def _(c: Condition, problem: Problem) -> Constraint:
     raise MethodNotApplicable(
         f"the trial-function method can build only Dirichlet and initial conditions into u = A + B·N, and "
-        f"problem '{problem.name}' has a {c.kind} condition. Use --method pinn, which imposes it in the loss.")
+        f"problem '{problem.name}' has a {c.kind} condition. Use --method pinn, which imposes it in the loss."
+    )
 
 
 def constraints_of(problem: Problem) -> list[Constraint]:

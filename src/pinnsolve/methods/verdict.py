@@ -74,12 +74,18 @@ def verdict(result: Any, history: list[Any], residuals: dict[str, float], steps:
     if worst is not None and not math.isfinite(worst[1]):
         return "not_finite", f"the {worst[0]} residual is not finite", True
     if worst is not None and worst[1] > VIOLATED:
-        return ("conditions_violated", f"the imposed condition '{worst[0]}' is violated: its residual is "
-                f"{100 * worst[1]:.0f} % of the imposed values' scale (threshold {100 * VIOLATED:.0f} %)",
-                steps >= JUDGED_STEPS)
+        return (
+            "conditions_violated",
+            f"the imposed condition '{worst[0]}' is violated: its residual is "
+            f"{100 * worst[1]:.0f} % of the imposed values' scale (threshold {100 * VIOLATED:.0f} %)",
+            steps >= JUDGED_STEPS,
+        )
     if len(history) >= 100:
         first, last = history[0].loss, history[-1].loss
         if math.isfinite(first) and last > STALLED * first and last > 1e-8:
-            return ("stalled", f"training stalled far from zero: the loss went from {first:.3g} only to {last:.3g}",
-                    False)
+            return (
+                "stalled",
+                f"training stalled far from zero: the loss went from {first:.3g} only to {last:.3g}",
+                False,
+            )
     return "ok", "", False

@@ -56,8 +56,11 @@ class ConvAutoencoder(nn.Module):
         self.decoder_head = nn.Linear(latent, previous * self.reduced)
         layers = [act()]
         for w in reversed(widths):
-            layers += [nn.Upsample(scale_factor=2, mode="linear", align_corners=False),
-                       nn.Conv1d(previous, w, 5, padding=2), act()]
+            layers += [
+                nn.Upsample(scale_factor=2, mode="linear", align_corners=False),
+                nn.Conv1d(previous, w, 5, padding=2),
+                act(),
+            ]
             previous = w
         self.decoder_convs = nn.Sequential(*layers)
         self.decoder_out = nn.Conv1d(previous, channels, 5, padding=2)
@@ -73,7 +76,7 @@ class ConvAutoencoder(nn.Module):
         lead = z.shape[:-1]
         h = self.decoder_head(z.reshape(-1, z.shape[-1]))
         h = h.reshape(-1, h.shape[-1] // self.reduced, self.reduced)
-        h = self.decoder_convs(h)[..., :self.length]
+        h = self.decoder_convs(h)[..., : self.length]
         return self.decoder_out(h).reshape(*lead, self.channels * self.length)
 
 
@@ -87,9 +90,18 @@ class LatentMLPStep(nn.Module):
     method's `RecurrentStepper` (``rollout``, ``teacher_forced``), so either advances the latent.
     """
 
-    def __init__(self, latent: int, n_parameters: int, width: int, depth: int, activation: str,
-                 parameter_lo: torch.Tensor, parameter_hi: torch.Tensor, step_scale: torch.Tensor,
-                 times: torch.Tensor | None = None) -> None:
+    def __init__(
+        self,
+        latent: int,
+        n_parameters: int,
+        width: int,
+        depth: int,
+        activation: str,
+        parameter_lo: torch.Tensor,
+        parameter_hi: torch.Tensor,
+        step_scale: torch.Tensor,
+        times: torch.Tensor | None = None,
+    ) -> None:
         super().__init__()
         n_in = latent + n_parameters + (times is not None)
         sizes = [n_in] + [width] * depth + [latent]
@@ -116,8 +128,9 @@ class LatentMLPStep(nn.Module):
             parts.append(self.times[index].expand(z.shape[:-1]).unsqueeze(-1))
         return torch.cat(parts, dim=-1)
 
-    def rollout(self, z0: torch.Tensor, parameters: torch.Tensor, steps: int,
-                start: torch.Tensor | int = 0) -> torch.Tensor:
+    def rollout(
+        self, z0: torch.Tensor, parameters: torch.Tensor, steps: int, start: torch.Tensor | int = 0
+    ) -> torch.Tensor:
         """(B, k) → (B, steps + 1, k), z0 first, each prediction the next input.
 
         ``start`` (an int or (B,) step indices) is the time index of z0, for non-autonomous steps.

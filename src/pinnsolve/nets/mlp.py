@@ -34,8 +34,17 @@ class MLP(nn.Module):
     activations see O(1) arguments whatever the physical units of the coordinates.
     """
 
-    def __init__(self, n_in: int, n_out: int, width: int = 32, depth: int = 3, activation: str = "tanh",
-                 init: str = "glorot", lo: Sequence[float] | None = None, hi: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        width: int = 32,
+        depth: int = 3,
+        activation: str = "tanh",
+        init: str = "glorot",
+        lo: Sequence[float] | None = None,
+        hi: Sequence[float] | None = None,
+    ) -> None:
         super().__init__()
         act = _lookup(ACTIVATIONS, activation, "activation")
         initialise = _lookup(INITIALISERS, init, "initialiser")

@@ -25,9 +25,18 @@ class RecurrentStepper(nn.Module):
     to the identity map y^{n+1} = y^n, a sensible start for a time-stepper.
     """
 
-    def __init__(self, size: int, n_parameters: int, hidden: int, cell: str, mean: torch.Tensor,
-                 scale: torch.Tensor, step_scale: torch.Tensor, parameter_lo: torch.Tensor | None = None,
-                 parameter_hi: torch.Tensor | None = None) -> None:
+    def __init__(
+        self,
+        size: int,
+        n_parameters: int,
+        hidden: int,
+        cell: str,
+        mean: torch.Tensor,
+        scale: torch.Tensor,
+        step_scale: torch.Tensor,
+        parameter_lo: torch.Tensor | None = None,
+        parameter_hi: torch.Tensor | None = None,
+    ) -> None:
         super().__init__()
         if cell not in CELLS:
             raise SettingsError(f"unknown recurrent cell '{cell}'; choose one of: {', '.join(CELLS)}.")

@@ -35,9 +35,24 @@ from pinnsolve.reference.snapshots import (
     trajectory_sets,
 )
 
-__all__ = ["SCHEMES", "TorchSystem", "Trajectory", "TrajectorySets", "convergence_study", "format_table",
-           "horizon_index", "load_reference", "parse_vary", "reference_sizes", "require_box", "run_reference",
-           "solve_reference", "trajectories", "trajectory_sets", "write_convergence"]
+__all__ = [
+    "SCHEMES",
+    "TorchSystem",
+    "Trajectory",
+    "TrajectorySets",
+    "convergence_study",
+    "format_table",
+    "horizon_index",
+    "load_reference",
+    "parse_vary",
+    "reference_sizes",
+    "require_box",
+    "run_reference",
+    "solve_reference",
+    "trajectories",
+    "trajectory_sets",
+    "write_convergence",
+]
 
 
 def __getattr__(name: str) -> object:

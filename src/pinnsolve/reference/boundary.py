@@ -36,14 +36,20 @@ import numpy as np
 import sympy as sp
 from scipy import sparse
 
-from pinnsolve.dsl.conditions import (Condition, Data, Dirichlet, Initial, Neumann, Periodic,
-                                      Robin, unsupported)
+from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
 from pinnsolve.errors import MethodNotApplicable, ProblemError
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.reference.grid import Grid
 
-__all__ = ["FaceRule", "FieldBoundary", "FluxFace", "boundary_rule", "coordinate_function", "field_boundary",
-           "numeric_data"]
+__all__ = [
+    "FaceRule",
+    "FieldBoundary",
+    "FluxFace",
+    "boundary_rule",
+    "coordinate_function",
+    "field_boundary",
+    "numeric_data",
+]
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,13 @@ class FaceRule:
 @functools.singledispatch
 def boundary_rule(c: Condition) -> FaceRule | None:
     """How condition ``c`` enters the finite-difference grid: a `FaceRule`, or None if not by boundary rows."""
-    raise unsupported(c, "pinnsolve's finite-difference reference", "use a neural method (--method pinn), or "
-                      "register its boundary rows with @pinnsolve.reference.boundary.boundary_rule.register.",
-                      MethodNotApplicable)
+    raise unsupported(
+        c,
+        "pinnsolve's finite-difference reference",
+        "use a neural method (--method pinn), or "
+        "register its boundary rows with @pinnsolve.reference.boundary.boundary_rule.register.",
+        MethodNotApplicable,
+    )
 
 
 @boundary_rule.register
@@ -114,8 +124,15 @@ class FluxFace:
 class FieldBoundary:
     """One field's boundary: its free nodes, its Dirichlet nodes and data, its flux faces."""
 
-    def __init__(self, size: int, fixed: np.ndarray, data: Callable[[float], np.ndarray] | None,
-                 time_dependent: bool, flux: list[FluxFace], kinds: dict[str, str]) -> None:
+    def __init__(
+        self,
+        size: int,
+        fixed: np.ndarray,
+        data: Callable[[float], np.ndarray] | None,
+        time_dependent: bool,
+        flux: list[FluxFace],
+        kinds: dict[str, str],
+    ) -> None:
         self.size = size
         self.fixed = fixed
         self.free = np.setdiff1d(np.arange(size), fixed)
@@ -155,12 +172,16 @@ def _faces_of(name: str, grid: Grid, where: str) -> list[tuple[int, str]]:
     for k, s in faces:
         if name == f"{grid.axes[k].name}.{s}":
             if grid.axes[k].periodic:
-                raise MethodNotApplicable(f"{where} is placed on {name}, but {grid.axes[k].name} is periodic: a "
-                                          "periodic axis has no boundary. Remove one of the two conditions.")
+                raise MethodNotApplicable(
+                    f"{where} is placed on {name}, but {grid.axes[k].name} is periodic: a "
+                    "periodic axis has no boundary. Remove one of the two conditions."
+                )
             return [(k, s)]
-    raise MethodNotApplicable(f"{where} is placed on '{name}', which the finite-difference grid cannot express "
-                              f"(it knows the faces {', '.join(f'{a.name}.min, {a.name}.max' for a in grid.axes)} "
-                              "and 'boundary').")
+    raise MethodNotApplicable(
+        f"{where} is placed on '{name}', which the finite-difference grid cannot express "
+        f"(it knows the faces {', '.join(f'{a.name}.min, {a.name}.max' for a in grid.axes)} "
+        "and 'boundary')."
+    )
 
 
 def numeric_data(problem: Problem, expr: sp.Expr, where: str) -> sp.Expr:
@@ -168,8 +189,10 @@ def numeric_data(problem: Problem, expr: sp.Expr, where: str) -> sp.Expr:
     allowed = set(problem.coords)
     stray = [s for s in value.free_symbols if s not in allowed]
     if stray:
-        raise MethodNotApplicable(f"{where} depends on {stray[0]}, which the finite-difference reference cannot "
-                                  "evaluate: condition data may depend on the coordinates only.")
+        raise MethodNotApplicable(
+            f"{where} depends on {stray[0]}, which the finite-difference reference cannot "
+            "evaluate: condition data may depend on the coordinates only."
+        )
     return value
 
 
@@ -208,10 +231,14 @@ def field_boundary(problem: Problem, grid: Grid, field: str, second_order_axes: 
     fixed = np.array(sorted(owner), dtype=np.int64)
     data, time_dependent = _fixed_data(problem, grid, field, claimed, owner, fixed)
     fixed_set = set(owner)
-    flux = [_flux_face(problem, grid, field, k, side, claim, fixed_set)
-            for (k, side), claim in sorted(claimed.items()) if not claim[1].fixed]
-    return FieldBoundary(grid.size, fixed, data if len(fixed) else None, time_dependent,
-                         [f for f in flux if len(f.nodes)], kinds)
+    flux = [
+        _flux_face(problem, grid, field, k, side, claim, fixed_set)
+        for (k, side), claim in sorted(claimed.items())
+        if not claim[1].fixed
+    ]
+    return FieldBoundary(
+        grid.size, fixed, data if len(fixed) else None, time_dependent, [f for f in flux if len(f.nodes)], kinds
+    )
 
 
 def _claimed_faces(problem: Problem, grid: Grid, field: str) -> dict[tuple[int, str], Claim]:
@@ -226,14 +253,17 @@ def _claimed_faces(problem: Problem, grid: Grid, field: str) -> dict[tuple[int, 
             for face in _faces_of(name, grid, where):
                 if face in claimed and claimed[face][0] is not c:
                     face_name = f"{grid.axes[face[0]].name}.{face[1]}"
-                    raise ProblemError(f"field '{field}' has two conditions on {face_name} "
-                                       f"({claimed[face][0].kind} and {c.kind}). Give one condition per face.")
+                    raise ProblemError(
+                        f"field '{field}' has two conditions on {face_name} "
+                        f"({claimed[face][0].kind} and {c.kind}). Give one condition per face."
+                    )
                 claimed[face] = (c, rule)
     return claimed
 
 
-def _require_conditions(grid: Grid, field: str, claimed: dict[tuple[int, str], Claim],
-                        second_order_axes: set[int]) -> None:
+def _require_conditions(
+    grid: Grid, field: str, claimed: dict[tuple[int, str], Claim], second_order_axes: set[int]
+) -> None:
     """Refuse a face without a condition across which the equations have second derivatives."""
     for k, axis in enumerate(grid.axes):
         if axis.periodic or k not in second_order_axes:
@@ -243,11 +273,18 @@ def _require_conditions(grid: Grid, field: str, claimed: dict[tuple[int, str], C
                 raise MethodNotApplicable(
                     f"field '{field}' has no boundary condition on {axis.name}.{side}, and its equations have "
                     f"second derivatives in {axis.name}, so the finite-difference reference needs one there. "
-                    f"Add Dirichlet, Neumann or Robin on {axis.name}.{side}, or Periodic({axis.name}).")
+                    f"Add Dirichlet, Neumann or Robin on {axis.name}.{side}, or Periodic({axis.name})."
+                )
 
 
-def _fixed_data(problem: Problem, grid: Grid, field: str, claimed: dict[tuple[int, str], Claim],
-                owner: dict[int, tuple[int, str]], fixed: np.ndarray) -> tuple[Callable[[float], np.ndarray], bool]:
+def _fixed_data(
+    problem: Problem,
+    grid: Grid,
+    field: str,
+    claimed: dict[tuple[int, str], Claim],
+    owner: dict[int, tuple[int, str]],
+    fixed: np.ndarray,
+) -> tuple[Callable[[float], np.ndarray], bool]:
     """g(t) at the fixed nodes (in the order of ``fixed``), and whether it changes in time."""
     parts: list[tuple[np.ndarray, Callable, list[np.ndarray]]] = []
     time_dependent = False
@@ -270,23 +307,26 @@ def _fixed_data(problem: Problem, grid: Grid, field: str, claimed: dict[tuple[in
     return data, time_dependent
 
 
-def _flux_face(problem: Problem, grid: Grid, field: str, k: int, side: str, claim: Claim,
-               fixed: set[int]) -> FluxFace:
+def _flux_face(problem: Problem, grid: Grid, field: str, k: int, side: str, claim: Claim, fixed: set[int]) -> FluxFace:
     c, rule = claim
     where = f"the {c.kind} condition on '{field}' at {grid.axes[k].name}.{side}"
     nodes = np.array([n for n in grid.face(k, side) if int(n) not in fixed], dtype=np.int64)
-    stride = int(np.prod(grid.shape[k + 1:], dtype=np.int64))
+    stride = int(np.prod(grid.shape[k + 1 :], dtype=np.int64))
     neighbours = nodes + (stride if side == "min" else -stride)
     coords = [x[nodes] for x in grid.coordinates]
     a_expr, b_expr = (numeric_data(problem, e, where) for e in (rule.a, rule.b))
     if problem.time is not None and (problem.time in a_expr.free_symbols or problem.time in b_expr.free_symbols):
-        raise MethodNotApplicable(f"{where} has coefficients a, b that change in time; the finite-difference "
-                                  "reference needs them constant in time (g may change).")
+        raise MethodNotApplicable(
+            f"{where} has coefficients a, b that change in time; the finite-difference "
+            "reference needs them constant in time (g may change)."
+        )
     a = coordinate_function(a_expr, problem)(coords, 0.0)
     b = coordinate_function(b_expr, problem)(coords, 0.0)
     if np.any(b == 0):
-        raise ProblemError(f"{where} has b = 0 at some nodes: a·u = g there is a Dirichlet condition. "
-                           "Write Dirichlet(u, g / a, on=...) for that part of the boundary.")
+        raise ProblemError(
+            f"{where} has b = 0 at some nodes: a·u = g there is a Dirichlet condition. "
+            "Write Dirichlet(u, g / a, on=...) for that part of the boundary."
+        )
     g_expr = numeric_data(problem, rule.g, where)
     evaluate = coordinate_function(g_expr, problem)
     depends = problem.time is not None and problem.time in g_expr.free_symbols

@@ -46,14 +46,17 @@ MAX_BASE_DOUBLINGS = 6
 COLUMNS = ["level", "grid", "h", "l2_relative_error", "max_abs_error", "difference", "order", "steps", "wall_time_s"]
 
 
-def _level_sizes(problem: Problem, levels: int, base: int | Mapping[str, int] | None,
-                 times: int) -> list[dict[str, int]]:
+def _level_sizes(
+    problem: Problem, levels: int, base: int | Mapping[str, int] | None, times: int
+) -> list[dict[str, int]]:
     names = [c.name for c in problem.space]
     if isinstance(base, Mapping):
         unknown = [k for k in base if k not in names]
         if unknown:
-            raise SettingsError(f"the convergence base grid names '{unknown[0]}', which is not a space coordinate "
-                                f"of '{problem.name}' ({', '.join(names)}).")
+            raise SettingsError(
+                f"the convergence base grid names '{unknown[0]}', which is not a space coordinate "
+                f"of '{problem.name}' ({', '.join(names)})."
+            )
         first = {n: int(base.get(n, BASE_INTERVALS + 1)) for n in names}
     else:
         first = {n: int(base or BASE_INTERVALS + 1) for n in names}
@@ -85,8 +88,10 @@ def _resolved_base(problem: Problem, times: int) -> tuple[int | None, str]:
         return None, ""
     factor = 2 ** min(MAX_BASE_DOUBLINGS, math.ceil(math.log2(peclet / 2)))
     n = BASE_INTERVALS * factor + 1
-    return n, (f"coarsest grid {n} nodes per axis (not {BASE_INTERVALS + 1}): the cell Péclet number there "
-               f"was {peclet:.3g} > 2")
+    return n, (
+        f"coarsest grid {n} nodes per axis (not {BASE_INTERVALS + 1}): the cell Péclet number there "
+        f"was {peclet:.3g} > 2"
+    )
 
 
 def _restrict(fine: Solution, coarse: Solution, factor: int) -> dict[str, np.ndarray]:
@@ -110,9 +115,16 @@ def _order(coarse: float | None, fine: float | None) -> float | None:
     return math.log2(coarse / fine)
 
 
-def convergence_study(problem: Problem, levels: int = 4, *, base: int | Mapping[str, int] | None = None,
-                      scheme: str = "auto", times: int = STUDY_TIMES, out: str | Path | None = None,
-                      progress: Any = None) -> dict[str, Any]:
+def convergence_study(
+    problem: Problem,
+    levels: int = 4,
+    *,
+    base: int | Mapping[str, int] | None = None,
+    scheme: str = "auto",
+    times: int = STUDY_TIMES,
+    out: str | Path | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
     """Solve on ``levels`` grids of 11, 21, 41, 81, ... nodes per space axis; errors and orders.
 
     Parameters
@@ -150,33 +162,42 @@ def convergence_study(problem: Problem, levels: int = 4, *, base: int | Mapping[
     _measure_levels(rows, solutions, has_exact)
     orders = [r["order"] for r in rows if r["order"] is not None]
     result: dict[str, Any] = {
-        "problem": problem.name, "method": METHOD, "scheme": scheme_used,
+        "problem": problem.name,
+        "method": METHOD,
+        "scheme": scheme_used,
         "against": "exact solution" if has_exact else f"finest grid ({_grid_words(all_sizes[-1])})",
         "order_from": "errors" if has_exact else "differences of successive levels",
-        "expected_order": 2, "order": orders[-1] if orders else None,
+        "expected_order": 2,
+        "order": orders[-1] if orders else None,
         "fit_order": _fit_order(rows, "l2_relative_error" if has_exact else "difference"),
-        "levels": rows, "notes": notes, "run_dir": None, "plot": None}
+        "levels": rows,
+        "notes": notes,
+        "run_dir": None,
+        "plot": None,
+    }
     if out is not None:
         from pinnsolve.io import make_run_dir
 
-        write_convergence(result, make_run_dir(out, problem.name, "fd-convergence", exact=True), problem,
-                          solutions[-1])
+        write_convergence(result, make_run_dir(out, problem.name, "fd-convergence", exact=True), problem, solutions[-1])
     return result
 
 
 def _check_study(problem: Problem, levels: int, times: int) -> None:
     require_box(problem)
     if problem.is_ode:
-        raise MethodNotApplicable(f"'{problem.name}' is an ODE: there is no space grid to refine. Its reference is "
-                                  "solved by solve_ivp at rtol 1e-10; check it against exact= instead.")
+        raise MethodNotApplicable(
+            f"'{problem.name}' is an ODE: there is no space grid to refine. Its reference is "
+            "solved by solve_ivp at rtol 1e-10; check it against exact= instead."
+        )
     if levels < 2:
         raise SettingsError(f"--levels {levels}: a convergence study needs at least 2 levels (4 recommended).")
     if times < 2:
         raise SettingsError(f"a convergence study needs at least 2 output times, got {times}.")
 
 
-def _solve_levels(problem: Problem, all_sizes: list[dict[str, int]], scheme: str,
-                  progress: Any) -> tuple[list[Solution], list[dict[str, Any]], str | None]:
+def _solve_levels(
+    problem: Problem, all_sizes: list[dict[str, int]], scheme: str, progress: Any
+) -> tuple[list[Solution], list[dict[str, Any]], str | None]:
     """Each level's solution, its row of the table (grid, h, steps, time), and the scheme used."""
     solutions: list[Solution] = []
     rows: list[dict[str, Any]] = []
@@ -187,9 +208,17 @@ def _solve_levels(problem: Problem, all_sizes: list[dict[str, int]], scheme: str
         solution, stats = solve_reference(problem, grid=sizes, scheme=scheme)
         scheme_used = stats["scheme"]
         solutions.append(solution)
-        rows.append({"level": k, "grid": _grid_words(sizes), "sizes": dict(sizes),
-                     "h": max(stats["spacing"].values()), "steps": stats.get("steps"),
-                     "wall_time_s": stats["wall_time_s"], "warnings": stats.get("warnings", [])})
+        rows.append(
+            {
+                "level": k,
+                "grid": _grid_words(sizes),
+                "sizes": dict(sizes),
+                "h": max(stats["spacing"].values()),
+                "steps": stats.get("steps"),
+                "wall_time_s": stats["wall_time_s"],
+                "warnings": stats.get("warnings", []),
+            }
+        )
     return solutions, rows, scheme_used
 
 
@@ -226,9 +255,15 @@ def _fit_order(rows: list[dict[str, Any]], key: str) -> float | None:
 
 
 def _compare(solution: Solution, reference: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    probe = Solution(problem=solution.problem, method=solution.method, axes=solution.axes,
-                     fields=solution.fields, field_coords=solution.field_coords, exact=dict(reference),
-                     time_coord=solution.time_coord)
+    probe = Solution(
+        problem=solution.problem,
+        method=solution.method,
+        axes=solution.axes,
+        fields=solution.fields,
+        field_coords=solution.field_coords,
+        exact=dict(reference),
+        time_coord=solution.time_coord,
+    )
     return probe.errors()
 
 
@@ -251,14 +286,18 @@ def format_table(result: Mapping[str, Any]) -> str:
     text += ["  ".join(c.ljust(w) for c, w in zip(cells, widths)) for cells in lines]
     order = result.get("order")
     text += [f"note: {n}" for n in result.get("notes", [])]
-    text.append(f"errors against the {result['against']}; observed order "
-                + ("—" if order is None else f"{order:.2f}") + f" (expected {result['expected_order']}"
-                + (f", least-squares fit {result['fit_order']:.2f})" if result.get("fit_order") is not None else ")"))
+    text.append(
+        f"errors against the {result['against']}; observed order "
+        + ("—" if order is None else f"{order:.2f}")
+        + f" (expected {result['expected_order']}"
+        + (f", least-squares fit {result['fit_order']:.2f})" if result.get("fit_order") is not None else ")")
+    )
     return "\n".join(text)
 
 
-def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
-                      finest: Solution | None = None) -> dict[str, Any]:
+def write_convergence(
+    result: dict[str, Any], run_dir: Path, problem: Problem, finest: Solution | None = None
+) -> dict[str, Any]:
     """Write the study into ``run_dir`` (csv, json, config, finest solution); fills ``result["run_dir"]``.
 
     The log-log figure is drawn by the viz layer (`pinnsolve.viz.convergence.plot_convergence`)."""
@@ -272,9 +311,17 @@ def write_convergence(result: dict[str, Any], run_dir: Path, problem: Problem,
     for row in result["levels"]:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
     write_text(run_dir / "convergence.csv", buffer.getvalue())
-    RunDirectory(run_dir).write_config({"problem": problem_record(problem), "method": METHOD, "study": "convergence",
-                                        "scheme": result["scheme"], "levels": [r["sizes"] for r in result["levels"]]},
-                                       result_kind="solution", problem_file=getattr(problem, "file", None))
+    RunDirectory(run_dir).write_config(
+        {
+            "problem": problem_record(problem),
+            "method": METHOD,
+            "study": "convergence",
+            "scheme": result["scheme"],
+            "levels": [r["sizes"] for r in result["levels"]],
+        },
+        result_kind="solution",
+        problem_file=getattr(problem, "file", None),
+    )
     if finest is not None:
         finest.save_npz(run_dir / "solution.npz")
     write_json(run_dir / "convergence.json", result)

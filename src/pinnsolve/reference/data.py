@@ -38,8 +38,10 @@ def reference_path(problem: Problem, path: str | Path | None = None) -> Path:
     from here is looked up beside the problem file."""
     given = path if path is not None else getattr(problem, "reference", None)
     if not given:
-        raise ProblemError(f"problem '{problem.name}' names no reference file. Write "
-                           "Problem(..., reference=\"file.npz\") or pass the path.")
+        raise ProblemError(
+            f"problem '{problem.name}' names no reference file. Write "
+            'Problem(..., reference="file.npz") or pass the path.'
+        )
     candidate = Path(given)
     if not candidate.is_absolute() and not candidate.exists() and getattr(problem, "file", None):
         beside = Path(problem.file).resolve().parent / candidate
@@ -55,12 +57,15 @@ def _read(path: Path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as data:
             return {k: np.asarray(data[k]) for k in data.files}
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise ProblemError(f"reference file {path} is not a readable .npz file ({exc}). Save it with "
-                           "numpy.savez(path, x=..., t=..., u=...).") from None
+        raise ProblemError(
+            f"reference file {path} is not a readable .npz file ({exc}). Save it with "
+            "numpy.savez(path, x=..., t=..., u=...)."
+        ) from None
 
 
-def _target_axes(problem: Problem, coords: tuple[str, ...],
-                 grid: Mapping[str, int | np.ndarray] | None) -> dict[str, np.ndarray]:
+def _target_axes(
+    problem: Problem, coords: tuple[str, ...], grid: Mapping[str, int | np.ndarray] | None
+) -> dict[str, np.ndarray]:
     from pinnsolve.reference.grid import default_sizes
 
     sizes = default_sizes(problem)
@@ -71,8 +76,9 @@ def _target_axes(problem: Problem, coords: tuple[str, ...],
     axes = {}
     for name, spec in (grid or {}).items():
         if name not in coords:
-            raise SettingsError(f"the grid names '{name}', which is not a coordinate of the reference data "
-                                f"({', '.join(coords)}).")
+            raise SettingsError(
+                f"the grid names '{name}', which is not a coordinate of the reference data ({', '.join(coords)})."
+            )
     for name in coords:
         spec = (grid or {}).get(name, sizes.get(name))
         if np.ndim(spec) == 0:
@@ -88,8 +94,10 @@ def _target_axes(problem: Problem, coords: tuple[str, ...],
 def _check_axis(path: Path, name: str, axis: np.ndarray) -> np.ndarray:
     axis = np.asarray(axis, dtype=float)
     if axis.ndim != 1 or len(axis) < 2:
-        raise ProblemError(f"reference file {path}: coordinate '{name}' must be a 1-D array of at least 2 values, "
-                           f"got shape {axis.shape}.")
+        raise ProblemError(
+            f"reference file {path}: coordinate '{name}' must be a 1-D array of at least 2 values, "
+            f"got shape {axis.shape}."
+        )
     if not np.all(np.isfinite(axis)) or not np.all(np.diff(axis) > 0):
         raise ProblemError(f"reference file {path}: coordinate '{name}' must be finite and strictly increasing.")
     return axis
@@ -102,13 +110,16 @@ def _from_file(problem: Problem, path: Path) -> Solution:
         try:
             saved = Solution.load_npz(path)
         except (ValueError, KeyError) as exc:
-            raise ProblemError(f"reference file {path} looks like a pinnsolve solution but cannot be read: {exc}") \
-                from None
+            raise ProblemError(
+                f"reference file {path} looks like a pinnsolve solution but cannot be read: {exc}"
+            ) from None
         return _as_reference(problem, saved, path)
     names = [n for n in problem.field_names if n in arrays]
     if not names:
-        raise ProblemError(f"reference file {path} has no array named after a field of '{problem.name}' "
-                           f"(fields: {', '.join(problem.field_names)}; the file has: {', '.join(sorted(arrays))}).")
+        raise ProblemError(
+            f"reference file {path} has no array named after a field of '{problem.name}' "
+            f"(fields: {', '.join(problem.field_names)}; the file has: {', '.join(sorted(arrays))})."
+        )
     coords = tuple(c.name for c in problem.coords)
     time = problem.time.name if problem.time is not None else None
     if "points" in arrays:
@@ -117,59 +128,89 @@ def _from_file(problem: Problem, path: Path) -> Solution:
         if points.ndim == 1 and len(columns) == 1:
             points = points[:, None]
         if points.ndim != 2 or points.shape[1] != len(columns) or set(columns) != set(coords):
-            raise ProblemError(f"reference file {path}: 'points' has shape {points.shape}; "
-                               f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
-                               "(or name them in a 'columns' array).")
+            raise ProblemError(
+                f"reference file {path}: 'points' has shape {points.shape}; "
+                f"expected (N, {len(coords)}) with columns {', '.join(coords)} "
+                "(or name them in a 'columns' array)."
+            )
         order = [columns.index(c) for c in coords]
         points = points[:, order]
         fields = {}
         for name in names:
             values = np.asarray(arrays[name], dtype=float)
             if values.shape != (len(points),):
-                raise ProblemError(f"reference file {path}: field '{name}' has shape {values.shape}, expected "
-                                   f"({len(points)},), one value per point.")
+                raise ProblemError(
+                    f"reference file {path}: field '{name}' has shape {values.shape}, expected "
+                    f"({len(points)},), one value per point."
+                )
             fields[name] = values
         if not np.all(np.isfinite(points)) or not all(np.all(np.isfinite(v)) for v in fields.values()):
             raise ProblemError(f"reference file {path} contains NaN or infinite values.")
-        return Solution(problem=problem.name, method=METHOD, axes={}, fields=fields,
-                        field_coords={n: coords for n in fields}, points=points, point_coords=coords,
-                        time_coord=time)
+        return Solution(
+            problem=problem.name,
+            method=METHOD,
+            axes={},
+            fields=fields,
+            field_coords={n: coords for n in fields},
+            points=points,
+            point_coords=coords,
+            time_coord=time,
+        )
     missing = [c for c in coords if c not in arrays]
     if missing:
-        raise ProblemError(f"reference file {path} has no coordinate array '{missing[0]}'. A gridded reference "
-                           f"holds one 1-D array per coordinate ({', '.join(coords)}) and one array per field; "
-                           "scattered data holds 'points' (N, d) and one value per point.")
+        raise ProblemError(
+            f"reference file {path} has no coordinate array '{missing[0]}'. A gridded reference "
+            f"holds one 1-D array per coordinate ({', '.join(coords)}) and one array per field; "
+            "scattered data holds 'points' (N, d) and one value per point."
+        )
     axes = {c: _check_axis(path, c, arrays[c]) for c in coords}
     fields = {}
     for name in names:
         values = np.asarray(arrays[name], dtype=float)
         expected = tuple(len(axes[c]) for c in coords)
         if values.shape != expected:
-            raise ProblemError(f"reference file {path}: field '{name}' has shape {values.shape}, expected {expected} "
-                               f"for coordinates ({', '.join(coords)}) in that order.")
+            raise ProblemError(
+                f"reference file {path}: field '{name}' has shape {values.shape}, expected {expected} "
+                f"for coordinates ({', '.join(coords)}) in that order."
+            )
         if not np.all(np.isfinite(values)):
             raise ProblemError(f"reference file {path}: field '{name}' contains NaN or infinite values.")
         fields[name] = values
-    return Solution(problem=problem.name, method=METHOD, axes=axes, fields=fields,
-                    field_coords={n: coords for n in fields}, time_coord=time)
+    return Solution(
+        problem=problem.name,
+        method=METHOD,
+        axes=axes,
+        fields=fields,
+        field_coords={n: coords for n in fields},
+        time_coord=time,
+    )
 
 
 def _as_reference(problem: Problem, saved: Solution, path: Path) -> Solution:
     """A saved Solution restricted to the problem's fields, scattered-in-time data flattened to points."""
     names = [n for n in problem.field_names if n in saved.fields]
     if not names:
-        raise ProblemError(f"reference file {path} holds the fields {', '.join(saved.fields)}, none of which is a "
-                           f"field of '{problem.name}' ({', '.join(problem.field_names)}).")
+        raise ProblemError(
+            f"reference file {path} holds the fields {', '.join(saved.fields)}, none of which is a "
+            f"field of '{problem.name}' ({', '.join(problem.field_names)})."
+        )
     coords = tuple(c.name for c in problem.coords)
     for n in names:
         own = tuple(saved.point_coords) + tuple(saved.axes) if not saved.is_grid else saved.field_coords[n]
         if set(saved.field_coords[n]) != set(coords) or (saved.is_grid and own != coords):
-            raise ProblemError(f"reference file {path}: field '{n}' depends on ({', '.join(saved.field_coords[n])}), "
-                               f"the problem's on ({', '.join(coords)}).")
+            raise ProblemError(
+                f"reference file {path}: field '{n}' depends on ({', '.join(saved.field_coords[n])}), "
+                f"the problem's on ({', '.join(coords)})."
+            )
     if saved.is_grid:
-        return Solution(problem=problem.name, method=METHOD, axes=saved.axes,
-                        fields={n: saved.fields[n] for n in names}, field_coords={n: coords for n in names},
-                        time_coord=saved.time_coord)
+        return Solution(
+            problem=problem.name,
+            method=METHOD,
+            axes=saved.axes,
+            fields={n: saved.fields[n] for n in names},
+            field_coords={n: coords for n in names},
+            time_coord=saved.time_coord,
+        )
     points = saved.points
     fields = {n: saved.fields[n] for n in names}
     if saved.axes:  # (N, nt): scattered in space, sampled in time
@@ -178,9 +219,16 @@ def _as_reference(problem: Problem, saved: Solution, path: Path) -> Solution:
         fields = {n: v.reshape(-1) for n, v in fields.items()}
     columns = tuple(saved.point_coords) + tuple(saved.axes)
     order = [columns.index(c) for c in coords]
-    return Solution(problem=problem.name, method=METHOD, axes={}, fields=fields,
-                    field_coords={n: coords for n in names}, points=points[:, order], point_coords=coords,
-                    time_coord=saved.time_coord)
+    return Solution(
+        problem=problem.name,
+        method=METHOD,
+        axes={},
+        fields=fields,
+        field_coords={n: coords for n in names},
+        points=points[:, order],
+        point_coords=coords,
+        time_coord=saved.time_coord,
+    )
 
 
 def _interpolate(data: Solution, name: str, axes: Mapping[str, np.ndarray], path: Path, method: str) -> np.ndarray:
@@ -198,10 +246,13 @@ def _interpolate(data: Solution, name: str, axes: Mapping[str, np.ndarray], path
             lo, hi = data.axes[c][0], data.axes[c][-1]
             tol = 1e-9 * max(1.0, abs(hi - lo))
             if axes[c][0] < lo - tol or axes[c][-1] > hi + tol:
-                raise SettingsError(f"reference file {path} covers {c} in [{lo:g}, {hi:g}] but the requested grid "
-                                    f"reaches [{axes[c][0]:g}, {axes[c][-1]:g}]; it cannot be extrapolated.")
-        interp = RegularGridInterpolator(tuple(data.axes[c] for c in coords), data.fields[name], method=method,
-                                         bounds_error=False, fill_value=None)
+                raise SettingsError(
+                    f"reference file {path} covers {c} in [{lo:g}, {hi:g}] but the requested grid "
+                    f"reaches [{axes[c][0]:g}, {axes[c][-1]:g}]; it cannot be extrapolated."
+                )
+        interp = RegularGridInterpolator(
+            tuple(data.axes[c] for c in coords), data.fields[name], method=method, bounds_error=False, fill_value=None
+        )
         return interp(targets).reshape(mesh[0].shape)
     points, values = data.points, data.fields[name]
     if points.shape[1] == 1:
@@ -225,8 +276,12 @@ def _one_blas_thread() -> contextlib.AbstractContextManager:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def load_reference(problem: Problem, path: str | Path | None = None,
-                   grid: Mapping[str, int | np.ndarray] | None = None, method: str = "linear") -> Solution:
+def load_reference(
+    problem: Problem,
+    path: str | Path | None = None,
+    grid: Mapping[str, int | np.ndarray] | None = None,
+    method: str = "linear",
+) -> Solution:
     """Reference data for ``problem`` as a Solution (method ``"reference"``).
 
     Parameters
@@ -257,10 +312,15 @@ def load_reference(problem: Problem, path: str | Path | None = None,
     coords = tuple(c.name for c in problem.coords)
     axes = _target_axes(problem, coords, grid)
     fields = {name: _interpolate(data, name, axes, file, method) for name in data.fields}
-    return Solution(problem=problem.name, method=METHOD, axes=axes, fields=fields,
-                    field_coords={n: coords for n in fields},
-                    exact={n: v for n, v in exact_on_grid(problem, axes).items() if n in fields},
-                    time_coord=problem.time.name if problem.time is not None else None)
+    return Solution(
+        problem=problem.name,
+        method=METHOD,
+        axes=axes,
+        fields=fields,
+        field_coords={n: coords for n in fields},
+        exact={n: v for n, v in exact_on_grid(problem, axes).items() if n in fields},
+        time_coord=problem.time.name if problem.time is not None else None,
+    )
 
 
 def _exact_at_points(problem: Problem, data: Solution) -> dict[str, np.ndarray]:

@@ -49,11 +49,13 @@ class Discretisation:
                     raise MethodNotApplicable(
                         f"the equations of '{problem.name}' differentiate '{atom.field}' {order} times in "
                         f"{grid.axes[k].name}; the finite-difference reference has boundary rows for first and "
-                        "second derivatives only (higher orders need Periodic on that axis).")
+                        "second derivatives only (higher orders need Periodic on that axis)."
+                    )
                 if order >= 2:
                     second[atom.field].add(k)
         self.boundary: dict[str, FieldBoundary] = {
-            name: field_boundary(problem, grid, name, second[name]) for name in self.form.fields}
+            name: field_boundary(problem, grid, name, second[name]) for name in self.form.fields
+        }
         self._field_operators: dict[tuple, tuple[sparse.csr_matrix, Offset | None]] = {}
 
     def stencil(self, orders: Sequence[int]) -> sparse.csr_matrix:
@@ -98,8 +100,9 @@ class Discretisation:
                 cols += [face.neighbours, face.nodes]
                 values += [np.full(len(face.nodes), 2.0 / h**2), -2.0 / h**2 - 2.0 * face.a / (face.b * h)]
                 data.append((face, 2.0 / (h * face.b)))
-        replaced = sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
-                                     shape=(n, n))
+        replaced = sparse.csr_matrix(
+            (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+        )
         operator = (sparse.diags(keep) @ base + replaced).tocsr()
         return operator, Offset(n, data)
 
@@ -173,8 +176,12 @@ class PointwiseSystem:
         for row_field, expr in equations:
             rows = disc.free(row_field)
             atoms = disc.form.atoms_in(expr)
-            eq = _Equation(row_field, rows, [x[rows] for x in disc.grid.coordinates],
-                           sp.lambdify(args + [a.symbol for a in atoms], expr, modules="numpy"))
+            eq = _Equation(
+                row_field,
+                rows,
+                [x[rows] for x in disc.grid.coordinates],
+                sp.lambdify(args + [a.symbol for a in atoms], expr, modules="numpy"),
+            )
             state_symbols = {a.symbol for a in atoms}
             for atom in atoms:
                 eq.terms.append(self._term(eq, atom, expr, args, atoms, state_symbols))
@@ -191,8 +198,9 @@ class PointwiseSystem:
         n, start = self.sizes[block], self.offsets[block]
         return sparse.csr_matrix((np.ones(n), (np.arange(n), start + np.arange(n))), shape=(n, self.size))
 
-    def _term(self, eq: _Equation, atom: Atom, expr: sp.Expr, args: list, atoms: list[Atom],
-              state_symbols: set) -> _Term:
+    def _term(
+        self, eq: _Equation, atom: Atom, expr: sp.Expr, args: list, atoms: list[Atom], state_symbols: set
+    ) -> _Term:
         disc = self.disc
         field_to_state = None
         if atom.is_spatial:
@@ -214,7 +222,8 @@ class PointwiseSystem:
             if not np.array_equal(disc.free(atom.field), eq.rows):
                 raise MethodNotApplicable(
                     f"the equation for '{eq.field}' uses a time derivative of '{atom.field}', and the two fields have "
-                    "boundary conditions of different kinds; the finite-difference reference cannot couple them.")
+                    "boundary conditions of different kinds; the finite-difference reference cannot couple them."
+                )
             rows_op, offset = None, None
             to_state = self._selector(block)
         derivative = sp.diff(expr, atom.symbol)
@@ -230,15 +239,13 @@ class PointwiseSystem:
 
     def block(self, y: np.ndarray, block: Block) -> np.ndarray:
         start = self.offsets[block]
-        return y[start:start + self.sizes[block]]
+        return y[start : start + self.sizes[block]]
 
     def full_fields(self, y: np.ndarray, t: float = 0.0) -> dict[str, np.ndarray]:
         """The full nodal vector of every field with a value block in the state."""
-        return {name: self.disc.boundary[name].full(self.block(y, (name, j)), t)
-                for name, j in self.blocks if j == 0}
+        return {name: self.disc.boundary[name].full(self.block(y, (name, j)), t) for name, j in self.blocks if j == 0}
 
-    def _arguments(self, eq: _Equation, y: np.ndarray, t: float, full: dict[str, np.ndarray],
-                   cache: dict) -> list:
+    def _arguments(self, eq: _Equation, y: np.ndarray, t: float, full: dict[str, np.ndarray], cache: dict) -> list:
         values = []
         for term in eq.terms:
             if term.rows_op is None:
@@ -266,9 +273,11 @@ class PointwiseSystem:
         """∂f/∂a at the rows of equation ``index``, for each atom key it depends on."""
         eq = self._equations[index]
         arguments = self._arguments(eq, y, t, self.full_fields(y, t), {})
-        return {term.atom.key: np.broadcast_to(np.asarray(term.partial(*arguments), dtype=float),
-                                               (len(eq.rows),))
-                for term in eq.terms if term.partial is not None}
+        return {
+            term.atom.key: np.broadcast_to(np.asarray(term.partial(*arguments), dtype=float), (len(eq.rows),))
+            for term in eq.terms
+            if term.partial is not None
+        }
 
     def jacobian(self, y: np.ndarray, t: float = 0.0) -> sparse.csr_matrix:
         """∂(evaluate)/∂y, sparse (rows × size)."""
@@ -277,8 +286,11 @@ class PointwiseSystem:
         parts = []
         for eq in self._equations:
             if eq.constant_jacobian is None:
-                eq.constant_jacobian = self._assemble(eq, [term for term in eq.terms if term.constant],
-                                                      self._arguments(eq, y, t, self.full_fields(y, t), {}))
+                eq.constant_jacobian = self._assemble(
+                    eq,
+                    [term for term in eq.terms if term.constant],
+                    self._arguments(eq, y, t, self.full_fields(y, t), {}),
+                )
             jac = eq.constant_jacobian
             varying = [term for term in eq.terms if not term.constant and term.partial is not None]
             if varying:
@@ -286,8 +298,9 @@ class PointwiseSystem:
             parts.append(jac)
         return sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, self.size))
 
-    def _assemble(self, eq: _Equation, terms: list[_Term], arguments: list,
-                  full: dict[str, np.ndarray] | None = None) -> sparse.csr_matrix:
+    def _assemble(
+        self, eq: _Equation, terms: list[_Term], arguments: list, full: dict[str, np.ndarray] | None = None
+    ) -> sparse.csr_matrix:
         n = len(eq.rows)
         jac = sparse.csr_matrix((n, self.size))
         for term in terms:

@@ -39,10 +39,12 @@ class Evolution:
         self._lower_src = _indices(s, [src for _, src in lower])
         self._top_dst = _indices(s, [(name, self.orders[name] - 1) for name in form.fields])
         n = self.size
-        self._shift = sparse.csr_matrix((np.ones(len(self._lower_dst)), (self._lower_dst, self._lower_src)),
-                                        shape=(n, n))
-        self._place = sparse.csr_matrix((np.ones(len(self._top_dst)), (self._top_dst, np.arange(len(self._top_dst)))),
-                                        shape=(n, s.rows))
+        self._shift = sparse.csr_matrix(
+            (np.ones(len(self._lower_dst)), (self._lower_dst, self._lower_src)), shape=(n, n)
+        )
+        self._place = sparse.csr_matrix(
+            (np.ones(len(self._top_dst)), (self._top_dst, np.arange(len(self._top_dst)))), shape=(n, s.rows)
+        )
         self._affine: tuple[sparse.csr_matrix, np.ndarray] | None = None
         if self.autonomous and s.linear:
             # F(y) = J y + F(0): one sparse product per evaluation instead of the pointwise functions
@@ -90,11 +92,12 @@ class Evolution:
         t0 = problem.time.lo
         y0 = np.empty(self.size)
         for name, j in s.blocks:
-            given = [c for c in problem.conditions
-                     if isinstance(c, Initial) and c.field_name == name and c.order == j]
+            given = [c for c in problem.conditions if isinstance(c, Initial) and c.field_name == name and c.order == j]
             if not given:  # the problem checks this; keep the message anyway
-                raise MethodNotApplicable(f"field '{name}' has no initial condition for its time derivative of "
-                                          f"order {j}; add Initial(...) for it.")
+                raise MethodNotApplicable(
+                    f"field '{name}' has no initial condition for its time derivative of "
+                    f"order {j}; add Initial(...) for it."
+                )
             expr = numeric_data(problem, given[0].g, f"the initial condition of '{name}'")
             free = self.disc.free(name)
             coords = [x[free] for x in self.disc.grid.coordinates]
@@ -102,7 +105,7 @@ class Evolution:
             if not np.all(np.isfinite(values)):
                 raise ProblemError(f"the initial condition of '{name}' is not finite on the grid.")
             start = s.offsets[(name, j)]
-            y0[start:start + len(free)] = values
+            y0[start : start + len(free)] = values
         return y0
 
     def rhs(self, t: float, y: np.ndarray) -> np.ndarray:

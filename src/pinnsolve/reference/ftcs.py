@@ -39,34 +39,46 @@ __all__ = ["SAFETY", "solve_ftcs", "stability_limit"]
 SAFETY = 0.9
 
 
-def stability_limit(evolution: Evolution, y: np.ndarray | None = None,
-                    t: float | None = None) -> tuple[float, dict[str, Any]]:
+def stability_limit(
+    evolution: Evolution, y: np.ndarray | None = None, t: float | None = None
+) -> tuple[float, dict[str, Any]]:
     """The largest stable FTCS step at state ``y`` (default: the initial state) and how it was
     found (κ per axis, advection speeds, rate)."""
     disc = evolution.disc
     problem, grid = disc.problem, disc.grid
     if problem.is_ode:
-        raise SettingsError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
-                            "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
+        raise SettingsError(
+            f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
+            "Leave --scheme out to solve it with solve_ivp at rtol 1e-10."
+        )
     if evolution.max_order != 1:
-        raise SettingsError(f"'{problem.name}' is of second order in time; FTCS (forward Euler) is for "
-                            "equations of first order in time. Use --scheme mol.")
+        raise SettingsError(
+            f"'{problem.name}' is of second order in time; FTCS (forward Euler) is for "
+            "equations of first order in time. Use --scheme mol."
+        )
     for atom in disc.form.atoms.values():
         if sum(atom.space) > 2 or sum(1 for o in atom.space if o) > 1:
-            raise SettingsError(f"'{problem.name}' has the derivative {atom.symbol} (mixed or of order above "
-                                "two); the FTCS stability limit is known only for first and second "
-                                "derivatives along one axis. Use --scheme mol.")
+            raise SettingsError(
+                f"'{problem.name}' has the derivative {atom.symbol} (mixed or of order above "
+                "two); the FTCS stability limit is known only for first and second "
+                "derivatives along one axis. Use --scheme mol."
+            )
     found = coefficients(evolution, y, t)
     kappa, speed, rate = found.kappa, found.speed, found.rate
     if not np.any(kappa > 0):
-        raise SettingsError(f"'{problem.name}' has no diffusion term (no second derivative in space): forward "
-                            "Euler with central differences is unstable for it at every step size. "
-                            "Use --scheme mol.")
+        raise SettingsError(
+            f"'{problem.name}' has no diffusion term (no second derivative in space): forward "
+            "Euler with central differences is unstable for it at every step size. "
+            "Use --scheme mol."
+        )
     h = np.array(grid.spacings)
     diffusive = 1.0 / (2.0 * float(np.sum(kappa / h**2)) + rate / 2.0)
     limit = diffusive
-    details: dict[str, Any] = {"kappa": {a.name: float(c) for a, c in zip(grid.axes, kappa)},
-                               "rate": rate, "diffusive_limit": diffusive}
+    details: dict[str, Any] = {
+        "kappa": {a.name: float(c) for a, c in zip(grid.axes, kappa)},
+        "rate": rate,
+        "diffusive_limit": diffusive,
+    }
     if np.any(speed > 0):
         advective = 2.0 * float(np.min(kappa[kappa > 0])) / float(np.sum(speed**2))
         details.update(advection={a.name: float(s) for a, s in zip(grid.axes, speed)}, advective_limit=advective)
@@ -84,8 +96,12 @@ def _formula(grid: Any, kappa: np.ndarray, rate: float, advection: bool) -> str:
     return text + (", and 2κ/Σa² for the advection" if advection else "")
 
 
-def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
-               progress: Callable[[float, int], None] | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def solve_ftcs(
+    evolution: Evolution,
+    times: np.ndarray,
+    dt: float | None = None,
+    progress: Callable[[float, int], None] | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """March forward Euler to each output time; full nodal fields and statistics.
 
     With ``dt`` above the stability limit, refuse with the limit in the message. The step
@@ -97,10 +113,12 @@ def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
         if not dt > 0:
             raise SettingsError(f"--dt {dt} must be positive.")
         if dt > limit:
-            raise SettingsError(f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
-                                f"(= {details['formula']}) for '{problem.name}' on this grid: the scheme would "
-                                f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
-                                f"{SAFETY} × the limit chosen.")
+            raise SettingsError(
+                f"--dt {dt:.6g} is above the FTCS stability limit dt ≤ {limit:.6g} "
+                f"(= {details['formula']}) for '{problem.name}' on this grid: the scheme would "
+                f"blow up. Give --dt {limit:.4g} or less, or leave --dt out to have "
+                f"{SAFETY} × the limit chosen."
+            )
         target, chosen_by = dt, "given"
     else:
         target, chosen_by = SAFETY * limit, f"{SAFETY} × stability limit"
@@ -127,14 +145,23 @@ def solve_ftcs(evolution: Evolution, times: np.ndarray, dt: float | None = None,
             y = y + step * evolution.rhs(t + j * step, y)
             steps += 1
         if not np.all(np.isfinite(y)):
-            raise RunFailed(f"FTCS blew up before t = {times[k]:.4g} with dt = {step:.4g} (stability limit "
-                            f"{limit:.4g} at the initial state). Give a smaller --dt or use --scheme mol.")
+            raise RunFailed(
+                f"FTCS blew up before t = {times[k]:.4g} with dt = {step:.4g} (stability limit "
+                f"{limit:.4g} at the initial state). Give a smaller --dt or use --scheme mol."
+            )
         states[:, k] = y
         if progress is not None:
             progress(float(times[k]), steps)
     if adaptive and smallest < target:
         chosen_by += ", cut as the solution evolved (limit re-evaluated at each output time)"
-    stats = {"solver": "ftcs (forward Euler, explicit)", "steps": steps, "dt": smallest if adaptive else step,
-             "dt_limit": limit, **({"dt_adaptive": True, "dt_first": target} if adaptive else {}),
-             "dt_chosen_by": chosen_by, "stability": details, "unknowns": evolution.size}
+    stats = {
+        "solver": "ftcs (forward Euler, explicit)",
+        "steps": steps,
+        "dt": smallest if adaptive else step,
+        "dt_limit": limit,
+        **({"dt_adaptive": True, "dt_first": target} if adaptive else {}),
+        "dt_chosen_by": chosen_by,
+        "stability": details,
+        "unknowns": evolution.size,
+    }
     return evolution.fields(states, times), stats

@@ -82,7 +82,7 @@ class Grid:
         """Per axis, the coordinate of every computational node (flattened)."""
         if not self.axes:
             return ()
-        mesh = np.meshgrid(*[a.nodes[:a.size] for a in self.axes], indexing="ij")
+        mesh = np.meshgrid(*[a.nodes[: a.size] for a in self.axes], indexing="ij")
         return tuple(m.ravel() for m in mesh)
 
     def face(self, axis: int, side: str) -> np.ndarray:
@@ -114,8 +114,10 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
     known = [c.name for c in problem.coords]
     for name, value in (grid or {}).items():
         if name not in sizes:
-            raise SettingsError(f"--grid names '{name}', which is not a coordinate of problem "
-                                f"'{problem.name}'. Its coordinates are: {', '.join(known)}.")
+            raise SettingsError(
+                f"--grid names '{name}', which is not a coordinate of problem "
+                f"'{problem.name}'. Its coordinates are: {', '.join(known)}."
+            )
         if isinstance(value, bool) or not float(value).is_integer():
             raise SettingsError(f"--grid {name}={value}: give a whole number of grid points.")
         n = int(value)
@@ -123,15 +125,18 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
         least = 2 if is_time else MIN_POINTS
         if n < least:
             what = "output times" if is_time else "points (the second-order stencils need three)"
-            raise SettingsError(f"--grid {name}={n} is too coarse: give at least {least} {what}, "
-                                f"e.g. --grid {name}={sizes[name]}.")
+            raise SettingsError(
+                f"--grid {name}={n} is too coarse: give at least {least} {what}, e.g. --grid {name}={sizes[name]}."
+            )
         sizes[name] = n
     _require_grid_memory(problem, sizes)
     for c in problem.conditions:
         if isinstance(c, Periodic) and sizes[c.coord.name] < MIN_POINTS + 1:
-            raise SettingsError(f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
-                                f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
-                                f"({MIN_POINTS} distinct ones).")
+            raise SettingsError(
+                f"--grid {c.coord.name}={sizes[c.coord.name]} is too coarse for the periodic "
+                f"axis {c.coord.name}: give at least {MIN_POINTS + 1} points "
+                f"({MIN_POINTS} distinct ones)."
+            )
     return sizes
 
 
@@ -157,10 +162,12 @@ def make_grid(problem: Problem, sizes: Mapping[str, int]) -> Grid:
         k = names.index(c.name)
         axis = Axis(c.name, float(lo[k]), float(hi[k]), int(sizes[c.name]), c.name in periodic)
         if not (1e-100 < axis.h < 1e100):  # h² and 1/h² (and h⁴) must be finite floats
-            raise SettingsError(f"coordinate {c.name} spans [{axis.lo:g}, {axis.hi:g}]: with {axis.n} grid points the "
-                                f"spacing h = {axis.h:g} makes the finite-difference stencils (1/h²) overflow or "
-                                "vanish. Rescale the coordinate to a range of moderate size (nondimensionalise the "
-                                "problem) in the problem file.")
+            raise SettingsError(
+                f"coordinate {c.name} spans [{axis.lo:g}, {axis.hi:g}]: with {axis.n} grid points the "
+                f"spacing h = {axis.h:g} makes the finite-difference stencils (1/h²) overflow or "
+                "vanish. Rescale the coordinate to a range of moderate size (nondimensionalise the "
+                "problem) in the problem file."
+            )
         axes.append(axis)
     return Grid(tuple(axes))
 

@@ -33,16 +33,30 @@ from pinnsolve.reference.evolution import Evolution
 
 __all__ = ["IVP_METHODS", "TOLERANCES", "integrate_states", "mol_states", "solve_mol"]
 
-IVP_METHODS = {"BDF": integrate.BDF, "Radau": integrate.Radau, "DOP853": integrate.DOP853,
-               "RK45": integrate.RK45, "LSODA": integrate.LSODA}
+IVP_METHODS = {
+    "BDF": integrate.BDF,
+    "Radau": integrate.Radau,
+    "DOP853": integrate.DOP853,
+    "RK45": integrate.RK45,
+    "LSODA": integrate.LSODA,
+}
 TOLERANCES = {"pde": (1e-8, 1e-10), "ode": (1e-10, 1e-12)}
 
 Progress = Callable[[float, int], None]
 
 
-def integrate_states(fun: Callable, y0: np.ndarray, times: np.ndarray, method: str, rtol: float, atol: float,
-                     jac: Callable | None = None, max_step: float | None = None,
-                     progress: Progress | None = None, name: str = "") -> tuple[np.ndarray, dict[str, Any]]:
+def integrate_states(
+    fun: Callable,
+    y0: np.ndarray,
+    times: np.ndarray,
+    method: str,
+    rtol: float,
+    atol: float,
+    jac: Callable | None = None,
+    max_step: float | None = None,
+    progress: Progress | None = None,
+    name: str = "",
+) -> tuple[np.ndarray, dict[str, Any]]:
     """States at ``times`` (shape (len(y0), len(times))) and the integrator's statistics."""
     cls = IVP_METHODS[method]
     options: dict[str, Any] = {"rtol": rtol, "atol": atol}
@@ -59,7 +73,8 @@ def integrate_states(fun: Callable, y0: np.ndarray, times: np.ndarray, method: s
         if solver.status == "failed":
             raise RunFailed(
                 f"the time integration of '{name}' ({method}) failed at t = {solver.t:.6g}: {message}. The solution "
-                "may blow up, or the grid may be too coarse for the equation; try a finer --grid.")
+                "may blow up, or the grid may be too coarse for the equation; try a finer --grid."
+            )
         steps += 1
         if not np.all(np.isfinite(solver.y)):
             raise RunFailed(f"the solution of '{name}' became infinite or NaN at t = {solver.t:.6g} ({method}).")
@@ -73,23 +88,42 @@ def integrate_states(fun: Callable, y0: np.ndarray, times: np.ndarray, method: s
     while k < len(times):  # t1 reached exactly: fill what rounding left
         states[:, k] = solver.y
         k += 1
-    stats = {"solver": method, "steps": steps, "rhs_evaluations": int(solver.nfev),
-             "jacobian_evaluations": int(solver.njev), "lu_decompositions": int(solver.nlu),
-             "rtol": rtol, "atol": atol, **({"max_step": max_step} if max_step is not None else {})}
+    stats = {
+        "solver": method,
+        "steps": steps,
+        "rhs_evaluations": int(solver.nfev),
+        "jacobian_evaluations": int(solver.njev),
+        "lu_decompositions": int(solver.nlu),
+        "rtol": rtol,
+        "atol": atol,
+        **({"max_step": max_step} if max_step is not None else {}),
+    }
     return states, stats
 
 
-def solve_mol(evolution: Evolution, times: np.ndarray, method: str | None = None, rtol: float | None = None,
-              atol: float | None = None, max_step: float | None = None,
-              progress: Progress | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def solve_mol(
+    evolution: Evolution,
+    times: np.ndarray,
+    method: str | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    max_step: float | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Integrate the semi-discrete system; full nodal fields (nodes, len(times)) and statistics."""
     states, stats = mol_states(evolution, times, method, rtol, atol, max_step, progress)
     return evolution.fields(states, times), stats
 
 
-def mol_states(evolution: Evolution, times: np.ndarray, method: str | None = None, rtol: float | None = None,
-               atol: float | None = None, max_step: float | None = None,
-               progress: Progress | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+def mol_states(
+    evolution: Evolution,
+    times: np.ndarray,
+    method: str | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    max_step: float | None = None,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """The states (size, len(times)) of the semi-discrete system at ``times``, and statistics."""
     problem = evolution.disc.problem
     ode = problem.is_ode
@@ -103,14 +137,16 @@ def mol_states(evolution: Evolution, times: np.ndarray, method: str | None = Non
     y0 = evolution.initial_state()
     jac = None if chosen in ("DOP853", "RK45") else evolution.jacobian
     try:
-        states, stats = integrate_states(evolution.rhs, y0, times, chosen, rtol, atol, jac, max_step, progress,
-                                         problem.name)
+        states, stats = integrate_states(
+            evolution.rhs, y0, times, chosen, rtol, atol, jac, max_step, progress, problem.name
+        )
     except RunFailed:
         if not (ode and method is None):
             raise
         chosen = "Radau"  # an explicit method that fails on an ODE usually meets stiffness
-        states, stats = integrate_states(evolution.rhs, y0, times, chosen, rtol, atol, evolution.jacobian,
-                                         max_step, progress, problem.name)
+        states, stats = integrate_states(
+            evolution.rhs, y0, times, chosen, rtol, atol, evolution.jacobian, max_step, progress, problem.name
+        )
         stats["fallback"] = "DOP853 failed; Radau used"
     stats["unknowns"] = evolution.size
     return states, stats

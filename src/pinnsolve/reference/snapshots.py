@@ -28,8 +28,15 @@ from pinnsolve.reference.solve import grid_solution, resolve_fronts
 from pinnsolve.reference.theta import theta_states
 from pinnsolve.solution import Solution
 
-__all__ = ["Trajectory", "TrajectorySets", "horizon_index", "parse_vary", "reference_sizes", "trajectories",
-           "trajectory_sets"]
+__all__ = [
+    "Trajectory",
+    "TrajectorySets",
+    "horizon_index",
+    "parse_vary",
+    "reference_sizes",
+    "trajectories",
+    "trajectory_sets",
+]
 
 
 @dataclass
@@ -77,8 +84,9 @@ def parse_vary(text: str | None, problem: Problem) -> tuple[str, np.ndarray] | N
         raise SettingsError(f"--vary {text}: give a parameter and a range, e.g. {example}.")
     if name not in problem.parameters:
         known = ", ".join(problem.parameters) or "none"
-        raise SettingsError(f"--vary {text}: '{name}' is not a parameter of problem '{problem.name}' "
-                             f"(its parameters: {known}).")
+        raise SettingsError(
+            f"--vary {text}: '{name}' is not a parameter of problem '{problem.name}' (its parameters: {known})."
+        )
     parts = spec.split(":")
     try:
         if len(parts) == 1:
@@ -102,12 +110,14 @@ def _require_evolution(problem: Problem, method: str) -> None:
     if problem.time is None:
         raise MethodNotApplicable(
             f"--method {method} learns how a state evolves in time, and '{problem.name}' is steady (no Time "
-            "coordinate). Use --method ffnn (a surrogate fitted to the reference), pinn or trial.")
+            "coordinate). Use --method ffnn (a surrogate fitted to the reference), pinn or trial."
+        )
     domain = problem.domain
     if domain is not None and not domain.is_box:
         raise MethodNotApplicable(
             f"--method {method} works on the finite-difference grid, and the domain of '{problem.name}' is a "
-            f"{type(domain).__name__}, not a box. Use --method pinn.")
+            f"{type(domain).__name__}, not a box. Use --method pinn."
+        )
 
 
 def reference_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str, int]:
@@ -119,8 +129,14 @@ def reference_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[st
     return resolve_fronts(evolution, sizes, grid or {})[0]
 
 
-def trajectories(problem: Problem, grid: Mapping[str, int] | None, method: str, parameter: str | None = None,
-                 values: Sequence[float] = (), scheme: str = "auto") -> list[Trajectory]:
+def trajectories(
+    problem: Problem,
+    grid: Mapping[str, int] | None,
+    method: str,
+    parameter: str | None = None,
+    values: Sequence[float] = (),
+    scheme: str = "auto",
+) -> list[Trajectory]:
     """One reference trajectory per value of ``parameter`` (the problem as given when None), all on
     the finest grid any of them needs.
 
@@ -160,8 +176,14 @@ class TrajectorySets:
     own_role: str
 
 
-def trajectory_sets(problem: Problem, grid: Mapping[str, int] | None, method: str, vary: str | None,
-                    scheme: str = "auto", hold_out_midpoints: bool = False) -> TrajectorySets:
+def trajectory_sets(
+    problem: Problem,
+    grid: Mapping[str, int] | None,
+    method: str,
+    vary: str | None,
+    scheme: str = "auto",
+    hold_out_midpoints: bool = False,
+) -> TrajectorySets:
     """The training trajectories of ``--vary`` (with ``hold_out_midpoints``, also the midpoints between
     neighbouring values, never trained on) and the problem's own, each solved once, on one grid."""
     varied = parse_vary(vary, problem)
@@ -174,7 +196,7 @@ def trajectory_sets(problem: Problem, grid: Mapping[str, int] | None, method: st
     role = "trained" if _among(own_value, values) else "unseen" if _among(own_value, midpoints) else "extra"
     extra = [own_value] if role == "extra" else []
     solved = trajectories(problem, grid, method, name, [*values, *midpoints, *extra], scheme)
-    train, unseen = solved[:len(values)], solved[len(values):len(values) + len(midpoints)]
+    train, unseen = solved[: len(values)], solved[len(values) : len(values) + len(midpoints)]
     listed = np.r_[values, midpoints]
     own = solved[-1] if extra else solved[int(np.flatnonzero(np.isclose(listed, own_value, rtol=1e-12, atol=0))[0])]
     return TrajectorySets(train, unseen, own, name, role)

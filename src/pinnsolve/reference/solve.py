@@ -37,12 +37,14 @@ from pinnsolve.solution import Solution
 __all__ = ["METHOD", "SCHEMES", "require_box", "run_reference", "solve_reference"]
 
 METHOD = "fd"
-SCHEMES = {"auto": "choose from the problem: solve_ivp for ODEs, method of lines for time-dependent PDEs, "
-                   "sparse direct / Newton for steady ones",
-           "mol": "method of lines: central differences in space, BDF/Radau in time",
-           "ftcs": "forward Euler in time, central differences in space (explicit, stability-limited)",
-           "cn": "Crank-Nicolson in time (one step per output time; the rnn method's discrete physics), "
-                 "central differences in space"}
+SCHEMES = {
+    "auto": "choose from the problem: solve_ivp for ODEs, method of lines for time-dependent PDEs, "
+    "sparse direct / Newton for steady ones",
+    "mol": "method of lines: central differences in space, BDF/Radau in time",
+    "ftcs": "forward Euler in time, central differences in space (explicit, stability-limited)",
+    "cn": "Crank-Nicolson in time (one step per output time; the rnn method's discrete physics), "
+    "central differences in space",
+}
 
 
 def require_box(problem: Problem) -> None:
@@ -52,38 +54,55 @@ def require_box(problem: Problem) -> None:
         raise MethodNotApplicable(
             f"the domain of '{problem.name}' is a {type(domain).__name__}, not a box: finite differences need a "
             "box (a tensor grid over the coordinate ranges). To validate against something, give the exact "
-            "solution (Problem(..., exact={u: ...})) or reference data (Problem(..., reference=\"file.npz\"), "
-            "on a grid or on points).")
+            'solution (Problem(..., exact={u: ...})) or reference data (Problem(..., reference="file.npz"), '
+            "on a grid or on points)."
+        )
 
 
 def _check_scheme(problem: Problem, scheme: str, dt: float | None) -> str:
     if scheme not in SCHEMES:
-        raise SettingsError(f"--scheme {scheme} is not known; choose one of: "
-                            + "; ".join(f"{k} ({v})" for k, v in SCHEMES.items()) + ".")
+        raise SettingsError(
+            f"--scheme {scheme} is not known; choose one of: "
+            + "; ".join(f"{k} ({v})" for k, v in SCHEMES.items())
+            + "."
+        )
     if problem.time is None:
         if scheme != "auto":
-            raise SettingsError(f"'{problem.name}' is steady (no time coordinate): --scheme {scheme} is for "
-                                "time-dependent problems. Leave --scheme out.")
+            raise SettingsError(
+                f"'{problem.name}' is steady (no time coordinate): --scheme {scheme} is for "
+                "time-dependent problems. Leave --scheme out."
+            )
         if dt is not None:
             raise SettingsError(f"'{problem.name}' is steady: --dt applies to time-dependent problems only.")
         return "steady"
     if scheme == "cn":
         if dt is not None:
-            raise SettingsError("--scheme cn takes one step per output time: set the step with --grid "
-                                f"{problem.time.name}=N (N output times), not --dt.")
+            raise SettingsError(
+                "--scheme cn takes one step per output time: set the step with --grid "
+                f"{problem.time.name}=N (N output times), not --dt."
+            )
         return "cn"
     if problem.is_ode:
         if scheme == "ftcs":
-            raise SettingsError(f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
-                                "Leave --scheme out to solve it with solve_ivp at rtol 1e-10.")
+            raise SettingsError(
+                f"'{problem.name}' is an ODE: --scheme ftcs is for PDEs with diffusion. "
+                "Leave --scheme out to solve it with solve_ivp at rtol 1e-10."
+            )
         return "ode"
     return "ftcs" if scheme == "ftcs" else "mol"
 
 
-def solve_reference(problem: Problem, grid: Mapping[str, int] | None = None, scheme: str = "auto",
-                    dt: float | None = None, *, rtol: float | None = None, atol: float | None = None,
-                    integrator: str | None = None,
-                    progress: Callable[[float, int], None] | None = None) -> tuple[Solution, dict[str, Any]]:
+def solve_reference(
+    problem: Problem,
+    grid: Mapping[str, int] | None = None,
+    scheme: str = "auto",
+    dt: float | None = None,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    integrator: str | None = None,
+    progress: Callable[[float, int], None] | None = None,
+) -> tuple[Solution, dict[str, Any]]:
     """Solve ``problem`` by finite differences on a tensor grid.
 
     Parameters
@@ -141,41 +160,62 @@ def solve_reference(problem: Problem, grid: Mapping[str, int] | None = None, sch
     return solution, stats
 
 
-def _statistics(kind: str, stats: Mapping[str, Any], disc: Discretisation, sizes: Mapping[str, int],
-                given: Mapping[str, int], choices: Mapping[str, str], warnings: list[str]) -> dict[str, Any]:
+def _statistics(
+    kind: str,
+    stats: Mapping[str, Any],
+    disc: Discretisation,
+    sizes: Mapping[str, int],
+    given: Mapping[str, int],
+    choices: Mapping[str, str],
+    warnings: list[str],
+) -> dict[str, Any]:
     """The solver's numbers with what was chosen and why, the grid, and the boundary as discretised."""
     said = {name: choices.get(name, f"{n} ({'given' if name in given else 'default'})") for name, n in sizes.items()}
     said["solver"] = _solver_reason(kind, stats)
     axes = disc.grid.axes
-    return {"scheme": kind, **stats, "grid": dict(sizes), "choices": said,
-            **({"grid_chosen": dict(choices)} if choices else {}), **({"warnings": warnings} if warnings else {}),
-            "spacing": {a.name: a.h for a in axes},
-            "boundary": {k: v for k, v in disc.describe_boundary().items() if v},
-            "periodic": [a.name for a in axes if a.periodic]}
+    return {
+        "scheme": kind,
+        **stats,
+        "grid": dict(sizes),
+        "choices": said,
+        **({"grid_chosen": dict(choices)} if choices else {}),
+        **({"warnings": warnings} if warnings else {}),
+        "spacing": {a.name: a.h for a in axes},
+        "boundary": {k: v for k, v in disc.describe_boundary().items() if v},
+        "periodic": [a.name for a in axes if a.periodic],
+    }
 
 
 def _solver_reason(kind: str, stats: Mapping[str, Any]) -> str:
     solver = stats.get("solver")
     if kind == "steady":
-        return (f"{solver}: the discrete equations are linear" if stats.get("linear")
-                else f"{solver}: the discrete equations are nonlinear; Newton from zero, sparse Jacobian")
+        return (
+            f"{solver}: the discrete equations are linear"
+            if stats.get("linear")
+            else f"{solver}: the discrete equations are nonlinear; Newton from zero, sparse Jacobian"
+        )
     if kind == "cn":
         return f"Crank-Nicolson, one step per output time (dt = {stats['dt']:.4g}), Newton to {stats['newton_tol']:g}"
     if kind == "ftcs":
         return f"forward Euler, dt = {stats['dt']:.4g} ({stats['dt_chosen_by']}; limit {stats['dt_limit']:.4g})"
-    reason = {"DOP853": "explicit order 8 for a (non-stiff) ODE", "BDF": "first order in time: stiff diffusion, "
-              "sparse analytic Jacobian", "Radau": "second order in time (A-stable for oscillations) or a stiff ODE",
-              "RK45": "explicit: on a 3-D grid sparse LU (for BDF/Radau) fills in too much"}
+    reason = {
+        "DOP853": "explicit order 8 for a (non-stiff) ODE",
+        "BDF": "first order in time: stiff diffusion, sparse analytic Jacobian",
+        "Radau": "second order in time (A-stable for oscillations) or a stiff ODE",
+        "RK45": "explicit: on a 3-D grid sparse LU (for BDF/Radau) fills in too much",
+    }
     return f"{solver} at rtol {stats['rtol']:g}, atol {stats['atol']:g}" + (
-        f": {reason[solver]}" if solver in reason else "")
+        f": {reason[solver]}" if solver in reason else ""
+    )
 
 
 #: how far a default axis may be refined to keep the cell Péclet number ≤ 2, by dimension
 MAX_REFINEMENT = {1: 16, 2: 4}
 
 
-def resolve_fronts(evolution: Evolution, sizes: dict[str, int],
-                    requested: Mapping[str, int]) -> tuple[dict[str, int], dict[str, str], list[str]]:
+def resolve_fronts(
+    evolution: Evolution, sizes: dict[str, int], requested: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
     """Refine default axes where advection dominates the cell (cell Péclet number |a|h/κ > 2).
 
     Central differences of an advection–diffusion equation oscillate when the cell Péclet
@@ -193,14 +233,18 @@ def resolve_fronts(evolution: Evolution, sizes: dict[str, int],
         factor = min(cap, 2 ** math.ceil(math.log2(pe / 2)))
         if axis.name not in requested and factor > 1:
             sizes[axis.name] = (axis.n - 1) * factor + 1
-            choices[axis.name] = (f"{sizes[axis.name]} (default {axis.n} refined {factor}× so that the cell Péclet "
-                                  f"number |a|h/κ = {pe:.3g} drops to {pe / factor:.3g})")
+            choices[axis.name] = (
+                f"{sizes[axis.name]} (default {axis.n} refined {factor}× so that the cell Péclet "
+                f"number |a|h/κ = {pe:.3g} drops to {pe / factor:.3g})"
+            )
             pe = pe / factor
         if pe > 2:
             needed = math.ceil((axis.n - 1) * pe / 2) + 1
-            warnings.append(f"the cell Péclet number |a|h/κ in {axis.name} is {pe:.3g} > 2 at the initial state: "
-                            f"central differences oscillate (and may blow up) here; use --grid {axis.name}={needed} "
-                            "or more.")
+            warnings.append(
+                f"the cell Péclet number |a|h/κ in {axis.name} is {pe:.3g} > 2 at the initial state: "
+                f"central differences oscillate (and may blow up) here; use --grid {axis.name}={needed} "
+                "or more."
+            )
     return sizes, choices, warnings
 
 
@@ -211,9 +255,15 @@ def grid_solution(problem: Problem, grid: Grid, times: np.ndarray | None, fields
         axes[problem.time.name] = times
     coords = tuple(axes)
     arrays = {name: grid.to_output(values) for name, values in fields.items()}
-    return Solution(problem=problem.name, method=METHOD, axes=axes, fields=arrays,
-                    field_coords={name: coords for name in arrays}, exact=exact_on_grid(problem, axes),
-                    time_coord=problem.time.name if problem.time is not None else None)
+    return Solution(
+        problem=problem.name,
+        method=METHOD,
+        axes=axes,
+        fields=arrays,
+        field_coords={name: coords for name in arrays},
+        exact=exact_on_grid(problem, axes),
+        time_coord=problem.time.name if problem.time is not None else None,
+    )
 
 
 def exact_on_grid(problem: Problem, axes: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -231,20 +281,36 @@ def exact_on_grid(problem: Problem, axes: Mapping[str, np.ndarray]) -> dict[str,
 
 # -- the run directory ------------------------------------------------------------------------
 
+
 def problem_record(problem: Problem) -> dict[str, Any]:
     file = getattr(problem, "file", None)
-    return {"name": problem.name, "file": file and str(Path(file).resolve()),
-            "parameters": dict(problem.parameter_values)}
+    return {
+        "name": problem.name,
+        "file": file and str(Path(file).resolve()),
+        "parameters": dict(problem.parameter_values),
+    }
 
 
 def metrics_of(solution: Solution, stats: Mapping[str, Any]) -> dict[str, Any]:
     """metrics.json: the error norms, steps, wall time, method, and the solver's numbers."""
-    return {**solution.metrics(), "steps": stats.get("steps"), "wall_time_s": stats.get("wall_time_s"),
-            "method": METHOD, **{k: v for k, v in stats.items() if k not in ("steps", "wall_time_s")}}
+    return {
+        **solution.metrics(),
+        "steps": stats.get("steps"),
+        "wall_time_s": stats.get("wall_time_s"),
+        "method": METHOD,
+        **{k: v for k, v in stats.items() if k not in ("steps", "wall_time_s")},
+    }
 
 
-def run_reference(problem: Problem, out: str | Path | None = None, grid: Mapping[str, int] | None = None,
-                  scheme: str = "auto", dt: float | None = None, *, overwrite: bool = False) -> Path:
+def run_reference(
+    problem: Problem,
+    out: str | Path | None = None,
+    grid: Mapping[str, int] | None = None,
+    scheme: str = "auto",
+    dt: float | None = None,
+    *,
+    overwrite: bool = False,
+) -> Path:
     """Solve (see `solve_reference`) and write a run directory; return its path.
 
     The directory (``out`` itself, or ``runs/<problem>-fd-<time>`` when ``out`` is None)
@@ -256,12 +322,22 @@ def run_reference(problem: Problem, out: str | Path | None = None, grid: Mapping
 
     solution, stats = solve_reference(problem, grid=grid, scheme=scheme, dt=dt)
     run = RunDirectory.create(out, problem.name, METHOD, overwrite=overwrite)
-    run.write_config({
-        "problem": problem_record(problem), "method": METHOD,
-        "requested": {"grid": dict(grid or {}), "scheme": scheme, "dt": dt},
-        "settings": {"grid": stats["grid"], "scheme": stats["scheme"], "solver": stats.get("solver"),
-                     **{k: stats[k] for k in ("rtol", "atol", "dt", "dt_chosen_by", "max_step") if k in stats}},
-        "choices": stats["choices"]}, result_kind=solution.kind, problem_file=getattr(problem, "file", None))
+    run.write_config(
+        {
+            "problem": problem_record(problem),
+            "method": METHOD,
+            "requested": {"grid": dict(grid or {}), "scheme": scheme, "dt": dt},
+            "settings": {
+                "grid": stats["grid"],
+                "scheme": stats["scheme"],
+                "solver": stats.get("solver"),
+                **{k: stats[k] for k in ("rtol", "atol", "dt", "dt_chosen_by", "max_step") if k in stats},
+            },
+            "choices": stats["choices"],
+        },
+        result_kind=solution.kind,
+        problem_file=getattr(problem, "file", None),
+    )
     solution.save(run.path)
     run.write_metrics(metrics_of(solution, stats))
     solution.plot_all(run.plots)

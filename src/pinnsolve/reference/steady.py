@@ -26,9 +26,11 @@ SINGULAR_PIVOT = 1e-12
 
 
 def _factor(jac, problem_name: str):
-    message = (f"the discrete equations of '{problem_name}' are singular: the conditions do not fix the solution "
-               "(a steady problem with only Neumann or periodic conditions determines u only up to a constant). "
-               "Add a Dirichlet or Robin condition.")
+    message = (
+        f"the discrete equations of '{problem_name}' are singular: the conditions do not fix the solution "
+        "(a steady problem with only Neumann or periodic conditions determines u only up to a constant). "
+        "Add a Dirichlet or Robin condition."
+    )
     try:
         lu = spla.splu(jac.tocsc())
     except RuntimeError:
@@ -49,8 +51,7 @@ def condition_estimate(jac: Any, lu: Any) -> float:
     n = jac.shape[0]
     if n == 0:
         return 1.0
-    inverse = spla.LinearOperator(jac.shape, matvec=lu.solve, rmatvec=lambda v: lu.solve(v, trans="T"),
-                                  dtype=float)
+    inverse = spla.LinearOperator(jac.shape, matvec=lu.solve, rmatvec=lambda v: lu.solve(v, trans="T"), dtype=float)
     try:
         return float(spla.norm(jac, 1) * spla.onenormest(inverse))
     except Exception:  # an estimate only: never let it stop a solve
@@ -61,10 +62,12 @@ def near_singular_warning(problem_name: str, condition: float | None, h: float) 
     """A warning when κ·h² is far above a Laplacian's (see `NEAR_SINGULAR`), else none."""
     if condition is None or not np.isfinite(condition) or condition * h * h <= NEAR_SINGULAR:
         return []
-    return [f"the discrete system of '{problem_name}' is nearly singular (condition estimate {condition:.2g}, "
-            f"κ·h² = {condition * h * h:.2g} against ≈ 0.4 for a Laplacian): the solution may be meaningless, e.g. "
-            "at a resonance (k² an eigenvalue of the operator). Move the parameter away from the resonance or "
-            "check the conditions."]
+    return [
+        f"the discrete system of '{problem_name}' is nearly singular (condition estimate {condition:.2g}, "
+        f"κ·h² = {condition * h * h:.2g} against ≈ 0.4 for a Laplacian): the solution may be meaningless, e.g. "
+        "at a resonance (k² an eigenvalue of the operator). Move the parameter away from the resonance or "
+        "check the conditions."
+    ]
 
 
 #: above this many unknowns on a grid of three or more dimensions, sparse LU fills in too much
@@ -88,8 +91,15 @@ class _LinearSolver:
             if np.all(diagonal != 0):
                 count = [0]
                 precondition = spla.LinearOperator(jac.shape, lambda v: v / diagonal)
-                x, info = spla.bicgstab(jac, rhs, rtol=KRYLOV_RTOL, atol=0.0, maxiter=int(20 * jac.shape[0] ** 0.5),
-                                        M=precondition, callback=lambda _: count.__setitem__(0, count[0] + 1))
+                x, info = spla.bicgstab(
+                    jac,
+                    rhs,
+                    rtol=KRYLOV_RTOL,
+                    atol=0.0,
+                    maxiter=int(20 * jac.shape[0] ** 0.5),
+                    M=precondition,
+                    callback=lambda _: count.__setitem__(0, count[0] + 1),
+                )
                 if info == 0 and np.linalg.norm(jac @ x - rhs) <= 1e-10 * max(np.linalg.norm(rhs), 1e-300):
                     self.method = "BiCGSTAB (Jacobi-preconditioned)"
                     self.iterations += count[0]
@@ -105,14 +115,18 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
     """The nodal values of every field (full vectors) and the solver's statistics."""
     problem, form = disc.problem, disc.form
     if len(form.residuals) != len(form.fields):
-        raise MethodNotApplicable(f"problem '{problem.name}' has {len(form.residuals)} equations for "
-                                  f"{len(form.fields)} fields; the finite-difference reference needs as many "
-                                  "equations as fields.")
+        raise MethodNotApplicable(
+            f"problem '{problem.name}' has {len(form.residuals)} equations for "
+            f"{len(form.fields)} fields; the finite-difference reference needs as many "
+            "equations as fields."
+        )
     system = disc.system(list(zip(form.fields, form.residuals)), [(name, 0) for name in form.fields])
     if system.rows != system.size:
-        raise MethodNotApplicable(f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
-                                  f"discrete equations for {system.size} unknowns; give each field the same kinds of "
-                                  "condition, or as many equations as fields.")
+        raise MethodNotApplicable(
+            f"the equations of '{problem.name}' and its boundary conditions give {system.rows} "
+            f"discrete equations for {system.size} unknowns; give each field the same kinds of "
+            "condition, or as many equations as fields."
+        )
     y = np.zeros(system.size)
     residual = system.evaluate(y)
     linear_solver = _LinearSolver(problem.name, len(disc.grid.axes))
@@ -135,17 +149,25 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
             if np.max(np.abs(damping * step), initial=0.0) <= NEWTON_TOLERANCE * (1 + np.max(np.abs(y), initial=0.0)):
                 break
         else:
-            raise RunFailed(f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
-                            "iterations (starting from zero). The problem may have no solution on this grid, "
-                            "or need a better start; try another grid.")
+            raise RunFailed(
+                f"Newton's method did not converge for '{problem.name}' in {NEWTON_MAX_ITERATIONS} "
+                "iterations (starting from zero). The problem may have no solution on this grid, "
+                "or need a better start; try another grid."
+            )
     if not np.all(np.isfinite(y)):
-        raise RunFailed(f"the finite-difference solution of '{problem.name}' is not finite; "
-                        "check the equations and conditions.")
+        raise RunFailed(
+            f"the finite-difference solution of '{problem.name}' is not finite; check the equations and conditions."
+        )
     method = linear_solver.method
-    stats = {"solver": method if system.linear else f"newton ({method})", "linear": system.linear,
-             **({"krylov_iterations": linear_solver.iterations} if linear_solver.iterations else {}),
-             "steps": iterations, "newton_iterations": iterations, "unknowns": system.size,
-             "residual_max": float(np.max(np.abs(system.evaluate(y)), initial=0.0))}
+    stats = {
+        "solver": method if system.linear else f"newton ({method})",
+        "linear": system.linear,
+        **({"krylov_iterations": linear_solver.iterations} if linear_solver.iterations else {}),
+        "steps": iterations,
+        "newton_iterations": iterations,
+        "unknowns": system.size,
+        "residual_max": float(np.max(np.abs(system.evaluate(y)), initial=0.0)),
+    }
     if linear_solver.condition is not None:
         stats["condition_estimate"] = linear_solver.condition
         h = min(disc.grid.spacings, default=1.0)

@@ -30,8 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-__all__ = ["MIN_POINTS", "along_axis", "derivative_1d", "first_derivative", "grid_derivative",
-           "second_derivative"]
+__all__ = ["MIN_POINTS", "along_axis", "derivative_1d", "first_derivative", "grid_derivative", "second_derivative"]
 
 #: the fewest nodes along an axis for which the stencils are defined
 MIN_POINTS = 3
@@ -120,13 +119,14 @@ def along_axis(op: sparse.spmatrix, axis: int, shape: Sequence[int]) -> sparse.c
     if op.shape != (shape[axis], shape[axis]):
         raise ValueError(f"operator of shape {op.shape} does not fit axis {axis} of a grid {shape}")
     before = int(np.prod(shape[:axis], dtype=np.int64))
-    after = int(np.prod(shape[axis + 1:], dtype=np.int64))
+    after = int(np.prod(shape[axis + 1 :], dtype=np.int64))
     result = sparse.kron(sparse.identity(before, format="csr"), op, format="csr")
     return sparse.kron(result, sparse.identity(after, format="csr"), format="csr")
 
 
-def grid_derivative(orders: Sequence[int], shape: Sequence[int], spacings: Sequence[float],
-                    periodic: Sequence[bool]) -> sparse.csr_matrix:
+def grid_derivative(
+    orders: Sequence[int], shape: Sequence[int], spacings: Sequence[float], periodic: Sequence[bool]
+) -> sparse.csr_matrix:
     """The operator :math:`\\prod_k \\partial^{o_k}/\\partial x_k^{o_k}` on a C-ordered grid.
 
     ``orders``, ``shape``, ``spacings`` and ``periodic`` give one entry per axis. A grid with

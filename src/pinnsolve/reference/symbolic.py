@@ -126,23 +126,28 @@ def pointwise_form(problem: Problem) -> PointwiseForm:
             raise MethodNotApplicable(
                 f"field '{field_name(f)}' does not depend on {', '.join(missing)}, but problem "
                 f"'{problem.name}' does. The finite-difference reference needs every field on the "
-                "same grid: declare each field with all of the problem's coordinates.")
+                "same grid: declare each field with all of the problem's coordinates."
+            )
     form = PointwiseForm([], {}, (*space, *([time] if time is not None else [])), problem.field_names)
     for i, residual in enumerate(problem.residuals):
         expr = _skew_symmetric(problem.numeric(residual), form, space)
         replace: dict[sp.Basic, sp.Basic] = {}
         for d in expr.atoms(sp.Derivative):
             if not is_field(d.expr):
-                raise MethodNotApplicable(f"equation {i + 1} of '{problem.name}' differentiates {d.expr}, which the "
-                                          "finite-difference reference cannot discretise. Expand the derivative "
-                                          "so that only fields are differentiated.")
+                raise MethodNotApplicable(
+                    f"equation {i + 1} of '{problem.name}' differentiates {d.expr}, which the "
+                    "finite-difference reference cannot discretise. Expand the derivative "
+                    "so that only fields are differentiated."
+                )
             counts = dict(d.variable_count)
             orders = tuple(int(counts.get(c, 0)) for c in space)
             t_order = int(counts.get(time, 0)) if time is not None else 0
             if t_order and any(orders):
-                raise MethodNotApplicable(f"equation {i + 1} of '{problem.name}' has the mixed space–time derivative "
-                                          f"{d}; the method of lines cannot discretise it. Rewrite the problem "
-                                          "as a system with a field for the time derivative.")
+                raise MethodNotApplicable(
+                    f"equation {i + 1} of '{problem.name}' has the mixed space–time derivative "
+                    f"{d}; the method of lines cannot discretise it. Rewrite the problem "
+                    "as a system with a field for the time derivative."
+                )
             replace[d] = form.atom(field_name(d.expr), orders, t_order).symbol
         for f in expr.atoms(AppliedUndef):
             if is_field(f):
@@ -151,13 +156,16 @@ def pointwise_form(problem: Problem) -> PointwiseForm:
         stray = substituted.free_symbols - set(form.coords) - {a.symbol for a in form.atoms.values()}
         if stray:
             name = min(str(s) for s in stray)
-            raise MethodNotApplicable(f"equation {i + 1} of '{problem.name}' has the unknown constant '{name}' (to "
-                                      "be identified from data); the finite-difference reference needs its value. "
-                                      f"Declare it with Parameter('{name}', value) to compute a reference.")
+            raise MethodNotApplicable(
+                f"equation {i + 1} of '{problem.name}' has the unknown constant '{name}' (to "
+                "be identified from data); the finite-difference reference needs its value. "
+                f"Declare it with Parameter('{name}', value) to compute a reference."
+            )
         leftover = [a for a in substituted.atoms(AppliedUndef) if is_field(a)]
         if leftover:
-            raise MethodNotApplicable(f"equation {i + 1} of '{problem.name}': cannot discretise the term with "
-                                      f"{leftover[0]}.")
+            raise MethodNotApplicable(
+                f"equation {i + 1} of '{problem.name}': cannot discretise the term with {leftover[0]}."
+            )
         form.residuals.append(substituted)
     return form
 
@@ -175,20 +183,27 @@ def time_derivatives_solved(form: PointwiseForm, problem: Problem) -> dict[str, 
         if k == 0:
             raise MethodNotApplicable(
                 f"field '{name}' has no time derivative in the equations of '{problem.name}'. The method of "
-                "lines needs ∂ₜu for every field of a time-dependent problem (no algebraic constraints).")
+                "lines needs ∂ₜu for every field of a time-dependent problem (no algebraic constraints)."
+            )
         tops.append(form.atom(name, (0,) * len(problem.space), k).symbol)
     if len(form.residuals) != len(tops):
-        raise MethodNotApplicable(f"problem '{problem.name}' has {len(form.residuals)} equations for "
-                                  f"{len(tops)} fields; the finite-difference reference needs as many "
-                                  "equations as fields.")
+        raise MethodNotApplicable(
+            f"problem '{problem.name}' has {len(form.residuals)} equations for "
+            f"{len(tops)} fields; the finite-difference reference needs as many "
+            "equations as fields."
+        )
     try:
         a_matrix, b_vector = sp.linear_eq_to_matrix(form.residuals, tops)
     except sp.solvers.solveset.NonlinearError:
-        raise MethodNotApplicable(f"the equations of '{problem.name}' are not linear in the highest time "
-                                  "derivatives, so they cannot be solved for them; the method of lines "
-                                  "needs u_t = F(u, u_x, ...).") from None
+        raise MethodNotApplicable(
+            f"the equations of '{problem.name}' are not linear in the highest time "
+            "derivatives, so they cannot be solved for them; the method of lines "
+            "needs u_t = F(u, u_x, ...)."
+        ) from None
     if a_matrix.det() == 0:
-        raise MethodNotApplicable(f"the equations of '{problem.name}' do not determine every field's highest "
-                                  "time derivative (the system for them is singular).")
+        raise MethodNotApplicable(
+            f"the equations of '{problem.name}' do not determine every field's highest "
+            "time derivative (the system for them is singular)."
+        )
     solution = a_matrix.LUsolve(b_vector) if len(tops) > 1 else b_vector / a_matrix[0, 0]
     return {name: sp.sympify(s) for name, s in zip(form.fields, solution)}

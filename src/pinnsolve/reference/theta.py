@@ -52,11 +52,13 @@ def theta_step(evolution: Evolution, y: np.ndarray, t: float, dt: float, theta: 
     raise RunFailed(
         f"the Crank–Nicolson step of '{evolution.disc.problem.name}' from t = {t:.6g} (dt = {dt:.3g}) did not "
         f"converge in {MAX_NEWTON} Newton iterations: the step is too large for this nonlinear problem. Use more "
-        "output times (--grid t=...), or the default scheme.")
+        "output times (--grid t=...), or the default scheme."
+    )
 
 
-def theta_states(evolution: Evolution, times: np.ndarray, theta: float = 0.5,
-                 progress: Callable[[float, int], None] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+def theta_states(
+    evolution: Evolution, times: np.ndarray, theta: float = 0.5, progress: Callable[[float, int], None] | None = None
+) -> tuple[np.ndarray, dict[str, Any]]:
     """States (size, len(times)): one θ-step per output interval, from the initial state."""
     y = evolution.initial_state()
     states = np.empty((len(y), len(times)))
@@ -69,14 +71,20 @@ def theta_states(evolution: Evolution, times: np.ndarray, theta: float = 0.5,
         states[:, k] = y
         if progress is not None:
             progress(float(times[k]), k)
-    stats = {"solver": "Crank-Nicolson" if theta == 0.5 else f"theta={theta:g}", "steps": len(times) - 1,
-             "dt": float(times[1] - times[0]) if len(times) > 1 else 0.0, "newton_iterations": newton,
-             "newton_tol": NEWTON_TOL, "unknowns": evolution.size}
+    stats = {
+        "solver": "Crank-Nicolson" if theta == 0.5 else f"theta={theta:g}",
+        "steps": len(times) - 1,
+        "dt": float(times[1] - times[0]) if len(times) > 1 else 0.0,
+        "newton_iterations": newton,
+        "newton_tol": NEWTON_TOL,
+        "unknowns": evolution.size,
+    }
     return states, stats
 
 
-def solve_theta(evolution: Evolution, times: np.ndarray,
-                progress: Callable[[float, int], None] | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def solve_theta(
+    evolution: Evolution, times: np.ndarray, progress: Callable[[float, int], None] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Crank–Nicolson to each output time; full nodal fields (nodes, len(times)) and statistics."""
     states, stats = theta_states(evolution, times, progress=progress)
     return evolution.fields(states, times), stats

@@ -31,8 +31,9 @@ __all__ = ["TorchSystem"]
 def _sparse(matrix: sparse.spmatrix, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
     coo = sparse.coo_matrix(matrix)
     indices = torch.as_tensor(np.vstack([coo.row, coo.col]), dtype=torch.long, device=device)
-    return torch.sparse_coo_tensor(indices, torch.as_tensor(coo.data, dtype=dtype, device=device), coo.shape,
-                                   device=device, check_invariants=False).coalesce()
+    return torch.sparse_coo_tensor(
+        indices, torch.as_tensor(coo.data, dtype=dtype, device=device), coo.shape, device=device, check_invariants=False
+    ).coalesce()
 
 
 def _apply(operator: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
@@ -58,8 +59,9 @@ class _Solve(torch.autograd.Function):
 class TorchSystem:
     """F(t, Y) for a batch of states Y (B, size) in the layout of ``evolution`` (free nodes, blocks)."""
 
-    def __init__(self, evolution: Evolution, dtype: torch.dtype = torch.float64,
-                 device: torch.device | str = "cpu") -> None:
+    def __init__(
+        self, evolution: Evolution, dtype: torch.dtype = torch.float64, device: torch.device | str = "cpu"
+    ) -> None:
         self.evolution = evolution
         self.size = evolution.size
         self.dtype, self.device = dtype, torch.device(device)
@@ -75,15 +77,19 @@ class TorchSystem:
             self._affine = (_sparse(jac, dtype, self.device), self._tensor(f0))
             return
         disc = system.disc
-        self._fields = {name: (as_index(disc.boundary[name].free), as_index(disc.boundary[name].fixed))
-                        for name, j in system.blocks if j == 0}
+        self._fields = {
+            name: (as_index(disc.boundary[name].free), as_index(disc.boundary[name].fixed))
+            for name, j in system.blocks
+            if j == 0
+        }
         self._equations = []
         args = list(disc.form.coords)
         for (row_field, expr), eq in zip(system.equations, system.pointwise_equations):
             atoms = [term.atom for term in eq.terms]
             function = sp.lambdify(args + [a.symbol for a in atoms], expr, modules=TORCH_MODULES)
-            operators = [None if term.rows_op is None else _sparse(term.rows_op, dtype, self.device)
-                         for term in eq.terms]
+            operators = [
+                None if term.rows_op is None else _sparse(term.rows_op, dtype, self.device) for term in eq.terms
+            ]
             coords = [self._tensor(x) for x in eq.coords]
             self._equations.append((eq, function, operators, coords))
         self._data_cache: dict[float, dict] = {}
@@ -108,7 +114,7 @@ class TorchSystem:
 
     def block(self, states: torch.Tensor, name: str, order: int = 0) -> torch.Tensor:
         start = self._system.offsets[(name, order)]
-        return states[:, start:start + self._system.sizes[(name, order)]]
+        return states[:, start : start + self._system.sizes[(name, order)]]
 
     def full(self, states: torch.Tensor, name: str, t: float) -> torch.Tensor:
         """The whole nodal vector of field ``name`` (B, nodes): free values and Dirichlet data."""
@@ -154,7 +160,7 @@ class TorchSystem:
         if self.evolution.autonomous:
             rates = self.rhs(float(times[0]), states)
         else:
-            rates = torch.cat([self.rhs(float(t), states[n:n + 1]) for n, t in enumerate(times)])
+            rates = torch.cat([self.rhs(float(t), states[n : n + 1]) for n, t in enumerate(times)])
         return (states[1:] - states[:-1]) / dt - theta * rates[1:] - (1 - theta) * rates[:-1]
 
     def _implicit_factor(self, t: float, y: np.ndarray, dt: float, theta: float) -> linalg.SuperLU:
@@ -180,9 +186,10 @@ class TorchSystem:
             return _Solve.apply(residual, self._implicit_factor(0.0, np.zeros(self.size), dt, theta))
         after = states[1:].detach().cpu().double().numpy()
         factors = [self._implicit_factor(float(times[n + 1]), after[n], dt, theta) for n in range(len(after))]
-        return torch.cat([_Solve.apply(residual[n:n + 1], factor) for n, factor in enumerate(factors)])
+        return torch.cat([_Solve.apply(residual[n : n + 1], factor) for n, factor in enumerate(factors)])
 
-    def theta_residual(self, before: torch.Tensor, after: torch.Tensor, t: float, dt: float,
-                       theta: float = 0.5) -> torch.Tensor:
+    def theta_residual(
+        self, before: torch.Tensor, after: torch.Tensor, t: float, dt: float, theta: float = 0.5
+    ) -> torch.Tensor:
         """(y¹ − y⁰)/Δt − θ F(t + Δt, y¹) − (1 − θ) F(t, y⁰) for each pair of the batch (B, size)."""
         return (after - before) / dt - theta * self.rhs(t + dt, after) - (1 - theta) * self.rhs(t, before)

@@ -45,9 +45,13 @@ class CompiledExpression:
     uses_normals: bool
     unknowns: tuple[str, ...]
 
-    def __call__(self, values: Mapping[DerivativeKey, torch.Tensor], points: torch.Tensor,
-                 normals: torch.Tensor | None = None,
-                 unknowns: Mapping[str, torch.Tensor] | None = None) -> torch.Tensor:
+    def __call__(
+        self,
+        values: Mapping[DerivativeKey, torch.Tensor],
+        points: torch.Tensor,
+        normals: torch.Tensor | None = None,
+        unknowns: Mapping[str, torch.Tensor] | None = None,
+    ) -> torch.Tensor:
         args = [values[k] for k in self.keys]
         args += [points[:, i] for i in range(points.shape[1])]
         if self.uses_normals:
@@ -77,8 +81,9 @@ def compile_expression(problem: Problem, expr: sp.Expr) -> CompiledExpression:
     flat = expr.xreplace({a: by_key[key_of(a, names, coords)] for a in replacements})
     normals = normal_symbols(problem)
     uses_normals = any(n in flat.free_symbols for n in normals)
-    unknown_syms = sorted((s for s in flat.free_symbols if isinstance(s, Parameter) and s.trainable),
-                          key=lambda s: s.name)
+    unknown_syms = sorted(
+        (s for s in flat.free_symbols if isinstance(s, Parameter) and s.trainable), key=lambda s: s.name
+    )
     args = [by_key[k] for k in keys] + list(coords) + (list(normals) if uses_normals else []) + unknown_syms
     function = sp.lambdify(args, flat, modules=TORCH_MODULES)
     return CompiledExpression(flat, tuple(keys), function, uses_normals, tuple(s.name for s in unknown_syms))

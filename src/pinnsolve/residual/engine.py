@@ -25,8 +25,9 @@ class AutogradEngine:
 
     name = "autograd"
 
-    def __call__(self, model: Model, points: torch.Tensor, keys: Iterable[DerivativeKey],
-                 create_graph: bool = True) -> dict[DerivativeKey, torch.Tensor]:
+    def __call__(
+        self, model: Model, points: torch.Tensor, keys: Iterable[DerivativeKey], create_graph: bool = True
+    ) -> dict[DerivativeKey, torch.Tensor]:
         keys = sorted(set(keys), key=lambda k: (k.total_order, k))
         needs_grad = any(k.total_order > 0 for k in keys)
         x = points.detach().requires_grad_(needs_grad) if needs_grad else points
@@ -41,11 +42,16 @@ class AutogradEngine:
                 v = out[:, field]
             else:
                 axis = max(i for i, o in enumerate(orders) if o > 0)
-                parent = orders[:axis] + (orders[axis] - 1,) + orders[axis + 1:]
+                parent = orders[:axis] + (orders[axis] - 1,) + orders[axis + 1 :]
                 if (field, parent) not in gradients:
                     p = value(field, parent)
-                    g = torch.autograd.grad(p, x, grad_outputs=torch.ones_like(p), create_graph=create_graph,
-                                            allow_unused=True)[0] if p.requires_grad else None
+                    g = (
+                        torch.autograd.grad(
+                            p, x, grad_outputs=torch.ones_like(p), create_graph=create_graph, allow_unused=True
+                        )[0]
+                        if p.requires_grad
+                        else None
+                    )
                     gradients[(field, parent)] = g if g is not None else torch.zeros_like(x)
                 v = gradients[(field, parent)][:, axis]
             values[(field, orders)] = v
@@ -66,6 +72,7 @@ ENGINE_NAMES = ("autograd", "taylor")
 def get_engine(name: str) -> object:
     engines = _engines()
     if name not in engines:
-        raise SettingsError(f"unknown derivative engine '{name}' (--derivatives); choose one of: "
-                            f"{', '.join(sorted(engines))}.")
+        raise SettingsError(
+            f"unknown derivative engine '{name}' (--derivatives); choose one of: {', '.join(sorted(engines))}."
+        )
     return engines[name]()

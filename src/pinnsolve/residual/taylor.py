@@ -40,11 +40,15 @@ def _silu(z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 #: activation name → (σ, σ', σ'') evaluated together
 ACTIVATION_SERIES: dict[str, Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor, torch.Tensor]]] = {
-    "tanh": _tanh, "sin": _sin, "silu": _silu}
+    "tanh": _tanh,
+    "sin": _sin,
+    "silu": _silu,
+}
 
 
-def mlp_jet(mlp: torch.nn.Module, x: torch.Tensor, first: list[int], second: list[tuple[int, int]]
-            ) -> tuple[torch.Tensor, dict[int, torch.Tensor], dict[tuple[int, int], torch.Tensor]]:
+def mlp_jet(
+    mlp: torch.nn.Module, x: torch.Tensor, first: list[int], second: list[tuple[int, int]]
+) -> tuple[torch.Tensor, dict[int, torch.Tensor], dict[tuple[int, int], torch.Tensor]]:
     """Values (N, m), first derivatives {i: (N, m)} and second {(i, j): (N, m)} of an MLP."""
     series = ACTIVATION_SERIES[mlp.activation_name]
     dirs = sorted(set(first) | {i for pair in second for i in pair})
@@ -108,8 +112,9 @@ class TaylorEngine:
         inner = getattr(model, "network", model)
         return _plain_mlp(inner, n_inputs) is not None
 
-    def __call__(self, model: torch.nn.Module, points: torch.Tensor, keys: Iterable[DerivativeKey],
-                 create_graph: bool = True) -> dict[DerivativeKey, torch.Tensor]:
+    def __call__(
+        self, model: torch.nn.Module, points: torch.Tensor, keys: Iterable[DerivativeKey], create_graph: bool = True
+    ) -> dict[DerivativeKey, torch.Tensor]:
         keys = list(set(keys))
         first, second = _split(keys)
         trial = hasattr(model, "network")

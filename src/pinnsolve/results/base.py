@@ -60,8 +60,9 @@ class Result(ABC):
         """Draw one figure kind into ``out_dir``; an unknown kind lists the known ones."""
         known = plot_kinds(type(self))
         if kind not in known:
-            raise RunDirectoryError(f"there is no plot kind '{kind}' for a {self.kind} result; known: "
-                                    f"{', '.join(sorted(known)) or 'none'}.")
+            raise RunDirectoryError(
+                f"there is no plot kind '{kind}' for a {self.kind} result; known: {', '.join(sorted(known)) or 'none'}."
+            )
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         return known[kind](self, out)
@@ -102,8 +103,12 @@ def plots_for(key: str) -> dict[str, PlotFunction]:
 
 def result_type(kind: str) -> type[Result]:
     """The result class registered under ``kind``; an unknown kind lists the known ones."""
-    for module in ("pinnsolve.solution", "pinnsolve.results.samples", "pinnsolve.results.labels",
-                   "pinnsolve.results.spectrum"):
+    for module in (
+        "pinnsolve.solution",
+        "pinnsolve.results.samples",
+        "pinnsolve.results.labels",
+        "pinnsolve.results.spectrum",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError:  # a result type not built yet

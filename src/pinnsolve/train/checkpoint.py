@@ -60,11 +60,15 @@ def load_checkpoint(path: Path, notify: Callable[[str], Any] | None = None) -> d
             errors.append(f"{candidate.name} is unreadable ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})")
             continue
         if candidate != path and notify is not None:
-            notify(f"{path} is corrupt or missing ({errors[0]}); continuing from the previous checkpoint, "
-                   f"{candidate.name} (step {state['step']}).")
+            notify(
+                f"{path} is corrupt or missing ({errors[0]}); continuing from the previous checkpoint, "
+                f"{candidate.name} (step {state['step']})."
+            )
         return state
-    raise RunDirectoryError(f"{path}: no whole checkpoint to continue from: {'; '.join(errors)}. The run cannot be "
-                            "resumed; start it again (with --overwrite to reuse the folder).")
+    raise RunDirectoryError(
+        f"{path}: no whole checkpoint to continue from: {'; '.join(errors)}. The run cannot be "
+        "resumed; start it again (with --overwrite to reuse the folder)."
+    )
 
 
 class CheckpointEvery:

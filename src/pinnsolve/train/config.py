@@ -41,8 +41,11 @@ class TrainConfig:
         ODEs and 1D steady problems reach round-off-limited accuracy well within the smaller budget.
         """
         adam, lbfgs = budget or DEFAULT_BUDGET[min(n_coords, 2)]
-        return replace(self, steps=adam if self.steps is None else self.steps,
-                       lbfgs_steps=lbfgs if self.lbfgs_steps is None else self.lbfgs_steps)
+        return replace(
+            self,
+            steps=adam if self.steps is None else self.steps,
+            lbfgs_steps=lbfgs if self.lbfgs_steps is None else self.lbfgs_steps,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -26,8 +26,14 @@ def summary(record: StepRecord, total: int, rate: float | None = None) -> str:
 class ProgressReporter:
     """Reports training progress; ``plain`` prints a line every ``every`` steps instead of a bar."""
 
-    def __init__(self, total: int, plain: bool | None = None, every: int | None = None,
-                 stream: TextIO | None = None, title: str = "training") -> None:
+    def __init__(
+        self,
+        total: int,
+        plain: bool | None = None,
+        every: int | None = None,
+        stream: TextIO | None = None,
+        title: str = "training",
+    ) -> None:
         self.total = total
         self.stream = stream or sys.stdout
         self.plain = plain if plain is not None else not self.stream.isatty()
@@ -52,13 +58,19 @@ class ProgressReporter:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self._progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                                  TextColumn("{task.fields[info]}"), console=Console(file=self.stream),
-                                  transient=False, refresh_per_second=5)
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[info]}"),
+            console=Console(file=self.stream),
+            transient=False,
+            refresh_per_second=5,
+        )
         self._progress.start()
-        self._task = self._progress.add_task(self.title, total=self.total, completed=self._start_step,
-                                             info="", rate="")
+        self._task = self._progress.add_task(self.title, total=self.total, completed=self._start_step, info="", rate="")
 
     def on_step(self, trainer: object, record: StepRecord) -> None:
         if record.l2_relative_error is not None:
@@ -67,9 +79,13 @@ class ProgressReporter:
         if self._progress is not None:
             terms = " ".join(f"{k} {_fmt(v)}" for k, v in record.terms.items())
             l2 = f" L2 {_fmt(self.last_l2)}" if self.last_l2 is not None else ""
-            self._progress.update(self._task, completed=record.step, description=f"{self.title} [{record.phase}]",
-                                  info=f"loss {_fmt(record.loss)} | {terms}{l2}",
-                                  rate=f"{rate:.0f} it/s" if rate else "")
+            self._progress.update(
+                self._task,
+                completed=record.step,
+                description=f"{self.title} [{record.phase}]",
+                info=f"loss {_fmt(record.loss)} | {terms}{l2}",
+                rate=f"{rate:.0f} it/s" if rate else "",
+            )
         elif record.step % self.every == 0 or record.step == self.total:
             print(summary(record, self.total, rate), file=self.stream, flush=True)
 

@@ -25,8 +25,15 @@ def history_csv(records: list[StepRecord], term_names: list[str]) -> str:
     lines = [",".join(header)]
     for r in records:
         l2 = "" if r.l2_relative_error is None else f"{r.l2_relative_error:.8e}"
-        row = [str(r.step), r.phase, f"{r.wall_time_s:.4f}", f"{r.loss:.8e}",
-               *[f"{r.terms.get(n, float('nan')):.8e}" for n in term_names], l2, f"{r.lr:.6e}"]
+        row = [
+            str(r.step),
+            r.phase,
+            f"{r.wall_time_s:.4f}",
+            f"{r.loss:.8e}",
+            *[f"{r.terms.get(n, float('nan')):.8e}" for n in term_names],
+            l2,
+            f"{r.lr:.6e}",
+        ]
         lines.append(",".join(row))
     return "\n".join(lines) + "\n"
 
@@ -40,10 +47,17 @@ def parse_history_csv(text: str) -> list[StepRecord]:
     terms = header[4:-2]
     for row in rows[1:]:
         values = dict(zip(header, row))
-        records.append(StepRecord(int(values["step"]), values["phase"], float(values["wall_time_s"]),
-                                  float(values["loss"]), {n: float(values[n]) for n in terms},
-                                  float(values["lr"]),
-                                  float(values["l2_relative_error"]) if values["l2_relative_error"] else None))
+        records.append(
+            StepRecord(
+                int(values["step"]),
+                values["phase"],
+                float(values["wall_time_s"]),
+                float(values["loss"]),
+                {n: float(values[n]) for n in terms},
+                float(values["lr"]),
+                float(values["l2_relative_error"]) if values["l2_relative_error"] else None,
+            )
+        )
     return records
 
 
@@ -54,7 +68,15 @@ def records_from_history(columns: Mapping[str, Any]) -> list[StepRecord]:
     out = []
     for i in range(len(columns.get("step", []))):
         l2 = float(columns["l2_relative_error"][i]) if "l2_relative_error" in columns else math.nan
-        out.append(StepRecord(int(columns["step"][i]), str(columns["phase"][i]), float(columns["wall_time_s"][i]),
-                              float(columns["loss"][i]), {n: float(columns[n][i]) for n in terms},
-                              float(columns["lr"][i]), None if math.isnan(l2) else l2))
+        out.append(
+            StepRecord(
+                int(columns["step"][i]),
+                str(columns["phase"][i]),
+                float(columns["wall_time_s"][i]),
+                float(columns["loss"][i]),
+                {n: float(columns[n][i]) for n in terms},
+                float(columns["lr"][i]),
+                None if math.isnan(l2) else l2,
+            )
+        )
     return out

@@ -34,9 +34,14 @@ class Trainer:
     solution; it is evaluated every ``config.eval_every`` steps and at the end.
     """
 
-    def __init__(self, model: torch.nn.Module, objective: LossFunction, config: TrainConfig,
-                 callbacks: Sequence[Callback] = (), error: Callable[[torch.nn.Module], float | None] | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        objective: LossFunction,
+        config: TrainConfig,
+        callbacks: Sequence[Callback] = (),
+        error: Callable[[torch.nn.Module], float | None] | None = None,
+    ) -> None:
         assert config.steps is not None and config.lbfgs_steps is not None, "resolve the step counts first"
         self.model = model
         self.objective = objective
@@ -64,14 +69,21 @@ class Trainer:
     def _lbfgs(self) -> torch.optim.LBFGS:
         # one iteration per step() so each is logged like an Adam step; max_eval must be given
         # explicitly, else torch derives 1 from max_iter and the line search gets no evaluations
-        return torch.optim.LBFGS(self.model.parameters(), lr=1.0, max_iter=1, max_eval=25,
-                                 history_size=self.config.lbfgs_history, tolerance_grad=0.0, tolerance_change=0.0,
-                                 line_search_fn="strong_wolfe")
+        return torch.optim.LBFGS(
+            self.model.parameters(),
+            lr=1.0,
+            max_iter=1,
+            max_eval=25,
+            history_size=self.config.lbfgs_history,
+            tolerance_grad=0.0,
+            tolerance_change=0.0,
+            line_search_fn="strong_wolfe",
+        )
 
     def adam_lr(self, step: int) -> float:
         """Exponential decay from lr to lr·lr_decay over the Adam phase (scaled by rollbacks)."""
         frac = min(step / max(self.config.steps, 1), 1.0)
-        return self.lr * self.config.lr_decay ** frac
+        return self.lr * self.config.lr_decay**frac
 
     # -- state -------------------------------------------------------------------------
     def _snapshot(self) -> dict:
@@ -79,9 +91,16 @@ class Trainer:
 
     def state_dict(self) -> dict:
         """Everything --resume needs (tensors and plain values only: loads with weights_only)."""
-        return {"model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(), "phase": self.phase,
-                "step": self.step, "lr": self.lr, "failures": self.failures, "elapsed": self.elapsed,
-                "torch_rng": torch.get_rng_state()}
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "phase": self.phase,
+            "step": self.step,
+            "lr": self.lr,
+            "failures": self.failures,
+            "elapsed": self.elapsed,
+            "torch_rng": torch.get_rng_state(),
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
@@ -101,7 +120,8 @@ class Trainer:
                 f"the loss became NaN or infinite during {where} and stayed so after {self.config.max_retries} "
                 f"rollbacks (each halving the learning rate). The model is kept at its last good state (step "
                 f"{self._good['step']}). Try a smaller --lr, --dtype float64, fewer --lbfgs-steps, or check the "
-                "problem for singular terms (division by a field, log of a negative value).")
+                "problem for singular terms (division by a field, log of a negative value)."
+            )
         self.lr *= 0.5
         self.optimizer = self._adam() if self.phase == "adam" else self._lbfgs()
 
@@ -161,13 +181,15 @@ class Trainer:
                 if self.step % self.config.snapshot_every == 0:
                     self._good = self._snapshot()
                 l2 = None
-                if self.error is not None and (self.step % self.config.eval_every == 0
-                                               or self.step == self.config.total_steps):
+                if self.error is not None and (
+                    self.step % self.config.eval_every == 0 or self.step == self.config.total_steps
+                ):
                     l2 = self.error(self.model)
                 self.elapsed = time.perf_counter() - started
                 lr = self.optimizer.param_groups[0]["lr"]
-                record = StepRecord(self.step, self.phase, self.elapsed, value,
-                                    {k: float(v.detach()) for k, v in terms.items()}, lr, l2)
+                record = StepRecord(
+                    self.step, self.phase, self.elapsed, value, {k: float(v.detach()) for k, v in terms.items()}, lr, l2
+                )
                 self.history.append(record)
                 for cb in self.callbacks:
                     cb.on_step(self, record)

@@ -17,15 +17,15 @@ from pinnsolve.validate.runner import DEFAULT_METHODS, parse_methods, validate_p
 from pinnsolve.validate.suite import Case, load_suite, validate_suite
 
 __all__ = [
-           "DEFAULT_METHODS",
-           "Case",
-           "MethodOutcome",
-           "ValidationResult",
-           "against_reference",
-           "load_suite",
-           "parse_methods",
-           "validate_problem",
-           "validate_suite",
+    "DEFAULT_METHODS",
+    "Case",
+    "MethodOutcome",
+    "ValidationResult",
+    "against_reference",
+    "load_suite",
+    "parse_methods",
+    "validate_problem",
+    "validate_suite",
 ]
 
 

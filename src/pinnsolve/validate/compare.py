@@ -31,8 +31,13 @@ def sample(reference: Solution, name: str, target: Solution) -> np.ndarray:
     own = target.field_coords[name]
     if set(coords) != set(own):
         raise ValueError(f"reference field {name!r} depends on {coords}, the solution's on {own}")
-    interp = RegularGridInterpolator(tuple(reference.axes[c] for c in coords), reference.fields[name],
-                                     method="linear", bounds_error=False, fill_value=None)
+    interp = RegularGridInterpolator(
+        tuple(reference.axes[c] for c in coords),
+        reference.fields[name],
+        method="linear",
+        bounds_error=False,
+        fill_value=None,
+    )
     columns = _target_points(target, name)
     query = np.column_stack([columns[c].ravel() for c in coords])
     return interp(query).reshape(target.fields[name].shape)
@@ -62,4 +67,3 @@ def against_reference(solution: Solution, reference: Solution) -> Solution:
     """``solution`` with the reference, interpolated onto its points, as its ``exact`` values."""
     exact = {name: sample(reference, name, solution) for name in solution.fields if name in reference.fields}
     return replace(solution, exact=exact)
-

@@ -25,12 +25,24 @@ def _cpu_model() -> str:
 def _commit(where: Path) -> str | None:
     """The git commit of the source tree (read-only query), with '+ local changes' when dirty."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=where, capture_output=True,
-                              text=True, timeout=5, check=False)
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         if head.returncode != 0:
             return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=where,
-                               capture_output=True, text=True, timeout=5, check=False)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         return head.stdout.strip() + (" + local changes" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return None
@@ -43,17 +55,17 @@ def environment(device: str = "cpu", dtype: str = "float64") -> dict[str, Any]:
     from pinnsolve.io.provenance import versions
     from pinnsolve.run import default_threads
 
-    info: dict[str, Any] = {"date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
-                            **versions(),
-                            "matplotlib": _version("matplotlib"),
-                            "processor": _cpu_model(),
-                            "cores available": default_threads(),
-                            "torch threads": torch.get_num_threads(),
-                            "device": device,
-                            "dtype": dtype,
-                            "command": " ".join(["pinnsolve" if Path(sys.argv[0]).name == "pinnsolve" else sys.argv[0],
-                                                 *sys.argv[1:]]),
-                            }
+    info: dict[str, Any] = {
+        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
+        **versions(),
+        "matplotlib": _version("matplotlib"),
+        "processor": _cpu_model(),
+        "cores available": default_threads(),
+        "torch threads": torch.get_num_threads(),
+        "device": device,
+        "dtype": dtype,
+        "command": " ".join(["pinnsolve" if Path(sys.argv[0]).name == "pinnsolve" else sys.argv[0], *sys.argv[1:]]),
+    }
     if device.startswith("cuda") and torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
     commit = _commit(Path(__file__).resolve().parent)

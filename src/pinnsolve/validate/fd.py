@@ -55,8 +55,9 @@ def _finer(solution: Solution, problem: Problem) -> dict[str, int]:
     return {c: (len(a) - 1) * 2 + 1 if c in space else len(a) for c, a in solution.axes.items()}
 
 
-def reference_solution(problem: Problem, fd_outcome: MethodOutcome | None,
-                       flat: Mapping[str, Any]) -> tuple[Solution, str]:
+def reference_solution(
+    problem: Problem, fd_outcome: MethodOutcome | None, flat: Mapping[str, Any]
+) -> tuple[Solution, str]:
     """What to compare with when there is no exact solution, and its description.
 
     The problem's reference data if it names a file; else finite differences: for an ODE the

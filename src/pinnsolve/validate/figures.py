@@ -124,8 +124,7 @@ def _space_time(solutions: dict[str, Solution], names: list[str], against: str, 
                 t_value = first.axes[t_name][kt]
                 for k, (m, s) in enumerate(solutions.items()):
                     ks = int(np.argmin(np.abs(s.axes[t_name] - t_value)))
-                    ax.plot(s.axes[_x_name(s, f)], s.broadcast(f)[..., ks], color=_color(m, k), label=m,
-                            alpha=0.85)
+                    ax.plot(s.axes[_x_name(s, f)], s.broadcast(f)[..., ks], color=_color(m, k), label=m, alpha=0.85)
                 ax.plot(first.axes[x_name], first.broadcast(f, "exact")[..., kt], label=against, **_EXACT)
                 ax.set_title(f"{tex(f)} at {tex(t_name)} = {t_value:.3g}")
                 ax.set_xlabel(tex(x_name))
@@ -167,8 +166,9 @@ def _maps(solutions: dict[str, Solution], against: str, path: Path) -> Path:
             else:
                 xl, yl = s.point_coords
                 if s.triangles is not None:
-                    image = ax.tripcolor(s.points[:, 0], s.points[:, 1], s.triangles, e, norm=norm,
-                                         shading="gouraud", cmap="magma")
+                    image = ax.tripcolor(
+                        s.points[:, 0], s.points[:, 1], s.triangles, e, norm=norm, shading="gouraud", cmap="magma"
+                    )
                 else:
                     image = ax.scatter(s.points[:, 0], s.points[:, 1], c=e, norm=norm, s=4, cmap="magma")
             ax.set_aspect("equal")

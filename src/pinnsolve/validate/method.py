@@ -28,8 +28,9 @@ def _settings(run_dir: Path, fallback: Mapping[str, Any]) -> dict[str, Any]:
     return {k: config[k] for k in _SHOWN if k in config}
 
 
-def run_method(problem: Problem, method: str, flat: Mapping[str, Any], out: Path,
-               stream: TextIO | None = None) -> MethodOutcome:
+def run_method(
+    problem: Problem, method: str, flat: Mapping[str, Any], out: Path, stream: TextIO | None = None
+) -> MethodOutcome:
     """Run ``method`` into ``out/<method>`` (`pinnsolve.run.solve`) and report what happened.
 
     A method that does not apply (pinnsolve says so before it starts, and writes nothing) is
@@ -45,9 +46,15 @@ def run_method(problem: Problem, method: str, flat: Mapping[str, Any], out: Path
     except PinnsolveError as exc:
         metrics_file = sub / "metrics.json"
         if metrics_file.is_file():
-            return MethodOutcome(method, "failed", str(exc), metrics=json.loads(metrics_file.read_text()),
-                                 settings=_settings(sub, {}), run_dir=sub,
-                                 plots=plot_order(list((sub / "plots").glob("*.png"))))
+            return MethodOutcome(
+                method,
+                "failed",
+                str(exc),
+                metrics=json.loads(metrics_file.read_text()),
+                settings=_settings(sub, {}),
+                run_dir=sub,
+                plots=plot_order(list((sub / "plots").glob("*.png"))),
+            )
         return MethodOutcome(method, "skipped", str(exc), settings=dict(flat))
     metrics = dict(result.metrics)
     if result.model is not None:
@@ -55,12 +62,18 @@ def run_method(problem: Problem, method: str, flat: Mapping[str, Any], out: Path
         size = f"{metrics['n_parameters']:,} parameters"
     else:
         size = f"{metrics['unknowns']:,} unknowns" if metrics.get("unknowns") else grid_words(result.result)
-    return MethodOutcome(method, "ok", metrics=metrics,
-                         compared_with="exact solution" if "l2_relative_error" in metrics else "",
-                         size=size, settings=_settings(result.run_dir, {}), run_dir=result.run_dir,
-                         plots=plot_order(list((result.run_dir / "plots").glob("*.png"))), solution=result.result)
+    return MethodOutcome(
+        method,
+        "ok",
+        metrics=metrics,
+        compared_with="exact solution" if "l2_relative_error" in metrics else "",
+        size=size,
+        settings=_settings(result.run_dir, {}),
+        run_dir=result.run_dir,
+        plots=plot_order(list((result.run_dir / "plots").glob("*.png"))),
+        solution=result.result,
+    )
 
 
 #: the name validation used before every method ran through the runner
 run_neural = run_method
-

@@ -63,11 +63,18 @@ class MethodOutcome:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready record (no arrays)."""
-        return {"method": self.method, "status": self.status, "reason": self.reason,
-                "compared_with": self.compared_with, "size": self.size, "metrics": self.metrics,
-                "settings": self.settings, "run_dir": str(self.run_dir) if self.run_dir else None,
-                "plots": [str(p) for p in self.plots],
-                **({"convergence": self.convergence} if self.convergence else {})}
+        return {
+            "method": self.method,
+            "status": self.status,
+            "reason": self.reason,
+            "compared_with": self.compared_with,
+            "size": self.size,
+            "metrics": self.metrics,
+            "settings": self.settings,
+            "run_dir": str(self.run_dir) if self.run_dir else None,
+            "plots": [str(p) for p in self.plots],
+            **({"convergence": self.convergence} if self.convergence else {}),
+        }
 
 
 @dataclass
@@ -87,6 +94,11 @@ class ValidationResult:
         return self.outcomes[method]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"problem": self.problem, "run_dir": str(self.run_dir), "reference": self.reference,
-                "outcomes": {m: o.as_dict() for m, o in self.outcomes.items()},
-                "environment": self.environment, "figures": [str(p) for p in self.figures]}
+        return {
+            "problem": self.problem,
+            "run_dir": str(self.run_dir),
+            "reference": self.reference,
+            "outcomes": {m: o.as_dict() for m, o in self.outcomes.items()},
+            "environment": self.environment,
+            "figures": [str(p) for p in self.figures],
+        }

@@ -54,8 +54,10 @@ def _math(line: MathLine) -> str:
     if png is not None:
         w, h = png_size(png)
         scale = 96 / DPI
-        body = (f'<img src="{_data_uri(png)}" width="{round(w * scale)}" height="{round(h * scale)}" '
-                f'alt="{escape(line.text)}">')
+        body = (
+            f'<img src="{_data_uri(png)}" width="{round(w * scale)}" height="{round(h * scale)}" '
+            f'alt="{escape(line.text)}">'
+        )
     else:
         body = f'<span class="fallback">{escape(line.text)}</span>'
     note = f'<span class="note">{escape(line.note)}</span>' if line.note else ""
@@ -63,8 +65,16 @@ def _math(line: MathLine) -> str:
 
 
 #: columns right-aligned as numbers
-_NUMERIC = {"L2 relative error", "max abs error", "final loss", "wall time", "steps", "h", "observed order",
-            "difference to next level"}
+_NUMERIC = {
+    "L2 relative error",
+    "max abs error",
+    "final loss",
+    "wall time",
+    "steps",
+    "h",
+    "observed order",
+    "difference to next level",
+}
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -88,13 +98,19 @@ def _figure(path: Path, caption: str) -> str:
         data = path.read_bytes()
     except OSError:
         return ""
-    return (f'<figure><img src="{_data_uri(data)}" alt="{escape(caption)}">'
-            f"<figcaption>{escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img src="{_data_uri(data)}" alt="{escape(caption)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
 
 
-_CAPTIONS = {"solution": "solution", "error": "pointwise error against the exact solution",
-             "loss": "training history: loss terms and L2 error", "phase": "phase portrait",
-             "convergence": "convergence under grid refinement"}
+_CAPTIONS = {
+    "solution": "solution",
+    "error": "pointwise error against the exact solution",
+    "loss": "training history: loss terms and L2 error",
+    "phase": "phase portrait",
+    "convergence": "convergence under grid refinement",
+}
 
 
 def _plot_caption(o: MethodOutcome, path: Path) -> str:
@@ -107,14 +123,18 @@ def _problem_section(problem: Problem) -> str:
     parts = ['<section id="problem"><h2>Problem</h2>']
     if st.description:
         parts.append(f"<p>{escape(st.description)}</p>")
-    parts.append(f"<p>Unknown field{'s' if ',' in st.fields else ''}: <code>{escape(st.fields)}</code>."
-                 + (f" Problem file: <code>{escape(str(problem.file))}</code>." if problem.file else "") + "</p>")
+    parts.append(
+        f"<p>Unknown field{'s' if ',' in st.fields else ''}: <code>{escape(st.fields)}</code>."
+        + (f" Problem file: <code>{escape(str(problem.file))}</code>." if problem.file else "")
+        + "</p>"
+    )
     for heading, lines in st.sections():
         parts.append(f"<h3>{escape(heading)}</h3>")
         parts.extend(_math(line) for line in lines)
     if not problem.exact:
-        parts.append("<h3>Exact solution</h3><p>None is known: errors are measured against a reference "
-                     "(see Results).</p>")
+        parts.append(
+            "<h3>Exact solution</h3><p>None is known: errors are measured against a reference (see Results).</p>"
+        )
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -125,8 +145,11 @@ def _method_section(o: MethodOutcome) -> str:
         parts.append(f'<p class="{o.status}">{escape(o.status)}: {escape(o.reason)}</p>')
     if o.run_dir is not None:
         parts.append(f'<p class="note">run directory: <code>{escape(str(o.run_dir))}</code></p>')
-    figures = [_figure(path, _plot_caption(o, path)) for path in o.plots
-               if not (path.stem == "error" and not o.compared_with.startswith("exact"))]
+    figures = [
+        _figure(path, _plot_caption(o, path))
+        for path in o.plots
+        if not (path.stem == "error" and not o.compared_with.startswith("exact"))
+    ]
     if figures:
         parts.append('<div class="plots">' + "".join(figures) + "</div>")
     if o.convergence:
@@ -135,8 +158,10 @@ def _method_section(o: MethodOutcome) -> str:
 
 
 def _convergence(conv: Mapping[str, object]) -> str:
-    parts = ['<h4 id="convergence">Convergence under grid refinement</h4>',
-             f"<p>{escape(convergence_summary(conv))}</p>"]
+    parts = [
+        '<h4 id="convergence">Convergence under grid refinement</h4>',
+        f"<p>{escape(convergence_summary(conv))}</p>",
+    ]
     header, rows = convergence_rows(conv)
     if rows:
         parts.append(_table(header, rows))
@@ -150,39 +175,52 @@ def render_html(problem: Problem, result: ValidationResult, thresholds: Mapping[
     """The report page as a string."""
     title = f"Validation of {problem.name}"
     env = result.environment
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{escape(title)}</h1>",
-             (f'<p class="meta">pinnsolve {escape(str(env.get("pinnsolve", "")))} · '
-              f'{escape(str(env.get("date", "")))} · run directory <code>{escape(str(result.run_dir))}</code></p>'),
-             ('<nav><a href="#problem">Problem</a><a href="#results">Results</a><a href="#methods">Methods</a>'
-              '<a href="#environment">Environment</a></nav>'),
-             _problem_section(problem),
-             '<section id="results"><h2>Results</h2>',
-             f'<p class="verdict">{escape(verdict(result))}</p>',
-             _table(*result_table(result, thresholds)),
-             (f'<p class="note">Errors are measured against the {escape(result.reference)}, over every point of '
-              "each method's evaluation grid: L2 relative error ‖u − u*‖₂ / ‖u*‖₂ (sums over all fields and "
-              "points), max abs error max |u − u*|. Wall time: training (or solving) and evaluation, without "
-              "writing files. Final loss: the training objective at the end. Size: trainable network parameters, or "
-              "unknowns of the finite-difference system. Evaluated on: the points where the errors are "
-              "measured.</p>")]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        (
+            f'<p class="meta">pinnsolve {escape(str(env.get("pinnsolve", "")))} · '
+            f"{escape(str(env.get('date', '')))} · run directory <code>{escape(str(result.run_dir))}</code></p>"
+        ),
+        (
+            '<nav><a href="#problem">Problem</a><a href="#results">Results</a><a href="#methods">Methods</a>'
+            '<a href="#environment">Environment</a></nav>'
+        ),
+        _problem_section(problem),
+        '<section id="results"><h2>Results</h2>',
+        f'<p class="verdict">{escape(verdict(result))}</p>',
+        _table(*result_table(result, thresholds)),
+        (
+            f'<p class="note">Errors are measured against the {escape(result.reference)}, over every point of '
+            "each method's evaluation grid: L2 relative error ‖u − u*‖₂ / ‖u*‖₂ (sums over all fields and "
+            "points), max abs error max |u − u*|. Wall time: training (or solving) and evaluation, without "
+            "writing files. Final loss: the training objective at the end. Size: trainable network parameters, or "
+            "unknowns of the finite-difference system. Evaluated on: the points where the errors are "
+            "measured.</p>"
+        ),
+    ]
     fields = per_field_rows(result)
     if fields:
         parts.append("<h3>Per field</h3>" + _table(["method", "field", "L2 relative error", "max abs error"], fields))
     own = surrogate_rows(result)
     if own:
-        parts.append("<h3>Surrogates on their own data splits</h3>"
-                     + _table(["method", "measured on", "L2 relative error"], own))
+        parts.append(
+            "<h3>Surrogates on their own data splits</h3>" + _table(["method", "measured on", "L2 relative error"], own)
+        )
     for path in result.figures:
         parts.append(_figure(path, "all methods: solutions and pointwise errors side by side"))
     parts.append("</section>")
     parts.append('<section id="methods"><h2>Methods</h2>')
     header, rows = settings_matrix(result.outcomes)
     if rows:
-        parts.append("<h3>Settings</h3>" + _table(header, rows)
-                     + '<p class="note">"chosen": what pinnsolve picked where a setting was left to it.</p>')
+        parts.append(
+            "<h3>Settings</h3>"
+            + _table(header, rows)
+            + '<p class="note">"chosen": what pinnsolve picked where a setting was left to it.</p>'
+        )
     parts.extend(_method_section(o) for o in result.outcomes.values())
     parts.append("</section>")
     parts.append('<section id="environment"><h2>Environment</h2>')
@@ -191,8 +229,9 @@ def render_html(problem: Problem, result: ValidationResult, thresholds: Mapping[
     return "\n".join(parts)
 
 
-def write_html(problem: Problem, result: ValidationResult, path: Path,
-               thresholds: Mapping[str, float] | None = None) -> Path:
+def write_html(
+    problem: Problem, result: ValidationResult, path: Path, thresholds: Mapping[str, float] | None = None
+) -> Path:
     """Write report.html (atomically) and return its path."""
     write_text(path, render_html(problem, result, thresholds))
     return path

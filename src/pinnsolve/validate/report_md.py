@@ -42,27 +42,39 @@ def _image(path: Path, base: Path, alt: str) -> str:
     return f"![{alt}]({Path(os.path.relpath(path, base)).as_posix()})"
 
 
-def render_markdown(problem: Problem, result: ValidationResult, base: Path,
-                    thresholds: Mapping[str, float] | None = None) -> str:
+def render_markdown(
+    problem: Problem, result: ValidationResult, base: Path, thresholds: Mapping[str, float] | None = None
+) -> str:
     """The report as Markdown; image links are relative to ``base`` (the report's folder)."""
     st = statement(problem)
     env = result.environment
-    out = [f"# Validation of {problem.name}", "",
-           f"pinnsolve {env.get('pinnsolve', '')} · {env.get('date', '')}", ""]
+    out = [f"# Validation of {problem.name}", "", f"pinnsolve {env.get('pinnsolve', '')} · {env.get('date', '')}", ""]
     if st.description:
         out += [st.description, ""]
     out += [f"Unknown fields: `{st.fields}`.", ""]
     for heading, lines in st.sections():
         out += [f"**{heading}**", ""] + [_math(line) for line in lines] + [""]
-    out += ["## Results", "", verdict(result), "", md_table(*result_table(result, thresholds)), "",
-            f"Errors against the {result.reference}, over each method's evaluation grid.", ""]
+    out += [
+        "## Results",
+        "",
+        verdict(result),
+        "",
+        md_table(*result_table(result, thresholds)),
+        "",
+        f"Errors against the {result.reference}, over each method's evaluation grid.",
+        "",
+    ]
     fields = per_field_rows(result)
     if fields:
         out += [md_table(["method", "field", "L2 relative error", "max abs error"], fields), ""]
     own = surrogate_rows(result)
     if own:
-        out += ["Surrogates on their own data splits:", "", md_table(["method", "measured on", "L2 relative error"],
-                                                                      own), ""]
+        out += [
+            "Surrogates on their own data splits:",
+            "",
+            md_table(["method", "measured on", "L2 relative error"], own),
+            "",
+        ]
     out += [_image(p, base, "methods compared") for p in result.figures] + [""]
     out += ["## Methods", ""]
     for m, o in result.outcomes.items():
@@ -70,9 +82,14 @@ def render_markdown(problem: Problem, result: ValidationResult, base: Path,
         if o.status != "ok":
             out += [f"{o.status}: {o.reason}", ""]
         if o.settings:
-            out += ["<details><summary>settings</summary>", "", md_table(["setting", "value"],
-                                                                        settings_rows(o.settings)),
-                    "", "</details>", ""]
+            out += [
+                "<details><summary>settings</summary>",
+                "",
+                md_table(["setting", "value"], settings_rows(o.settings)),
+                "",
+                "</details>",
+                "",
+            ]
         for p in o.plots:
             if p.stem == "error" and not o.compared_with.startswith("exact"):
                 continue
@@ -88,7 +105,8 @@ def render_markdown(problem: Problem, result: ValidationResult, base: Path,
     return "\n".join(out)
 
 
-def write_markdown(problem: Problem, result: ValidationResult, path: Path,
-                   thresholds: Mapping[str, float] | None = None) -> Path:
+def write_markdown(
+    problem: Problem, result: ValidationResult, path: Path, thresholds: Mapping[str, float] | None = None
+) -> Path:
     write_text(path, render_markdown(problem, result, path.parent, thresholds))
     return path

@@ -46,11 +46,16 @@ def _log_default(message: str) -> None:
     print(message, flush=True)
 
 
-def validate_problem(problem: Problem, methods: str | Sequence[str] = DEFAULT_METHODS,
-                     out: str | Path | None = None, quick: bool = False,
-                     settings: Mapping[str, Any] | None = None, stream: TextIO | None = None,
-                     log: Callable[[str], None] | None = _log_default,
-                     thresholds: Mapping[str, float] | None = None) -> ValidationResult:
+def validate_problem(
+    problem: Problem,
+    methods: str | Sequence[str] = DEFAULT_METHODS,
+    out: str | Path | None = None,
+    quick: bool = False,
+    settings: Mapping[str, Any] | None = None,
+    stream: TextIO | None = None,
+    log: Callable[[str], None] | None = _log_default,
+    thresholds: Mapping[str, float] | None = None,
+) -> ValidationResult:
     """Run ``methods`` on ``problem``, compare each with the exact solution (or a reference),
     and write report.html, report.md and validation.json into one run directory.
 
@@ -78,8 +83,10 @@ def validate_problem(problem: Problem, methods: str | Sequence[str] = DEFAULT_ME
         say(f"{problem.name}: {method} {_summary(outcome)}")
     reference = _compare(problem, outcomes, merged(settings, FD, quick), run_dir, say)
     figures = _figures(outcomes, reference, run_dir)
-    env = environment(device=str(merged(settings, "pinn", quick).get("device", "cpu")),
-                      dtype=str(merged(settings, "pinn", quick).get("dtype", "float64")))
+    env = environment(
+        device=str(merged(settings, "pinn", quick).get("device", "cpu")),
+        dtype=str(merged(settings, "pinn", quick).get("dtype", "float64")),
+    )
     result = ValidationResult(problem.name, run_dir, outcomes, reference, env, figures)
     write_json(run_dir / "validation.json", result.as_dict())
     from pinnsolve.validate.report_html import write_html
@@ -90,8 +97,7 @@ def validate_problem(problem: Problem, methods: str | Sequence[str] = DEFAULT_ME
     return result
 
 
-def _run(problem: Problem, method: str, flat: Mapping[str, Any], run_dir: Path, stream: TextIO | None
-         ) -> MethodOutcome:
+def _run(problem: Problem, method: str, flat: Mapping[str, Any], run_dir: Path, stream: TextIO | None) -> MethodOutcome:
     """One method's outcome: every method runs through the runner into ``run_dir/<method>``; the
     finite-difference reference adds its convergence study."""
     from pinnsolve.validate.fd import convergence
@@ -111,8 +117,13 @@ def _summary(o: MethodOutcome) -> str:
     return f"{l2}{wall}"
 
 
-def _compare(problem: Problem, outcomes: dict[str, MethodOutcome], fd_flat: Mapping[str, Any], run_dir: Path,
-             say: Callable[[str], None]) -> str:
+def _compare(
+    problem: Problem,
+    outcomes: dict[str, MethodOutcome],
+    fd_flat: Mapping[str, Any],
+    run_dir: Path,
+    say: Callable[[str], None],
+) -> str:
     """Make sure every outcome has errors against something; return what that something is.
 
     With an exact solution every solver already measured its own errors. Without one, the
@@ -156,8 +167,9 @@ def _compare(problem: Problem, outcomes: dict[str, MethodOutcome], fd_flat: Mapp
 def _figures(outcomes: dict[str, MethodOutcome], reference: str, run_dir: Path) -> list[Path]:
     from pinnsolve.validate.figures import plot_comparison
 
-    solutions: dict[str, Solution] = {m: o.solution for m, o in outcomes.items()
-                                      if o.ok and o.solution is not None and o.solution.exact}
+    solutions: dict[str, Solution] = {
+        m: o.solution for m, o in outcomes.items() if o.ok and o.solution is not None and o.solution.exact
+    }
     against = "exact solution" if reference == "exact solution" else "reference"
     path = plot_comparison(solutions, against, run_dir / "figures" / "comparison.png") if solutions else None
     return [path] if path else []

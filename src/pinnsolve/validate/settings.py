@@ -20,8 +20,18 @@ from typing import Any
 
 from pinnsolve.errors import SettingsError
 
-__all__ = ["FD", "QUICK", "RUN_KEYS", "VALIDATION_KEYS", "check_settings", "fd_settings", "known_keys",
-           "known_methods", "merged", "run_options"]
+__all__ = [
+    "FD",
+    "QUICK",
+    "RUN_KEYS",
+    "VALIDATION_KEYS",
+    "check_settings",
+    "fd_settings",
+    "known_keys",
+    "known_methods",
+    "merged",
+    "run_options",
+]
 
 #: the name under which the finite-difference reference runs as a method
 FD = "fd"
@@ -66,22 +76,31 @@ def check_settings(settings: Mapping[str, Any], where: str = "settings", method:
     for key, value in settings.items():
         if key in methods and method is None:
             if not isinstance(value, Mapping):
-                raise SettingsError(f"{where}: '{key}' names a method, so its value must be a table of "
-                                    f"settings for that method (e.g. {key} = {{ steps = 1000 }}), not {value!r}.")
+                raise SettingsError(
+                    f"{where}: '{key}' names a method, so its value must be a table of "
+                    f"settings for that method (e.g. {key} = {{ steps = 1000 }}), not {value!r}."
+                )
             check_settings(value, f"{where}.{key}", key)
             continue
         if key not in keys:
-            raise SettingsError(f"{where}: unknown setting '{key}'. Known settings: {', '.join(sorted(keys))}; "
-                                f"or a table per method ({', '.join(methods)}).")
+            raise SettingsError(
+                f"{where}: unknown setting '{key}'. Known settings: {', '.join(sorted(keys))}; "
+                f"or a table per method ({', '.join(methods)})."
+            )
         own = _method_keys(method) | RUN_KEYS | (VALIDATION_KEYS if method == FD else set()) if method else keys
         if key not in own:
-            raise SettingsError(f"{where}: '{key}' is not a setting of --method {method}; its settings are "
-                                f"{', '.join(sorted(_method_keys(method)))} (and the run's: "
-                                f"{', '.join(sorted(RUN_KEYS))}).")
-        if key in ("grid", "fd_grid") and not (isinstance(value, Mapping)
-                                               and all(isinstance(v, int) for v in value.values())):
-            raise SettingsError(f"{where}: {key} must map coordinates to point counts, e.g. "
-                                f"{key} = {{ x = 201, t = 101 }}, not {value!r}.")
+            raise SettingsError(
+                f"{where}: '{key}' is not a setting of --method {method}; its settings are "
+                f"{', '.join(sorted(_method_keys(method)))} (and the run's: "
+                f"{', '.join(sorted(RUN_KEYS))})."
+            )
+        if key in ("grid", "fd_grid") and not (
+            isinstance(value, Mapping) and all(isinstance(v, int) for v in value.values())
+        ):
+            raise SettingsError(
+                f"{where}: {key} must map coordinates to point counts, e.g. "
+                f"{key} = {{ x = 201, t = 101 }}, not {value!r}."
+            )
 
 
 def merged(settings: Mapping[str, Any] | None, method: str, quick: bool = False) -> dict[str, Any]:
@@ -109,5 +128,9 @@ def run_options(flat: Mapping[str, Any], method: str) -> Any:
 
 def fd_settings(flat: Mapping[str, Any]) -> dict[str, Any]:
     """The finite-difference reference's settings: grid (None: its default), scheme, convergence levels."""
-    return {"grid": flat.get("fd_grid"), "scheme": flat.get("scheme", "auto"),
-            "levels": int(flat.get("levels", 4)), "convergence": bool(flat.get("convergence", True))}
+    return {
+        "grid": flat.get("fd_grid"),
+        "scheme": flat.get("scheme", "auto"),
+        "levels": int(flat.get("levels", 4)),
+        "convergence": bool(flat.get("convergence", True)),
+    }

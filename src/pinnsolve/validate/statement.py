@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from pinnsolve.dsl.conditions import (BoundaryCondition, Condition, Data, Dirichlet, Initial, Neumann, Periodic,
-                                      Robin, unsupported)
+from pinnsolve.dsl.conditions import (
+    BoundaryCondition,
+    Condition,
+    Data,
+    Dirichlet,
+    Initial,
+    Neumann,
+    Periodic,
+    Robin,
+    unsupported,
+)
 from pinnsolve.dsl.describe import condition_text, latex, readable
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
@@ -51,16 +60,23 @@ class Statement:
 
     def sections(self) -> list[tuple[str, list[MathLine]]]:
         """(heading, lines) in reading order, leaving out empty sections."""
-        parts = [("Equations", self.equations), ("Manufactured source terms (derived from the exact solution)",
-                                                 self.sources),
-                 ("Boundary and initial conditions", self.conditions), ("Domain", self.domain),
-                 ("Parameters", self.parameters), ("Exact solution", self.exact)]
+        parts = [
+            ("Equations", self.equations),
+            ("Manufactured source terms (derived from the exact solution)", self.sources),
+            ("Boundary and initial conditions", self.conditions),
+            ("Domain", self.domain),
+            ("Parameters", self.parameters),
+            ("Exact solution", self.exact),
+        ]
         return [(h, lines) for h, lines in parts if lines]
 
 
 def _derivative_order(term: sp.Basic, time: bool) -> int:
-    orders = [sum(1 for v in d.variables if getattr(v, "is_time_coordinate", False) == time)
-              for d in term.atoms(sp.Derivative) if is_field(d.expr)]
+    orders = [
+        sum(1 for v in d.variables if getattr(v, "is_time_coordinate", False) == time)
+        for d in term.atoms(sp.Derivative)
+        if is_field(d.expr)
+    ]
     return max(orders, default=0)
 
 
@@ -112,8 +128,11 @@ def condition_line(c: Condition, problem: Problem) -> MathLine:
     A registry over condition types: a new type registers its line with
     ``@condition_line.register``; an unregistered one is refused, naming its type.
     """
-    raise unsupported(c, "the report's problem statement", "register its LaTeX with "
-                      "@pinnsolve.validate.statement.condition_line.register (see pinnsolve.dsl.conditions).")
+    raise unsupported(
+        c,
+        "the report's problem statement",
+        "register its LaTeX with @pinnsolve.validate.statement.condition_line.register (see pinnsolve.dsl.conditions).",
+    )
 
 
 def _normal(c: BoundaryCondition) -> str:
@@ -122,21 +141,24 @@ def _normal(c: BoundaryCondition) -> str:
 
 @condition_line.register
 def _(c: Dirichlet, problem: Problem) -> MathLine:
-    return MathLine(f"{sp.latex(sp.Symbol(c.field_name))} = {tex(c.g)}", condition_text(c, problem),
-                    _where(c, problem))
+    return MathLine(f"{sp.latex(sp.Symbol(c.field_name))} = {tex(c.g)}", condition_text(c, problem), _where(c, problem))
 
 
 @condition_line.register
 def _(c: Neumann, problem: Problem) -> MathLine:
-    return MathLine(f"{_normal(c)} = {tex(c.g)}", condition_text(c, problem),
-                    _where(c, problem) + " (n: outward unit normal)")
+    return MathLine(
+        f"{_normal(c)} = {tex(c.g)}", condition_text(c, problem), _where(c, problem) + " (n: outward unit normal)"
+    )
 
 
 @condition_line.register
 def _(c: Robin, problem: Problem) -> MathLine:
     u = sp.latex(sp.Symbol(c.field_name))
-    return MathLine(rf"\left({tex(c.a)}\right) {u} + \left({tex(c.b)}\right) {_normal(c)} = {tex(c.g)}",
-                    condition_text(c, problem), _where(c, problem) + " (n: outward unit normal)")
+    return MathLine(
+        rf"\left({tex(c.a)}\right) {u} + \left({tex(c.b)}\right) {_normal(c)} = {tex(c.g)}",
+        condition_text(c, problem),
+        _where(c, problem) + " (n: outward unit normal)",
+    )
 
 
 @condition_line.register
@@ -147,8 +169,10 @@ def _(c: Initial, problem: Problem) -> MathLine:
     if c.order:
         d = r"\partial" if problem.space else "d"
         power = "" if c.order == 1 else f"^{{{c.order}}}"
-        u = rf"\frac{{{d}{power} {sp.latex(sp.Symbol(c.field_name))}}}{{{d} {sp.latex(t)}{power}}}" \
+        u = (
+            rf"\frac{{{d}{power} {sp.latex(sp.Symbol(c.field_name))}}}{{{d} {sp.latex(t)}{power}}}"
             rf"\left({', '.join(at.get(a.name, sp.latex(a)) for a in c.field.args)}\right)"
+        )
     return MathLine(f"{u} = {tex(c.g)}", condition_text(c, problem), f"initial {'value' if not c.order else 'rate'}")
 
 
@@ -163,8 +187,12 @@ def _domain(problem: Problem) -> list[MathLine]:
     dom = problem.domain
     if dom is not None and dom.is_box:
         for c in problem.space:
-            lines.append(MathLine(rf"{sp.latex(c)} \in [{_number(c.lo)}, {_number(c.hi)}]",
-                                  f"{c.name} in [{_number(c.lo)}, {_number(c.hi)}]"))
+            lines.append(
+                MathLine(
+                    rf"{sp.latex(c)} \in [{_number(c.lo)}, {_number(c.hi)}]",
+                    f"{c.name} in [{_number(c.lo)}, {_number(c.hi)}]",
+                )
+            )
     elif dom is not None:
         kind = type(dom).__name__
         names = [sp.latex(c) for c in problem.space]
@@ -174,14 +202,22 @@ def _domain(problem: Problem) -> list[MathLine]:
             r = float(hi[0] - lo[0]) / 2
             sx = names[0] if cx == 0 else rf"\left({names[0]} - {cx:g}\right)"
             sy = names[1] if cy == 0 else rf"\left({names[1]} - {cy:g}\right)"
-            lines.append(MathLine(rf"{sx}^{{2}} + {sy}^{{2}} \leq {r * r:g}",
-                                  f"disk: center ({cx:g}, {cy:g}), radius {r:g}", "a disk"))
+            lines.append(
+                MathLine(
+                    rf"{sx}^{{2}} + {sy}^{{2}} \leq {r * r:g}", f"disk: center ({cx:g}, {cy:g}), radius {r:g}", "a disk"
+                )
+            )
         else:
             lines.append(MathLine(None, repr(dom)))
     if problem.time is not None:
         t = problem.time
-        lines.append(MathLine(rf"{sp.latex(t)} \in [{_number(t.lo)}, {_number(t.hi)}]",
-                              f"{t.name} in [{_number(t.lo)}, {_number(t.hi)}]", "time"))
+        lines.append(
+            MathLine(
+                rf"{sp.latex(t)} \in [{_number(t.lo)}, {_number(t.hi)}]",
+                f"{t.name} in [{_number(t.lo)}, {_number(t.hi)}]",
+                "time",
+            )
+        )
     return lines
 
 
@@ -195,8 +231,7 @@ def _equations(problem: Problem) -> tuple[list[MathLine], list[MathLine]]:
             f = sp.Symbol(f"f_{i + 1}" if many else "f")
             rhs = sp.expand(e.rhs - s) + f
             args = ", ".join(c.name for c in problem.coords)
-            sources.append(MathLine(rf"{sp.latex(f)}\left({args}\right) = {tex(s)}",
-                                    f"{f}({args}) = {readable(s)}"))
+            sources.append(MathLine(rf"{sp.latex(f)}\left({args}\right) = {tex(s)}", f"{f}({args}) = {readable(s)}"))
         equations.append(MathLine(f"{tex(e.lhs)} = {tex(rhs)}", f"{readable(e.lhs)} = {readable(rhs)}"))
     return equations, sources
 
@@ -207,13 +242,22 @@ def _exact(problem: Problem) -> list[MathLine]:
         head = _field_tex(problem, name)
         body = tex(expr)
         if len(body) <= LONG or not problem.parameters:
-            lines.append(MathLine(f"{head} = {body}" if len(body) <= LONG else None,
-                                  f"{_field_call(problem, name)} = {readable(expr)}"))
+            lines.append(
+                MathLine(
+                    f"{head} = {body}" if len(body) <= LONG else None,
+                    f"{_field_call(problem, name)} = {readable(expr)}",
+                )
+            )
         else:  # too long for one line: the same function with the numbers in
             numeric = sp.N(problem.numeric(expr, keep_trainable=False), 4)
             numeric = numeric.xreplace({f: sp.Float(f, 4) for f in numeric.atoms(sp.Float)})
-            lines.append(MathLine(f"{head} = {tex(numeric)}", f"{_field_call(problem, name)} = {readable(numeric)}",
-                                  "with the parameter values substituted (4 significant digits)"))
+            lines.append(
+                MathLine(
+                    f"{head} = {tex(numeric)}",
+                    f"{_field_call(problem, name)} = {readable(numeric)}",
+                    "with the parameter values substituted (4 significant digits)",
+                )
+            )
     return lines
 
 
@@ -226,8 +270,14 @@ def statement(problem: Problem) -> Statement:
         note = "unknown: initial guess, identified from data" if getattr(p, "trainable", False) else ""
         params.append(MathLine(f"{sp.latex(sp.Symbol(name))} = {value:.6g}", f"{name} = {value:.6g}", note))
     fields = ", ".join(_field_call(problem, n) for n in problem.field_names)
-    return Statement(name=problem.name, description=getattr(problem, "doc", "") or "", fields=fields,
-                     equations=equations, sources=sources,
-                     conditions=[condition_line(c, problem) for c in problem.conditions],
-                     domain=_domain(problem), parameters=params, exact=_exact(problem))
-
+    return Statement(
+        name=problem.name,
+        description=getattr(problem, "doc", "") or "",
+        fields=fields,
+        equations=equations,
+        sources=sources,
+        conditions=[condition_line(c, problem) for c in problem.conditions],
+        domain=_domain(problem),
+        parameters=params,
+        exact=_exact(problem),
+    )

@@ -65,8 +65,9 @@ class Case:
         thresholds = {m: t for m, t in {**self.thresholds, **q.get("thresholds", {})}.items() if m in methods}
         from pinnsolve.validate.settings import QUICK
 
-        settings = _deep_merge(_deep_merge(_deep_merge(suite.settings, QUICK), suite.quick_settings),
-                               q.get("settings", {}))
+        settings = _deep_merge(
+            _deep_merge(_deep_merge(suite.settings, QUICK), suite.quick_settings), q.get("settings", {})
+        )
         return methods, thresholds, settings
 
 
@@ -99,11 +100,18 @@ def _thresholds(value: Any, methods: list[str], path: Path, where: str) -> dict[
     out = {}
     for method, t in value.items():
         if method not in methods:
-            raise _fail(path, where, f"a threshold is given for '{method}', which is not among its methods "
-                                     f"({', '.join(methods)}).")
+            raise _fail(
+                path,
+                where,
+                f"a threshold is given for '{method}', which is not among its methods ({', '.join(methods)}).",
+            )
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not t > 0:
-            raise _fail(path, where, f"the threshold for '{method}' is {t!r}; give a positive number "
-                                     "(the largest acceptable L2 relative error).")
+            raise _fail(
+                path,
+                where,
+                f"the threshold for '{method}' is {t!r}; give a positive number "
+                "(the largest acceptable L2 relative error).",
+            )
         out[method] = float(t)
     return out
 
@@ -152,8 +160,9 @@ def _case(raw: Any, index: int, root: Path, path: Path, names: set[str]) -> Case
             extra = [m for m in quick["methods"] if m not in methods]
             if extra:
                 raise _fail(path, where, f"quick.methods has '{extra[0]}', which is not among the case's methods.")
-        quick["thresholds"] = _thresholds(quick.get("thresholds", {}), quick.get("methods", methods), path,
-                                          where + " quick")
+        quick["thresholds"] = _thresholds(
+            quick.get("thresholds", {}), quick.get("methods", methods), path, where + " quick"
+        )
         check_settings(quick.get("settings", {}), f"{path}: {where}: quick.settings")
     parameters = dict(raw.get("parameters", {}))
     return Case(name, problem, methods, thresholds, settings, parameters, quick)
@@ -187,9 +196,14 @@ def load_suite(path: str | Path) -> Suite:
     return Suite(path, root, cases, settings, quick_settings)
 
 
-def validate_suite(path: str | Path, quick: bool = False, out: str | Path | None = None,
-                   report: str | Path | None = None, log: Callable[[str], None] | None = print,
-                   only: list[str] | None = None) -> int:
+def validate_suite(
+    path: str | Path,
+    quick: bool = False,
+    out: str | Path | None = None,
+    report: str | Path | None = None,
+    log: Callable[[str], None] | None = print,
+    only: list[str] | None = None,
+) -> int:
     """Run every case (or the quick subset, or the cases named in ``only``), write the suite report,
     print a summary.
 
@@ -213,12 +227,15 @@ def validate_suite(path: str | Path, quick: bool = False, out: str | Path | None
         known = [c.name for c in cases]
         unknown = [name for name in only if name not in known]
         if unknown:
-            raise PinnsolveError(f"{suite.path}: no {'quick ' if quick else ''}case is named '{unknown[0]}'. "
-                                 f"Cases: {', '.join(known)}.")
+            raise PinnsolveError(
+                f"{suite.path}: no {'quick ' if quick else ''}case is named '{unknown[0]}'. Cases: {', '.join(known)}."
+            )
         cases = [c for c in cases if c.name in only]
     if not cases:
-        raise PinnsolveError(f"{suite.path}: no case is marked quick; add quick = true (or a quick table) to the "
-                             "cases that CI should run.")
+        raise PinnsolveError(
+            f"{suite.path}: no case is marked quick; add quick = true (or a quick table) to the "
+            "cases that CI should run."
+        )
     problems = {c.name: load_problem(c.problem, c.parameters) for c in cases}  # every file checked before any run
     run_root = make_run_dir(out, "suite", "quick" if quick else "validate", exact=out is not None)
     report_path = Path(report) if report else (run_root / "REPORT.md" if quick else suite.path.parent / "REPORT.md")
@@ -227,8 +244,9 @@ def validate_suite(path: str | Path, quick: bool = False, out: str | Path | None
     results = []
     for case in cases:
         methods, thresholds, settings = case.plan(suite, quick)
-        result = validate_problem(problems[case.name], methods, out=run_root / case.name, settings=settings,
-                                  log=log, thresholds=thresholds)
+        result = validate_problem(
+            problems[case.name], methods, out=run_root / case.name, settings=settings, log=log, thresholds=thresholds
+        )
         rows.extend(SuiteRow.from_outcome(case.name, result, m, thresholds.get(m)) for m in methods)
         results.append((case, problems[case.name], result))
     total = time.perf_counter() - started

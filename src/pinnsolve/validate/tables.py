@@ -7,12 +7,32 @@ from typing import Any
 
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 
-__all__ = ["POOR_L2", "RESULT_HEADER", "convergence_rows", "convergence_summary", "fmt_error", "fmt_seconds", "grade",
-           "per_field_rows",
-           "result_table", "settings_matrix", "settings_rows", "verdict"]
+__all__ = [
+    "POOR_L2",
+    "RESULT_HEADER",
+    "convergence_rows",
+    "convergence_summary",
+    "fmt_error",
+    "fmt_seconds",
+    "grade",
+    "per_field_rows",
+    "result_table",
+    "settings_matrix",
+    "settings_rows",
+    "verdict",
+]
 
-RESULT_HEADER = ["method", "L2 relative error", "max abs error", "final loss", "wall time", "steps", "size",
-                 "evaluated on", "status"]
+RESULT_HEADER = [
+    "method",
+    "L2 relative error",
+    "max abs error",
+    "final loss",
+    "wall time",
+    "steps",
+    "size",
+    "evaluated on",
+    "status",
+]
 
 
 def fmt_error(value: Any) -> str:
@@ -52,8 +72,9 @@ def _evaluated_on(o: MethodOutcome) -> str:
     return f"{s.n_points} points" + "".join(f" × {c}={len(a)}" for c, a in s.axes.items())
 
 
-def result_table(result: ValidationResult, thresholds: Mapping[str, float] | None = None
-                 ) -> tuple[list[str], list[list[str]]]:
+def result_table(
+    result: ValidationResult, thresholds: Mapping[str, float] | None = None
+) -> tuple[list[str], list[list[str]]]:
     """Header and one row per method, in the order the methods ran.
 
     A "compared with" column appears only when the methods were not all compared with the
@@ -67,9 +88,17 @@ def result_table(result: ValidationResult, thresholds: Mapping[str, float] | Non
     for m, o in result.outcomes.items():
         absolute = " (absolute: the compared solution is zero)" if o.metrics.get("l2_is_absolute") else ""
         loss = o.metrics.get("final_loss")
-        row = [m, fmt_error(o.l2) + absolute, fmt_error(o.max_abs), fmt_error(loss),
-               fmt_seconds(o.wall_time), "—" if o.steps is None else str(o.steps), o.size or "—", _evaluated_on(o),
-               grade(o, (thresholds or {}).get(m))]
+        row = [
+            m,
+            fmt_error(o.l2) + absolute,
+            fmt_error(o.max_abs),
+            fmt_error(loss),
+            fmt_seconds(o.wall_time),
+            "—" if o.steps is None else str(o.steps),
+            o.size or "—",
+            _evaluated_on(o),
+            grade(o, (thresholds or {}).get(m)),
+        ]
         if len(compared) > 1:
             row.insert(1, o.compared_with or "—")
         rows.append(row)
@@ -172,8 +201,12 @@ def convergence_rows(conv: Mapping[str, Any]) -> tuple[list[str], list[list[str]
     rows = []
     for level in levels:
         order = level.get("order")
-        row = [str(level.get("grid", "—")), f"{level['h']:.4g}" if level.get("h") is not None else "—",
-               fmt_error(level.get("l2_relative_error")), fmt_error(level.get("max_abs_error"))]
+        row = [
+            str(level.get("grid", "—")),
+            f"{level['h']:.4g}" if level.get("h") is not None else "—",
+            fmt_error(level.get("l2_relative_error")),
+            fmt_error(level.get("max_abs_error")),
+        ]
         row += [fmt_error(level.get("difference"))] if diff else []
         rows.append(row + ["—" if order is None else f"{order:.2f}"])
     return header, rows
@@ -184,24 +217,31 @@ def convergence_summary(conv: Mapping[str, Any]) -> str:
     if conv.get("skipped"):
         return f"No convergence study: {conv['skipped']}"
     order, fit = conv.get("order"), conv.get("fit_order")
-    text = (f"Observed order {'—' if order is None else f'{order:.2f}'} between the two finest levels"
-            + (f" (least-squares fit over all levels {fit:.2f})" if fit is not None else "")
-            + f", expected {conv.get('expected_order', 2)}; errors against the {conv.get('against', '?')}"
-            + (f", order from {conv['order_from']}" if conv.get("order_from") and conv["order_from"] != "errors"
-               else "") + ".")
+    text = (
+        f"Observed order {'—' if order is None else f'{order:.2f}'} between the two finest levels"
+        + (f" (least-squares fit over all levels {fit:.2f})" if fit is not None else "")
+        + f", expected {conv.get('expected_order', 2)}; errors against the {conv.get('against', '?')}"
+        + (f", order from {conv['order_from']}" if conv.get("order_from") and conv["order_from"] != "errors" else "")
+        + "."
+    )
     notes = conv.get("notes") or []
     return text + "".join(f" Note: {n}." for n in notes)
 
 
 def verdict(result: ValidationResult) -> str:
     """One sentence: which method came closest, and what was skipped."""
-    ran = {m: o for m, o in result.outcomes.items() if o.ok and o.l2 is not None
-           and not o.compared_with.startswith("itself")}
+    ran = {
+        m: o
+        for m, o in result.outcomes.items()
+        if o.ok and o.l2 is not None and not o.compared_with.startswith("itself")
+    }
     parts = []
     if ran:
         best = min(ran, key=lambda m: ran[m].l2)
-        parts.append(f"closest to the {result.reference if result.reference == 'exact solution' else 'reference'}: "
-                     f"{best} (L2 relative error {ran[best].l2:.2e})")
+        parts.append(
+            f"closest to the {result.reference if result.reference == 'exact solution' else 'reference'}: "
+            f"{best} (L2 relative error {ran[best].l2:.2e})"
+        )
     skipped = [m for m, o in result.outcomes.items() if o.status == "skipped"]
     failed = [m for m, o in result.outcomes.items() if o.status == "failed"]
     if skipped:

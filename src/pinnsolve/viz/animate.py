@@ -96,17 +96,16 @@ class _Writer(PillowWriter):
         from PIL import Image
 
         width, height = canvas.get_width_height()
-        self._frames.append(Image.frombuffer("RGBA", (width, height),
-                                             bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1))
+        self._frames.append(Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1))
 
     def finish(self) -> None:
         from PIL import Image
 
         first = self._frames[0].convert("RGB").quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-        frames = [first] + [f.convert("RGB").quantize(palette=first, dither=Image.Dither.NONE)
-                            for f in self._frames[1:]]
-        frames[0].save(self.outfile, save_all=True, append_images=frames[1:],
-                       duration=int(1000 / self.fps), loop=0)
+        frames = [first] + [
+            f.convert("RGB").quantize(palette=first, dither=Image.Dither.NONE) for f in self._frames[1:]
+        ]
+        frames[0].save(self.outfile, save_all=True, append_images=frames[1:], duration=int(1000 / self.fps), loop=0)
 
 
 def _time_text(ts: np.ndarray, k: int) -> str:

@@ -25,8 +25,7 @@ _ADDED = ("added", "adaptive")
 _COLORS = {"interior": "tab:blue", "boundary": "tab:orange", "initial": "tab:green"}
 
 
-def save_collocation(path: str | Path, sets: Mapping[str, np.ndarray],
-                     coords: Sequence[str]) -> Path:
+def save_collocation(path: str | Path, sets: Mapping[str, np.ndarray], coords: Sequence[str]) -> Path:
     """Write point sets ``{name: (n, d)}`` with coordinate names to ``path`` (atomically)."""
     path = Path(path)
     arrays = {str(k): np.asarray(v, dtype=float).reshape(len(v), -1) for k, v in sets.items()}
@@ -34,30 +33,29 @@ def save_collocation(path: str | Path, sets: Mapping[str, np.ndarray],
         raise ValueError(f"{_COORDS_KEY!r} is reserved; rename that point set")
     for name, a in arrays.items():
         if a.shape[1] != len(coords):
-            raise ValueError(f"point set {name!r} has {a.shape[1]} columns, "
-                             f"but {len(coords)} coordinates {tuple(coords)} were given")
+            raise ValueError(
+                f"point set {name!r} has {a.shape[1]} columns, but {len(coords)} coordinates {tuple(coords)} were given"
+            )
     arrays[_COORDS_KEY] = np.array([str(c) for c in coords])
     with atomic_write(path) as tmp:
         np.savez(tmp, **arrays)
     return path
 
 
-def load_collocation(path: str | Path,
-                     coords: Sequence[str] = ()) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
+def load_collocation(path: str | Path, coords: Sequence[str] = ()) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
     """Read the point sets and coordinate names (``coords`` is the fallback for the names)."""
     with np.load(Path(path), allow_pickle=False) as data:
         names = tuple(str(c) for c in data[_COORDS_KEY]) if _COORDS_KEY in data.files else ()
-        sets = {k: np.atleast_2d(np.asarray(data[k], dtype=float))
-                for k in data.files if k != _COORDS_KEY}
+        sets = {k: np.atleast_2d(np.asarray(data[k], dtype=float)) for k in data.files if k != _COORDS_KEY}
     width = max((a.shape[1] for a in sets.values() if a.size), default=0)
     if not names:
-        names = tuple(coords)[:width] if len(coords) >= width else tuple(
-            f"x{i + 1}" for i in range(width))
+        names = tuple(coords)[:width] if len(coords) >= width else tuple(f"x{i + 1}" for i in range(width))
     return sets, names
 
 
-def plot_collocation(sets: Mapping[str, np.ndarray], coords: Sequence[str], path: Path,
-                     title: str, time_coord: str | None = None) -> Path | None:
+def plot_collocation(
+    sets: Mapping[str, np.ndarray], coords: Sequence[str], path: Path, title: str, time_coord: str | None = None
+) -> Path | None:
     """Scatter of every point set in the coordinates' own space; None when there are no points.
 
     One coordinate: one strip per set. Two: the plane (equal aspect unless one is time, which
@@ -84,8 +82,9 @@ def plot_collocation(sets: Mapping[str, np.ndarray], coords: Sequence[str], path
             ax = fig.add_subplot(projection="3d")
             for name in order:
                 p = sets[name]
-                ax.scatter(p[:, 0], p[:, 1], p[:, 2], label=_label(name, p),
-                           depthshade=False, **_scatter_look(name, len(p)))
+                ax.scatter(
+                    p[:, 0], p[:, 1], p[:, 2], label=_label(name, p), depthshade=False, **_scatter_look(name, len(p))
+                )
             ax.set_xlabel(tex(coords[0]))
             ax.set_ylabel(tex(coords[1]))
             ax.set_zlabel(tex(coords[2]))
@@ -96,8 +95,7 @@ def plot_collocation(sets: Mapping[str, np.ndarray], coords: Sequence[str], path
             cx, cy = _plane(coords, time_coord)
             for name in order:
                 p = sets[name]
-                ax.scatter(p[:, cx], p[:, cy], label=_label(name, p),
-                           **_scatter_look(name, len(p)))
+                ax.scatter(p[:, cx], p[:, cy], label=_label(name, p), **_scatter_look(name, len(p)))
             ax.set_xlabel(tex(coords[cx]))
             ax.set_ylabel(tex(coords[cy]))
             if time_coord not in (coords[cx], coords[cy]):

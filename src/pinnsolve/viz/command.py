@@ -17,8 +17,7 @@ from pinnsolve.errors import PinnsolveError
 from pinnsolve.io.rundir import HISTORY_FILE
 from pinnsolve.solution import SOLUTION_FILE
 
-__all__ = ["add_plot_arguments", "run_plot", "add_render_arguments", "run_render",
-           "render_in_process", "load_run"]
+__all__ = ["add_plot_arguments", "run_plot", "add_render_arguments", "run_render", "render_in_process", "load_run"]
 
 RENDER_TIMEOUT_S = 600
 
@@ -33,13 +32,23 @@ def add_plot_arguments(parser: argparse.ArgumentParser) -> None:
 
     kinds = "; ".join(f"{k.name}: {k.help}" for k in KINDS.values())
     parser.add_argument("run_dir", help="a run directory written by pinnsolve solve")
-    parser.add_argument("--kind", action="append", metavar="KIND[,KIND...]",
-                        help=f"what to draw (default: every kind that applies). {kinds}")
-    parser.add_argument("--times", metavar="T1,T2,...",
-                        help="times of the profiles and snapshots, e.g. 0,0.25,0.5 "
-                             "(the nearest sampled times are drawn)")
-    parser.add_argument("--format", default="png", choices=FORMATS,
-                        help="file format of the figures (default png; the animation is a GIF)")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        metavar="KIND[,KIND...]",
+        help=f"what to draw (default: every kind that applies). {kinds}",
+    )
+    parser.add_argument(
+        "--times",
+        metavar="T1,T2,...",
+        help="times of the profiles and snapshots, e.g. 0,0.25,0.5 (the nearest sampled times are drawn)",
+    )
+    parser.add_argument(
+        "--format",
+        default="png",
+        choices=FORMATS,
+        help="file format of the figures (default png; the animation is a GIF)",
+    )
     parser.add_argument("--out", metavar="DIR", help="where to write (default RUN_DIR/plots)")
 
 
@@ -60,12 +69,13 @@ def run_plot(args: argparse.Namespace) -> int:
         try:
             collocation = load_collocation(run_dir / COLLOCATION_FILE, coords)
         except (OSError, ValueError, KeyError) as exc:
-            raise PinnsolveError(f"{run_dir / COLLOCATION_FILE} cannot be read ({exc}); remove it "
-                                 "or write it with pinnsolve.viz.save_collocation.") from None
+            raise PinnsolveError(
+                f"{run_dir / COLLOCATION_FILE} cannot be read ({exc}); remove it "
+                "or write it with pinnsolve.viz.save_collocation."
+            ) from None
     out = Path(args.out) if getattr(args, "out", None) else run_dir / "plots"
     try:
-        paths = plot_all(solution, history, out, kinds=kinds, times=times, fmt=args.format,
-                         collocation=collocation)
+        paths = plot_all(solution, history, out, kinds=kinds, times=times, fmt=args.format, collocation=collocation)
     except ValueError as exc:
         raise PinnsolveError(f"{run_dir}: {exc}.") from None
     print("\n".join(str(p) for p in paths))
@@ -101,18 +111,23 @@ def load_run(run_dir: Path, verb: str):
     from pinnsolve.solution import Solution
 
     if not run_dir.is_dir():
-        raise PinnsolveError(f"{run_dir} is not a directory. Give a run directory written by "
-                             "pinnsolve solve (runs/<problem>-<method>-<time> by default).")
+        raise PinnsolveError(
+            f"{run_dir} is not a directory. Give a run directory written by "
+            "pinnsolve solve (runs/<problem>-<method>-<time> by default)."
+        )
     if not (run_dir / SOLUTION_FILE).is_file():
-        raise PinnsolveError(f"{run_dir} holds no {SOLUTION_FILE}, so there is nothing to {verb}. "
-                             "Give a run directory written by pinnsolve solve; a run that was "
-                             "interrupted before it finished can be completed with "
-                             f"pinnsolve solve --resume {run_dir}.")
+        raise PinnsolveError(
+            f"{run_dir} holds no {SOLUTION_FILE}, so there is nothing to {verb}. "
+            "Give a run directory written by pinnsolve solve; a run that was "
+            "interrupted before it finished can be completed with "
+            f"pinnsolve solve --resume {run_dir}."
+        )
     try:
         solution = Solution.load_npz(run_dir / SOLUTION_FILE)
     except (OSError, ValueError, KeyError) as exc:
-        raise PinnsolveError(f"{run_dir / SOLUTION_FILE} cannot be read ({exc}). Solve the "
-                             "problem again to rewrite it.") from None
+        raise PinnsolveError(
+            f"{run_dir / SOLUTION_FILE} cannot be read ({exc}). Solve the problem again to rewrite it."
+        ) from None
     history = None
     if (run_dir / HISTORY_FILE).is_file():
         try:
@@ -128,8 +143,7 @@ def _kinds(items: list[str] | None, known: dict) -> list[str] | None:
         return None
     unknown = [k for k in names if k not in known]
     if unknown:
-        raise PinnsolveError(f"--kind {unknown[0]} is not a kind of plot; choose from: "
-                             f"{', '.join(known)} (or all).")
+        raise PinnsolveError(f"--kind {unknown[0]} is not a kind of plot; choose from: {', '.join(known)} (or all).")
     return names
 
 
@@ -141,8 +155,9 @@ def _times(text: str | None) -> list[float] | None:
         try:
             values.append(float(item))
         except ValueError:
-            raise PinnsolveError(f"--times {text}: '{item}' is not a number; give times "
-                                 "separated by commas, e.g. --times 0,0.25,0.5.") from None
+            raise PinnsolveError(
+                f"--times {text}: '{item}' is not a number; give times separated by commas, e.g. --times 0,0.25,0.5."
+            ) from None
     return values or None
 
 
@@ -155,10 +170,12 @@ def add_render_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("run_dir", help="a run directory written by pinnsolve solve")
     parser.add_argument("--field", help="render only this field (default: every field)")
-    parser.add_argument("--time", type=float,
-                        help="snapshot time of a 2-D or 3-D time-dependent solution (default: last)")
-    parser.add_argument("--mode", default="auto", choices=MODES,
-                        help="3-D fields: slices, iso-surfaces, or both (auto)")
+    parser.add_argument(
+        "--time", type=float, help="snapshot time of a 2-D or 3-D time-dependent solution (default: last)"
+    )
+    parser.add_argument(
+        "--mode", default="auto", choices=MODES, help="3-D fields: slices, iso-surfaces, or both (auto)"
+    )
     parser.add_argument("--size", metavar="WxH", help="image size in pixels, e.g. 1600x800")
     parser.add_argument("--out", metavar="DIR", help="where to write (default RUN_DIR/plots)")
 
@@ -190,11 +207,9 @@ def run_render(args: argparse.Namespace) -> int:
             argv += [f"--{flag}", str(value)]
     env = dict(os.environ, PYVISTA_OFF_SCREEN="true")
     try:
-        child = subprocess.run(argv, capture_output=True, text=True, env=env,
-                               timeout=RENDER_TIMEOUT_S)
+        child = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=RENDER_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        print(f"error: rendering took longer than {RENDER_TIMEOUT_S} s and was stopped.",
-              file=sys.stderr)
+        print(f"error: rendering took longer than {RENDER_TIMEOUT_S} s and was stopped.", file=sys.stderr)
         return 3
     if child.returncode == 0:
         sys.stdout.write(child.stdout)
@@ -208,8 +223,11 @@ def run_render(args: argparse.Namespace) -> int:
 
     detail = re.sub(r"\x1b\[[0-9;]*m", "", child.stderr).strip().splitlines()
     why = f" Its last words: {detail[-1].strip()[:300]}" if detail else ""
-    how = (f"was killed by signal {-child.returncode}" if child.returncode < 0
-           else f"stopped with exit status {child.returncode}")
+    how = (
+        f"was killed by signal {-child.returncode}"
+        if child.returncode < 0
+        else f"stopped with exit status {child.returncode}"
+    )
     print(f"error: the renderer {how}. {GL_HINT}{why}", file=sys.stderr)
     return 3
 
@@ -222,8 +240,7 @@ def render_in_process(args: argparse.Namespace) -> list[Path]:
     solution, _ = load_run(run_dir, "render")
     out = Path(args.out) if getattr(args, "out", None) else run_dir / "plots"
     try:
-        return render_solution(solution, out, field=args.field, time=args.time, mode=args.mode,
-                               size=_size(args.size))
+        return render_solution(solution, out, field=args.field, time=args.time, mode=args.mode, size=_size(args.size))
     except ValueError as exc:
         raise PinnsolveError(f"{run_dir}: {exc}.") from None
 
@@ -237,8 +254,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
     except ValueError:
         size = (0, 0)
     if not sep or min(size) < 64 or max(size) > 8192:
-        raise PinnsolveError(f"--size {text}: give width x height in pixels, each 64 to 8192, "
-                             "e.g. --size 1600x800.")
+        raise PinnsolveError(f"--size {text}: give width x height in pixels, each 64 to 8192, e.g. --size 1600x800.")
     return size
 
 

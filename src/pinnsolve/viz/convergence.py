@@ -20,11 +20,19 @@ def plot_convergence(result: Mapping[str, Any], path: Path) -> Path:
         fig = new_figure(5.5, 4.2)
         ax = fig.add_subplot()
         if rows:
-            ax.loglog([r["h"] for r in rows], [r["l2_relative_error"] for r in rows], "o-",
-                      label=f"L2 relative error vs {result['against']}")
+            ax.loglog(
+                [r["h"] for r in rows],
+                [r["l2_relative_error"] for r in rows],
+                "o-",
+                label=f"L2 relative error vs {result['against']}",
+            )
         if diffs:
-            ax.loglog([r["h"] for r in diffs], [r["difference"] for r in diffs], "s--",
-                      label="difference to the next finer grid")
+            ax.loglog(
+                [r["h"] for r in diffs],
+                [r["difference"] for r in diffs],
+                "s--",
+                label="difference to the next finer grid",
+            )
         guide = rows or diffs
         if guide:
             h = np.array([r["h"] for r in guide])

@@ -12,9 +12,15 @@ from pinnsolve.viz.style import new_figure, save_figure, styled
 __all__ = ["plot_error_growth"]
 
 
-def plot_error_growth(times: np.ndarray, errors: np.ndarray | Mapping[str, np.ndarray], horizon: float | None,
-                      path: Path, title: str, ylabel: str = r"$\|u - u_{\mathrm{ref}}\| \,/\, \|u_{\mathrm{ref}}\|$",
-                      time_name: str = "t") -> Path:
+def plot_error_growth(
+    times: np.ndarray,
+    errors: np.ndarray | Mapping[str, np.ndarray],
+    horizon: float | None,
+    path: Path,
+    title: str,
+    ylabel: str = r"$\|u - u_{\mathrm{ref}}\| \,/\, \|u_{\mathrm{ref}}\|$",
+    time_name: str = "t",
+) -> Path:
     """Error at each time on a log scale, the training horizon shaded (data to its left).
 
     ``errors`` is one curve, or several by label (e.g. with and without a physics term, or the

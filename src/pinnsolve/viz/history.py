@@ -26,8 +26,9 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
     step = np.asarray(history.get("step", []))
     if step.size == 0:
         return None
-    terms = [k for k in history if k not in BOOKKEEPING
-             and np.asarray(history[k]).dtype.kind in "fiu"]  # extra text columns: not losses
+    terms = [
+        k for k in history if k not in BOOKKEEPING and np.asarray(history[k]).dtype.kind in "fiu"
+    ]  # extra text columns: not losses
     l2 = np.asarray(history.get("l2_relative_error", np.full(step.shape, np.nan)), float)
     has_l2 = bool(np.any(np.isfinite(l2) & (l2 > 0)))
     wall = np.asarray(history.get("wall_time_s", np.full(step.shape, np.nan)), float)
@@ -40,8 +41,7 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
         for col, (x, xlabel) in enumerate(xs):
             ax = grid[0, col]
             if "loss" in history:
-                ax.semilogy(x, _positive(history["loss"]), color="black", linewidth=2.0,
-                            label="total")
+                ax.semilogy(x, _positive(history["loss"]), color="black", linewidth=2.0, label="total")
             for k in terms:
                 ax.semilogy(x, _positive(history[k]), linewidth=1.2, label=_term_label(k))
             if col == 0:
@@ -86,8 +86,14 @@ def _mark_phases(ax: Axes, step: np.ndarray, phase: np.ndarray | None, label: bo
             continue
         # Name the switch on whichever side of the line has room inside the axes.
         right = (step[i] - step[0]) / span < 0.75
-        ax.annotate(f"{phase[i - 1]} → {phase[i]}", xy=(step[i], 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(4 if right else -4, -4),
-                    textcoords="offset points", va="top", ha="left" if right else "right",
-                    fontsize=9, color="dimgray")
-
+        ax.annotate(
+            f"{phase[i - 1]} → {phase[i]}",
+            xy=(step[i], 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4 if right else -4, -4),
+            textcoords="offset points",
+            va="top",
+            ha="left" if right else "right",
+            fontsize=9,
+            color="dimgray",
+        )

@@ -68,6 +68,7 @@ def abs_error_label(name: str, over: str | None = None) -> str:
 
 def title(solution: Solution, what: str = "") -> str:
     """Figure title naming the problem, the method and the L2 error when known."""
+
     def plain(text: str) -> str:
         return text.replace("$", r"\$")  # a name is text, never the start of mathtext
 

@@ -13,8 +13,7 @@ from pinnsolve.viz.labels import abs_error_label, error_label, tex, title
 from pinnsolve.viz.style import DIVERGING, SEQUENTIAL, new_figure, save_figure, styled
 from pinnsolve.viz.views import time_indices
 
-__all__ = ["plot_curves", "plot_curve_errors", "plot_spacetime", "plot_spacetime_errors",
-           "plot_profiles"]
+__all__ = ["plot_curves", "plot_curve_errors", "plot_spacetime", "plot_spacetime_errors", "plot_profiles"]
 
 N_PROFILES = 4
 EXACT_STYLE = {"color": "black", "linestyle": "--", "linewidth": 1.2}
@@ -27,7 +26,7 @@ def plot_curves(s: Solution, path: Path) -> Path:
     with styled():
         fig = new_figure(4.6 * min(len(names), 3), 3.4 * int(np.ceil(len(names) / 3)))
         axes = fig.subplots(int(np.ceil(len(names) / 3)), min(len(names), 3), squeeze=False)
-        for ax in axes.flat[len(names):]:
+        for ax in axes.flat[len(names) :]:
             ax.set_axis_off()
         for f, ax in zip(names, axes.flat):
             ax.plot(s.axes[x], s.broadcast(f), label=s.method)
@@ -76,8 +75,7 @@ def plot_spacetime(s: Solution, path: Path, times: list[float] | None = None) ->
             colors = [_cmap_color(i, len(picks)) for i in range(len(picks))]
             for k, c in zip(picks, colors):
                 ax_map.axhline(ts[k], color="white", linewidth=0.8, linestyle=":")
-                ax_prof.plot(xs, u[:, k], color=c, linewidth=2.4, alpha=0.85,
-                             label=f"{tex(t)} = {ts[k]:.3g}")
+                ax_prof.plot(xs, u[:, k], color=c, linewidth=2.4, alpha=0.85, label=f"{tex(t)} = {ts[k]:.3g}")
                 if f in s.exact:  # thin black dashes on top stay visible where curves agree
                     ax_prof.plot(xs, s.broadcast(f, "exact")[:, k], **EXACT_STYLE)
             if f in s.exact:
@@ -109,8 +107,7 @@ def plot_profiles(s: Solution, path: Path, times: list[float] | None = None) -> 
         for f, row in zip(names, axes):
             u = s.broadcast(f)
             for k, c in zip(picks, colors):
-                row[0].plot(xs, u[:, k], color=c, linewidth=2.4, alpha=0.85,
-                            label=f"{tex(t)} = {ts[k]:.3g}")
+                row[0].plot(xs, u[:, k], color=c, linewidth=2.4, alpha=0.85, label=f"{tex(t)} = {ts[k]:.3g}")
                 if f in s.exact:
                     row[0].plot(xs, s.broadcast(f, "exact")[:, k], **EXACT_STYLE)
             if f in s.exact:
@@ -146,8 +143,7 @@ def plot_spacetime_errors(s: Solution, path: Path) -> Path:
         axes = fig.subplots(len(names), 2, squeeze=False, width_ratios=[1.15, 1])
         for f, (ax_map, ax_t) in zip(names, axes):
             e = s.broadcast(f, "error")
-            _spacetime_map(fig, ax_map, xs, ts, e, DIVERGING, error_label(f), x, t,
-                           symmetric=True)
+            _spacetime_map(fig, ax_map, xs, ts, e, DIVERGING, error_label(f), x, t, symmetric=True)
             ax_map.set_title("pointwise error")
             sup = np.nanmax(np.abs(e), axis=0)
             ax_t.semilogy(ts, np.where(sup > 0, sup, np.nan), color="tab:red")
@@ -158,8 +154,18 @@ def plot_spacetime_errors(s: Solution, path: Path) -> Path:
         return save_figure(fig, path)
 
 
-def _spacetime_map(fig: Figure, ax: Axes, xs: np.ndarray, ts: np.ndarray, values: np.ndarray,
-                   cmap: str, label: str, x: str, t: str, symmetric: bool = False) -> None:
+def _spacetime_map(
+    fig: Figure,
+    ax: Axes,
+    xs: np.ndarray,
+    ts: np.ndarray,
+    values: np.ndarray,
+    cmap: str,
+    label: str,
+    x: str,
+    t: str,
+    symmetric: bool = False,
+) -> None:
     """Values (nx, nt) as a map with x across and t upwards, and its colour bar."""
     if symmetric:
         m = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
@@ -168,8 +174,9 @@ def _spacetime_map(fig: Figure, ax: Axes, xs: np.ndarray, ts: np.ndarray, values
         vmin, vmax = np.nanmin(values), np.nanmax(values)
     # x across, t upwards: the transpose puts time on the vertical axis.
     # Gouraud shading interpolates between samples instead of painting coarse blocks.
-    art = ax.pcolormesh(xs, ts, np.asarray(values).T, shading="gouraud", cmap=cmap,
-                        vmin=vmin, vmax=vmax, rasterized=True)
+    art = ax.pcolormesh(
+        xs, ts, np.asarray(values).T, shading="gouraud", cmap=cmap, vmin=vmin, vmax=vmax, rasterized=True
+    )
     ax.grid(False)
     ax.set_xlabel(tex(x))
     ax.set_ylabel(tex(t))

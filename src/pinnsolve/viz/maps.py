@@ -34,8 +34,7 @@ def plot_maps(s: Solution, path: Path, note: str = "", times: list[float] | None
         axes = _grid(fig, len(rows), ncols)
         # One error scale per field over all snapshots: a round-off-level error at t = 0
         # must look like zero, not like noise blown up to full colour.
-        err_levels = {f: _symmetric_levels(*(_values(s, f, "error", k) for k in _times(s, times)))
-                      for f in s.exact}
+        err_levels = {f: _symmetric_levels(*(_values(s, f, "error", k) for k in _times(s, times))) for f in s.exact}
         for (f, k), row in zip(rows, axes):
             when = _when(s, k)
             pred = _values(s, f, "predicted", k)
@@ -55,8 +54,7 @@ def plot_maps(s: Solution, path: Path, note: str = "", times: list[float] | None
         return save_figure(fig, path)
 
 
-def plot_error_maps(s: Solution, path: Path, note: str = "",
-                    times: list[float] | None = None) -> Path:
+def plot_error_maps(s: Solution, path: Path, note: str = "", times: list[float] | None = None) -> Path:
     """Signed error maps: one row per field with an exact solution, one column per time."""
     names = [f for f in s.fields if f in s.exact]
     times = _times(s, times)
@@ -67,8 +65,7 @@ def plot_error_maps(s: Solution, path: Path, note: str = "",
             errs = [_values(s, f, "error", k) for k in times]
             levels = _symmetric_levels(*errs)  # one scale along the row: errors compare in time
             for k, err, ax in zip(times, errs, row):
-                _panel(fig, ax, s, err, levels, DIVERGING, error_label(f),
-                       _when(s, k).rstrip(", ") or "error")
+                _panel(fig, ax, s, err, levels, DIVERGING, error_label(f), _when(s, k).rstrip(", ") or "error")
         _outer_labels_only(axes)
         fig.suptitle(_with_note(title(s, "pointwise error"), note))
         return save_figure(fig, path)
@@ -159,8 +156,16 @@ def _symmetric_levels(*errors: np.ndarray) -> np.ndarray:
     return MaxNLocator(N_LEVELS - 1, symmetric=True, steps=[1, 2, 2.5, 5, 10]).tick_values(-m, m)
 
 
-def _panel(fig: Figure, ax: Axes, s: Solution, values: np.ndarray, levels: np.ndarray,
-           cmap: str, label: str | None, heading: str) -> None:
+def _panel(
+    fig: Figure,
+    ax: Axes,
+    s: Solution,
+    values: np.ndarray,
+    levels: np.ndarray,
+    cmap: str,
+    label: str | None,
+    heading: str,
+) -> None:
     """Draw one field over the 2-D domain, with its colour bar unless ``label`` is None.
 
     (The exact panel shares the predicted panel's scale and colour bar.)
@@ -171,8 +176,7 @@ def _panel(fig: Figure, ax: Axes, s: Solution, values: np.ndarray, levels: np.nd
         X, Y = np.meshgrid(x, y, indexing="ij")
         art = ax.contourf(X, Y, values, levels=levels, cmap=cmap)
     elif s.triangles is not None:
-        art = ax.tripcolor(x, y, s.triangles, values, shading="gouraud", cmap=cmap,
-                           vmin=lo, vmax=hi)
+        art = ax.tripcolor(x, y, s.triangles, values, shading="gouraud", cmap=cmap, vmin=lo, vmax=hi)
     else:  # no triangulation given: a Delaunay one would fill holes and concave notches
         art = ax.scatter(x, y, c=values, s=10, cmap=cmap, vmin=lo, vmax=hi, linewidths=0)
     if s.triangles is not None:
@@ -194,8 +198,7 @@ def _outline(ax: Axes, x: np.ndarray, y: np.ndarray, triangles: np.ndarray) -> N
     """The domain's outline: the edges that belong to one triangle only (holes included)."""
     from matplotlib.collections import LineCollection
 
-    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]],
-                                    triangles[:, [2, 0]]]), axis=1)
+    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), axis=1)
     unique, counts = np.unique(edges, axis=0, return_counts=True)
     rim = unique[counts == 1]
     segments = np.stack([np.column_stack([x[rim[:, k]], y[rim[:, k]]]) for k in (0, 1)], axis=1)

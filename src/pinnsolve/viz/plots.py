@@ -48,8 +48,7 @@ from pinnsolve.viz.ode import plot_phase, plot_trajectories, plot_trajectory_err
 from pinnsolve.viz.style import FORMATS
 from pinnsolve.viz.views import check_times, plottable
 
-__all__ = ["KINDS", "Kind", "applicable_kinds", "plot_solution", "plot_error", "plot_history",
-           "plot_all"]
+__all__ = ["KINDS", "Kind", "applicable_kinds", "plot_solution", "plot_error", "plot_history", "plot_all"]
 
 #: Point sets and their coordinate names, as :func:`pinnsolve.viz.collocation.load_collocation`
 #: returns them.
@@ -138,8 +137,9 @@ def _draw_collocation(j: _Job) -> list[Path]:
     assert j.collocation is not None
     sets, coords = j.collocation
     s = j.solution
-    path = plot_collocation(sets, coords, j.path("collocation"),
-                            f"{s.problem} — {s.method}: collocation points", s.time_coord)
+    path = plot_collocation(
+        sets, coords, j.path("collocation"), f"{s.problem} — {s.method}: collocation points", s.time_coord
+    )
     return [path] if path else []
 
 
@@ -159,34 +159,75 @@ def _draw_diagnostic(name: str) -> Callable[[_Job], list[Path]]:
     return draw
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in [
-    Kind("solution", "the fields (maps, curves, space-time map, trajectories)",
-         lambda j: True, "", _draw_solution),
-    Kind("error", "predicted minus exact", lambda j: bool(j.s.exact),
-         "the problem has no exact solution to compare with", _draw_error),
-    Kind("profiles", "u(x) at chosen times against exact (1-D + time)", _line_in_time,
-         "it needs one space coordinate and a time axis", lambda j: [
-             plot_profiles(j.s, j.path("profiles"), j.times)]),
-    Kind("animation", "GIF of the profile over time (1-D + time)", _line_in_time,
-         "it needs one space coordinate and a time axis", _draw_animation),
-    Kind("phase", "phase plane (2 fields) or 3-D phase portrait (3 fields) of an ODE system",
-         lambda j: j.s.is_ode and len(j.s.fields) in (2, 3),
-         "it needs an ODE system of 2 or 3 fields", _draw_phase),
-    Kind("loss", "loss terms and L2 error against step and wall time",
-         lambda j: bool(j.history) and len(np.asarray(j.history.get("step", []))) > 0,
-         "the run has no training history (history.csv)", _draw_loss),
-    Kind("collocation", "the collocation points (collocation.npz)",
-         lambda j: j.collocation is not None and any(np.size(v) for v in j.collocation[0].values()),
-         "the run directory has no collocation.npz", _draw_collocation),
-    Kind("error_vs_time", "ffnn: error against time, the training horizon marked", _diagnostic("error_vs_time"),
-         "the run measured no error against time (ffnn on a time-dependent problem does)",
-         _draw_diagnostic("error_vs_time")),
-    Kind("error_growth", "rnn: rollout error at each output time", _diagnostic("error_growth"),
-         "the run measured no rollout error (the rnn method does)", _draw_diagnostic("error_growth")),
-    Kind("error_vs_latent", "autoencoder: error against the latent size, POD beside it",
-         _diagnostic("error_vs_latent"), "the run measured no latent sweep (the autoencoder method does)",
-         _draw_diagnostic("error_vs_latent")),
-]}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in [
+        Kind("solution", "the fields (maps, curves, space-time map, trajectories)", lambda j: True, "", _draw_solution),
+        Kind(
+            "error",
+            "predicted minus exact",
+            lambda j: bool(j.s.exact),
+            "the problem has no exact solution to compare with",
+            _draw_error,
+        ),
+        Kind(
+            "profiles",
+            "u(x) at chosen times against exact (1-D + time)",
+            _line_in_time,
+            "it needs one space coordinate and a time axis",
+            lambda j: [plot_profiles(j.s, j.path("profiles"), j.times)],
+        ),
+        Kind(
+            "animation",
+            "GIF of the profile over time (1-D + time)",
+            _line_in_time,
+            "it needs one space coordinate and a time axis",
+            _draw_animation,
+        ),
+        Kind(
+            "phase",
+            "phase plane (2 fields) or 3-D phase portrait (3 fields) of an ODE system",
+            lambda j: j.s.is_ode and len(j.s.fields) in (2, 3),
+            "it needs an ODE system of 2 or 3 fields",
+            _draw_phase,
+        ),
+        Kind(
+            "loss",
+            "loss terms and L2 error against step and wall time",
+            lambda j: bool(j.history) and len(np.asarray(j.history.get("step", []))) > 0,
+            "the run has no training history (history.csv)",
+            _draw_loss,
+        ),
+        Kind(
+            "collocation",
+            "the collocation points (collocation.npz)",
+            lambda j: j.collocation is not None and any(np.size(v) for v in j.collocation[0].values()),
+            "the run directory has no collocation.npz",
+            _draw_collocation,
+        ),
+        Kind(
+            "error_vs_time",
+            "ffnn: error against time, the training horizon marked",
+            _diagnostic("error_vs_time"),
+            "the run measured no error against time (ffnn on a time-dependent problem does)",
+            _draw_diagnostic("error_vs_time"),
+        ),
+        Kind(
+            "error_growth",
+            "rnn: rollout error at each output time",
+            _diagnostic("error_growth"),
+            "the run measured no rollout error (the rnn method does)",
+            _draw_diagnostic("error_growth"),
+        ),
+        Kind(
+            "error_vs_latent",
+            "autoencoder: error against the latent size, POD beside it",
+            _diagnostic("error_vs_latent"),
+            "the run measured no latent sweep (the autoencoder method does)",
+            _draw_diagnostic("error_vs_latent"),
+        ),
+    ]
+}
 
 #: kinds drawn from the Solution alone (the rest need the history or the collocation points)
 SOLUTION_KINDS = [name for name in KINDS if name not in ("loss", "collocation")]
@@ -210,9 +251,14 @@ def _history_loss(record: Mapping[str, object], out_dir: Path) -> list[Path]:
     return plot_history(dict(record["history"]), out_dir, str(record.get("title", "training")))
 
 
-def _job(solution: Solution, history: Mapping[str, np.ndarray] | None,
-         collocation: Collocation | None, times: Sequence[float] | None, fmt: str,
-         out_dir: str | Path) -> _Job:
+def _job(
+    solution: Solution,
+    history: Mapping[str, np.ndarray] | None,
+    collocation: Collocation | None,
+    times: Sequence[float] | None,
+    fmt: str,
+    out_dir: str | Path,
+) -> _Job:
     if fmt not in FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     s, note = plottable(solution)
@@ -222,17 +268,24 @@ def _job(solution: Solution, history: Mapping[str, np.ndarray] | None,
     return _Job(solution, s, note, history, collocation, times, fmt, Path(out_dir))
 
 
-def applicable_kinds(solution: Solution, history: Mapping[str, np.ndarray] | None = None,
-                     collocation: Collocation | None = None) -> list[str]:
+def applicable_kinds(
+    solution: Solution, history: Mapping[str, np.ndarray] | None = None, collocation: Collocation | None = None
+) -> list[str]:
     """The kinds of picture that can be drawn for this solution (and history, points)."""
     j = _job(solution, history, collocation, None, "png", ".")
     return [name for name, k in KINDS.items() if k.applies(j)]
 
 
-def plot_all(solution: Solution, history: Mapping[str, np.ndarray] | None,
-             out_dir: str | Path, *, kinds: Sequence[str] | None = None,
-             times: Sequence[float] | None = None, fmt: str = "png",
-             collocation: Collocation | None = None) -> list[Path]:
+def plot_all(
+    solution: Solution,
+    history: Mapping[str, np.ndarray] | None,
+    out_dir: str | Path,
+    *,
+    kinds: Sequence[str] | None = None,
+    times: Sequence[float] | None = None,
+    fmt: str = "png",
+    collocation: Collocation | None = None,
+) -> list[Path]:
     """Draw pictures of a run into ``out_dir``, one file per kind (``<kind>.<fmt>``).
 
     ``kinds`` (names from :data:`KINDS`) defaults to every kind that applies; a kind named
@@ -250,8 +303,9 @@ def plot_all(solution: Solution, history: Mapping[str, np.ndarray] | None,
         chosen = [KINDS[k] for k in dict.fromkeys(kinds)]
         for k in chosen:
             if not k.applies(j):
-                raise ValueError(f"cannot draw the {k.name!r} plot for {solution.problem} "
-                                 f"({solution.method}): {k.why_not}")
+                raise ValueError(
+                    f"cannot draw the {k.name!r} plot for {solution.problem} ({solution.method}): {k.why_not}"
+                )
     j.out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for k in chosen:
@@ -275,8 +329,7 @@ def plot_error(solution: Solution, out_dir: str | Path) -> list[Path]:
     return _draw_error(j)
 
 
-def plot_history(history: dict[str, np.ndarray], out_dir: str | Path,
-                 title: str = "training") -> list[Path]:
+def plot_history(history: dict[str, np.ndarray], out_dir: str | Path, title: str = "training") -> list[Path]:
     """Draw the training history (as read by ``io.read_history``) as ``loss.png``."""
     if not history:
         return []

@@ -29,17 +29,20 @@ from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.io.atomic import atomic_write
 from pinnsolve.solution import Solution
 
-__all__ = ["MODES", "RenderUnavailable", "plan", "render_solution", "require_pyvista",
-           "INSTALL_HINT", "GL_HINT"]
+__all__ = ["MODES", "RenderUnavailable", "plan", "render_solution", "require_pyvista", "INSTALL_HINT", "GL_HINT"]
 
 MODES = ("auto", "surface", "slices", "iso")
-INSTALL_HINT = ("pinnsolve render needs pyvista (it brings VTK): pip install pyvista, or "
-                "pip install 'pinnsolve[render]'. The matplotlib plots (pinnsolve plot) need "
-                "neither.")
-GL_HINT = ("VTK found no OpenGL context to render into off-screen. On Debian/Ubuntu install "
-           "EGL with Mesa's software renderer: apt-get install -y libegl1 libegl-mesa0 "
-           "libgl1-mesa-dri (or OSMesa: libosmesa6), or run under a display (DISPLAY, or "
-           "xvfb-run). The matplotlib plots (pinnsolve plot) work without it.")
+INSTALL_HINT = (
+    "pinnsolve render needs pyvista (it brings VTK): pip install pyvista, or "
+    "pip install 'pinnsolve[render]'. The matplotlib plots (pinnsolve plot) need "
+    "neither."
+)
+GL_HINT = (
+    "VTK found no OpenGL context to render into off-screen. On Debian/Ubuntu install "
+    "EGL with Mesa's software renderer: apt-get install -y libegl1 libegl-mesa0 "
+    "libgl1-mesa-dri (or OSMesa: libosmesa6), or run under a display (DISPLAY, or "
+    "xvfb-run). The matplotlib plots (pinnsolve plot) work without it."
+)
 WARP_HEIGHT = 0.45  # the warped surface rises to this fraction of the plane's larger side
 SIZE_ONE = (1000, 800)
 SIZE_TWO = (1700, 800)
@@ -62,9 +65,15 @@ def require_pyvista() -> Any:
     return pv
 
 
-def render_solution(solution: Solution, out_dir: str | Path, *, field: str | None = None,
-                    time: float | None = None, mode: str = "auto",
-                    size: Sequence[int] | None = None) -> list[Path]:
+def render_solution(
+    solution: Solution,
+    out_dir: str | Path,
+    *,
+    field: str | None = None,
+    time: float | None = None,
+    mode: str = "auto",
+    size: Sequence[int] | None = None,
+) -> list[Path]:
     """Render ``solution`` to PNG files in ``out_dir``; returns the files.
 
     One file per field (``render_<field>.png``), or ``render_trajectory.png`` for a 3-field
@@ -86,8 +95,9 @@ def render_solution(solution: Solution, out_dir: str | Path, *, field: str | Non
     return [_surface(pv, s, f, plane, out / f"render_{f}.png", size) for f in names]
 
 
-def plan(solution: Solution, *, field: str | None = None, time: float | None = None,
-         mode: str = "auto") -> tuple[Solution, str]:
+def plan(
+    solution: Solution, *, field: str | None = None, time: float | None = None, mode: str = "auto"
+) -> tuple[Solution, str]:
     """Check a render request without pyvista: the snapshot to draw and its layout.
 
     The layout is ``"surface"`` (a field over a plane), ``"volume"`` (a 3-D field) or
@@ -96,20 +106,23 @@ def plan(solution: Solution, *, field: str | None = None, time: float | None = N
     if mode not in MODES:
         raise ValueError(f"unknown render mode {mode!r}; choose one of: {', '.join(MODES)}")
     if field is not None and field not in solution.fields:
-        raise ValueError(f"{solution.problem} has no field {field!r}; fields: "
-                         f"{', '.join(solution.fields)}")
+        raise ValueError(f"{solution.problem} has no field {field!r}; fields: {', '.join(solution.fields)}")
     s = _snapshot(solution, time)
     if s.is_ode:
         if len(s.fields) != 3:
-            raise ValueError(f"{solution.problem} is an ODE system of {len(s.fields)} field(s); "
-                             "a 3-D render needs 3 (use pinnsolve plot for trajectories)")
+            raise ValueError(
+                f"{solution.problem} is an ODE system of {len(s.fields)} field(s); "
+                "a 3-D render needs 3 (use pinnsolve plot for trajectories)"
+            )
         return s, "trajectory"
     if _plane_coords(s) is not None:
         return s, "surface"
     if len(s.space_coords) == 3:
         return s, "volume"
-    raise ValueError(f"{solution.problem}: nothing to render in 3-D for coordinates "
-                     f"{', '.join(s.space_coords) or '(none)'}; use pinnsolve plot for curves")
+    raise ValueError(
+        f"{solution.problem}: nothing to render in 3-D for coordinates "
+        f"{', '.join(s.space_coords) or '(none)'}; use pinnsolve plot for curves"
+    )
 
 
 # -- layouts ---------------------------------------------------------------------------------
@@ -128,14 +141,14 @@ def _snapshot(s: Solution, time: float | None) -> Solution:
         return s
     if len(s.space_coords) < 2:
         if time is not None:
-            raise ValueError(f"{s.problem} is drawn over the whole ({s.space_coords[0]}, {t}) "
-                             "plane, so --time does not apply")
+            raise ValueError(
+                f"{s.problem} is drawn over the whole ({s.space_coords[0]}, {t}) plane, so --time does not apply"
+            )
         return s
     ts = s.axes[t]
     value = float(ts[-1]) if time is None else float(time)
     if not ts.min() - 1e-9 <= value <= ts.max() + 1e-9:
-        raise ValueError(f"--time {value:g} is outside the solution's time range "
-                         f"[{ts.min():g}, {ts.max():g}]")
+        raise ValueError(f"--time {value:g} is outside the solution's time range [{ts.min():g}, {ts.max():g}]")
     return s.at_time(value)
 
 
@@ -163,8 +176,9 @@ def _plane_mesh(pv: Any, s: Solution, plane: tuple[str, str]) -> tuple[Any, np.n
         order = np.arange(X.size).reshape(X.shape).ravel(order="F")
         return grid, order
     assert s.points is not None
-    p = np.column_stack([s.points[:, s.point_coords.index(a)], s.points[:, s.point_coords.index(b)],
-                         np.zeros(len(s.points))])
+    p = np.column_stack(
+        [s.points[:, s.point_coords.index(a)], s.points[:, s.point_coords.index(b)], np.zeros(len(s.points))]
+    )
     if s.triangles is not None:
         faces = np.column_stack([np.full(len(s.triangles), 3), s.triangles]).ravel()
         return pv.PolyData(p, faces=faces), np.arange(len(p))
@@ -183,8 +197,7 @@ def _values_on(s: Solution, f: str, which: str, plane: tuple[str, str]) -> np.nd
     return v.ravel()
 
 
-def _surface(pv: Any, s: Solution, f: str, plane: tuple[str, str], path: Path,
-             size: Sequence[int] | None) -> Path:
+def _surface(pv: Any, s: Solution, f: str, plane: tuple[str, str], path: Path, size: Sequence[int] | None) -> Path:
     base, order = _plane_mesh(pv, s, plane)
     panels = [("predicted", _values_on(s, f, "predicted", plane), "viridis")]
     if f in s.exact:
@@ -194,9 +207,12 @@ def _surface(pv: Any, s: Solution, f: str, plane: tuple[str, str], path: Path,
     # its own shape (equal aspect, like the matplotlib maps).
     stretch = (x1 - x0) / (y1 - y0) if s.time_coord in plane and y1 > y0 else 1.0
     extent = float(max(x1 - x0, (y1 - y0) * stretch))
-    plotter = pv.Plotter(off_screen=True, shape=(1, len(panels)),
-                         window_size=tuple(size or (SIZE_TWO if len(panels) == 2 else SIZE_ONE)),
-                         border=False)
+    plotter = pv.Plotter(
+        off_screen=True,
+        shape=(1, len(panels)),
+        window_size=tuple(size or (SIZE_TWO if len(panels) == 2 else SIZE_ONE)),
+        border=False,
+    )
     plotter.set_background("white")
     for col, (what, values, cmap) in enumerate(panels):
         plotter.subplot(0, col)
@@ -209,22 +225,31 @@ def _surface(pv: Any, s: Solution, f: str, plane: tuple[str, str], path: Path,
         factor = WARP_HEIGHT * extent / (clim[1] - clim[0])
         warped = mesh.copy()
         # Up is +z whatever way the cells are wound (warp_by_scalar follows the normals).
-        warped.points[:, 2] = factor * np.where(np.isfinite(mesh.point_data[f]),
-                                                mesh.point_data[f], clim[0])
+        warped.points[:, 2] = factor * np.where(np.isfinite(mesh.point_data[f]), mesh.point_data[f], clim[0])
         label = f if what == "predicted" else f"{f} - exact"
-        plotter.add_mesh(warped, scalars=f, cmap=cmap, clim=clim, smooth_shading=True,
-                         scalar_bar_args=_bar(label))
-        rim = mesh.extract_feature_edges(boundary_edges=True, feature_edges=False,
-                                         manifold_edges=False, non_manifold_edges=False)
-        plotter.add_mesh(rim.translate((0, 0, factor * clim[0]), inplace=False), color="black",
-                         line_width=1.5)
+        plotter.add_mesh(warped, scalars=f, cmap=cmap, clim=clim, smooth_shading=True, scalar_bar_args=_bar(label))
+        rim = mesh.extract_feature_edges(
+            boundary_edges=True, feature_edges=False, manifold_edges=False, non_manifold_edges=False
+        )
+        plotter.add_mesh(rim.translate((0, 0, factor * clim[0]), inplace=False), color="black", line_width=1.5)
         plotter.add_text(_heading(s, f, what), font_size=12, color="black")
         z0, z1 = factor * clim[0], factor * clim[1]
-        plotter.show_bounds(bounds=(x0, x1, y0, y0 + (y1 - y0) * stretch, z0, z1),
-                            axes_ranges=(x0, x1, y0, y1, clim[0], clim[1]),
-                            xtitle=plane[0], ytitle=plane[1], ztitle=label, color="black",
-                            font_size=14, grid=False, location="outer", ticks="outside",
-                            n_xlabels=5, n_ylabels=5, n_zlabels=3, fmt="%.3g")
+        plotter.show_bounds(
+            bounds=(x0, x1, y0, y0 + (y1 - y0) * stretch, z0, z1),
+            axes_ranges=(x0, x1, y0, y1, clim[0], clim[1]),
+            xtitle=plane[0],
+            ytitle=plane[1],
+            ztitle=label,
+            color="black",
+            font_size=14,
+            grid=False,
+            location="outer",
+            ticks="outside",
+            n_xlabels=5,
+            n_ylabels=5,
+            n_zlabels=3,
+            fmt="%.3g",
+        )
         # x across, the second coordinate (y, or t) receding, the value upwards.
         plotter.enable_parallel_projection()
         plotter.view_vector((0.75, -1.6, 0.95), viewup=(0.0, 0.0, 1.0))
@@ -235,13 +260,22 @@ def _surface(pv: Any, s: Solution, f: str, plane: tuple[str, str], path: Path,
 
 def _bar(title: str) -> dict[str, Any]:
     """A vertical colour bar at the right edge of the panel (the camera leaves room for it)."""
-    return {"title": title, "vertical": True, "color": "black", "title_font_size": 20,
-            "label_font_size": 16, "position_x": 0.88, "position_y": 0.15, "height": 0.7,
-            "width": 0.045, "n_labels": 5, "fmt": "%.3g"}
+    return {
+        "title": title,
+        "vertical": True,
+        "color": "black",
+        "title_font_size": 20,
+        "label_font_size": 16,
+        "position_x": 0.88,
+        "position_y": 0.15,
+        "height": 0.7,
+        "width": 0.045,
+        "n_labels": 5,
+        "fmt": "%.3g",
+    }
 
 
-def _volume(pv: Any, s: Solution, f: str, mode: str, path: Path,
-            size: Sequence[int] | None) -> Path:
+def _volume(pv: Any, s: Solution, f: str, mode: str, path: Path, size: Sequence[int] | None) -> Path:
     if s.is_grid:
         axes = [s.axes[c] for c in s.space_coords]
         grid = pv.RectilinearGrid(*axes)
@@ -253,9 +287,12 @@ def _volume(pv: Any, s: Solution, f: str, mode: str, path: Path,
         cloud.point_data[f] = np.asarray(s.broadcast(f), dtype=float)
         grid = cloud.delaunay_3d()
     styles = ["slices", "iso"] if mode == "auto" or mode == "surface" else [mode]
-    plotter = pv.Plotter(off_screen=True, shape=(1, len(styles)),
-                         window_size=tuple(size or (SIZE_TWO if len(styles) == 2 else SIZE_ONE)),
-                         border=False)
+    plotter = pv.Plotter(
+        off_screen=True,
+        shape=(1, len(styles)),
+        window_size=tuple(size or (SIZE_TWO if len(styles) == 2 else SIZE_ONE)),
+        border=False,
+    )
     plotter.set_background("white")
     values = np.asarray(grid.point_data[f])
     clim = _clim(values[np.isfinite(values)])
@@ -264,18 +301,33 @@ def _volume(pv: Any, s: Solution, f: str, mode: str, path: Path,
         plotter.add_mesh(grid.outline(), color="black")
         if style == "slices":
             # Unlit: each slice shows exactly the colour bar's colours.
-            plotter.add_mesh(grid.slice_orthogonal(), scalars=f, cmap="viridis", clim=clim,
-                             lighting=False, scalar_bar_args=_bar(f))
+            plotter.add_mesh(
+                grid.slice_orthogonal(), scalars=f, cmap="viridis", clim=clim, lighting=False, scalar_bar_args=_bar(f)
+            )
         else:
             levels = np.linspace(clim[0], clim[1], 7)[1:-1]
-            plotter.add_mesh(grid.contour(isosurfaces=levels, scalars=f), scalars=f,
-                             cmap="viridis", clim=clim, opacity=0.6, smooth_shading=True,
-                             scalar_bar_args=_bar(f))
-        plotter.add_text(_heading(s, f, "slices" if style == "slices" else "iso-surfaces"),
-                         font_size=12, color="black")
+            plotter.add_mesh(
+                grid.contour(isosurfaces=levels, scalars=f),
+                scalars=f,
+                cmap="viridis",
+                clim=clim,
+                opacity=0.6,
+                smooth_shading=True,
+                scalar_bar_args=_bar(f),
+            )
+        plotter.add_text(_heading(s, f, "slices" if style == "slices" else "iso-surfaces"), font_size=12, color="black")
         x, y, z = s.space_coords
-        plotter.show_bounds(xtitle=x, ytitle=y, ztitle=z, color="black", font_size=14,
-                            grid=False, location="outer", ticks="outside", fmt="%.3g")
+        plotter.show_bounds(
+            xtitle=x,
+            ytitle=y,
+            ztitle=z,
+            color="black",
+            font_size=14,
+            grid=False,
+            location="outer",
+            ticks="outside",
+            fmt="%.3g",
+        )
         plotter.view_isometric()
         plotter.camera.zoom(0.75)
     return _save(plotter, path)
@@ -292,12 +344,22 @@ def _trajectory(pv: Any, s: Solution, path: Path, size: Sequence[int] | None) ->
     radius = 0.004 * float(np.max(np.ptp(p[ok], axis=0))) if ok.any() else 0.01
     plotter = pv.Plotter(off_screen=True, window_size=tuple(size or SIZE_ONE))
     plotter.set_background("white")
-    plotter.add_mesh(line.tube(radius=radius or 0.01), scalars=t, cmap="plasma",
-                     smooth_shading=True, scalar_bar_args=_bar(t))
+    plotter.add_mesh(
+        line.tube(radius=radius or 0.01), scalars=t, cmap="plasma", smooth_shading=True, scalar_bar_args=_bar(t)
+    )
     plotter.add_mesh(pv.Sphere(radius=4 * radius or 0.04, center=p[ok][0]), color="green")
     plotter.add_text(_heading(s, None, "trajectory"), font_size=12, color="black")
-    plotter.show_bounds(xtitle=names[0], ytitle=names[1], ztitle=names[2], color="black",
-                        font_size=14, grid=False, location="outer", ticks="outside", fmt="%.3g")
+    plotter.show_bounds(
+        xtitle=names[0],
+        ytitle=names[1],
+        ztitle=names[2],
+        color="black",
+        font_size=14,
+        grid=False,
+        location="outer",
+        ticks="outside",
+        fmt="%.3g",
+    )
     plotter.view_isometric()
     plotter.camera.zoom(0.8)
     return _save(plotter, path)

@@ -25,12 +25,14 @@ def draw_error_curve(curve: Mapping[str, Any], path: Path) -> Path:
     curves = {label: np.asarray(v, dtype=float) for label, v in curve["curves"].items()}
     errors: Any = next(iter(curves.values())) if len(curves) == 1 else curves
     extra = {k: curve[k] for k in ("ylabel", "time_name") if curve.get(k)}
-    return plot_error_growth(np.asarray(curve["t"], dtype=float), errors, curve.get("cut"), path, curve["title"],
-                             **extra)
+    return plot_error_growth(
+        np.asarray(curve["t"], dtype=float), errors, curve.get("cut"), path, curve["title"], **extra
+    )
 
 
-def plot_error_vs_latent(sweep: Mapping[str, list], points: Mapping[Any, Mapping[str, Any]], path: Path,
-                         title: str) -> Path:
+def plot_error_vs_latent(
+    sweep: Mapping[str, list], points: Mapping[Any, Mapping[str, Any]], path: Path, title: str
+) -> Path:
     """Reconstruction and rollout error against k: POD curves, autoencoder points (train filled, unseen open)."""
 
     def clean(values: list) -> np.ndarray:
@@ -43,17 +45,31 @@ def plot_error_vs_latent(sweep: Mapping[str, list], points: Mapping[Any, Mapping
             ks = np.array(sweep["k"])
             ax.semilogy(ks, clean(sweep[f"{kind}_train"]), "o-", color="tab:blue", label="POD, training parameters")
             if any(v is not None for v in sweep[f"{kind}_unseen"]):
-                ax.semilogy(ks, clean(sweep[f"{kind}_unseen"]), "o--", color="tab:blue", mfc="white",
-                            label="POD, unseen parameters")
+                ax.semilogy(
+                    ks,
+                    clean(sweep[f"{kind}_unseen"]),
+                    "o--",
+                    color="tab:blue",
+                    mfc="white",
+                    label="POD, unseen parameters",
+                )
             kk = sorted(points, key=int)
             train = clean([points[k].get(f"ae_{kind}_train") for k in kk])
             unseen = clean([points[k].get(f"ae_{kind}_unseen") for k in kk])
             xs = [int(k) for k in kk]
-            ax.semilogy(xs, train, "s-" if len(kk) > 1 else "s", color="tab:red", ms=8,
-                        label="autoencoder, training parameters")
+            ax.semilogy(
+                xs, train, "s-" if len(kk) > 1 else "s", color="tab:red", ms=8, label="autoencoder, training parameters"
+            )
             if np.isfinite(unseen).any():
-                ax.semilogy(xs, unseen, "s--" if len(kk) > 1 else "s", color="tab:red", mfc="white", ms=8,
-                            label="autoencoder, unseen parameters")
+                ax.semilogy(
+                    xs,
+                    unseen,
+                    "s--" if len(kk) > 1 else "s",
+                    color="tab:red",
+                    mfc="white",
+                    ms=8,
+                    label="autoencoder, unseen parameters",
+                )
             ax.set_xlabel("latent size k")
             ax.set_title("reconstruction" if kind == "reconstruction" else "rollout from the initial state")
         axes[0].set_ylabel(r"relative $L^2$ error of the states")

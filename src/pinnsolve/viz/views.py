@@ -79,5 +79,7 @@ def check_times(s: Solution, times: list[float]) -> None:
     slack = 1e-9 * max(1.0, abs(hi - lo))
     outside = [v for v in times if v < lo - slack or v > hi + slack]
     if outside:
-        raise ValueError(f"--times {', '.join(f'{v:g}' for v in outside)} outside the solution's "
-                         f"time range [{lo:g}, {hi:g}]; give times in that range")
+        raise ValueError(
+            f"--times {', '.join(f'{v:g}' for v in outside)} outside the solution's "
+            f"time range [{lo:g}, {hi:g}]; give times in that range"
+        )
