@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sympy import Abs, Eq, Rational, atan, cos, cosh, exp, log, pi, sign, sin, sinh, sqrt, tan, tanh
 
+from pinnsolve._version import __version__  # noqa: E402
 from pinnsolve.dsl import (
     Condition,
     D,
@@ -46,8 +47,6 @@ from pinnsolve.geometry import (
     Rectangle,
     Union,
 )
-
-from pinnsolve._version import __version__  # noqa: E402
 
 
 def solve(problem: Problem | str, method: str = "pinn", **settings: object) -> object:

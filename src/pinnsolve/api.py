@@ -33,7 +33,8 @@ def solve(
     ``.run_dir``, ``.history``, ``.model``, and ``.plot(kind)``. Mirrors ``pinnsolve solve``;
     the thread count is left as the process has it (``torch.set_num_threads`` to change it).
     """
-    from pinnsolve.run import RunOptions, solve as run_solve
+    from pinnsolve.run import RunOptions
+    from pinnsolve.run import solve as run_solve
 
     if not isinstance(problem, Problem):
         problem = load_problem(problem)

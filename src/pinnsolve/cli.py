@@ -12,8 +12,9 @@ import argparse
 import json
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
 from pinnsolve.errors import (

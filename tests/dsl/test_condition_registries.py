@@ -13,8 +13,8 @@ from pinnsolve.dsl.conditions import CONDITION_TYPES, BoundaryCondition, boundar
 from pinnsolve.dsl.describe import condition_text, describe
 from pinnsolve.errors import PinnsolveError
 from pinnsolve.methods import pinn, trial
-from pinnsolve.methods.neural import build_setup
 from pinnsolve.methods.condition_terms import loss_terms
+from pinnsolve.methods.neural import build_setup
 from pinnsolve.methods.trial_constraints import FaceValues, constraint
 from pinnsolve.reference import solve_reference
 from pinnsolve.reference.boundary import FaceRule, boundary_rule

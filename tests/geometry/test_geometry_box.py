@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import sympy
 
-from pinnsolve.geometry import SAMPLERS, Box, Interval, Rectangle
 from pinnsolve.errors import GeometryError, SettingsError
+from pinnsolve.geometry import SAMPLERS, Box, Interval, Rectangle
 
 
 def test_interval_endpoints_once_regardless_of_n():

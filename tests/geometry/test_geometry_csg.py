@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import sympy
 
-from pinnsolve.geometry import Difference, Disk, Intersection, Interval, Polygon, Rectangle, Union
 from pinnsolve.errors import GeometryError
+from pinnsolve.geometry import Difference, Disk, Intersection, Interval, Polygon, Rectangle, Union
 
 R = 0.25
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pinnsolve.geometry import SAMPLERS, Disk, Polygon
 from pinnsolve.errors import GeometryError
+from pinnsolve.geometry import SAMPLERS, Disk, Polygon
 
 L_SHAPE = [(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)]  # counter-clockwise
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pinnsolve.geometry import Disk, Polygon, Rectangle
 from pinnsolve.errors import GeometryError
+from pinnsolve.geometry import Disk, Polygon, Rectangle
 
 HOLE, R = np.array([1.0, 0.5]), 0.25
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy.spatial import Delaunay
 
-from pinnsolve.geometry import SAMPLERS, MeshDomain
 from pinnsolve.errors import GeometryError
+from pinnsolve.geometry import SAMPLERS, MeshDomain
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATE = ROOT / "problems" / "meshes" / "plate_hole.msh"

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from pinnsolve.geometry import SAMPLERS, sample_unit_cube, unit_cube_stream
 from pinnsolve.errors import GeometryError, SettingsError
+from pinnsolve.geometry import SAMPLERS, sample_unit_cube, unit_cube_stream
 
 
 def test_registry_names():

@@ -13,9 +13,9 @@ import pytest
 
 from pinnsolve.dsl import load_problem
 from pinnsolve.dsl.errors import ProblemFileError
-from pinnsolve.geometry.location import current_problem_directory, problem_directory
 from pinnsolve.errors import GeometryError
 from pinnsolve.geometry import MeshDomain
+from pinnsolve.geometry.location import current_problem_directory, problem_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATE = ROOT / "problems" / "meshes" / "plate_hole.msh"

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.commands import reference as command
+from pinnsolve.dsl.errors import PinnsolveError
 
 
 def _run(*argv: str) -> tuple[int, str]:

@@ -8,7 +8,8 @@ subcommand that runs work the same --quiet, --debug, --threads, --out, --set and
 from __future__ import annotations
 
 import argparse
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from pinnsolve.errors import SettingsError
 

@@ -26,8 +26,9 @@ the type and the consumer (`unsupported`), never ignores it. See docs/conditions
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import traceback
 import types
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
-from pinnsolve.geometry.location import problem_directory
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.geometry.location import problem_directory
 
 
 def _line_in(path: str, exc: BaseException) -> int | None:

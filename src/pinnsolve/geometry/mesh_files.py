@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from pinnsolve.geometry.location import current_problem_directory
 from pinnsolve.errors import GeometryError
+from pinnsolve.geometry.location import current_problem_directory
 
 from .domain import FloatArray, IntArray
 from .simplices import boundary_facets, oriented, simplex_measure

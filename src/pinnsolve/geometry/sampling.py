@@ -10,8 +10,7 @@ collocation loss (Owen 1997, scrambled nets; Sobol 1967).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from typing import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt

@@ -14,9 +14,10 @@ import json
 import math
 import re
 import shutil
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 

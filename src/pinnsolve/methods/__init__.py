@@ -7,6 +7,9 @@ model trained by the `Trainer`) and one import line below (the import registers 
 from __future__ import annotations
 
 from pinnsolve.errors import MethodNotApplicable
+
+# each import registers its methods
+from pinnsolve.methods import autoencoder, deepxde, fd, ffnn, pinn, rnn, trial  # noqa: E402,F401,I001
 from pinnsolve.methods.contract import (
     METHODS,
     Context,
@@ -20,9 +23,6 @@ from pinnsolve.methods.contract import (
     settings_from,
 )
 from pinnsolve.methods.neural import NeuralMethod, Objective, Setup
-
-# each import registers its methods
-from pinnsolve.methods import pinn, trial, ffnn, rnn, autoencoder, fd, deepxde  # noqa: E402,F401,I001
 
 __all__ = [
     "METHODS",

@@ -25,8 +25,8 @@ import sympy as sp
 
 from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods import collocation
 from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.methods import collocation
 from pinnsolve.methods.base import weight_of
 from pinnsolve.methods.objective import LossTerm
 from pinnsolve.residual import compile_expression, normal_symbols

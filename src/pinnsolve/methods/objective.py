@@ -6,8 +6,8 @@ derivative engine once, over every collocation point, and slices the result per 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import torch

@@ -13,8 +13,9 @@ import argparse
 import dataclasses
 import math
 import typing
+from collections.abc import Mapping
 from functools import cache
-from typing import Any, Mapping
+from typing import Any
 
 from pinnsolve.dsl.assignments import parse_assignments
 from pinnsolve.errors import SettingsError

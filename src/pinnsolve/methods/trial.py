@@ -28,9 +28,9 @@ from pinnsolve.methods.contract import Context
 from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.settings import InteriorSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
-from pinnsolve.solution import Solution
 from pinnsolve.methods.trial_constraints import constraints_of
 from pinnsolve.residual import numpy_function
+from pinnsolve.solution import Solution
 
 
 def check_applicable(problem: Problem) -> None:

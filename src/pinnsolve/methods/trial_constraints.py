@@ -24,8 +24,8 @@ import sympy as sp
 
 from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.methods import collocation
 from pinnsolve.errors import MethodNotApplicable as NotSupported
+from pinnsolve.methods import collocation
 from pinnsolve.methods.base import MethodNotApplicable  # the same class once methods/ uses pinnsolve.errors
 
 __all__ = ["Constraint", "FaceValues", "InitialValue", "constraint", "constraints_of"]

@@ -18,13 +18,6 @@ from pinnsolve.reference.convergence import (
     write_convergence,
 )
 from pinnsolve.reference.data import load_reference
-from pinnsolve.reference.solve import (
-    SCHEMES,
-    require_box,
-    run_reference,
-    solve_reference,
-)
-
 from pinnsolve.reference.snapshots import (
     Trajectory,
     TrajectorySets,
@@ -33,6 +26,12 @@ from pinnsolve.reference.snapshots import (
     reference_sizes,
     trajectories,
     trajectory_sets,
+)
+from pinnsolve.reference.solve import (
+    SCHEMES,
+    require_box,
+    run_reference,
+    solve_reference,
 )
 
 __all__ = [
@@ -71,7 +70,7 @@ class _CallablePackage(types.ModuleType):
     `pinnsolve.api.reference` (looked up by name: the API sits above this layer)."""
 
     def __call__(self, *args: object, **kwargs: object) -> object:
-        return getattr(importlib.import_module("pinnsolve.api"), "reference")(*args, **kwargs)
+        return importlib.import_module("pinnsolve.api").reference(*args, **kwargs)
 
 
 sys.modules[__name__].__class__ = _CallablePackage

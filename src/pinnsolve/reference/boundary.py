@@ -37,8 +37,8 @@ import sympy as sp
 from scipy import sparse
 
 from pinnsolve.dsl.conditions import Condition, Data, Dirichlet, Initial, Neumann, Periodic, Robin, unsupported
-from pinnsolve.errors import MethodNotApplicable, ProblemError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable, ProblemError
 from pinnsolve.reference.grid import Grid
 
 __all__ = [

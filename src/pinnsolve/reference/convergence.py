@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.reference.solve import (
     METHOD,
     problem_record,

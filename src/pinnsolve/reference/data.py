@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pinnsolve.errors import ProblemError, SettingsError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import ProblemError, SettingsError
 from pinnsolve.solution import Solution
 
 __all__ = ["load_reference", "reference_path"]

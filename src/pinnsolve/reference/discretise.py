@@ -23,8 +23,8 @@ import numpy as np
 import sympy as sp
 from scipy import sparse
 
-from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.reference.boundary import FieldBoundary, field_boundary
 from pinnsolve.reference.grid import Grid
 from pinnsolve.reference.stencils import grid_derivative

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.reference.coefficients import coefficients
 from pinnsolve.reference.discretise import Discretisation
 from pinnsolve.reference.evolution import Evolution

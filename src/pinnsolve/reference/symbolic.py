@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name, is_field
+from pinnsolve.errors import MethodNotApplicable
 
 __all__ = ["Atom", "PointwiseForm", "pointwise_form", "time_derivatives_solved"]
 

@@ -7,8 +7,8 @@ so that each derivative is computed once per step however many terms use it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp

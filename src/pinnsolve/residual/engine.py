@@ -6,7 +6,7 @@ An engine takes a model (points (N, d) → fields (N, m)), the points and the se
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import torch
 

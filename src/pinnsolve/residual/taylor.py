@@ -13,7 +13,7 @@ passes. Orders above two, and networks that are not plain MLPs, use autograd.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import torch
 

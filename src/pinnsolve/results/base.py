@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pinnsolve.errors import RunDirectoryError
 from pinnsolve.io.rundir import RunDirectory

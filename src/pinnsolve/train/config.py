@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-
 #: default (Adam steps, L-BFGS iterations) by number of coordinates (1, or 2 and more)
 DEFAULT_BUDGET = {1: (1000, 500), 2: (2000, 1000)}
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 import math
 import time
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import torch
 

@@ -35,7 +35,7 @@ class _CallablePackage(types.ModuleType):
     `pinnsolve.api.validate` (looked up by name: the API sits above this layer)."""
 
     def __call__(self, *args: object, **kwargs: object) -> object:
-        return getattr(importlib.import_module("pinnsolve.api"), "validate")(*args, **kwargs)
+        return importlib.import_module("pinnsolve.api").validate(*args, **kwargs)
 
 
 sys.modules[__name__].__class__ = _CallablePackage

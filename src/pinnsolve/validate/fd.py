@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pinnsolve.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import PinnsolveError
 from pinnsolve.solution import Solution
 from pinnsolve.validate.outcome import MethodOutcome
 from pinnsolve.validate.settings import fd_settings

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from pinnsolve.errors import PinnsolveError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import PinnsolveError
 from pinnsolve.validate.fd import grid_words
 from pinnsolve.validate.outcome import MethodOutcome, plot_order
 from pinnsolve.validate.settings import run_options

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pinnsolve.errors import PinnsolveError, SettingsError
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.errors import PinnsolveError, SettingsError
 from pinnsolve.io import RunDirectory, make_run_dir, write_json
 from pinnsolve.solution import Solution
 from pinnsolve.validate.compare import against_reference

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import sys
 import time
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from pinnsolve.dsl.errors import PinnsolveError
 from pinnsolve.validate.settings import check_settings, known_methods

@@ -217,9 +217,9 @@ def run_render(args: argparse.Namespace) -> int:
     if child.returncode in (2, 3):  # a message of ours: pass it on as it is
         sys.stderr.write(_last_paragraph(child.stderr))
         return child.returncode
-    from pinnsolve.viz.render import GL_HINT
-
     import re
+
+    from pinnsolve.viz.render import GL_HINT
 
     detail = re.sub(r"\x1b\[[0-9;]*m", "", child.stderr).strip().splitlines()
     why = f" Its last words: {detail[-1].strip()[:300]}" if detail else ""
