@@ -12,6 +12,7 @@ from sympy import Abs, Eq, Rational, atan, cos, cosh, exp, log, pi, sign, sin, s
 
 from pinnsolve._version import __version__ as __version__  # noqa: E402
 from pinnsolve.dsl import (
+    Condition,
     D,
     Data,
     Dirichlet,
@@ -35,7 +36,18 @@ from pinnsolve.dsl import (
     load_problem,
 )
 from pinnsolve.dsl.random import Exponential, LogNormal, Normal, Random, RandomField, SquaredExponential, Uniform
-from pinnsolve.geometry import Box, Disk, Domain, Interval, Polygon, Rectangle
+from pinnsolve.geometry import (
+    Box,
+    Difference,
+    Disk,
+    Domain,
+    Intersection,
+    Interval,
+    MeshDomain,
+    Polygon,
+    Rectangle,
+    Union,
+)
 
 
 def solve(problem: Problem | str, method: str = "pinn", **settings: object) -> object:
@@ -69,7 +81,9 @@ def load_result(run_dir: str) -> object:
 __all__ = [
     "Abs",
     "Box",
+    "Condition",
     "D",
+    "Difference",
     "Data",
     "Dirichlet",
     "Disk",
@@ -77,7 +91,9 @@ __all__ = [
     "Eq",
     "Field",
     "Initial",
+    "Intersection",
     "Interval",
+    "MeshDomain",
     "Neumann",
     "Parameter",
     "Periodic",
@@ -91,6 +107,7 @@ __all__ = [
     "Robin",
     "Space",
     "Time",
+    "Union",
     "Unknown",
     "atan",
     "cos",

@@ -42,6 +42,12 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     run.add_argument("--resume", metavar="RUN_DIR", help="continue the run saved in RUN_DIR")
     run.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
     run.add_argument("--nproc", type=int, help="train in P processes, collocation points sharded (runs torchrun)")
+    run.add_argument(
+        "--checkpoint-every",
+        metavar="N|Ts",
+        help="save checkpoint.pt every N steps or T seconds of "
+        "training, e.g. 500, 30s or 30s,500 (default 60s,1000: whichever comes first)",
+    )
     add_common_arguments(run, "run directory (default runs/<problem>-<method>-<time>)")
     add_method_arguments(p)
 
@@ -141,14 +147,22 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
     if args.resume:
         resume_dir = Path(args.resume)
         config_path = resume_dir / "config.json"
-        if not (config_path.is_file() and (resume_dir / "checkpoint.pt").is_file()):
+        saved = (resume_dir / "checkpoint.pt").is_file() or (resume_dir / "checkpoint.prev.pt").is_file()
+        if not (config_path.is_file() and saved):
             raise SettingsError(
                 f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
                 "nothing to continue. Give the run directory that a solve wrote."
             )
-        config = json.loads(config_path.read_text())
-        problem_file = args.problem or config["problem"]["file"]
-        overrides = {**config["problem"]["parameters"], **parse_sets(args.set)}
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            problem_file, parameters = config["problem"]["file"], config["problem"]["parameters"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SettingsError(
+                f"--resume {resume_dir}: config.json is corrupt ({type(exc).__name__}: {exc}), so the "
+                "run cannot be continued. Start it again with --overwrite."
+            ) from None
+        problem_file = args.problem or problem_file
+        overrides = {**parameters, **parse_sets(args.set)}
         base = RunOptions.from_dict(config)
     else:
         if not args.problem:
@@ -168,6 +182,7 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         plain=True if args.quiet else None,
         resume_dir=resume_dir,
         overwrite=args.overwrite,
+        checkpoint_every=args.checkpoint_every,
     )
     if not distributed.is_writer():
         return 0

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.memory import require_memory
 from pinnsolve.residual import numpy_function
 from pinnsolve.results.measure import relative_l2
 from pinnsolve.solution import Solution
@@ -34,6 +35,9 @@ def resolution(problem: Problem, grid: Mapping[str, int] | None = None) -> dict[
         if int(n) < 2:
             raise ValueError(f"--grid {name}={n}: a grid needs at least 2 points per coordinate.")
         sizes[name] = int(n)
+    total = int(np.prod(list(sizes.values()), dtype=float))
+    # per grid point: its coordinates, every field and its exact value and error, in float64
+    require_memory("evaluation grid points", total, 8 * (len(names) + 4 * len(problem.fields) + 2), "--grid")
     return sizes
 
 

@@ -34,7 +34,18 @@ from pinnsolve.methods.contract import check_kind
 from pinnsolve.methods.options import make_settings
 from pinnsolve.results.base import Result, plots_for
 
-__all__ = ["DTYPES", "RunInterrupted", "RunOptions", "RunResult", "default_threads", "run_method", "solve"]
+__all__ = [
+    "DTYPES",
+    "RunInterrupted",
+    "RunOptions",
+    "RunResult",
+    "Terminated",
+    "checkpoint_interval",
+    "default_threads",
+    "run_method",
+    "solve",
+    "terminate_saves",
+]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -134,12 +145,85 @@ def seeded(seed: int, device: torch.device) -> Iterator[None]:
 
 
 def _resume_state(run: RunDirectory) -> dict[str, Any]:
+    """The last whole checkpoint and the history up to its step (a corrupt history restarts, with a note)."""
+    import sys
+
+    from pinnsolve.errors import PinnsolveError
     from pinnsolve.train import load_checkpoint, records_from_history
 
-    return {
-        "checkpoint": load_checkpoint(run.file(run.CHECKPOINT)),
-        "history": records_from_history(run.read_history()),
-    }
+    def note(text: str) -> None:
+        print(f"warning: {text}", file=sys.stderr)
+
+    checkpoint = load_checkpoint(run.file(run.CHECKPOINT), notify=note)
+    try:
+        columns = run.read_history()
+        missing = sorted({"step", "phase", "wall_time_s", "loss", "lr"} - set(columns))
+        if columns and missing:
+            raise KeyError(f"no column {', '.join(missing)}")
+        history = records_from_history(columns)
+    except (PinnsolveError, KeyError, ValueError, TypeError, IndexError) as exc:
+        note(
+            f"{run.file(run.HISTORY)} is unreadable ({type(exc).__name__}: {exc}); the loss history restarts at "
+            f"step {checkpoint['step']} (the model continues from the checkpoint)."
+        )
+        history = []
+    return {"checkpoint": checkpoint, "history": [r for r in history if r.step <= int(checkpoint["step"])]}
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, SLURM, Kubernetes, systemd): handled like Ctrl-C, the checkpoint saved."""
+
+
+@contextlib.contextmanager
+def terminate_saves() -> Iterator[None]:
+    """SIGTERM raises `Terminated` (a KeyboardInterrupt) while the run trains; the old handler is restored after.
+
+    Only in the main thread (where Python delivers signals); elsewhere the run is left as it is.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def checkpoint_interval(text: str | None) -> tuple[int | None, float | None]:
+    """``--checkpoint-every``: ``500`` (steps), ``30s`` (seconds of training) or ``30s,500`` (whichever first).
+
+    Default (None): 60 s or 1000 steps, whichever comes first.
+    """
+    if text is None:
+        return 1000, 60.0
+    steps: int | None = None
+    seconds: float | None = None
+    for part in filter(None, (p.strip() for p in str(text).split(","))):
+        try:
+            if part.endswith("s"):
+                seconds = float(part[:-1])
+                ok = seconds > 0 and seconds < float("inf")
+            else:
+                steps = int(part)
+                ok = steps > 0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise SettingsError(
+                f"--checkpoint-every {text}: '{part}' is neither a positive number of steps (500) "
+                "nor of seconds (30s). Give e.g. --checkpoint-every 30s,500."
+            )
+    if steps is None and seconds is None:
+        raise SettingsError("--checkpoint-every is empty; give e.g. --checkpoint-every 30s,500.")
+    return steps, seconds
 
 
 def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,18 +249,22 @@ def solve(
     stream: Any = None,
     overwrite: bool = False,
     callbacks: Sequence[Any] = (),
+    checkpoint_every: str | None = None,
 ) -> RunResult:
     """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
     ``out`` is the run directory (refused if it holds files, unless ``overwrite``; default
     ``runs/<problem>-<method>-<time>``); with ``resume_dir``, continue the run saved there.
-    ``callbacks`` are trainer callbacks (``on_start``, ``on_step``, ``on_end``) for neural methods.
+    ``callbacks`` are trainer callbacks (``on_start``, ``on_step``, ``on_end``) for neural methods;
+    ``checkpoint_every`` the checkpoint interval (`checkpoint_interval`). SIGTERM saves like Ctrl-C.
     Errors are `PinnsolveError`s (`MethodNotApplicable`, `SettingsError`, `TrainingDiverged`
     after the last good state's files are written, `RunInterrupted` after the checkpoint is).
     """
     options = options or RunOptions()
     method = get_method(options.method)
     settings = make_settings(method.name, options.settings)
+    if isinstance(options.seed, bool) or not isinstance(options.seed, int) or not 0 <= options.seed < 2**63:
+        raise SettingsError(f"--seed {options.seed} is out of range: give a whole number ≥ 0 (e.g. --seed 0).")
     if options.dtype not in DTYPES:
         raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
     from pinnsolve.train import distributed
@@ -185,6 +273,7 @@ def solve(
     dtype, device = DTYPES[options.dtype], _device(group.device(options.device) if group else options.device)
     check_kind(method, problem)
     method.check(problem, settings)
+    interval = checkpoint_interval(checkpoint_every)
     started = time.perf_counter()
     if group is not None and not group.writer:
         return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
@@ -205,13 +294,13 @@ def solve(
         stream=stream,
         resume=resume,
         threads=options.threads or torch.get_num_threads(),
-        extra={"callbacks": list(callbacks), "group": group},
+        extra={"callbacks": list(callbacks), "group": group, "checkpoint_every": interval},
     )
     problem_file = problem.file
     expected = getattr(getattr(method, "result_type", None), "kind", "solution")
     run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
     try:
-        with seeded(options.seed, device):
+        with seeded(options.seed, device), terminate_saves():
             outcome = method.run(problem, settings, context)
     except (MethodNotApplicable, SettingsError):
         if created and not any(p.name != run.CONFIG for p in run.path.iterdir()):

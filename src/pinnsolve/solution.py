@@ -19,6 +19,8 @@ in ``axes`` (``axes == {"t": ...}``); a field of ``(x, y, t)`` then has shape
 
 from __future__ import annotations
 
+import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -331,8 +333,18 @@ class Solution(Result):
 
     @classmethod
     def load_npz(cls, path: str | Path) -> Solution:
-        """Read a solution written by :meth:`save_npz` (no pickle involved)."""
-        return cls(**read_solution_npz(path))
+        """Read a solution written by :meth:`save_npz` (no pickle involved); a corrupt file is a clear error."""
+        try:
+            return cls(**read_solution_npz(path))
+        except FileNotFoundError:
+            raise RunDirectoryError(
+                f"{path}: missing. The run directory is incomplete; rerun the command that wrote it."
+            ) from None
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError, json.JSONDecodeError) as exc:
+            raise RunDirectoryError(
+                f"{path}: not a readable solution file ({type(exc).__name__}: {exc}). The file is "
+                "corrupt (truncated?); rerun the command that wrote it."
+            ) from None
 
 
 def _norms(predicted: np.ndarray, exact: np.ndarray) -> dict[str, Any]:

@@ -296,6 +296,26 @@ class Data(Condition):
             )
         self.points, self.values = pts, vals
 
+    def check(self, problem: Any) -> None:
+        """Every measurement lies in the domain and the time range (a point outside fits nothing)."""
+        coords = list(self.field.args)
+        outside = np.zeros(len(self.points), dtype=bool)
+        for j, c in enumerate(coords):
+            if getattr(c, "has_range", False) and c.lo is not None and c.hi is not None:
+                span = 1e-9 * max(1.0, abs(float(c.hi) - float(c.lo)))
+                outside |= (self.points[:, j] < float(c.lo) - span) | (self.points[:, j] > float(c.hi) + span)
+        space = [j for j, c in enumerate(coords) if not c.is_time_coordinate]
+        if problem.domain is not None and space:
+            outside |= ~np.asarray(problem.domain.contains(self.points[:, space]), dtype=bool)
+        if outside.any():
+            i = int(np.argmax(outside))
+            where = ", ".join(f"{c.name}={self.points[i, j]:g}" for j, c in enumerate(coords))
+            raise ProblemError(
+                f"Data({self.field_name}, ...): {int(outside.sum())} of {len(self.points)} points lie "
+                f"outside the domain, the first at {where}.",
+                "Give measurements inside the domain (and the time range), or widen the domain.",
+            )
+
 
 #: every condition type pinnsolve ships; each consumer's registry covers all of them (tested)
 CONDITION_TYPES: tuple[type[Condition], ...] = (Dirichlet, Neumann, Robin, Periodic, Initial, Data)

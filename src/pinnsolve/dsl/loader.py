@@ -30,6 +30,40 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _compiled(path: Path, shown: str) -> types.CodeType:
+    """The file's code: UTF-8 text that Python compiles, else an error at the offending line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProblemFileError(
+            shown, f"cannot be read ({exc.strerror or exc}).", "Check the file's permissions."
+        ) from None
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProblemFileError(
+            shown,
+            f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded.",
+            "Save the file as UTF-8 (a problem file is Python source).",
+            line=line,
+        ) from None
+    if "\x00" in source:
+        line = source[: source.index("\x00")].count("\n") + 1
+        raise ProblemFileError(
+            shown,
+            "contains a NUL byte, so it is not Python source.",
+            "Remove the binary content (is this the right file?).",
+            line=line,
+        )
+    try:
+        return compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        raise ProblemFileError(
+            shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.", line=exc.lineno
+        ) from None
+
+
 def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None) -> Problem:
     """Run the problem file at ``path`` and return its module-level ``problem``.
 
@@ -42,13 +76,7 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     if not path.is_file():
         hint = "Check the path" + (": it is a directory." if path.is_dir() else "; example problems live in problems/.")
         raise ProblemFileError(shown, "no such problem file.", hint)
-    source = path.read_text(encoding="utf-8")
-    try:
-        code = compile(source, str(path), "exec")
-    except SyntaxError as exc:
-        raise ProblemFileError(
-            shown, f"syntax error: {exc.msg}.", "Fix the Python syntax there.", line=exc.lineno
-        ) from None
+    code = _compiled(path, shown)
     module = types.ModuleType(f"pinnsolve_problem_{path.stem}")
     module.__file__ = str(path)
     try:
@@ -74,6 +102,14 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
             shown,
             f"import failed: {exc}.",
             "Problem files import what they use from pinnsolve (and sympy/numpy).",
+            line=_line_in(str(path), exc),
+        ) from None
+    except SystemExit as exc:  # sys.exit() in the file would end pinnsolve with no problem loaded
+        raise ProblemFileError(
+            shown,
+            f"the file calls sys.exit({exc.code if exc.code is not None else ''}) "
+            "while it is loaded, so it defines no problem.",
+            "Remove the exit call (a problem file only defines `problem`).",
             line=_line_in(str(path), exc),
         ) from None
     except Exception as exc:  # any other error in the user's code: locate it, keep the message

@@ -8,6 +8,7 @@ It is checked once, here, so that solvers can trust it.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -146,6 +147,32 @@ class Problem:
                 "Use one Time coordinate.",
             )
         self.time = times[0] if times else None
+        names = [c.name for c in self.coords]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ProblemError(
+                f"the name '{twice[0]}' is given to two coordinates of problem '{self.name}' "
+                "(a Space and a Time, or two Spaces).",
+                "Give each coordinate its own name, e.g. x = Space('x', 0, 1); t = Time('t', 0, 1).",
+            )
+        if len(self.residuals) != len(self.fields):
+            self._refuse_count()
+
+    def _refuse_count(self) -> None:
+        """One equation per field: fewer leave a field free (under-determined), more over-determine it."""
+        n_eq, n_f = len(self.residuals), len(self.fields)
+        fields = ", ".join(self.field_names)
+        if n_eq < n_f:
+            raise ProblemError(
+                f"problem '{self.name}' has {n_eq} equation(s) for {n_f} fields ({fields}): it is "
+                "under-determined, so any value of the extra field(s) would do.",
+                "Add one equation per field, or replace a field that is given by a formula by that formula.",
+            )
+        raise ProblemError(
+            f"problem '{self.name}' has {n_eq} equations for {n_f} field(s) ({fields}): it is "
+            "over-determined, so in general no field satisfies them all.",
+            "Give one equation per field (measurements go in conditions=[Data(...)]).",
+        )
 
     def field(self, name: str) -> sp.Expr:
         """The field called ``name``, e.g. u(x, t) for 'u'."""
@@ -313,6 +340,10 @@ class Problem:
                 raise ProblemError(
                     f"--set {name}={value} is not a number.", f"Give a number, e.g. --set {name}=0.5."
                 ) from exc
+            if not math.isfinite(number):
+                raise ProblemError(
+                    f"--set {name}={value} is not a finite number.", f"Give a finite value, e.g. --set {name}=0.5."
+                )
             new.parameter_values[name] = number
         return new
 

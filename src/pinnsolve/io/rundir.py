@@ -74,7 +74,14 @@ class RunDirectory:
         never a silent ``DIR-2`` that a script reading ``DIR`` would miss.
         """
         if out is None:
-            return cls(make_run_dir(None, problem, method, now=now))
+            try:
+                path = make_run_dir(None, problem, method, now=now)
+            except OSError as exc:
+                raise RunDirectoryError(
+                    f"{DEFAULT_ROOT}: cannot create a run directory there ({exc.strerror or exc})."
+                    " Give --out with a folder you can write to."
+                ) from None
+            return cls._checked(path, fresh=True)
         path = Path(out)
         if path.exists() and not path.is_dir():
             raise RunDirectoryError(
@@ -87,14 +94,25 @@ class RunDirectory:
                     "--overwrite to replace them, --resume to continue that run, or another --out."
                 )
             shutil.rmtree(path)
+        fresh = not path.exists()
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise RunDirectoryError(
                 f"--out {path}: cannot create the run directory ({exc.strerror}). Give a folder you can write to."
             ) from None
+        return cls._checked(path, fresh)
+
+    @classmethod
+    def _checked(cls, path: Path, fresh: bool) -> RunDirectory:
+        """The run directory at ``path`` once a file can be written there; a folder made for it goes if not."""
         run = cls(path)
-        run.check_writable()
+        try:
+            run.check_writable()
+        except RunDirectoryError:
+            if fresh:
+                shutil.rmtree(path, ignore_errors=True)  # leave no empty, half-made run directory behind
+            raise
         return run
 
     @classmethod

@@ -11,6 +11,7 @@ import torch
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import is_field
 from pinnsolve.errors import MethodNotApplicable
+from pinnsolve.memory import require_memory
 from pinnsolve.methods import collocation
 from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
 from pinnsolve.methods.settings import default_points
@@ -53,6 +54,13 @@ def weight_of(settings: Any, name: str, kind: str) -> float:
 def point_counts(problem: Problem, settings: Any) -> tuple[int, int]:
     n = settings.points or default_points(len(problem.coords))
     nb = getattr(settings, "boundary_points", None) or max(64, n // 8)
+    d = len(problem.coords)
+    # per point: its coordinates, and per hidden unit the value and its derivatives up to second
+    # order (1 + d + d²), each held for the backward pass (≈ 2 copies) — a lower bound on torch's use
+    width, depth = getattr(settings, "width", 32), getattr(settings, "depth", 3)
+    each = 8 * (d + 2 * width * depth * (1 + d + d * d))
+    require_memory("interior collocation points", n, each, "--points")
+    require_memory("points per boundary", nb, each * max(1, 2 * len(problem.space)), "--boundary-points")
     return n, nb
 
 

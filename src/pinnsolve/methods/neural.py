@@ -111,6 +111,11 @@ class NeuralMethod(Method):
         from pinnsolve.train import ProgressReporter, Trainer
 
         setup = self.build(problem, settings, context)
+        terms = getattr(setup.objective, "terms", None)
+        if terms is not None and all(hasattr(t, "kind") for t in terms):
+            from pinnsolve.methods.options import check_weight_names
+
+            check_weight_names(settings, terms, self.name)
         config = train_config(settings).resolved(len(problem.coords), setup.budget)
         if config.compile:
             self.check_compilable(setup)
@@ -125,6 +130,11 @@ class NeuralMethod(Method):
         group = context.extra.get("group")
         if group is not None:
             setup.objective = self.sharded(setup, group)
+        if context.run is not None:  # periodic checkpoints: a kill -9 loses at most one interval
+            from pinnsolve.train import CheckpointEvery
+
+            steps, seconds = context.extra.get("checkpoint_every", (1000, 60.0))
+            callbacks.append(CheckpointEvery(lambda t: _save_state(context, t, setup.objective.names), steps, seconds))
         trainer = Trainer(
             setup.model,
             setup.objective,
@@ -151,14 +161,15 @@ class NeuralMethod(Method):
         result = self.result(problem, settings, context, setup)
         metrics = _training_metrics(trainer, self.name)
         metrics.update(self.measure(problem, settings, context, setup, result))
+        failed = _judge(metrics, result, trainer, setup, context) if diverged is None else None
         return Outcome(
             result=result,
             history=history_rows(trainer.history, setup.objective.names),
             model=trainer.model,
             metrics=metrics,
             choices={**setup.choices, "train": config.as_dict()},
-            stop_reason=trainer.stop_reason or "completed",
-            error=diverged,
+            stop_reason=metrics["stop_reason"],
+            error=diverged or failed,
         )
 
 
@@ -187,6 +198,36 @@ def _save_state(context: Context, trainer: Any, term_names: list[str]) -> Any:
     save_checkpoint(trainer.state_dict(), context.run.file(context.run.CHECKPOINT))
     context.run.write_history(history_rows(trainer.history, term_names))
     return context.run.path
+
+
+def _judge(metrics: dict[str, Any], result: Any, trainer: Any, setup: Setup, context: Context) -> Any:
+    """Status, stop reason and condition residuals into ``metrics``; a `RunFailed` if the run did not solve."""
+    import sys
+
+    import numpy as np
+
+    from pinnsolve.errors import RunFailed
+    from pinnsolve.methods.verdict import condition_residuals, verdict
+
+    fields = getattr(result, "fields", {}) or {}
+    finite = [np.abs(np.asarray(v, dtype=float)) for v in fields.values()]
+    scale = max((float(np.nanmax(a)) for a in finite if a.size and np.isfinite(a).any()), default=0.0)
+    residuals = condition_residuals(setup.objective, trainer.model, scale)
+    status, reason, failed = verdict(result, trainer.history, residuals, trainer.step)
+    metrics["status"] = "failed" if failed else status
+    if residuals:
+        metrics["condition_residuals"] = residuals
+    if status == "ok":
+        return None
+    metrics["stop_reason"] = f"{metrics['stop_reason']}; {reason}"
+    if not failed:
+        print(f"warning: {reason}.", file=context.stream or sys.stderr)
+        return None
+    return RunFailed(
+        f"the run did not solve the problem: {reason}. The results are written but not to be trusted. "
+        "Try more --steps, a larger --weight for that condition, or check that the problem has a "
+        "solution on the whole range (a blow-up inside it cannot be fitted)."
+    )
 
 
 def _training_metrics(trainer: Any, method: str) -> dict[str, Any]:

@@ -21,7 +21,15 @@ from pinnsolve.dsl.assignments import parse_assignments
 from pinnsolve.errors import SettingsError
 from pinnsolve.methods.contract import METHODS, settings_fields
 
-__all__ = ["add_method_arguments", "field_kind", "flag_name", "given_settings", "known_keys", "make_settings"]
+__all__ = [
+    "add_method_arguments",
+    "check_weight_names",
+    "field_kind",
+    "flag_name",
+    "given_settings",
+    "known_keys",
+    "make_settings",
+]
 
 
 def flag_name(f: dataclasses.Field) -> str:
@@ -63,18 +71,7 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
     if value is None and f.default is None:
         return None
     if kind is dict:
-        if isinstance(value, str):
-            return parse_assignments(value, what)
-        if isinstance(value, (list, tuple)):  # repeated --weight flags
-            out: dict[str, object] = {}
-            for item in value:
-                out.update(parse_assignments(item, what) if isinstance(item, str) else dict(item))
-            return out
-        if isinstance(value, Mapping) and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()
-        ):
-            return {str(k): float(v) for k, v in value.items()}
-        raise SettingsError(f"{what} = {value!r}: give a table of numbers, e.g. {what} = {{ bc = 10 }}.")
+        return _weights(_table(value, what), what)
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -89,6 +86,10 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise SettingsError(f"{what} = {value!r}: give a finite number.")
+        if f.default is not None and f.default > 0 and value <= 0:  # a rate or a step (--lr): positive
+            raise SettingsError(
+                f"{what} {value} is out of range: it must be a finite number > 0 (the default is {f.default})."
+            )
         return float(value)
     choices = f.metadata.get("choices")
     if not isinstance(value, str) or (choices and value not in choices):
@@ -96,6 +97,46 @@ def _coerce(settings_type: type, f: dataclasses.Field, value: Any, source: str) 
             f"{what} = {value!r}: give a text value" + (f", one of {', '.join(choices)}." if choices else ".")
         )
     return value
+
+
+def _table(value: Any, what: str) -> dict[str, Any]:
+    """``--weight bc=10`` (text, repeated) or a suite file's table, as one mapping."""
+    if isinstance(value, str):
+        return parse_assignments(value, what)
+    if isinstance(value, (list, tuple)):  # repeated --weight flags
+        out: dict[str, Any] = {}
+        for item in value:
+            out.update(_table(item, what))
+        return out
+    if isinstance(value, Mapping) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()
+    ):
+        return {str(k): v for k, v in value.items()}
+    raise SettingsError(f"{what} = {value!r}: give a table of numbers, e.g. {what} = {{ bc = 10 }}.")
+
+
+def _weights(table: Mapping[str, Any], what: str) -> dict[str, float]:
+    """Loss weights: finite and ≥ 0 (a negative weight rewards the residual, so training runs away)."""
+    for name, w in table.items():
+        if not (math.isfinite(float(w)) and float(w) >= 0):
+            raise SettingsError(
+                f"{what} {name}={w}: a loss weight must be a finite number ≥ 0 (a negative one "
+                f"makes the loss reward that residual). Give e.g. {what} {name}=10."
+            )
+    return {name: float(w) for name, w in table.items()}
+
+
+def check_weight_names(settings: Any, terms: Any, method: str) -> None:
+    """Each ``--weight`` key names a loss term (``bc2``) or a kind of term (``bc``) of this run's objective."""
+    given = getattr(settings, "weights", None) or {}
+    known = {t.name for t in terms} | {t.kind for t in terms}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise SettingsError(
+            f"--weight {unknown[0]}=...: this {method} run has no loss term or kind of term called "
+            f"'{unknown[0]}'. Its terms are {', '.join(t.name for t in terms)} (kinds: "
+            f"{', '.join(sorted({t.kind for t in terms}))}); weigh one of those."
+        )
 
 
 def make_settings(method: str, values: Mapping[str, Any] | Any | None = None, source: str = "flag") -> Any:

@@ -17,6 +17,7 @@ import numpy as np
 from pinnsolve.dsl.conditions import Periodic
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import SettingsError
+from pinnsolve.memory import require_memory
 from pinnsolve.reference.stencils import MIN_POINTS
 
 __all__ = ["Axis", "Grid", "default_sizes", "make_grid", "resolve_sizes", "time_axis"]
@@ -128,6 +129,7 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
                 f"--grid {name}={n} is too coarse: give at least {least} {what}, e.g. --grid {name}={sizes[name]}."
             )
         sizes[name] = n
+    _require_grid_memory(problem, sizes)
     for c in problem.conditions:
         if isinstance(c, Periodic) and sizes[c.coord.name] < MIN_POINTS + 1:
             raise SettingsError(
@@ -138,6 +140,18 @@ def resolve_sizes(problem: Problem, grid: Mapping[str, int] | None) -> dict[str,
     return sizes
 
 
+def _require_grid_memory(problem: Problem, sizes: Mapping[str, int]) -> None:
+    """Refuse a grid whose operator, factorisation and output snapshots exceed the memory budget."""
+    space = [sizes[c.name] for c in problem.space]
+    nodes = int(np.prod(space, dtype=float)) if space else 1
+    times = sizes[problem.time.name] if problem.time is not None else 1
+    d, fields = max(1, len(space)), len(problem.fields)
+    # per node and field: the sparse operator (2d + 1 entries of value and index, ×fill-in of the LU),
+    # the solver's work vectors, and one float64 per output time
+    each = fields * (8 * times + 12 * (2 * d + 1) * 4 + 8 * 16)
+    require_memory("reference grid nodes", nodes, each, "--grid")
+
+
 def make_grid(problem: Problem, sizes: Mapping[str, int]) -> Grid:
     """The space grid of ``problem`` (a box; see `require_box`) with the given sizes."""
     lo, hi = problem.domain.bounds() if problem.domain is not None else ((), ())
@@ -146,7 +160,15 @@ def make_grid(problem: Problem, sizes: Mapping[str, int]) -> Grid:
     axes = []
     for c in problem.space:
         k = names.index(c.name)
-        axes.append(Axis(c.name, float(lo[k]), float(hi[k]), int(sizes[c.name]), c.name in periodic))
+        axis = Axis(c.name, float(lo[k]), float(hi[k]), int(sizes[c.name]), c.name in periodic)
+        if not (1e-100 < axis.h < 1e100):  # h² and 1/h² (and h⁴) must be finite floats
+            raise SettingsError(
+                f"coordinate {c.name} spans [{axis.lo:g}, {axis.hi:g}]: with {axis.n} grid points the "
+                f"spacing h = {axis.h:g} makes the finite-difference stencils (1/h²) overflow or "
+                "vanish. Rescale the coordinate to a range of moderate size (nondimensionalise the "
+                "problem) in the problem file."
+            )
+        axes.append(axis)
     return Grid(tuple(axes))
 
 

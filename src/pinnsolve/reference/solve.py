@@ -149,6 +149,7 @@ def solve_reference(
                 evolution = Evolution(disc)
         fields, stats = _march(kind, evolution, times, dt, integrator, rtol, atol, progress)
     solution = grid_solution(problem, space, times, fields)
+    warnings = [*warnings, *stats.pop("warnings", [])]
     stats = _statistics(kind, stats, disc, sizes, grid or {}, choices, warnings)
     stats["wall_time_s"] = time.perf_counter() - started
     return solution, stats

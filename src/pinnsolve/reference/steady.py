@@ -15,7 +15,7 @@ from scipy.sparse import linalg as spla
 from pinnsolve.errors import MethodNotApplicable, RunFailed
 from pinnsolve.reference.discretise import Discretisation
 
-__all__ = ["solve_steady"]
+__all__ = ["NEAR_SINGULAR", "condition_estimate", "near_singular_warning", "solve_steady"]
 
 NEWTON_MAX_ITERATIONS = 50
 NEWTON_TOLERANCE = 1e-11  # on max|Δy| relative to 1 + max|y|
@@ -41,6 +41,35 @@ def _factor(jac, problem_name: str):
     return lu
 
 
+#: κ·h² above this marks a near-singular system: a discrete Laplacian has κ·h² ≈ 4/π² ≈ 0.4, while at a
+#: Helmholtz resonance (k² an eigenvalue) κ grows by the inverse distance to the eigenvalue
+NEAR_SINGULAR = 1e3
+
+
+def condition_estimate(jac: Any, lu: Any) -> float:
+    """κ₁(J) ≈ ‖J‖₁ ‖J⁻¹‖₁, with ‖J⁻¹‖₁ estimated from a few LU solves (Higham & Tisseur 2000)."""
+    n = jac.shape[0]
+    if n == 0:
+        return 1.0
+    inverse = spla.LinearOperator(jac.shape, matvec=lu.solve, rmatvec=lambda v: lu.solve(v, trans="T"), dtype=float)
+    try:
+        return float(spla.norm(jac, 1) * spla.onenormest(inverse))
+    except Exception:  # an estimate only: never let it stop a solve
+        return float("nan")
+
+
+def near_singular_warning(problem_name: str, condition: float | None, h: float) -> list[str]:
+    """A warning when κ·h² is far above a Laplacian's (see `NEAR_SINGULAR`), else none."""
+    if condition is None or not np.isfinite(condition) or condition * h * h <= NEAR_SINGULAR:
+        return []
+    return [
+        f"the discrete system of '{problem_name}' is nearly singular (condition estimate {condition:.2g}, "
+        f"κ·h² = {condition * h * h:.2g} against ≈ 0.4 for a Laplacian): the solution may be meaningless, e.g. "
+        "at a resonance (k² an eigenvalue of the operator). Move the parameter away from the resonance or "
+        "check the conditions."
+    ]
+
+
 #: above this many unknowns on a grid of three or more dimensions, sparse LU fills in too much
 #: (minutes for 41³); a Krylov method is used instead, LU being the fallback
 ITERATIVE_ABOVE = 20_000
@@ -54,6 +83,7 @@ class _LinearSolver:
         self.problem_name, self.dims = problem_name, dims
         self.method = "sparse LU"
         self.iterations = 0
+        self.condition: float | None = None
 
     def solve(self, jac, rhs: np.ndarray) -> np.ndarray:
         if self.dims >= 3 and jac.shape[0] > ITERATIVE_ABOVE:
@@ -75,7 +105,10 @@ class _LinearSolver:
                     self.iterations += count[0]
                     return x
         self.method = "sparse LU"
-        return _factor(jac, self.problem_name).solve(rhs)
+        lu = _factor(jac, self.problem_name)
+        if self.condition is None:
+            self.condition = condition_estimate(jac, lu)
+        return lu.solve(rhs)
 
 
 def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -135,4 +168,10 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
         "unknowns": system.size,
         "residual_max": float(np.max(np.abs(system.evaluate(y)), initial=0.0)),
     }
+    if linear_solver.condition is not None:
+        stats["condition_estimate"] = linear_solver.condition
+        h = min(disc.grid.spacings, default=1.0)
+        warnings = near_singular_warning(problem.name, linear_solver.condition, h)
+        if warnings:
+            stats["warnings"] = warnings
     return system.full_fields(y), stats

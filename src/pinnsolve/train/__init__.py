@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pinnsolve.train.chain import StageSpec, parse_chain, resolve_chain
-from pinnsolve.train.checkpoint import load_checkpoint, save_checkpoint
+from pinnsolve.train.checkpoint import CheckpointEvery, load_checkpoint, previous_checkpoint, save_checkpoint
 from pinnsolve.train.config import TrainConfig
 from pinnsolve.train.optimizers import OPTIMIZERS
 from pinnsolve.train.progress import ProgressReporter
@@ -11,6 +11,8 @@ from pinnsolve.train.records import StepRecord, history_csv, parse_history_csv, 
 from pinnsolve.train.trainer import Callback, Trainer, TrainingDiverged
 
 __all__ = [
+    "CheckpointEvery",
+    "previous_checkpoint",
     "OPTIMIZERS",
     "Callback",
     "ProgressReporter",

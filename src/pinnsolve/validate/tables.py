@@ -8,11 +8,13 @@ from typing import Any
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 
 __all__ = [
+    "POOR_L2",
     "RESULT_HEADER",
     "convergence_rows",
     "convergence_summary",
     "fmt_error",
     "fmt_seconds",
+    "grade",
     "per_field_rows",
     "result_table",
     "settings_matrix",
@@ -44,10 +46,17 @@ def fmt_seconds(value: Any) -> str:
     return f"{value:.2f} s" if value < 10 else f"{value:.0f} s"
 
 
-def _status(o: MethodOutcome, threshold: float | None) -> str:
+#: with no threshold, an L2 relative error above this is graded "poor" (it ran, but did not solve)
+POOR_L2 = 0.1
+
+
+def grade(o: MethodOutcome, threshold: float | None) -> str:
+    """The row's verdict: pass/FAIL against its threshold; without one, "poor" above 10 % L2, else "ok"."""
     if o.status != "ok":
         return f"{o.status}: {o.reason}"
     if threshold is None:
+        if o.l2 is not None and not o.metrics.get("l2_is_absolute") and not o.l2 <= POOR_L2:
+            return f"poor: L2 {o.l2:.2g} above {POOR_L2:.0%} (no threshold set)"
         return "ok"
     if o.l2 is None:
         return f"FAIL: no error measured (threshold {threshold:.0e})"
@@ -88,7 +97,7 @@ def result_table(
             "—" if o.steps is None else str(o.steps),
             o.size or "—",
             _evaluated_on(o),
-            _status(o, (thresholds or {}).get(m)),
+            grade(o, (thresholds or {}).get(m)),
         ]
         if len(compared) > 1:
             row.insert(1, o.compared_with or "—")
