@@ -136,38 +136,20 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.kinds import problem_kind
     from pinnsolve.evaluate import resolution
-    from pinnsolve.run import RunOptions, solve
+    from pinnsolve.run import solve
     from pinnsolve.train import distributed
 
     if args.nproc and args.nproc > 1 and not distributed.launched():
         from pinnsolve.run import default_threads
 
         return distributed.launch(args.argv, args.nproc, args.threads, default_threads())
-    resume_dir = base = None
-    if args.resume:
-        resume_dir = Path(args.resume)
-        config_path = resume_dir / "config.json"
-        saved = (resume_dir / "checkpoint.pt").is_file() or (resume_dir / "checkpoint.prev.pt").is_file()
-        if not (config_path.is_file() and saved):
-            raise SettingsError(
-                f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
-                "nothing to continue. Give the run directory that a solve wrote."
-            )
-        try:
-            config = json.loads(config_path.read_text(encoding="utf-8"))
-            problem_file, parameters = config["problem"]["file"], config["problem"]["parameters"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SettingsError(
-                f"--resume {resume_dir}: config.json is corrupt ({type(exc).__name__}: {exc}), so the "
-                "run cannot be continued. Start it again with --overwrite."
-            ) from None
-        problem_file = args.problem or problem_file
-        overrides = {**parameters, **parse_sets(args.set)}
-        base = RunOptions.from_dict(config)
+    resume_dir = Path(args.resume) if args.resume else None
+    if resume_dir is not None:
+        problem_file, overrides, base = _resumed(resume_dir, args)
     else:
         if not args.problem:
             raise SettingsError("pinnsolve solve needs a problem file, e.g. pinnsolve solve problems/heat1d.py.")
-        problem_file, overrides = args.problem, parse_sets(args.set)
+        problem_file, overrides, base = args.problem, parse_sets(args.set), None
     problem = load_problem(problem_file, overrides)
     options = _run_options(args, base, threads, problem)
     try:
@@ -184,11 +166,39 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         overwrite=args.overwrite,
         checkpoint_every=args.checkpoint_every,
     )
-    if not distributed.is_writer():
-        return 0
+    if distributed.is_writer():
+        _print_summary(problem.name, options.method, result)
+    return 0
+
+
+def _resumed(resume_dir: Path, args: argparse.Namespace) -> tuple[str, dict[str, object], Any]:
+    """The problem file, parameter values and options recorded by the run being resumed (``--set`` on top)."""
+    from pinnsolve.run import RunOptions
+
+    config_path = resume_dir / "config.json"
+    saved = (resume_dir / "checkpoint.pt").is_file() or (resume_dir / "checkpoint.prev.pt").is_file()
+    if not (config_path.is_file() and saved):
+        raise SettingsError(
+            f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
+            "nothing to continue. Give the run directory that a solve wrote."
+        )
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        problem_file, parameters = config["problem"]["file"], config["problem"]["parameters"]
+        base = RunOptions.from_dict(config)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SettingsError(
+            f"--resume {resume_dir}: config.json is corrupt ({type(exc).__name__}: {exc}), so the "
+            "run cannot be continued. Start it again with --overwrite."
+        ) from None
+    return args.problem or problem_file, {**parameters, **parse_sets(args.set)}, base
+
+
+def _print_summary(name: str, method: str, result: Any) -> None:
+    """The few lines a user reads after a solve: time, error or energy, where the files are."""
     m = result.metrics
     steps = f" ({m['steps']} steps)" if m.get("steps") is not None else ""
-    print(f"\n{problem.name} solved with {options.method} in {m['wall_time_s']:.1f} s{steps}.")
+    print(f"\n{name} solved with {method} in {m['wall_time_s']:.1f} s{steps}.")
     if "l2_relative_error" in m:
         print(
             f"L2 relative error {m['l2_relative_error']:.3e}, max abs error {m['max_abs_error']:.3e} "
@@ -203,7 +213,6 @@ def cmd_solve(args: argparse.Namespace, threads: int | None = None) -> int:
         print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} (blocking), variance {m['variance']:.2e}{exact}.")
     files = ", ".join(p.name for p in sorted(result.run_dir.iterdir()) if p.is_file() and not p.name.startswith("."))
     print(f"Results in {result.run_dir}/: {files}, plots/")
-    return 0
 
 
 def _delegate(module: str, function: str) -> Any:

@@ -263,10 +263,7 @@ def solve(
     options = options or RunOptions()
     method = get_method(options.method)
     settings = make_settings(method.name, options.settings)
-    if isinstance(options.seed, bool) or not isinstance(options.seed, int) or not 0 <= options.seed < 2**63:
-        raise SettingsError(f"--seed {options.seed} is out of range: give a whole number ≥ 0 (e.g. --seed 0).")
-    if options.dtype not in DTYPES:
-        raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
+    _check_options(options)
     from pinnsolve.train import distributed
 
     group = distributed.join(options.device)  # None unless launched by torchrun
@@ -277,25 +274,9 @@ def solve(
     started = time.perf_counter()
     if group is not None and not group.writer:
         return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
-    if resume_dir is not None:
-        run, created = RunDirectory.open(resume_dir), False
-        resume = _resume_state(run)
-    else:
-        run, resume = RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), None
-        created = True
-    context = Context(
-        dtype=dtype,
-        device=device,
-        rng=np.random.default_rng(options.seed),
-        seed=options.seed,
-        grid=options.grid,
-        run=run,
-        plain=plain,
-        stream=stream,
-        resume=resume,
-        threads=options.threads or torch.get_num_threads(),
-        extra={"callbacks": list(callbacks), "group": group, "checkpoint_every": interval},
-    )
+    run, created, resume = _open_run(problem, method.name, out, resume_dir, overwrite)
+    context = _context(options, dtype, device, run, plain, stream, resume)
+    context.extra.update({"callbacks": list(callbacks), "group": group, "checkpoint_every": interval})
     problem_file = problem.file
     expected = getattr(getattr(method, "result_type", None), "kind", "solution")
     run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
@@ -311,17 +292,64 @@ def solve(
     run.write_config(
         _config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind, problem_file=problem_file
     )
+    return _finish(run, outcome, f"{problem.name} — {method.name}", method.name, started)
+
+
+run_method = solve
+
+
+def _context(
+    options: RunOptions,
+    dtype: torch.dtype,
+    device: torch.device,
+    run: RunDirectory | None,
+    plain: bool | None,
+    stream: Any,
+    resume: dict[str, Any] | None,
+) -> Context:
+    """What the method gets besides the problem: precision, device, a generator seeded from the run's seed."""
+    return Context(
+        dtype=dtype,
+        device=device,
+        rng=np.random.default_rng(options.seed),
+        seed=options.seed,
+        grid=options.grid,
+        run=run,
+        plain=plain,
+        stream=stream,
+        resume=resume,
+        threads=options.threads or torch.get_num_threads(),
+    )
+
+
+def _check_options(options: RunOptions) -> None:
+    """The run-level values no method checks: the seed and the floating-point type."""
+    if isinstance(options.seed, bool) or not isinstance(options.seed, int) or not 0 <= options.seed < 2**63:
+        raise SettingsError(f"--seed {options.seed} is out of range: give a whole number ≥ 0 (e.g. --seed 0).")
+    if options.dtype not in DTYPES:
+        raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
+
+
+def _open_run(
+    problem: Problem, method: str, out: str | Path | None, resume_dir: str | Path | None, overwrite: bool
+) -> tuple[RunDirectory, bool, dict[str, Any] | None]:
+    """The run directory (resumed, or created fresh), whether it was created, and the saved state to resume."""
+    if resume_dir is not None:
+        run = RunDirectory.open(resume_dir)
+        return run, False, _resume_state(run)
+    return RunDirectory.create(out, problem.name, method, overwrite=overwrite), True, None
+
+
+def _finish(run: RunDirectory, outcome: Any, title: str, method: str, started: float) -> RunResult:
+    """Write a finished run's files, then raise the error it ended with, if any (its files are kept)."""
     metrics = {**outcome.result.metrics(), "wall_time_s": time.perf_counter() - started, **outcome.metrics}
-    metrics.setdefault("method", method.name)
-    write_outcome(run, outcome, metrics, f"{problem.name} — {method.name}: training")
+    metrics.setdefault("method", method)
+    write_outcome(run, outcome, metrics, f"{title}: training")
     if isinstance(outcome.error, TrainingDiverged):
         raise TrainingDiverged(f"{outcome.error} Results of the last good model are in {run.path}.")
     if outcome.error is not None:
         raise outcome.error
     return RunResult(run.path, outcome.result, metrics, list(outcome.history), outcome.model)
-
-
-run_method = solve
 
 
 def _run_unwritten(

@@ -79,6 +79,24 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     code = _compiled(path, shown)
     module = types.ModuleType(f"pinnsolve_problem_{path.stem}")
     module.__file__ = str(path)
+    _run_file(code, module, path, shown)
+    problem = _defined_problem(module, shown)
+    problem.file = shown
+    try:
+        _check_regimes(problem)
+    except ProblemError as exc:
+        raise ProblemFileError(shown, exc.what, exc.fix) from None
+    problem.doc = (module.__doc__ or "").strip()
+    if overrides:
+        try:
+            problem = problem.with_parameters(overrides)
+        except ProblemError as exc:
+            raise ProblemFileError(shown, exc.what, exc.fix) from None
+    return problem
+
+
+def _run_file(code: types.CodeType, module: types.ModuleType, path: Path, shown: str) -> None:
+    """Execute a problem file in ``module``; every error becomes a `ProblemFileError` at its line."""
     try:
         with problem_directory(path.parent):  # relative paths in the file (mesh files) resolve against it
             exec(code, module.__dict__)
@@ -119,6 +137,10 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
             "Fix the problem file at that line (run with --debug for the traceback).",
             line=_line_in(str(path), exc),
         ) from exc
+
+
+def _defined_problem(module: types.ModuleType, shown: str) -> Problem:
+    """The module-level ``problem`` a file defined, refused when missing or of another type."""
     problem = module.__dict__.get("problem")
     if problem is None:
         raise ProblemFileError(
@@ -130,17 +152,6 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
         raise ProblemFileError(
             shown, f"`problem` is a {type(problem).__name__}, not a Problem.", "Assign problem = Problem(...)."
         )
-    problem.file = shown
-    try:
-        _check_regimes(problem)
-    except ProblemError as exc:
-        raise ProblemFileError(shown, exc.what, exc.fix) from None
-    problem.doc = (module.__doc__ or "").strip()
-    if overrides:
-        try:
-            problem = problem.with_parameters(overrides)
-        except ProblemError as exc:
-            raise ProblemFileError(shown, exc.what, exc.fix) from None
     return problem
 
 

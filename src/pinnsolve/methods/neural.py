@@ -104,21 +104,12 @@ class NeuralMethod(Method):
             "one process (drop --nproc)."
         )
 
-    @final
-    def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
-        """Build, train (resuming from ``context.resume``), and turn the trained model into a result."""
+    def _trainer(self, problem: Problem, context: Context, setup: Setup, config: Any) -> Any:
+        """The trainer with its callbacks: progress, the caller's, periodic checkpoints, the error monitor,
+        and the gradient sum over processes under torchrun (the objective then sharded)."""
         from pinnsolve.evaluate import ErrorMonitor
         from pinnsolve.train import ProgressReporter, Trainer
 
-        setup = self.build(problem, settings, context)
-        terms = getattr(setup.objective, "terms", None)
-        if terms is not None and all(hasattr(t, "kind") for t in terms):
-            from pinnsolve.methods.options import check_weight_names
-
-            check_weight_names(settings, terms, self.name)
-        config = train_config(settings).resolved(len(problem.coords), setup.budget)
-        if config.compile:
-            self.check_compilable(setup)
         error = setup.error
         if error is None:
             monitor = ErrorMonitor(problem, context.dtype, context.device)
@@ -143,6 +134,22 @@ class NeuralMethod(Method):
             error=error,
             grad_hook=group.all_reduce_gradients if group is not None else None,
         )
+        return trainer
+
+    @final
+    def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
+        """Build, train (resuming from ``context.resume``), and turn the trained model into a result."""
+
+        setup = self.build(problem, settings, context)
+        terms = getattr(setup.objective, "terms", None)
+        if terms is not None and all(hasattr(t, "kind") for t in terms):
+            from pinnsolve.methods.options import check_weight_names
+
+            check_weight_names(settings, terms, self.name)
+        config = train_config(settings).resolved(len(problem.coords), setup.budget)
+        if config.compile:
+            self.check_compilable(setup)
+        trainer = self._trainer(problem, context, setup, config)
         if context.resume is not None:
             trainer.load_state_dict(context.resume["checkpoint"])
             trainer.history = list(context.resume["history"])
