@@ -40,7 +40,6 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     run.add_argument("--device", help="cpu (default) or cuda")
     run.add_argument("--grid", help="evaluation grid (fd: the finite-difference grid), e.g. x=256,t=101")
     run.add_argument("--resume", metavar="RUN_DIR", help="continue the run saved in RUN_DIR")
-    run.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
     run.add_argument("--nproc", type=int, help="train in P processes, collocation points sharded (runs torchrun)")
     run.add_argument(
         "--checkpoint-every",

@@ -7,6 +7,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from pinnsolve.errors import RunDirectoryError
 from pinnsolve.io import make_run_dir, read_history
 
 NOW = datetime(2024, 5, 17, 9, 3, 7)
@@ -36,7 +37,11 @@ def test_exact_path(tmp_path):
     out = tmp_path / "my-run"
     assert make_run_dir(out, "heat1d", "pinn", exact=True) == out
     (out / "history.csv").write_text("")
-    assert make_run_dir(out, "heat1d", "pinn", exact=True) == tmp_path / "my-run-2"
+    # an --out that holds an earlier run is refused (never a silent my-run-2), replaced with overwrite
+    with pytest.raises(RunDirectoryError, match="--overwrite"):
+        make_run_dir(out, "heat1d", "pinn", exact=True)
+    assert make_run_dir(out, "heat1d", "pinn", exact=True, overwrite=True) == out
+    assert not (out / "history.csv").exists() and not (tmp_path / "my-run-2").exists()
     with pytest.raises(ValueError):
         make_run_dir(None, "p", "m", exact=True)
 

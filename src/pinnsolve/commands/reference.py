@@ -43,7 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="refine the grid (11, 21, 41, ... nodes per axis) and report the observed order",
     )
     parser.add_argument("--levels", type=int, default=4, help="grids in the convergence study (default 4)")
-    parser.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
     add_common_arguments(parser, "the run directory (default: runs/<problem>-fd-<time>)")
 
 

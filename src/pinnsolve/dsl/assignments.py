@@ -53,11 +53,13 @@ def parse_sets(items: Sequence[str] | str | None) -> dict[str, object]:
 def add_common_arguments(parser: Any, out_help: str = "the run directory") -> None:
     """The flags every subcommand that runs work takes, meaning the same on each.
 
-    ``--quiet`` (plain progress lines), ``--debug`` (tracebacks; also accepted before the
+    ``--overwrite`` (replace an earlier run in ``--out``), ``--quiet`` (plain progress lines),
+    ``--debug`` (tracebacks; also accepted before the
     subcommand), ``--threads`` (CPU threads, set by the CLI once for the process), ``--out``,
     ``--set NAME=VALUE`` (repeatable: Parameter overrides) and ``--seed``.
     """
     parser.add_argument("--out", metavar="DIR", help=f"{out_help} (refused if it holds files, unless --overwrite)")
+    parser.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter (repeatable)")
     parser.add_argument("--seed", type=int, help="random seed (default 0): same seed, same result")
     parser.add_argument("--threads", type=int, help="CPU threads (default: all available cores)")

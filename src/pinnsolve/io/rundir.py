@@ -228,19 +228,20 @@ def make_run_dir(
     method: str,
     *,
     exact: bool = False,
+    overwrite: bool = False,
     now: datetime | None = None,
 ) -> Path:
     """Create and return a fresh run directory under a root (``runs/`` by default).
 
     The run goes to ``<root>/<problem>-<method>-<YYYYmmdd-HHMMSS>``; when two runs start in the
     same second, a suffix ``-2``, ``-3``, ... keeps them apart. With ``exact=True``
-    ``root_or_path`` is the run directory itself (kept for callers that predate
-    `RunDirectory.create`, which refuses a folder that holds files instead).
+    ``root_or_path`` is the run directory itself (``--out``), refused when it holds an earlier
+    run's files unless ``overwrite``, as `RunDirectory.create` does: never a silent ``DIR-2``.
     """
     if exact:
         if root_or_path is None:
             raise ValueError("make_run_dir(exact=True) needs the run directory's path")
-        base = Path(root_or_path)
+        return RunDirectory.create(root_or_path, problem, method, overwrite=overwrite).path
     else:
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
         root = DEFAULT_ROOT if root_or_path is None else Path(root_or_path)

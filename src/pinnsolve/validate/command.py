@@ -78,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         from pinnsolve.validate.suite import validate_suite
 
         only = [name.strip() for name in (args.cases or "").split(",") if name.strip()] or None
-        return validate_suite(args.suite, quick=args.quick, out=args.out, report=args.report, only=only)
+        return validate_suite(
+            args.suite, quick=args.quick, out=args.out, report=args.report, only=only, overwrite=args.overwrite
+        )
     if args.cases:
         raise SettingsError("--cases picks cases of a suite: give --suite FILE with it.")
     if args.report:
@@ -90,7 +92,12 @@ def run(args: argparse.Namespace) -> int:
     methods = parse_methods(args.methods)
     problem = load_problem(args.problem, overrides)
     result = validate_problem(
-        problem, methods, out=Path(args.out) if args.out else None, quick=args.quick, settings=_settings(args)
+        problem,
+        methods,
+        out=Path(args.out) if args.out else None,
+        quick=args.quick,
+        settings=_settings(args),
+        overwrite=args.overwrite,
     )
     print(f"\nReport: {result.report_html} (self-contained; open it in a browser), {result.report_md}")
     return 0

@@ -55,6 +55,7 @@ def validate_problem(
     stream: TextIO | None = None,
     log: Callable[[str], None] | None = _log_default,
     thresholds: Mapping[str, float] | None = None,
+    overwrite: bool = False,
 ) -> ValidationResult:
     """Run ``methods`` on ``problem``, compare each with the exact solution (or a reference),
     and write report.html, report.md and validation.json into one run directory.
@@ -73,7 +74,7 @@ def validate_problem(
     names = parse_methods(methods)
     check_settings(settings or {})
     say = log or (lambda _m: None)
-    run_dir = make_run_dir(out, problem.name, "validate", exact=out is not None)
+    run_dir = make_run_dir(out, problem.name, "validate", exact=out is not None, overwrite=overwrite)
     outcomes: dict[str, MethodOutcome] = {}
     for method in names:
         flat = merged(settings, method, quick)

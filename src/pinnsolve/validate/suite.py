@@ -202,6 +202,7 @@ def validate_suite(
     report: str | Path | None = None,
     log: Callable[[str], None] | None = print,
     only: list[str] | None = None,
+    overwrite: bool = False,
 ) -> int:
     """Run every case (or the quick subset, or the cases named in ``only``), write the suite report,
     print a summary.
@@ -236,7 +237,7 @@ def validate_suite(
             "cases that CI should run."
         )
     problems = {c.name: load_problem(c.problem, c.parameters) for c in cases}  # every file checked before any run
-    run_root = make_run_dir(out, "suite", "quick" if quick else "validate", exact=out is not None)
+    run_root = make_run_dir(out, "suite", "quick" if quick else "validate", exact=out is not None, overwrite=overwrite)
     report_path = Path(report) if report else (run_root / "REPORT.md" if quick else suite.path.parent / "REPORT.md")
     started = time.perf_counter()
     rows: list[SuiteRow] = []
