@@ -4,7 +4,9 @@ Parameter values are drawn by a scrambled Sobol sequence over the ``--vary`` box
 (``scipy.stats.qmc``: low discrepancy, so few samples cover the box evenly). Each value is
 solved by the finite-difference reference (`pinnsolve.reference.solve_reference`; the
 explicit FTCS scheme at a fixed step when the problem asks for it, unstable steps included;
-an ODE system for all values in one vectorised integration, `vectorised`)
+an ODE system for all values in one vectorised integration, `vectorised`; a PDE whose varied
+parameters enter only its initial data in batches of one method-of-lines integration, `batched`),
+chunk by chunk (`chunks`: cached in the run directory as they are solved, shared among workers)
 and labelled by the regimes' relations (the analytic truth) or by the problem's labelling
 function of the solution.
 """
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pinnsolve.classify.batched import BatchedEvolution, initial_data_only
+from pinnsolve.classify.chunks import ChunkSolve, DatasetStore, solve_chunks
 from pinnsolve.classify.vectorised import solve_ode_batch
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.regimes import regime_function
@@ -24,9 +28,12 @@ from pinnsolve.errors import ProblemError, SettingsError
 from pinnsolve.reference import solve_reference
 from pinnsolve.solution import Solution
 
-__all__ = ["Dataset", "build_dataset", "draw_points", "solve_point"]
+__all__ = ["Dataset", "build_dataset", "chunk_solver", "draw_points", "solve_point"]
 
 Progress = Callable[[int], None]
+PDE_CHUNK = 50  # samples per batched method-of-lines integration (about the fastest size for Burgers)
+FTCS_CHUNK = 64  # samples per block-diagonal FTCS march
+EACH_CHUNK = 16  # samples per chunk when each is solved on its own
 
 
 @dataclass
@@ -143,6 +150,50 @@ def _ftcs_batch(
     ]
 
 
+def chunk_solver(
+    problem: Problem,
+    names: Sequence[str],
+    n: int,
+    *,
+    grid: Mapping[str, int] | None = None,
+    scheme: str = "auto",
+    dt: float | None = None,
+) -> tuple[ChunkSolve, int, str]:
+    """How the dataset is solved: a function of a chunk of points → (fields (k, channels, *grid), axes),
+    the chunk size, and a sentence saying so (config.json)."""
+    names = list(names)
+    channels = list(problem.field_names)
+
+    def variants(points: np.ndarray) -> list[Problem]:
+        return [problem.with_parameters(dict(zip(names, map(float, p)))) for p in points]
+
+    if problem.is_ode and scheme == "auto":
+
+        def ode(points: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            fields, times = solve_ode_batch(problem, names, points, grid)
+            return fields, {problem.time.name: times}
+
+        return ode, n, "one vectorised DOP853 integration over all samples (rtol 1e-10/√n)"
+    if scheme == "ftcs" and dt is not None:
+
+        def ftcs(points: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            solutions = _ftcs_batch(variants(points), grid, dt, None)
+            return np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions]), dict(solutions[0].axes)
+
+        how = f"forward Euler at dt {dt:g} as given, each chunk of samples marched together (block-diagonal operator)"
+        return ftcs, FTCS_CHUNK, how
+    if scheme in ("auto", "mol") and initial_data_only(problem, names):
+        batched = BatchedEvolution(problem, grid)
+        axes = {**{a.name: a.nodes for a in batched.space.axes}, problem.time.name: batched.times}
+        return (lambda points: (batched.solve(variants(points)), axes)), PDE_CHUNK, batched.describe()
+
+    def each(points: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        solutions = [solve_point(v, grid, scheme, dt) for v in variants(points)]
+        return np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions]), dict(solutions[0].axes)
+
+    return each, EACH_CHUNK, f"solve_reference per sample (scheme {scheme})" + (f", dt {dt:g} as given" if dt else "")
+
+
 def build_dataset(
     problem: Problem,
     names: Sequence[str],
@@ -154,53 +205,35 @@ def build_dataset(
     scheme: str = "auto",
     dt: float | None = None,
     progress: Progress | None = None,
+    store: DatasetStore | None = None,
+    workers: int = 1,
 ) -> Dataset:
-    """Solve and label ``problem`` at ``n`` Sobol points of ``box``; see the module docstring."""
+    """Solve and label ``problem`` at ``n`` Sobol points of ``box``; see the module docstring.
+
+    With ``store``, each solved chunk is cached there and chunks already there are read back, not solved;
+    with ``workers`` > 1, chunks are solved in that many processes.
+    """
     names = list(names)
     points = draw_points(box, n, rng)
     channels = list(problem.field_names)
-    if problem.is_ode and scheme == "auto":
-        fields, times = solve_ode_batch(problem, names, points, grid)
-        axes = {problem.time.name: times}
-        if progress is not None:
-            progress(n)
-        solutions = (
-            [
-                Solution(
-                    problem=problem.name,
-                    method="fd",
-                    axes=axes,
-                    fields=dict(zip(channels, f)),
-                    field_coords={c: (problem.time.name,) for c in channels},
-                    exact={},
-                    time_coord=problem.time.name,
-                )
-                for f in fields
-            ]
-            if problem.label
-            else []
-        )
-        how = "one vectorised DOP853 integration over all samples (rtol 1e-10/√n)"
-    elif scheme == "ftcs" and dt is not None:
-        solutions = _ftcs_batch(
-            [problem.with_parameters(dict(zip(names, map(float, p)))) for p in points], grid, dt, progress
-        )
-        fields = np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions])
-        axes = dict(solutions[0].axes)
-        how = f"forward Euler at dt {dt:g} as given, all samples marched together (block-diagonal operator)"
-    else:
-        solutions = []
-        for i, p in enumerate(points):
-            variant = problem.with_parameters(dict(zip(names, map(float, p))))
-            solutions.append(solve_point(variant, grid, scheme, dt))
-            if progress is not None:
-                progress(i + 1)
-        fields = np.stack([np.stack([s.fields[c] for c in channels]) for s in solutions])
-        axes = dict(solutions[0].axes)
-        how = f"solve_reference per sample (scheme {scheme})" + (f", dt {dt:g} as given" if dt else "")
+    solve, chunk, how = chunk_solver(problem, names, n, grid=grid, scheme=scheme, dt=dt)
+    fields, axes, cached = solve_chunks(solve, points, chunk, store=store, progress=progress, workers=workers)
+    solutions = [_solution(problem, axes, channels, f) for f in fields] if not problem.regimes else []
     classes, labels = label_points(problem, names, points, solutions)
-    return Dataset(
-        names, np.asarray(box, dtype=float), points, classes, labels, fields, channels, axes, {"solver": how}
+    stats = {"solver": how, "chunks": -(-n // chunk), "chunks_cached": cached}
+    return Dataset(names, np.asarray(box, dtype=float), points, classes, labels, fields, channels, axes, stats)
+
+
+def _solution(problem: Problem, axes: Mapping[str, np.ndarray], channels: list[str], fields: np.ndarray) -> Solution:
+    """One sample's fields as a Solution (what a problem's labelling function receives)."""
+    return Solution(
+        problem=problem.name,
+        method="fd",
+        axes=dict(axes),
+        fields=dict(zip(channels, fields)),
+        field_coords={c: tuple(axes) for c in channels},
+        exact={},
+        time_coord=problem.time.name,
     )
 
 

@@ -255,19 +255,22 @@ class PointwiseSystem:
                 if key not in cache:
                     cache[key] = term.rows_op @ full[term.atom.field] ** term.atom.power
                     if term.offset is not None:
-                        cache[key] = cache[key] + term.offset(t)[eq.rows]
+                        cache[key] = cache[key] + _column(term.offset(t)[eq.rows], y)
                 values.append(cache[key])
-        return [*eq.coords, *([t] if self._time is not None else []), *values]
+        return [*(_column(c, y) for c in eq.coords), *([t] if self._time is not None else []), *values]
 
     def evaluate(self, y: np.ndarray, t: float = 0.0) -> np.ndarray:
-        """The equations at their rows, concatenated (length `rows`)."""
+        """The equations at their rows, concatenated (length `rows`).
+
+        ``y`` may also be a batch of states, shape (size, k): the result is then (rows, k), one column per state.
+        """
         full = self.full_fields(y, t)
         cache: dict = {}
         out = []
         for eq in self._equations:
             value = eq.function(*self._arguments(eq, y, t, full, cache))
-            out.append(np.broadcast_to(np.asarray(value, dtype=float), (len(eq.rows),)))
-        return np.concatenate(out) if out else np.zeros(0)
+            out.append(np.broadcast_to(np.asarray(value, dtype=float), (len(eq.rows), *y.shape[1:])))
+        return np.concatenate(out) if out else np.zeros((0, *y.shape[1:]))
 
     def partials(self, index: int, y: np.ndarray, t: float = 0.0) -> dict[tuple, np.ndarray]:
         """∂f/∂a at the rows of equation ``index``, for each atom key it depends on."""
@@ -314,3 +317,8 @@ class PointwiseSystem:
                 to_state = term.rows_op @ sparse.diags(power * u ** (power - 1)) @ term.field_to_state
             jac = jac + sparse.diags(scale) @ to_state
         return jac.tocsr()
+
+
+def _column(values: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-row ``values`` shaped to broadcast against the rows of ``y`` (a state, or a batch of states (size, k))."""
+    return values if y.ndim == 1 else values.reshape(len(values), *(1,) * (y.ndim - 1))

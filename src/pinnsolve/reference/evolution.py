@@ -14,6 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from pinnsolve.dsl.conditions import Initial
+from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import MethodNotApplicable, ProblemError
 from pinnsolve.reference.boundary import coordinate_function, numeric_data
 from pinnsolve.reference.discretise import Discretisation, PointwiseSystem
@@ -86,9 +87,10 @@ class Evolution:
     def max_order(self) -> int:
         return max(self.orders.values())
 
-    def initial_state(self) -> np.ndarray:
-        """The initial conditions at the free nodes."""
-        problem, s = self.disc.problem, self.system
+    def initial_state(self, problem: Problem | None = None) -> np.ndarray:
+        """The initial conditions at the free nodes (those of ``problem`` when given: a variant of this one that
+        differs only in its initial data, e.g. at other parameter values)."""
+        problem, s = problem or self.disc.problem, self.system
         t0 = problem.time.lo
         y0 = np.empty(self.size)
         for name, j in s.blocks:
@@ -109,9 +111,10 @@ class Evolution:
         return y0
 
     def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
+        """F(t, y); ``y`` may be a batch of states, shape (size, k), one column per state."""
         if self._affine is not None:
-            return self._affine[0] @ y + self._affine[1]
-        out = np.empty(self.size)
+            return self._affine[0] @ y + (self._affine[1] if y.ndim == 1 else self._affine[1][:, None])
+        out = np.empty(y.shape)
         out[self._lower_dst] = y[self._lower_src]
         out[self._top_dst] = self.system.evaluate(y, t)
         return out
