@@ -274,7 +274,7 @@ def solve(
     started = time.perf_counter()
     if group is not None and not group.writer:
         return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
-    run, created, resume = _open_run(problem, method.name, out, resume_dir, overwrite)
+    run, created, resume = _open_run(problem, method, out, resume_dir, overwrite)
     context = _context(options, dtype, device, run, plain, stream, resume)
     context.extra.update({"callbacks": list(callbacks), "group": group, "checkpoint_every": interval})
     problem_file = problem.file
@@ -331,13 +331,14 @@ def _check_options(options: RunOptions) -> None:
 
 
 def _open_run(
-    problem: Problem, method: str, out: str | Path | None, resume_dir: str | Path | None, overwrite: bool
+    problem: Problem, method: Any, out: str | Path | None, resume_dir: str | Path | None, overwrite: bool
 ) -> tuple[RunDirectory, bool, dict[str, Any] | None]:
-    """The run directory (resumed, or created fresh), whether it was created, and the saved state to resume."""
+    """The run directory (resumed, or created fresh), whether it was created, and the saved state to resume
+    (``{}`` for a method that keeps its own checkpoints in the run directory)."""
     if resume_dir is not None:
         run = RunDirectory.open(resume_dir)
-        return run, False, _resume_state(run)
-    return RunDirectory.create(out, problem.name, method, overwrite=overwrite), True, None
+        return run, False, ({} if getattr(method, "own_checkpoints", False) else _resume_state(run))
+    return RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), True, None
 
 
 def _finish(run: RunDirectory, outcome: Any, title: str, method: str, started: float) -> RunResult:

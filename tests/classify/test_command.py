@@ -37,7 +37,9 @@ def test_classify_the_oscillator_then_predict(problems_dir, tmp_path, capsys):
     assert metrics["accuracy_outside_band"] >= 0.97
     assert metrics["boundary_error"] < 0.02
     config = json.loads((out / "config.json").read_text())
-    assert config["result"] == "labels" and config["settings"]["noise"] == 0.01
+    assert config["result"] == "labels" and config["method"] == "classify" and config["seed"] == 0
+    assert config["choices"]["noise"].startswith("0.01 (the problem file's")  # what the method chose, and why
+    assert "provenance" in config and config["choices"]["model_spec"]["model"] == "logistic"
     assert {p.name for p in (out / "plots").iterdir()} == {
         "decision_map.png",
         "confusion.png",

@@ -25,7 +25,7 @@ from pinnsolve.classify.models import MODELS, Fitted, fit_model
 from pinnsolve.classify.progress import bar
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.regimes import check_regimes_cover, parse_label, parse_ranges, regime_function
-from pinnsolve.errors import MethodNotApplicable, ProblemError, SettingsError
+from pinnsolve.errors import MethodNotApplicable, ProblemError, RunInterrupted, SettingsError
 from pinnsolve.methods.contract import Context, Method, Outcome, setting
 from pinnsolve.results.labels import Labels
 
@@ -95,11 +95,19 @@ def resolve(problem: Problem, settings: ClassifySettings) -> tuple[Problem, Clas
 
 
 class Classifier(Method, name="classify"):
-    """Regime classification over parameter ranges, judged against the analytic boundary."""
+    """Regime classification over parameter ranges, judged against the analytic boundary.
+
+    With a run directory (``context.run``) the dataset's chunks (``dataset/``) and the finished folds
+    (``folds/``) are kept there as they are made; a resumed run (``--resume``) reads them back instead
+    of solving and training again, and ends with the numbers of an uninterrupted run.
+    """
 
     settings_type = ClassifySettings
     result_type = Labels
     summary = "learn which regime a solution is in (logistic, MLP, CNN, GRU) and compare with theory"
+    own_checkpoints = True
+    DATASET_DIR = "dataset"
+    FOLDS_DIR = "folds"
 
     def check(self, problem: Problem, settings: ClassifySettings) -> None:
         if problem.time is None:
@@ -109,6 +117,23 @@ class Classifier(Method, name="classify"):
             )
 
     def run(self, problem: Problem, settings: ClassifySettings, context: Context) -> Outcome:
+        try:
+            return self._run(problem, settings, context)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM through the runner
+            if context.run is None:
+                raise
+            from pinnsolve.classify.chunks import DatasetStore
+            from pinnsolve.classify.crossval import FoldStore
+
+            where = context.run.path
+            chunks = DatasetStore(context.run.file(self.DATASET_DIR)).count()
+            folds = FoldStore(context.run.file(self.FOLDS_DIR)).count()
+            raise RunInterrupted(
+                f"interrupted; {chunks} solved chunk(s) of the dataset and {folds} finished fold(s) are saved in "
+                f"{where}. Continue with: pinnsolve classify --resume {where}"
+            ) from None
+
+    def _run(self, problem: Problem, settings: ClassifySettings, context: Context) -> Outcome:
         started = time.perf_counter()
         problem, s, chosen = resolve(problem, settings)
         self.check(problem, s)
@@ -155,9 +180,14 @@ class Classifier(Method, name="classify"):
             history=history,
             model=final,
             metrics=metrics,
-            choices={**chosen, "dataset": f"{n} Sobol points over {s.vary}", "solver": data.stats.get("solver")},
+            choices={
+                **chosen,
+                "dataset": f"{n} Sobol points over {s.vary}",
+                "solver": data.stats.get("solver"),
+                "chunks": f"{data.stats.get('chunks')} ({data.stats.get('chunks_cached')} read back on resume)",
+                "model_spec": saved_fitted(final),
+            },
         )
-        outcome.settings = s  # the resolved settings: what config.json records
         return outcome
 
     def _labelled_solutions(
@@ -172,9 +202,22 @@ class Classifier(Method, name="classify"):
                 check_regimes_cover(problem.regimes, names, box, problem.parameter_values, problem.parameters)
             except ProblemError as exc:
                 raise SettingsError(str(exc)) from None
+        from pinnsolve.classify.chunks import DatasetStore
+
+        store = DatasetStore(context.run.file(self.DATASET_DIR)) if context.run is not None else None
         with bar(n, f"solving {problem.name}", context) as tick:
             data = build_dataset(
-                problem, names, box, n, context.rng, grid=s.grid, scheme=s.scheme, dt=s.dt, progress=tick
+                problem,
+                names,
+                box,
+                n,
+                context.rng,
+                grid=s.grid,
+                scheme=s.scheme,
+                dt=s.dt,
+                progress=tick,
+                store=store,
+                workers=max(1, int(context.threads or 1)),
             )
         return data, data.labels >= 0
 
@@ -191,8 +234,13 @@ class Classifier(Method, name="classify"):
         noisy = select(transform(add_noise(fields, s.noise, scale, rng), s.transform, scale), s.features)
         clean = select(transform(fields, s.transform, scale), s.features)
         options = {"latent": s.features == "latent", "lookback": s.lookback, "max_epochs": s.max_epochs, "c": s.c}
+        from pinnsolve.classify.crossval import FoldStore
+
+        store = FoldStore(context.run.file(self.FOLDS_DIR)) if context.run is not None else None
         with bar(s.folds + 1, f"training {s.model} ({s.folds}-fold)", context) as tick:
-            oof, oof_clean, _ = cross_validate(s.model, noisy, clean, labels, k, s.folds, rng, tick, **options)
+            oof, oof_clean, _ = cross_validate(
+                s.model, noisy, clean, labels, k, s.folds, rng, tick, store=store, **options
+            )
             final = fit_model(s.model, noisy, labels, k, rng, **options)
             tick(s.folds + 1)
         final.spec.update(

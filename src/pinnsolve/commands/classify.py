@@ -4,8 +4,10 @@
         [--model logistic|mlp|cnn|rnn] [--features field|trajectory|latent] [--noise 0.01] [--folds 5] [--out DIR]
     pinnsolve classify --predict RUN_DIR data.npz|data.csv
 
-The run directory holds config.json, metrics.json, history.csv (torch models), model.pt (every
-array of the classifier, no pickle), labels.npz and plots/.
+The run directory (written by the one runner, `pinnsolve.run.solve`) holds config.json, metrics.json,
+history.csv (torch models), model.pt (every array of the classifier, no pickle), labels.npz, plots/,
+and the checkpoints a stopped run resumes from (``--resume RUN_DIR``): dataset/chunk-NNNN.npz (the
+solved samples, chunk by chunk) and folds/fold-K.npz (each finished cross-validation fold).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = ["add_arguments", "run"]
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from pinnsolve.classify.features import FEATURES
     from pinnsolve.classify.models import MODELS
+    from pinnsolve.dsl.assignments import add_common_arguments
 
     p.add_argument("problem", nargs="?", help="the problem file (with --predict: the run directory)")
     p.add_argument("data", nargs="?", help="--predict: trajectories to label (.npz or .csv)")
@@ -47,11 +50,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lookback", type=int, help="epochs without improvement before stopping (default 20)")
     p.add_argument("--grid", help="reference grid, e.g. t=101 or x=101,t=11 (default: the problem file's)")
     p.add_argument("--epochs", type=int, help="most epochs per torch model (default 300; look-back stops earlier)")
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--out", help="run directory (default runs/<problem>-classify-<time>)")
-    p.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
-    p.add_argument("--quiet", action="store_true", help="plain progress lines instead of a live bar")
+    add_common_arguments(p, "the run directory (default runs/<problem>-classify-<time>)")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue a stopped classify run: its cached dataset chunks and finished folds are read back "
+        "(the problem, settings and seed are the run's own). --threads also sets the worker processes "
+        "that solve the dataset's chunks",
+    )
 
 
 def _settings(args: argparse.Namespace):
@@ -74,58 +80,57 @@ def _settings(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    """Classify through the one runner (`pinnsolve.run.solve`): its run directory, config.json, SIGTERM and
+    ``--resume`` (the dataset chunks and finished folds kept in the run directory are read back)."""
     if args.predict:
         return _predict(args)
-    import torch
-
-    from pinnsolve.classify.method import Classifier, regimes_text, saved_fitted
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.assignments import parse_sets as _sets
-    from pinnsolve.io.rundir import RunDirectory
-    from pinnsolve.methods.contract import Context, settings_dict
+    from pinnsolve.run import RunOptions, solve
 
-    if not args.problem:
+    if args.resume:
+        problem_file, parameters, settings, seed = _resumed(Path(args.resume))
+        problem = load_problem(problem_file, parameters)
+    elif not args.problem:
         raise SettingsError(
-            "pinnsolve classify needs a problem file, e.g. pinnsolve classify problems/regimes/damped_oscillator.py."
+            "pinnsolve classify needs a problem file, e.g. pinnsolve classify problems/regimes/damped_oscillator.py "
+            "(or --resume RUN_DIR to continue a stopped run)."
         )
-    problem = load_problem(args.problem, _sets(args.set))
-    settings = _settings(args)
-    out = RunDirectory.create(args.out, problem.name, "classify", overwrite=args.overwrite)
-    context = Context(
-        dtype=torch.float32,
-        device=torch.device("cpu"),
-        rng=np.random.default_rng(args.seed),
-        seed=args.seed,
+    else:
+        problem = load_problem(args.problem, _sets(args.set))
+        settings, seed = _settings(args), 0 if args.seed is None else args.seed
+    threads = getattr(args, "threads", None)
+    options = RunOptions(method="classify", settings=settings, seed=seed, dtype="float32", threads=threads)
+    result = solve(
+        problem,
+        options,
+        args.out,
         plain=True if args.quiet else None,
+        resume_dir=args.resume,
+        overwrite=args.overwrite,
     )
-    outcome = Classifier().run(problem, settings, context)
-    resolved = outcome.settings
-    labels, final = outcome.result, outcome.model
-    out.write_config(
-        {
-            "problem": {"name": problem.name, "file": problem.file, "parameters": dict(problem.parameter_values)},
-            "method": "classify",
-            "seed": args.seed,
-            "settings": settings_dict(resolved),
-            "regimes": regimes_text(problem)
-            if not args.label
-            else dict(item.partition("=")[::2] for item in args.label),
-            "model_spec": saved_fitted(final),
-            "choices": outcome.choices,
-            "command": ["pinnsolve", *sys.argv[1:]],
-        },
-        result_kind=labels.kind,
-        problem_file=problem.file,
-    )
-    labels.save(out.path)
-    torch.save(final.state_dict(), out.file(out.MODEL))
-    if outcome.history:
-        out.write_history(outcome.history)
-    metrics = {**labels.metrics(), **outcome.metrics}
-    out.write_metrics(metrics)
-    labels.plot_all(out.plots)
-    _report(problem.name, metrics, out.path)
+    _report(problem.name, result.metrics, result.run_dir)
     return 0
+
+
+def _resumed(run_dir: Path) -> tuple[str, dict, object, int]:
+    """The problem file, parameter values, settings and seed that the classify run in ``run_dir`` recorded."""
+    from pinnsolve.io.rundir import RunDirectory
+    from pinnsolve.methods.options import make_settings
+
+    config = RunDirectory.open(run_dir).read_config()
+    problem = config.get("problem") or {}
+    if config.get("method") != "classify" or not problem.get("file"):
+        raise RunDirectoryError(
+            f"--resume {run_dir}: its config.json is not that of a pinnsolve classify run (method "
+            f"'{config.get('method')}'). Give the folder a classify run wrote, or resume it with its own command."
+        )
+    return (
+        problem["file"],
+        dict(problem.get("parameters") or {}),
+        make_settings("classify", config.get("settings")),
+        (int(config.get("seed", 0))),
+    )
 
 
 def _report(name: str, m: dict, path: Path) -> None:
@@ -167,7 +172,13 @@ def _predict(args: argparse.Namespace) -> int:
         state = torch.load(run_dir.file(run_dir.MODEL), weights_only=True)
     except FileNotFoundError:
         raise RunDirectoryError(f"{run_dir.file(run_dir.MODEL)}: missing; rerun pinnsolve classify.") from None
-    fitted = load_fitted(config["model_spec"], {k: v.numpy() for k, v in state.items()})
+    spec = (config.get("choices") or {}).get("model_spec") or config.get("model_spec")
+    if not isinstance(spec, dict):
+        raise RunDirectoryError(
+            f"{run_dir.file(run_dir.CONFIG)}: no model_spec recorded (the run did not finish). Rerun pinnsolve "
+            "classify, or --resume it."
+        )
+    fitted = load_fitted(spec, {k: v.numpy() for k, v in state.items()})
     from pinnsolve.results.labels import Labels
 
     labels = Labels.load(run_dir.path)

@@ -133,6 +133,9 @@ class Method(ABC):
     summary: ClassVar[str] = ""
     #: the problem kinds it solves (`pinnsolve.dsl.kinds.problem_kind`): "pde" for a `Problem`
     problem_kinds: ClassVar[tuple[str, ...]] = ("pde",)
+    #: the method keeps its own checkpoints in ``context.run`` and finds them there on ``--resume``
+    #: (``context.resume`` is then ``{}``): the runner looks for no trainer checkpoint.pt
+    own_checkpoints: ClassVar[bool] = False
 
     def __init_subclass__(cls, name: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
