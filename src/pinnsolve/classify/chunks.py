@@ -60,6 +60,14 @@ def _solve_in_worker(points: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarr
     return _JOB(points)
 
 
+def _worker_signals() -> None:
+    """A worker ends quietly when the pool stops it (SIGTERM), and leaves Ctrl-C to the run that started it."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def solve_chunks(
     solve: ChunkSolve,
     points: np.ndarray,
@@ -98,7 +106,7 @@ def _map(solve: ChunkSolve, chunks: Sequence[np.ndarray], workers: int):
         return
     _JOB = solve
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks)), _worker_signals) as pool:
             yield from pool.imap(_solve_in_worker, chunks)
     finally:
         _JOB = None
