@@ -58,14 +58,18 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "timing.json").write_text(json.dumps({"threads": args.threads, "results": results}, indent=1))
-    print(f"| case | model | total (s), {args.threads} thread(s) | of which the run (s) | dataset (s) | "
-          "outside ±2 % band | boundary error | ≤ 60 s |")
+    print(
+        f"| case | model | total (s), {args.threads} thread(s) | of which the run (s) | dataset (s) | "
+        "outside ±2 % band | boundary error | ≤ 60 s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for case, by_model in results.items():
         for model, r in by_model.items():
-            print(f"| {case} | {model} | {r['total_s']:.1f} | {r['wall_time_s']:.1f} | {r['solve_time_s']:.1f} | "
-                  f"{r['accuracy_outside_band']:.4f} | {r['boundary_error']:.2e} | "
-                  f"{'yes' if r['total_s'] <= TARGET_S else 'NO'} |")
+            print(
+                f"| {case} | {model} | {r['total_s']:.1f} | {r['wall_time_s']:.1f} | {r['solve_time_s']:.1f} | "
+                f"{r['accuracy_outside_band']:.4f} | {r['boundary_error']:.2e} | "
+                f"{'yes' if r['total_s'] <= TARGET_S else 'NO'} |"
+            )
     return 0 if all(r["total_s"] <= TARGET_S for m in results.values() for r in m.values()) else 1
 
 
