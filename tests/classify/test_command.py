@@ -40,6 +40,7 @@ def test_classify_the_oscillator_then_predict(problems_dir, tmp_path, capsys):
     assert config["result"] == "labels" and config["method"] == "classify" and config["seed"] == 0
     assert config["choices"]["noise"].startswith("0.01 (the problem file's")  # what the method chose, and why
     assert "provenance" in config and config["choices"]["model_spec"]["model"] == "logistic"
+    assert set(config["choices"]["regimes"]) == {"underdamped", "overdamped"}
     assert {p.name for p in (out / "plots").iterdir()} == {
         "decision_map.png",
         "confusion.png",

@@ -185,6 +185,7 @@ class Classifier(Method, name="classify"):
                 "dataset": f"{n} Sobol points over {s.vary}",
                 "solver": data.stats.get("solver"),
                 "chunks": f"{data.stats.get('chunks')} ({data.stats.get('chunks_cached')} read back on resume)",
+                "regimes": regimes_text(problem),
                 "model_spec": saved_fitted(final),
             },
         )

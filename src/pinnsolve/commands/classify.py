@@ -129,7 +129,7 @@ def _resumed(run_dir: Path) -> tuple[str, dict, object, int]:
         problem["file"],
         dict(problem.get("parameters") or {}),
         make_settings("classify", config.get("settings")),
-        (int(config.get("seed", 0))),
+        int(config.get("seed", 0)),
     )
 
 
