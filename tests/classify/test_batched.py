@@ -47,6 +47,8 @@ def test_chunks_are_cached_and_read_back_not_solved(tmp_path):
     assert calls == [4, 4, 2, 4] and cached == 2
     assert np.array_equal(first, again) and np.array_equal(axes2["t"], axes["t"])
     assert solve_chunks(solve, points + 1, 4, store=store)[2] == 0  # other points: nothing read back
+    edited = DatasetStore(tmp_path / "dataset", key="the problem file was edited")
+    assert solve_chunks(solve, points + 1, 4, store=edited)[2] == 0  # another key: nothing read back
 
 
 def test_worker_processes_give_the_same_dataset(problems_dir):

@@ -25,10 +25,15 @@ _JOB: ChunkSolve | None = None  # the chunk solver inherited by forked workers (
 
 
 class DatasetStore:
-    """Solved chunks in a folder of the run directory, one ``chunk-NNNN.npz`` each (points, fields, axes)."""
+    """Solved chunks in a folder of the run directory, one ``chunk-NNNN.npz`` each (points, fields, axes).
 
-    def __init__(self, folder: str | Path) -> None:
+    ``key`` names what was solved (the problem file's contents, its parameter values, the grid and
+    scheme): a chunk stored under another key, e.g. after the problem file was edited, is solved again.
+    """
+
+    def __init__(self, folder: str | Path, key: str = "") -> None:
         self.folder = Path(folder)
+        self.key = key
 
     def path(self, index: int) -> Path:
         return self.folder / f"chunk-{index:04d}.npz"
@@ -42,6 +47,8 @@ class DatasetStore:
             with np.load(path, allow_pickle=False) as data:
                 if data["points"].shape != points.shape or not np.array_equal(data["points"], points):
                     return None
+                if str(data["key"]) != self.key:
+                    return None
                 axes = {k[len("axis_") :]: data[k] for k in data.files if k.startswith("axis_")}
                 return data["fields"], axes
         except Exception:  # noqa: BLE001 - a corrupt cache file is solved again, never trusted
@@ -49,7 +56,8 @@ class DatasetStore:
 
     def save(self, index: int, points: np.ndarray, fields: np.ndarray, axes: Mapping[str, np.ndarray]) -> None:
         with atomic_write(self.path(index)) as tmp:
-            np.savez(tmp, points=points, fields=fields, **{f"axis_{k}": v for k, v in axes.items()})
+            axes_arrays = {f"axis_{k}": v for k, v in axes.items()}
+            np.savez(tmp, points=points, fields=fields, key=np.array(self.key), **axes_arrays)
 
     def count(self) -> int:
         return len(list(self.folder.glob("chunk-*.npz"))) if self.folder.is_dir() else 0

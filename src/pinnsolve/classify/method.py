@@ -205,7 +205,7 @@ class Classifier(Method, name="classify"):
                 raise SettingsError(str(exc)) from None
         from pinnsolve.classify.chunks import DatasetStore
 
-        store = DatasetStore(context.run.file(self.DATASET_DIR)) if context.run is not None else None
+        store = DatasetStore(context.run.file(self.DATASET_DIR), _dataset_key(problem, s)) if context.run else None
         with bar(n, f"solving {problem.name}", context) as tick:
             data = build_dataset(
                 problem,
@@ -262,6 +262,17 @@ class Classifier(Method, name="classify"):
         lines, sides = boundary_lines(holds, box) if holds else (np.zeros((0, len(names))), np.zeros((0, 2), int))
         at = nearest_boundary(holds, box, points) if holds else np.full(len(points), np.nan)
         return lines, sides, at
+
+
+def _dataset_key(problem: Problem, s: ClassifySettings) -> str:
+    """What the cached solutions depend on: the problem file's bytes, the parameter values, ranges, grid, scheme."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    text = Path(problem.file).read_bytes() if problem.file and Path(problem.file).is_file() else b""
+    solved = {"parameters": problem.parameter_values, "vary": s.vary, "grid": s.grid, "scheme": s.scheme, "dt": s.dt}
+    return hashlib.sha256(text + json.dumps(solved, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def regimes_text(problem: Problem) -> dict[str, str]:
