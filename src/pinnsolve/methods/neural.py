@@ -83,7 +83,8 @@ class NeuralMethod(Method):
         """The trained model as a result: by default evaluated on the evaluation grid (a `Solution`)."""
         from pinnsolve.evaluate import evaluate_model
 
-        return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device)
+        group = context.extra.get("group")  # under torchrun: the grid split over the processes
+        return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device, group)
 
     def measure(
         self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
@@ -116,7 +117,7 @@ class NeuralMethod(Method):
 
         error = setup.error
         if error is None:
-            monitor = ErrorMonitor(problem, context.dtype, context.device)
+            monitor = ErrorMonitor(problem, context.dtype, context.device, group=context.extra.get("group"))
             error = monitor if monitor.available else None
         reporter = ProgressReporter(
             config.total_steps, plain=context.plain, stream=context.stream, title=f"{problem.name} {self.name}"
