@@ -26,9 +26,9 @@ CHOICE = ("activation", "init", "sampler", "derivatives", "cell", "encoder")
 
 
 #: a trial's steps when --space fixes none (Adam steps, L-BFGS iterations). heat1d over the default space costs
-#: ~0.15 s of one core per Adam step on average (5 ms at width 16, depth 2, 1000 points; 1 s at 128, 6, 8000;
-#: an L-BFGS iteration ~2 Adam steps), so a trial takes ~30-45 s and 30 trials on 2 workers ~10 min
-TRIAL_BUDGET = {"steps": 200, "lbfgs_steps": 50}
+#: ~0.16 s of one core per Adam step on average (5 ms at width 16, depth 2, 1000 points; 1 s at 128, 6, 8000;
+#: an L-BFGS iteration ~2 Adam steps), so a trial takes ~40 s and 30 trials on 2 workers ~10 min
+TRIAL_BUDGET = {"steps": 150, "lbfgs_steps": 50}
 
 
 class SpaceError(PinnsolveError):
