@@ -27,7 +27,7 @@ def _trainer(validate, patience):
 def test_lookback_stops_when_validation_rises_and_keeps_the_best_steps_weights():
     # the validation optimum w = 0.3 is passed on the way to the training optimum w = 1:
     # the validation loss falls until then and rises after
-    validate = lambda m: float((m.weight.sum() - 0.3).square())  # noqa: E731
+    validate = lambda m: float((m.weight.detach().sum() - 0.3).square())  # noqa: E731
     trainer, stopping = _trainer(validate, patience=15)
     trainer.run()
     val = np.array([r.extra["val_loss"] for r in trainer.history])
