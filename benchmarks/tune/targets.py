@@ -1,6 +1,11 @@
 """Measure the targets of issue 15 on this machine: tuning heat1d, worker throughput, DDP scaling.
 
     PYTHONPATH=src python benchmarks/tune/targets.py [--quick] [--out runs/bench-tune] [--only tune,throughput,ddp]
+        [--space narrow|default]
+
+``--space default`` runs the study with ``pinnsolve tune``'s own defaults (its default space and trial budget,
+200 Adam + 50 L-BFGS steps): what a user gets with no --space. ``narrow`` (the default here) is the space of
+the first measurement (benchmarks/tune/README.md), with the same step budget.
 
 Writes ``results.json`` in --out and prints every command it runs; benchmarks/tune/README.md
 quotes the numbers. Every run uses one thread per process (OMP_NUM_THREADS=1).
@@ -43,14 +48,18 @@ def metrics(path: Path) -> dict:
     return json.loads((path / "metrics.json").read_text())
 
 
-def tune_target(out: Path, trials: int, log: list[dict]) -> dict:
-    """Defaults vs the best of a 2-worker study at the same step budget; the best rerun."""
+def tune_target(out: Path, trials: int, log: list[dict], space: str | None = None) -> dict:
+    """Defaults vs the best of a 2-worker study at the same step budget; the best rerun.
+
+    ``space`` None: tune's default space and trial budget (no --space)."""
     sh(pinnsolve("solve", HEAT, *BUDGET, "--threads", "1", "--quiet", "--out", str(out / "defaults")), log,
        stdout=subprocess.DEVNULL)
     default = metrics(out / "defaults")["l2_relative_error"]
-    wall = sh(pinnsolve("tune", HEAT, "--trials", str(trials), "--workers", "2", "--threads", "2", "--space", SPACE,
+    searched = ["--space", space] if space else []
+    wall = sh(pinnsolve("tune", HEAT, "--trials", str(trials), "--workers", "2", "--threads", "2", *searched,
                         "--timeout", "900", "--out", str(out / "study")), log)
     study = metrics(out / "study")
+    seconds = _trial_seconds(out / "study")
     rerun_words = shlex.split(study["best_command"])[1:]
     rerun_words[rerun_words.index("--out") + 1] = str(out / "best-rerun")
     sh(pinnsolve(*rerun_words, "--quiet"), log, stdout=subprocess.DEVNULL)
@@ -58,7 +67,21 @@ def tune_target(out: Path, trials: int, log: list[dict]) -> dict:
     return {"default_l2": default, "best_l2": study["best_value"], "improvement": default / study["best_value"],
             "study_wall_s": wall, "n_trials": study["n_trials"], "n_pruned": study["n_pruned"],
             "best_params": study["best_params"], "rerun_l2": rerun,
-            "rerun_deviation": abs(rerun - study["best_value"]) / study["best_value"]}
+            "rerun_deviation": abs(rerun - study["best_value"]) / study["best_value"],
+            "trials_in_15_min": sum(1 for end in seconds["ends"] if end <= 900),
+            "trial_wall_s_mean": seconds["mean"], "trial_wall_s_max": seconds["max"]}
+
+
+def _trial_seconds(study_dir: Path) -> dict:
+    """Wall seconds of each finished trial, and when each ended, counted from the study's first trial start."""
+    import optuna
+
+    study = optuna.load_study(study_name="heat1d-pinn", storage=f"sqlite:///{study_dir / 'tune.db'}")
+    ended = [t for t in study.trials if t.datetime_complete is not None]
+    first = min(t.datetime_start for t in study.trials)
+    walls = [(t.datetime_complete - t.datetime_start).total_seconds() for t in ended]
+    return {"ends": [(t.datetime_complete - first).total_seconds() for t in ended],
+            "mean": sum(walls) / max(len(walls), 1), "max": max(walls, default=0.0)}
 
 
 def throughput(out: Path, seconds: float, log: list[dict]) -> dict:
@@ -111,6 +134,8 @@ def main() -> None:
     parser.add_argument("--out", default="runs/bench-tune")
     parser.add_argument("--quick", action="store_true", help="a smoke test: few trials, short runs")
     parser.add_argument("--only", default="tune,throughput,ddp")
+    parser.add_argument("--space", choices=["narrow", "default"], default="narrow",
+                        help="the study's space: the first measurement's (narrow) or pinnsolve tune's defaults")
     args = parser.parse_args()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -122,7 +147,8 @@ def main() -> None:
         BUDGET = ["--steps", "20", "--lbfgs-steps", "5", "--grid", "x=21,t=11"]
         SPACE = "width=8:16,lr=1e-3:2e-2:log,points=100:200,steps=20,lbfgs_steps=5"
     if "tune" in parts:
-        results["tune"] = tune_target(out, 4 if args.quick else 30, log)
+        space = None if args.space == "default" and not args.quick else SPACE
+        results["tune"] = tune_target(out, 4 if args.quick else 30, log, space)
     if "throughput" in parts:
         results["throughput"] = throughput(out, 30 if args.quick else 240, log)
     if "ddp" in parts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -114,11 +115,12 @@ def to_solution(
     axes: dict[str, np.ndarray],
     scattered: np.ndarray | None,
     points: np.ndarray,
+    exact: dict[str, np.ndarray] | None = None,
 ) -> Solution:
-    """Arrange point values (N, m) and the exact solution into a `Solution`."""
+    """Arrange point values (N, m) and the exact solution (evaluated here unless given) into a `Solution`."""
     shape = _shape(problem, axes, scattered)
     field_coords = {n: tuple(c.name for c in f.args) for n, f in zip(problem.field_names, problem.fields)}
-    exact = exact_on(problem, points)
+    exact = exact_on(problem, points) if exact is None else exact
     if scattered is None:
         fields = {
             n: _field_view(problem, values[:, j].reshape(shape), field_coords[n])
@@ -152,24 +154,60 @@ def evaluate_model(
     grid: Mapping[str, int] | None,
     dtype: torch.dtype,
     device: torch.device,
+    group: Any = None,
 ) -> Solution:
+    """``model`` and the exact solution on the evaluation grid as a `Solution`.
+
+    Under torchrun, ``group`` (`pinnsolve.train.distributed.ProcessGroup`) splits the grid: each
+    process evaluates a contiguous 1/P of the points, and the parts are gathered in rank order, so
+    every process holds the whole solution, at a P-th of the work each.
+    """
     axes, scattered, points = evaluation_points(problem, grid)
-    return to_solution(problem, method, predict(model, points, dtype, device), axes, scattered, points)
+    values, exact = _sharded(problem, model, points, dtype, device, group)
+    return to_solution(problem, method, values, axes, scattered, points, exact)
+
+
+def _sharded(
+    problem: Problem,
+    model: Callable[[torch.Tensor], torch.Tensor],
+    points: np.ndarray,
+    dtype: torch.dtype,
+    device: torch.device,
+    group: Any,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Model values (N, m) and exact values by field at ``points``: this process's share, gathered."""
+    if group is None or group.world == 1:
+        return predict(model, points, dtype, device), exact_on(problem, points)
+    share = points[group.share(len(points))]
+    exact = exact_on(problem, share)
+    values = group.all_gather(predict(model, share, dtype, device))
+    gathered = group.all_gather(np.column_stack(list(exact.values())) if exact else np.zeros((len(share), 0)))
+    return values, {name: gathered[:, k] for k, name in enumerate(exact)}
 
 
 class ErrorMonitor:
-    """L2 relative error of a model against the exact solution on a fixed set of points."""
+    """L2 relative error of a model against the exact solution on a fixed set of points.
 
-    def __init__(self, problem: Problem, dtype: torch.dtype, device: torch.device, max_points: int = 8192) -> None:
+    Under torchrun (``group``), each process evaluates its 1/P of the points and the predictions
+    are gathered before the one `relative_l2`, so the error is the single process's.
+    """
+
+    def __init__(
+        self, problem: Problem, dtype: torch.dtype, device: torch.device, max_points: int = 8192, group: Any = None
+    ) -> None:
         _, _, points = evaluation_points(problem)
         if len(points) > max_points:
             points = points[np.random.default_rng(0).choice(len(points), max_points, replace=False)]
+        self.group = group if group is not None and group.world > 1 else None
+        if self.group is not None:
+            points = points[self.group.share(len(points))]
         exact = exact_on(problem, points)
         self.columns = [problem.field_names.index(n) for n in exact]
         self.points = torch.as_tensor(points, dtype=dtype, device=device)
         self.exact = torch.as_tensor(
             np.column_stack(list(exact.values())) if exact else np.zeros((0, 0)), dtype=dtype, device=device
         )
+        self.exact_all = self.group.all_gather(self.exact.cpu().double().numpy()) if self.group and exact else None
 
     @property
     def available(self) -> bool:
@@ -179,5 +217,7 @@ class ErrorMonitor:
         if not self.columns:
             return None
         with torch.no_grad():
-            predicted = model(self.points)[:, self.columns]
-        return relative_l2(predicted.cpu().double().numpy(), self.exact.cpu().double().numpy())
+            predicted = model(self.points)[:, self.columns].cpu().double().numpy()
+        if self.group is not None:
+            return relative_l2(self.group.all_gather(predicted), self.exact_all)
+        return relative_l2(predicted, self.exact.cpu().double().numpy())

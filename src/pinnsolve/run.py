@@ -250,6 +250,7 @@ def solve(
     overwrite: bool = False,
     callbacks: Sequence[Any] = (),
     checkpoint_every: str | None = None,
+    plots: bool = True,
 ) -> RunResult:
     """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
@@ -257,6 +258,7 @@ def solve(
     ``runs/<problem>-<method>-<time>``); with ``resume_dir``, continue the run saved there.
     ``callbacks`` are trainer callbacks (``on_start``, ``on_step``, ``on_end``) for neural methods;
     ``checkpoint_every`` the checkpoint interval (`checkpoint_interval`). SIGTERM saves like Ctrl-C.
+    ``plots=False`` leaves plots/ out (tuning trials: ``pinnsolve plot RUN_DIR`` draws them later).
     Errors are `PinnsolveError`s (`MethodNotApplicable`, `SettingsError`, `TrainingDiverged`
     after the last good state's files are written, `RunInterrupted` after the checkpoint is).
     """
@@ -292,7 +294,7 @@ def solve(
     run.write_config(
         _config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind, problem_file=problem_file
     )
-    return _finish(run, outcome, f"{problem.name} — {method.name}", method.name, started)
+    return _finish(run, outcome, f"{problem.name} — {method.name}", method.name, started, plots)
 
 
 run_method = solve
@@ -341,11 +343,11 @@ def _open_run(
     return RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), True, None
 
 
-def _finish(run: RunDirectory, outcome: Any, title: str, method: str, started: float) -> RunResult:
+def _finish(run: RunDirectory, outcome: Any, title: str, method: str, started: float, plots: bool = True) -> RunResult:
     """Write a finished run's files, then raise the error it ended with, if any (its files are kept)."""
     metrics = {**outcome.result.metrics(), "wall_time_s": time.perf_counter() - started, **outcome.metrics}
     metrics.setdefault("method", method)
-    write_outcome(run, outcome, metrics, f"{title}: training")
+    write_outcome(run, outcome, metrics, f"{title}: training", plots)
     if isinstance(outcome.error, TrainingDiverged):
         raise TrainingDiverged(f"{outcome.error} Results of the last good model are in {run.path}.")
     if outcome.error is not None:
@@ -388,8 +390,8 @@ def _run_unwritten(
     )
 
 
-def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], title: str) -> None:
-    """model.pt, history.csv, the result's files, metrics.json and plots/ of a finished run (each atomic)."""
+def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], title: str, plots: bool = True) -> None:
+    """model.pt, history.csv, the result's files, metrics.json and (with ``plots``) plots/ of a finished run."""
     from pinnsolve.io.atomic import atomic_write
 
     if outcome.model is not None:
@@ -399,6 +401,8 @@ def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], t
         run.write_history(outcome.history)
     outcome.result.save(run.path)
     run.write_metrics(dict(metrics))
+    if not plots:
+        return
     outcome.result.plot_all(run.plots)
     if outcome.history and "losses" not in outcome.result.plot_kinds():  # a result may draw its own curves
         for draw in plots_for("history").values():

@@ -88,6 +88,24 @@ def test_nproc_shortcut_trains_and_resumes(problems_dir, tmp_path):
     assert [int(line.split(",")[0]) for line in history[1:]] == list(range(1, 31))
 
 
+@pytest.mark.slow
+def test_the_evaluation_grid_and_the_error_monitor_are_split_over_the_processes(tmp_path):
+    script = str(HERE / "ddp_evaluate.py")
+    subprocess.run([sys.executable, script, str(tmp_path / "one")], env=_env(), check=True, timeout=300)
+    subprocess.run([*_torchrun(2), script, str(tmp_path / "two")], env=_env(), check=True, timeout=300)
+    single = np.load(tmp_path / "one-0.npz")
+    ranks = [np.load(tmp_path / f"two-{r}.npz") for r in range(2)]
+    n = 31 * 17
+    assert int(single["evaluated"]) == n
+    assert sorted(int(r["evaluated"]) for r in ranks) == [n // 2, n - n // 2]  # each process: its half
+    assert sum(int(r["monitored"]) for r in ranks) == int(single["monitored"])
+    for r in ranks:  # every process holds the whole solution, equal to the single process's
+        np.testing.assert_allclose(r["u"], single["u"], rtol=1e-14, atol=1e-15)
+        np.testing.assert_array_equal(r["exact"], single["exact"])
+        assert float(r["error"]) == pytest.approx(float(single["error"]), rel=1e-12)
+    assert 0 < float(single["error"]) < 10 and np.isfinite(single["u"]).all()
+
+
 @pytest.mark.skipif(
     torch.cuda.device_count() < 2,
     reason="the NCCL path needs two CUDA GPUs; this machine has "

@@ -51,3 +51,14 @@ def test_flags_give_back_the_exact_values():
 def test_mistakes_are_named_with_the_fix(text, words):
     with pytest.raises(SpaceError, match=words):
         parse_space(text + ("" if "searches" in words else ",depth=2:3"))
+
+
+def test_the_default_trial_budget_fills_in_only_what_the_space_leaves_out():
+    from pinnsolve.tune.space import TRIAL_BUDGET, with_budget
+
+    dims, added = with_budget(parse_space("width=8:16"), ["width", "steps", "lbfgs_steps"])
+    assert added == TRIAL_BUDGET and {d.name: d.value for d in dims if d.kind == "fixed"} == TRIAL_BUDGET
+    dims, added = with_budget(parse_space("width=8:16,steps=30"), ["width", "steps", "lbfgs_steps"])
+    assert added == {"lbfgs_steps": TRIAL_BUDGET["lbfgs_steps"]}
+    assert [d.value for d in dims if d.name == "steps"] == [30]
+    assert with_budget(parse_space("width=8:16"), ["width"])[1] == {}  # a method without step settings

@@ -3,52 +3,17 @@
 Train epoch by epoch; after each, measure the loss on a held-out validation set. Stop when
 it has not improved for ``lookback`` epochs, and hand back the weights of the best epoch,
 not the last (Prechelt, "Early stopping — but when?", in *Neural Networks: Tricks of the
-Trade*, 1998; Goodfellow, Bengio & Courville, *Deep Learning*, §7.8).
+Trade*, 1998; Goodfellow, Bengio & Courville, *Deep Learning*, §7.8). The look-back itself is
+`pinnsolve.train.lookback`, shared with the surrogate methods' ``--patience``.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from pinnsolve.train.lookback import LookbackReport, fit_lookback
+
 __all__ = ["LookbackReport", "class_weights", "fit_lookback", "train_torch"]
-
-
-@dataclass
-class LookbackReport:
-    """How look-back stopping ended: the best epoch (1-based), its loss, epochs run, per-epoch losses."""
-
-    best_epoch: int
-    best_loss: float
-    epochs: int
-    history: list[dict[str, float]] = field(default_factory=list)
-
-
-def fit_lookback(
-    model, train_epoch: Callable[[], float], validate: Callable[[], float], lookback: int, max_epochs: int
-) -> LookbackReport:
-    """Run ``train_epoch`` until ``validate`` has not improved for ``lookback`` epochs; restore the best weights.
-
-    ``model`` is a torch module (its ``state_dict`` is copied at each new best).
-    """
-    best_loss, best_epoch = float("inf"), 0
-    best_state = copy.deepcopy(model.state_dict())
-    history = []
-    epoch = 0
-    for epoch in range(1, max_epochs + 1):
-        train_loss = train_epoch()
-        val_loss = validate()
-        history.append({"epoch": epoch, "train_loss": float(train_loss), "val_loss": float(val_loss)})
-        if val_loss < best_loss:
-            best_loss, best_epoch = float(val_loss), epoch
-            best_state = copy.deepcopy(model.state_dict())
-        elif epoch - best_epoch >= lookback:
-            break
-    model.load_state_dict(best_state)
-    return LookbackReport(best_epoch, best_loss, epoch, history)
 
 
 def class_weights(labels: np.ndarray, classes: int) -> np.ndarray:

@@ -3,13 +3,16 @@
     pinnsolve tune problems/heat1d.py --trials 30 --workers 2 \\
         --space 'width=16:128,depth=2:6,lr=1e-4:1e-2:log,activation=tanh|sin|silu,points=1000:8000'
 
-Running the same command again continues the study (its trials are in the storage); other
-machines join it with the same command and ``--storage postgresql://user@host/db``.
+Running the same command again, or ``pinnsolve tune --resume DIR [--trials N]``, continues the
+study (its trials are in the storage; the command's settings in ``DIR/tune.json``): finished
+trials are kept, trials cut short by Ctrl-C, SIGTERM or a killed worker are run again from their
+checkpoints. Other machines join it with the same command and ``--storage postgresql://user@host/db``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -24,9 +27,9 @@ DEFAULT_SPACE = "width=16:128,depth=2:6,lr=1e-4:1e-2:log,activation=tanh|sin|sil
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from pinnsolve.catalog import METHODS
 
-    p.add_argument("problem", help="the problem file")
+    p.add_argument("problem", nargs="?", help="the problem file (not with --resume)")
     p.add_argument("--method", default="pinn", choices=sorted(METHODS), help="method whose settings are searched")
-    p.add_argument("--trials", type=int, required=True, help="trials in the study (counting earlier runs of it)")
+    p.add_argument("--trials", type=int, help="trials in the study, counting earlier runs of it (required)")
     p.add_argument(
         "--space",
         default=DEFAULT_SPACE,
@@ -59,9 +62,61 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of every trial's run (and of the sampler)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter")
     p.add_argument("--out", help="output directory (default runs/tune-<problem>-<method>)")
+    p.add_argument(
+        "--resume",
+        metavar="DIR",
+        help="continue the study of an earlier tune run in DIR with its settings (tune.json); "
+        "--trials N raises the total, --workers/--threads/--timeout may change",
+    )
+
+
+#: the settings of a study that --resume takes from tune.json (the others may change between sessions)
+SAVED = ("problem", "method", "space", "objective", "sampler", "pruner", "storage", "study", "seed", "set", "trials")
+SETTINGS_FILE = "tune.json"
+
+
+def _resumed(args: argparse.Namespace) -> None:
+    """``--resume DIR``: the study's settings from DIR/tune.json (``--trials`` given on the command line wins)."""
+    if args.problem is not None:
+        raise PinnsolveError(
+            f"--resume {args.resume} continues the study saved there with its own problem file; "
+            f"leave out {args.problem}, or drop --resume to start a study."
+        )
+    path = Path(args.resume) / SETTINGS_FILE
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        values = {k: saved[k] for k in SAVED}
+    except FileNotFoundError:
+        raise PinnsolveError(
+            f"--resume {args.resume}: there is no {SETTINGS_FILE} in it, so it is not the output directory "
+            "of a pinnsolve tune run. Give the --out directory of the study to continue."
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PinnsolveError(
+            f"{path}: unreadable ({type(exc).__name__}: {exc}). Run the original tune command again "
+            "(with the same --out, --storage and --study) to continue the study."
+        ) from None
+    trials = args.trials
+    for key, value in values.items():
+        setattr(args, key, value)
+    args.trials = trials if trials is not None else values["trials"]
+    args.out = args.resume
+
+
+def _save_settings(args: argparse.Namespace, out: Path) -> None:
+    from pinnsolve.io.atomic import write_text
+
+    saved = {k: getattr(args, k) for k in SAVED} | {"problem": str(Path(args.problem).resolve())}
+    write_text(out / SETTINGS_FILE, json.dumps(saved, indent=2) + "\n")
 
 
 def _check(args: argparse.Namespace) -> None:
+    if args.resume is not None:
+        _resumed(args)
+    if args.problem is None:
+        raise PinnsolveError("pinnsolve tune needs a problem file (or --resume DIR to continue a study).")
+    if args.trials is None:
+        raise PinnsolveError("pinnsolve tune needs --trials N: the number of trials the study should reach.")
     for name in ("trials", "workers", "threads"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -96,6 +151,14 @@ def _draw(out: Path, study: Any, metrics: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The study, to --trials; SIGTERM stops it as Ctrl-C does (trials saved, the study resumable)."""
+    from pinnsolve.run import terminate_saves
+
+    with terminate_saves():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.assignments import parse_sets as _sets
     from pinnsolve.tune.adapter import cpu_count
@@ -103,11 +166,12 @@ def run(args: argparse.Namespace) -> int:
     from pinnsolve.tune.study import open_study, requeue_interrupted, run_workers, storage_url
 
     _check(args)
-    dims = parse_space(args.space)
+    dims, budget = _space(args)
     sets = _sets(args.set)
     problem = load_problem(args.problem, sets)
     out = Path(args.out or f"runs/tune-{problem.name}-{args.method}")
     out.mkdir(parents=True, exist_ok=True)
+    _save_settings(args, out)
     name = args.study or f"{problem.name}-{args.method}"
     validation, reference_file = _prepare(args, problem, out)
     url = storage_url(args.storage, out)
@@ -129,11 +193,14 @@ def run(args: argparse.Namespace) -> int:
         interrupted = True
     study = open_study(url, name, args.sampler, args.pruner, args.seed)
     context = _study_context(args, name, url, validation.description, sets, threads, started)
+    context["trial_budget"] = budget
     metrics = write_summary(out, study, dims, context)
     _draw(out, study, metrics)
     _say(out, metrics)
     if interrupted:
-        print(f"interrupted: the study is saved in {url.split('@')[-1]}. Run the same command again to continue.")
+        print(
+            f"interrupted: the study is saved in {url.split('@')[-1]}. Continue it with: pinnsolve tune --resume {out}"
+        )
         raise KeyboardInterrupt
     return 0
 
@@ -169,6 +236,21 @@ def _job(
         threads,
         args.timeout,
     )
+
+
+def _space(args: argparse.Namespace) -> tuple[Any, dict[str, int]]:
+    """The searched space, with the default trial budget for the step counts it leaves out (said here)."""
+    import dataclasses
+
+    from pinnsolve.catalog import get_method
+    from pinnsolve.tune.space import with_budget
+
+    names = [f.name for f in dataclasses.fields(get_method(args.method).settings_type)]
+    dims, budget = with_budget(parse_space(args.space), names)
+    if budget:
+        said = ", ".join(f"{k}={v}" for k, v in budget.items())
+        print(f"trial budget: {said} (tune's default; fix steps= or lbfgs_steps= in --space to change it)")
+    return dims, budget
 
 
 def _study_context(

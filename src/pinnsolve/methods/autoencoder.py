@@ -39,6 +39,7 @@ curved, as Burgers' travelling front makes it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,8 @@ from pinnsolve.methods.reduced_model import (
     physics_loss,
     physics_systems,
 )
-from pinnsolve.methods.settings import NetworkSettings, TrainSettings
+from pinnsolve.methods.settings import NetworkSettings, StoppingSettings, TrainSettings
+from pinnsolve.methods.validation import held_out
 from pinnsolve.nets.autoencoder import ConvAutoencoder, LatentMLPStep, MLPAutoencoder
 from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
 from pinnsolve.reference import Trajectory, TrajectorySets, trajectory_sets
@@ -184,7 +186,7 @@ def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) 
 
 
 @dataclass
-class AutoencoderSettings(TrainSettings, NetworkSettings):
+class AutoencoderSettings(StoppingSettings, TrainSettings, NetworkSettings):
     """Settings of --method autoencoder: coder networks, latent size and dynamics, varied parameter, budget."""
 
     latent: int = setting(4, "latent size k")
@@ -209,6 +211,10 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         weight = _check_settings(settings)
         data = trajectory_sets(problem, context.grid, "autoencoder", settings.vary, hold_out_midpoints=True)
         _check_snapshots(problem, settings, data)
+        mask = held_out(context, len(data.train), "trajectories")  # --patience / --folds: whole trajectories
+        held = [t for t, m in zip(data.train, mask) if m] if mask is not None else []
+        if held:
+            data = dataclasses.replace(data, train=[t for t, m in zip(data.train, mask) if not m])
         k = settings.latent
         model = _model(settings, data, k, dtype, device)
         train = TrajectoryBatch(data.train, dtype, device)
@@ -251,7 +257,18 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             "physics": physics,
             "rollout_error": rollout_error,
         }
-        return Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
+        setup = Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
+        if held:
+            choices["validation_parameters"] = [t.parameters.get(data.parameter) for t in held]
+            batch = TrajectoryBatch(held, dtype, device)
+            check = AutoencoderObjective(
+                batch, {n: 1.0 for n in weights if n != "physics"}, ROLLOUT_WINDOW, model.mean, model.scale
+            )
+            setup.validation = lambda m: float(sum(check(m).values()))
+            setup.validation_error = lambda m: pod_module.relative_error(
+                _predict(m, batch)[1], batch.states.cpu().numpy().astype(float)
+            )
+        return setup
 
     def result(self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup) -> Solution:
         """The decoded latent rollout from the problem's own initial state, on the reference grid."""

@@ -18,7 +18,7 @@ physics term inform the model where there is no data.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,8 +32,9 @@ from pinnsolve.methods.base import equation_terms, horizon_of, make_objective, p
 from pinnsolve.methods.contract import Context, setting
 from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.pinn import condition_terms
-from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
+from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, StoppingSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate
+from pinnsolve.methods.validation import held_out
 from pinnsolve.residual import compile_expression
 from pinnsolve.residual.objective import LossTerm, Objective
 from pinnsolve.results.measure import relative_l2
@@ -53,7 +54,8 @@ class FieldData:
     """One field's reference values at full points (N, d), and index sets into them.
 
     ``data_range``: every point within the horizon; ``train`` and ``heldout`` split them
-    (``unused`` training points left out above `MAX_TRAIN`); ``beyond``: past the horizon.
+    (``unused`` training points left out above `MAX_TRAIN`); ``beyond``: past the horizon;
+    ``validation``: training points held out for look-back stopping or a cross-validation fold.
     """
 
     name: str
@@ -64,6 +66,7 @@ class FieldData:
     heldout: np.ndarray
     beyond: np.ndarray
     unused: int
+    validation: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 class Objectives:
@@ -215,7 +218,7 @@ def _per_time(
 
 
 @dataclass
-class FfnnSettings(TrainSettings, CollocationSettings, NetworkSettings):
+class FfnnSettings(StoppingSettings, TrainSettings, CollocationSettings, NetworkSettings):
     """Settings of --method ffnn: the network, the physics term's points and weight, the horizon, the budget."""
 
     physics_weight: float | None = setting(None, "weight λ of the physics term (default 0: data only)")
@@ -238,6 +241,10 @@ class FFNN(NeuralMethod, name="ffnn"):
         weight = physics_weight_of(settings, 0.0)
         data, source = reference_data(problem, context.grid)
         sets = split(problem, data, horizon, rng)
+        for i, d in enumerate(sets):  # --patience / --folds: validation points out of the training points
+            mask = held_out(context, len(d.train), "training points", salt=i)
+            if mask is not None:
+                d.validation, d.train = d.train[mask], d.train[~mask]
         model = Surrogate(problem, settings).to(device=device, dtype=dtype)
         by_name = dict(zip(problem.field_names, problem.fields))
         terms = []
@@ -274,6 +281,7 @@ class FFNN(NeuralMethod, name="ffnn"):
             "heldout_points": sum(len(d.heldout) for d in sets),
             "extrapolation_points": sum(len(d.beyond) for d in sets),
             "train_points_left_out": sum(d.unused for d in sets),
+            "validation_points": sum(len(d.validation) for d in sets),
             "max_train_points": MAX_TRAIN,
             "split": f"{TRAIN_SHARE:.0%} of the points within the horizon train, the rest are held out",
             "weights": {t.name: t.weight for t in terms + physics},
@@ -281,7 +289,11 @@ class FFNN(NeuralMethod, name="ffnn"):
         if physics:
             choices["physics_points"] = {t.name: len(t.points) for t in physics}
         state = {"sets": sets, "source": source, "data": data, "horizon": horizon, "weight": weight}
-        return Setup(model, objective, choices, budget=BUDGET, state=state)
+        setup = Setup(model, objective, choices, budget=BUDGET, state=state)
+        if any(len(d.validation) for d in sets):
+            setup.validation = _validation_loss(problem, sets, {t.name: t.weight for t in terms}, dtype, device)
+            setup.validation_error = lambda m: _l2(m, problem, sets, "validation", dtype, device)
+        return setup
 
     def measure(
         self, problem: Problem, settings: FfnnSettings, context: Context, setup: Setup, result: Solution
@@ -312,6 +324,28 @@ class FFNN(NeuralMethod, name="ffnn"):
                 "time_name": problem.time.name,
             }
         return metrics
+
+
+def _validation_loss(
+    problem: Problem, sets: list[FieldData], weights: dict[str, float], dtype: torch.dtype, device: torch.device
+) -> Any:
+    """The data loss Σ_f w_f mean (u_θ,f − u_f^ref)² at the validation points: the training data loss's units."""
+    names = [f"data_{d.name}" if len(sets) > 1 else "data" for d in sets]
+    parts = [
+        (
+            problem.field_names.index(d.name),
+            torch.as_tensor(d.points[d.validation], dtype=dtype, device=device),
+            torch.as_tensor(d.values[d.validation], dtype=dtype, device=device),
+            weights[name],
+        )
+        for d, name in zip(sets, names)
+        if len(d.validation)
+    ]
+
+    def loss(model: torch.nn.Module) -> float:
+        return float(sum(w * (model(x)[:, j] - y).square().mean() for j, x, y, w in parts))
+
+    return loss
 
 
 def _cut(problem: Problem, sets: list[FieldData], horizon: float) -> float:

@@ -57,7 +57,9 @@ class Setup:
     ``budget``: the method's default (Adam, L-BFGS) steps (None: by the number of coordinates);
     ``error``: the model's L2 relative error while it trains (None: against the exact solution
     on the evaluation grid, where the problem has one); ``state``: whatever `NeuralMethod.result`
-    and `NeuralMethod.measure` need besides the model (the method's own data).
+    and `NeuralMethod.measure` need besides the model (the method's own data). ``validation`` and
+    ``validation_error``: the loss and the relative L2 error on the held-out validation samples, for
+    methods that hold some out (`pinnsolve.methods.validation`; None otherwise).
     """
 
     model: torch.nn.Module
@@ -66,6 +68,8 @@ class Setup:
     budget: tuple[int, int] | None = None
     error: Callable[[torch.nn.Module], float | None] | None = None
     state: Any = None
+    validation: Callable[[torch.nn.Module], float] | None = None
+    validation_error: Callable[[torch.nn.Module], float] | None = None
 
 
 class NeuralMethod(Method):
@@ -79,7 +83,8 @@ class NeuralMethod(Method):
         """The trained model as a result: by default evaluated on the evaluation grid (a `Solution`)."""
         from pinnsolve.evaluate import evaluate_model
 
-        return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device)
+        group = context.extra.get("group")  # under torchrun: the grid split over the processes
+        return evaluate_model(problem, self.name, setup.model, context.grid, context.dtype, context.device, group)
 
     def measure(
         self, problem: Problem, settings: Any, context: Context, setup: Setup, result: Result
@@ -112,7 +117,7 @@ class NeuralMethod(Method):
 
         error = setup.error
         if error is None:
-            monitor = ErrorMonitor(problem, context.dtype, context.device)
+            monitor = ErrorMonitor(problem, context.dtype, context.device, group=context.extra.get("group"))
             error = monitor if monitor.available else None
         reporter = ProgressReporter(
             config.total_steps, plain=context.plain, stream=context.stream, title=f"{problem.name} {self.name}"
@@ -138,8 +143,13 @@ class NeuralMethod(Method):
 
     @final
     def run(self, problem: Problem, settings: Any, context: Context) -> Outcome:
-        """Build, train (resuming from ``context.resume``), and turn the trained model into a result."""
+        """Build, train (resuming from ``context.resume``), and turn the trained model into a result.
 
+        With ``--folds`` the folds are trained first (`pinnsolve.methods.validation`); with ``--patience``
+        the trainer stops by look-back on held-out data and keeps the best step's weights."""
+        from pinnsolve.methods import validation
+
+        context, cv = self._validated(problem, settings, context)
         setup = self.build(problem, settings, context)
         terms = getattr(setup.objective, "terms", None)
         if terms is not None and all(hasattr(t, "kind") for t in terms):
@@ -150,6 +160,9 @@ class NeuralMethod(Method):
         if config.compile:
             self.check_compilable(setup)
         trainer = self._trainer(problem, context, setup, config)
+        stopping = validation.stopping_callback(setup, context, 1)
+        if stopping is not None:
+            trainer.callbacks.append(stopping)
         if context.resume is not None:
             trainer.load_state_dict(context.resume["checkpoint"])
             trainer.history = list(context.resume["history"])
@@ -167,6 +180,7 @@ class NeuralMethod(Method):
         _save_state(context, trainer, setup.objective.names)
         result = self.result(problem, settings, context, setup)
         metrics = _training_metrics(trainer, self.name)
+        metrics.update(cv | _validation_metrics(setup, stopping))
         metrics.update(self.measure(problem, settings, context, setup, result))
         failed = _judge(metrics, result, trainer, setup, context) if diverged is None else None
         return Outcome(
@@ -179,9 +193,43 @@ class NeuralMethod(Method):
             error=diverged or failed,
         )
 
+    def _validated(self, problem: Problem, settings: Any, context: Context) -> tuple[Context, dict[str, Any]]:
+        """The context carrying this run's validation plan, and the cross-validation metrics (folds first)."""
+        import dataclasses
+
+        from pinnsolve.methods import validation
+
+        plan = validation.plan_of(settings, context.seed)
+        if plan is None:
+            return context, {}
+        extra = {**context.extra, validation.KEY: plan}
+        cv: dict[str, Any] = {}
+        if plan.folds is not None:
+            cv = validation.cross_validate(self, problem, settings, context, plan)
+            if plan.patience is not None:
+                extra["stop_at"] = max(1, round(sum(cv["cv_best_steps"]) / plan.folds))
+        return dataclasses.replace(context, extra=extra), cv
+
+
+def _validation_metrics(setup: Setup, stopping: Any) -> dict[str, Any]:
+    """The validation loss and error of the trained model, and the best step of look-back stopping."""
+    if setup.validation is None or setup.validation_error is None:
+        return {}
+    with torch.no_grad():
+        out: dict[str, Any] = {
+            "val_loss": float(setup.validation(setup.model)),
+            "l2_validation": float(setup.validation_error(setup.model)),
+        }
+    best = getattr(stopping, "best_step", None)
+    if best is not None:
+        out["best_step"] = best
+    return out
+
 
 def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, Any]]:
-    """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr."""
+    """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr
+    (and val_loss, the validation loss, where it was measured)."""
+    validated = any("val_loss" in r.extra for r in records)
     return [
         {
             "step": r.step,
@@ -191,6 +239,7 @@ def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, An
             **{n: r.terms.get(n, float("nan")) for n in term_names},
             "l2_relative_error": r.l2_relative_error,
             "lr": r.lr,
+            **({"val_loss": r.extra.get("val_loss")} if validated else {}),
         }
         for r in records
     ]

@@ -20,6 +20,7 @@ extrapolation in time. ODEs and ODE systems are sequences of one-node states.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,8 @@ from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.methods.base import horizon_of, physics_weight_of
 from pinnsolve.methods.contract import Context, setting
 from pinnsolve.methods.neural import NeuralMethod, Setup
-from pinnsolve.methods.settings import TrainSettings
+from pinnsolve.methods.settings import StoppingSettings, TrainSettings
+from pinnsolve.methods.validation import held_out
 from pinnsolve.nets.recurrent import CELLS, RecurrentStepper
 from pinnsolve.reference import TorchSystem, Trajectory, horizon_index, parse_vary, trajectory_sets
 from pinnsolve.results.measure import relative_l2
@@ -177,7 +179,7 @@ class RecurrentSurrogate:
 
 
 @dataclass
-class RnnSettings(TrainSettings):
+class RnnSettings(StoppingSettings, TrainSettings):
     """Settings of --method rnn: the cell and its width, the losses, the horizon, the varied parameter."""
 
     width: int = setting(32, "hidden units per layer (rnn: of the recurrent cell)")
@@ -260,6 +262,9 @@ class RNN(NeuralMethod, name="rnn"):
         physics_weight = _physics_weight_with_losses(settings, losses)
         sets = trajectory_sets(problem, grid, "rnn", settings.vary, scheme="cn")
         train, own = sets.train, sets.own
+        mask = held_out(context, len(train), "trajectories")  # --patience / --folds: whole trajectories validate
+        held = [tr for tr, m in zip(train, mask) if m] if mask is not None else []
+        train = [tr for tr, m in zip(train, mask) if not m] if held else train
         end = horizon_index(own.times, horizon)
         data = _sequences(train, end, dtype, device)
         varied = parse_vary(settings.vary, problem)
@@ -283,7 +288,11 @@ class RNN(NeuralMethod, name="rnn"):
             "trajectories": [tr.parameters for tr in train] if varied else 1,
         }
         state = {"roll": roll, "own": own, "train": train, "end": end}
-        return Setup(model, objective, choices, budget=BUDGET, error=error, state=state)
+        setup = Setup(model, objective, choices, budget=BUDGET, error=error, state=state)
+        if held:
+            choices["validation_trajectories"] = [tr.parameters for tr in held]
+            _validate(setup, held, data, losses, roll, end, dtype, device)
+        return setup
 
     def result(self, problem: Problem, settings: RnnSettings, context: Context, setup: Setup) -> Solution:
         """The rollout from the problem's own initial state, as fields on the reference grid."""
@@ -305,6 +314,26 @@ class RNN(NeuralMethod, name="rnn"):
             "time_name": None,
         }
         return metrics
+
+
+def _validate(
+    setup: Setup,
+    held: list[Trajectory],
+    data: Sequences,
+    losses: list[str],
+    roll: RecurrentSurrogate,
+    end: int,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> None:
+    """The validation loss (the data losses on held-out trajectories, in the training data's units) and the
+    rollout error on them within the horizon, into ``setup``."""
+    held_data = dataclasses.replace(
+        _sequences(held, end, dtype, device), mean=data.mean, scale=data.scale, step_scale=data.step_scale
+    )
+    objective = RecurrentObjective(held_data, [n for n in losses if n != "physics"] or ["rollout"], 0.0)
+    setup.validation = lambda m: float(sum(objective(m).values()))
+    setup.validation_error = lambda m: float(np.mean([l2_over(tr, roll(m, tr), slice(0, end + 1)) for tr in held]))
 
 
 def _split_errors(trajectory: Trajectory, predicted: np.ndarray, end: int) -> dict[str, Any]:

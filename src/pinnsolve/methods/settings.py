@@ -19,6 +19,7 @@ __all__ = [
     "CollocationSettings",
     "InteriorSettings",
     "NetworkSettings",
+    "StoppingSettings",
     "TrainSettings",
     "default_points",
     "train_config",
@@ -83,6 +84,25 @@ class TrainSettings:
         "lbfgs:LBFGS_STEPS; a stage without a count takes --steps or --lbfgs-steps); "
         "names: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, "
         "gauss-newton, bfgs, ssbroyden, cmaes; e.g. adam:1000,gauss-newton:200",
+    )
+
+
+@dataclass
+class StoppingSettings:
+    """Look-back early stopping and k-fold cross-validation of the data-driven methods (ffnn, rnn, autoencoder)."""
+
+    patience: int | None = setting(
+        None,
+        "look-back early stopping: stop when the validation loss has not improved for this many steps, "
+        "keeping the best step's weights (default: off)",
+    )
+    folds: int | None = setting(
+        None,
+        "k-fold cross-validation over the training data (K >= 2): mean and spread of the validation error "
+        "in metrics.json, then the final model trained on all of it (default: off)",
+    )
+    validation_fraction: float = setting(
+        0.2, "share of the training data held out to validate --patience when there are no --folds"
     )
 
 

@@ -69,6 +69,18 @@ class ProcessGroup:
             g.copy_(flat[offset : offset + g.numel()].view_as(g))
             offset += g.numel()
 
+    def share(self, n: int) -> slice:
+        """This process's contiguous block of ``n`` evaluation points (the exact solution, the grid)."""
+        return shard_range(n, self.rank, self.world)
+
+    def all_gather(self, part: np.ndarray) -> np.ndarray:
+        """Every process's ``part`` (rows of one array, each process's block), joined in rank order."""
+        import torch.distributed as dist
+
+        parts: list[Any] = [None] * self.world
+        dist.all_gather_object(parts, np.asarray(part))
+        return np.concatenate(parts, axis=0)
+
     def shard(self, objective: Any) -> ShardedObjective:
         """This process's part of ``objective`` (a `pinnsolve.residual.objective.Objective`)."""
         return ShardedObjective(objective, self)

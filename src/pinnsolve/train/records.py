@@ -64,11 +64,12 @@ def parse_history_csv(text: str) -> list[StepRecord]:
 
 def records_from_history(columns: Mapping[str, Any]) -> list[StepRecord]:
     """StepRecords from history.csv's columns (as `RunDirectory.read_history` gives them): for --resume."""
-    fixed = {"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr"}
+    fixed = {"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr", "val_loss"}
     terms = [n for n in columns if n not in fixed]
     out = []
     for i in range(len(columns.get("step", []))):
         l2 = float(columns["l2_relative_error"][i]) if "l2_relative_error" in columns else math.nan
+        val = float(columns["val_loss"][i]) if "val_loss" in columns else math.nan
         out.append(
             StepRecord(
                 int(columns["step"][i]),
@@ -78,6 +79,7 @@ def records_from_history(columns: Mapping[str, Any]) -> list[StepRecord]:
                 {n: float(columns[n][i]) for n in terms},
                 float(columns["lr"][i]),
                 None if math.isnan(l2) else l2,
+                {} if math.isnan(val) else {"val_loss": val},
             )
         )
     return out

@@ -73,6 +73,7 @@ class Trainer:
         self.history: list[StepRecord] = []
         self.elapsed = 0.0
         self.stop_reason = ""
+        self._halt = ""  # a callback's request to end the whole chain (look-back stopping)
         self._stalled = 0
         self._previous = math.inf
         for index in range(len(self.stages)):  # refuse what a stage cannot do before anything runs
@@ -197,6 +198,10 @@ class Trainer:
         self.lr *= 0.5
         self.optimizer = self._make_stage()
 
+    def request_stop(self, reason: str) -> None:
+        """End training after the current step, every remaining stage skipped (called by callbacks)."""
+        self._halt = reason
+
     # -- the loop ----------------------------------------------------------------------
     def _record(self, result: StepResult) -> StepRecord:
         value = float(result.loss.detach())
@@ -251,6 +256,12 @@ class Trainer:
                 self.history.append(record)
                 for cb in self.callbacks:
                     cb.on_step(self, record)
+                if self._halt:
+                    self.stop_reason = f"{self.stop_reason}; {self._halt}" if self.stop_reason else self._halt
+                    self._halt = ""
+                    self._done.append(self.stage_step)
+                    self.stage = len(self.stages)
+                    break
                 stop = self._stop_message(record, result.stop)
                 self._previous = record.loss
                 if stop:

@@ -50,6 +50,8 @@ def run_trial(
     ``values`` are the method's settings keys (``width``, ``lr``, ``steps``, ...) and ``weight.<term>``
     for loss weights; ``callbacks`` are trainer callbacks (``on_start``, ``on_step``, ``on_end``); with
     ``resume`` the run saved in ``out`` continues from its checkpoint. Progress lines go to ``out``.log.
+    The trial's figures are not drawn (they cost more than a short trial's training; the study draws
+    the best trial's solution, and ``pinnsolve plot RUN_DIR`` any trial's figures).
     """
     from pinnsolve.errors import RunInterrupted
     from pinnsolve.run import RunOptions, solve
@@ -71,6 +73,7 @@ def run_trial(
                 resume_dir=out if resume else None,
                 callbacks=callbacks,
                 overwrite=True,
+                plots=False,
             )
         except RunInterrupted as exc:
             raise Interrupted(str(exc)) from None

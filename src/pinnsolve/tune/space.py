@@ -25,6 +25,12 @@ REAL = ("lr", "physics_weight", "horizon")
 CHOICE = ("activation", "init", "sampler", "derivatives", "cell", "encoder")
 
 
+#: a trial's steps when --space fixes none (Adam steps, L-BFGS iterations). heat1d over the default space costs
+#: ~0.16 s of one core per Adam step on average (5 ms at width 16, depth 2, 1000 points; 1 s at 128, 6, 8000;
+#: an L-BFGS iteration ~2 Adam steps), so a trial takes ~40 s and 30 trials on 2 workers ~10 min
+TRIAL_BUDGET = {"steps": 150, "lbfgs_steps": 50}
+
+
 class SpaceError(PinnsolveError):
     """A --space item that cannot be understood; the message names the item and the fix."""
 
@@ -148,6 +154,13 @@ def parse_space(text: str) -> list[Dimension]:
             "--space searches nothing: give at least one range or choice, e.g. --space 'width=16:128,lr=1e-4:1e-2:log'."
         )
     return dims
+
+
+def with_budget(dims: Sequence[Dimension], settings: Sequence[str]) -> tuple[list[Dimension], dict[str, int]]:
+    """``dims`` and `TRIAL_BUDGET` for each budget setting the space leaves out and the method has
+    (``settings``: its settings' names); the budget added, to be said and recorded."""
+    added = {k: v for k, v in TRIAL_BUDGET.items() if k in settings and not any(d.name == k for d in dims)}
+    return [*dims, *(Dimension(k, "fixed", value=v) for k, v in added.items())], added
 
 
 def sample(trial: Any, dims: Sequence[Dimension]) -> dict[str, Any]:

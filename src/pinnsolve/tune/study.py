@@ -9,6 +9,8 @@ study by running the same command against the same storage (Akiba et al., "Optun
 from __future__ import annotations
 
 import multiprocessing
+import os
+import socket
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,7 +52,8 @@ def make_pruner(name: str) -> Any:
     """median: stop a trial whose error is worse than the median of earlier trials at the same step."""
     pruners = optuna_module().pruners
     if name == "median":
-        return pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=200)
+        # the error is measured every 100 steps: with tune's default 200 + 50 steps a trial can be pruned at 200
+        return pruners.MedianPruner(n_startup_trials=4, n_warmup_steps=100)
     if name == "hyperband":
         return pruners.HyperbandPruner(min_resource=100)
     if name == "none":
@@ -130,9 +133,36 @@ def stop_at(n_trials: int) -> Any:
     return callback
 
 
-def requeue_interrupted(study: Any) -> list[int]:
-    """Enqueue again the trials cut short by Ctrl-C or a crash; each resumes its run's checkpoint."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def fail_dead_trials(study: Any) -> list[int]:
+    """Mark failed, at once, the RUNNING trials whose worker ran on this machine and is gone (kill -9, a crash).
+
+    Trials of workers on other machines are left to the storage's heartbeat (failed once it is
+    older than its grace period); a live worker's trial (another tune command here) is left alone.
+    """
     optuna = optuna_module()
+    host, dead = socket.gethostname(), []
+    for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,)):
+        name, _, pid = str(t.user_attrs.get("worker", "")).rpartition(":")
+        if name == host and pid.isdigit() and not _alive(int(pid)):
+            study._storage.set_trial_state_values(t._trial_id, state=optuna.trial.TrialState.FAIL)
+            dead.append(t.number)
+    return dead
+
+
+def requeue_interrupted(study: Any) -> list[int]:
+    """Enqueue again the trials cut short by Ctrl-C, SIGTERM or a crash; each resumes its run's checkpoint."""
+    optuna = optuna_module()
+    fail_dead_trials(study)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         optuna.storages.fail_stale_trials(study)
@@ -197,8 +227,19 @@ def work(job: Job) -> None:
 
 
 def _work_quietly(job: Job) -> None:
+    """A worker process: SIGTERM and Ctrl-C save the running trial's checkpoint and end the worker.
+
+    The process is the worker's own: its torch thread count is set to its share (``job.threads``),
+    since a spawned process would otherwise start one thread per core and K workers oversubscribe them.
+    """
+    import torch
+
+    from pinnsolve.run import terminate_saves
+
+    torch.set_num_threads(max(1, job.threads))
     try:
-        work(job)
+        with terminate_saves():
+            work(job)
     except KeyboardInterrupt:
         pass
 
@@ -221,6 +262,13 @@ def run_workers(job: Job, workers: int) -> None:
         for p in processes:
             p.join()
     except KeyboardInterrupt:
-        for p in processes:  # each saw Ctrl-C too: its trial saves a checkpoint and the worker ends
+        # Ctrl-C (or SIGTERM to the process group) reached the workers too: each trial saves its checkpoint
+        # and the worker ends. A SIGTERM sent to this process alone is passed on to those still running.
+        for p in processes:
+            p.join(timeout=3)
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
             p.join()
         raise

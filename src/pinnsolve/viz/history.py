@@ -12,7 +12,7 @@ from pinnsolve.viz.style import new_figure, save_figure, styled
 __all__ = ["plot_loss", "BOOKKEEPING"]
 
 # Columns of history.csv that are not loss terms.
-BOOKKEEPING = frozenset({"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr"})
+BOOKKEEPING = frozenset({"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr", "val_loss"})
 
 
 def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | None:
@@ -44,6 +44,7 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
                 ax.semilogy(x, _positive(history["loss"]), color="black", linewidth=2.0, label="total")
             for k in terms:
                 ax.semilogy(x, _positive(history[k]), linewidth=1.2, label=_term_label(k))
+            _plot_validation(ax, x, history)
             if col == 0:
                 ax.set_ylabel("loss")
                 # Losses fall from the upper left: the lower left is where the legend hides
@@ -59,6 +60,18 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
             grid[-1, col].set_xlabel(xlabel)
         fig.suptitle(title)
         return save_figure(fig, path)
+
+
+def _plot_validation(ax: Axes, x: np.ndarray, history: dict[str, np.ndarray]) -> None:
+    """The validation loss (look-back stopping, cross-validation) dashed beside the training loss."""
+    if "val_loss" not in history:
+        return
+    val = _positive(history["val_loss"])
+    ok = np.isfinite(val)
+    if ok.any():
+        ax.semilogy(x[ok], val[ok], "--", color="tab:purple", linewidth=1.6, label="validation")
+        best = np.flatnonzero(ok)[np.nanargmin(val[ok])]
+        ax.semilogy([x[best]], [val[best]], "o", color="tab:purple", markersize=5)
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
