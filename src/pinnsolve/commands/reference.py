@@ -104,7 +104,8 @@ def _spectrum(problem: Any, args: argparse.Namespace, grid: dict[str, int] | Non
     print(f"{problem.name}: finite-difference spectrum ({metrics['samples']} points): {levels}", file=out)
     if metrics.get("exact_energy") is not None:
         print(
-            f"  exact ground level {metrics['exact_energy']:.8f}, relative error {metrics['energy_relative_error']:.2e}",
+            f"  exact ground level {metrics['exact_energy']:.8f}, "
+            f"relative error {metrics['energy_relative_error']:.2e}",
             file=out,
         )
     print(f"  files: {run_dir}", file=out)

@@ -40,22 +40,27 @@ class EigenStates:
 
 
 def box_half_width(potential, omega: float, states: int) -> tuple[float, bool]:
-    """The box half-width L, and whether V confines (grows past V(0) + (40 + states)·ω).
+    """The box half-width L, and whether V confines (keeps growing) or levels off (a finite well).
 
-    L grows by factors 1.5 from 1 until V(±L) ≥ V(0) + (40 + states)·ω; a potential that stops
-    changing first (|ΔV| < 1e-9 between L and 1.5 L: a finite well) gets L + 10 instead, ten
-    decay lengths of a level bound by 1/2 or more.
+    L grows by factors 1.5 from 1 until V(±L) ≥ V(0) + (40 + states)·ω. Where V has risen by then
+    but changes by less than 0.1 % between 1.5 L and 3 L, the particle sits in a well of finite depth: the box
+    is 1.5 L + 10 instead, ten decay lengths of a level bound by ½ or more (a box at the turning
+    points would be an infinite well, with other levels).
     """
     floor, target = float(np.min(potential(np.array([0.0])))), (40.0 + states) * omega
-    length = 1.0
 
     def rise(at: float) -> float:
         return float(min(potential(np.array([-at, at])))) - floor
 
-    while length < 1e4 and rise(length) < target:
-        if length >= 4.0 and abs(rise(1.5 * length) - rise(length)) < 1e-9:
-            return length + 10.0, False
+    def levelled(at: float) -> bool:
+        top = rise(1.5 * at)
+        return top > 1e-6 and abs(rise(3.0 * at) - top) <= 1e-3 * top
+
+    length = 1.0
+    while length < 1e4 and rise(length) < target and not levelled(length):
         length *= 1.5
+    if levelled(length):
+        return 1.5 * length + 10.0, False
     return length, True
 
 

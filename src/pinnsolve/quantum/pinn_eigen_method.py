@@ -15,8 +15,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from pinnsolve.dsl.kinds import problem_kind
 from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.methods.contract import Context, Method, Outcome, setting

@@ -25,7 +25,7 @@ DEFAULT_POINTS = 4000
 
 
 def reference_spectrum(problem: Schrodinger, states: int = DEFAULT_STATES, points: int = DEFAULT_POINTS) -> Spectrum:
-    """The ``states`` lowest levels of ``problem`` by finite differences on ``points`` interior nodes, as a `Spectrum`."""
+    """The ``states`` lowest levels of ``problem`` by finite differences on ``points`` interior nodes (a `Spectrum`)."""
     if states < 1 or points < max(20, states + 2):
         raise SettingsError(
             f"--states {states} and --grid x={points}: give at least one state and 20 or more grid points "
@@ -74,7 +74,9 @@ def write_reference_spectrum(
         "method": "fd-spectrum",
         "settings": {"states": states, "points": points},
         "choices": {
-            "half_width": float(-spectrum.arrays["grid"][0] + (spectrum.arrays["grid"][1] - spectrum.arrays["grid"][0])),
+            "half_width": float(
+                -spectrum.arrays["grid"][0] + (spectrum.arrays["grid"][1] - spectrum.arrays["grid"][0])
+            ),
             "scheme": "second-order stencil, ψ(±L) = 0, scipy.sparse.linalg.eigsh shift-invert",
         },
     }

@@ -33,7 +33,11 @@ def plot_spectrum_comparison(outcomes: Mapping[str, Any], fd: Any, path: Path) -
     if reference is None:
         return None
     pinn = _states(outcomes.get("pinn-eigen"))
-    measured = {m: o.metrics["level_relative_errors"] for m, o in outcomes.items() if o.metrics.get("level_relative_errors") and m != "fd"}
+    measured = {
+        m: o.metrics["level_relative_errors"]
+        for m, o in outcomes.items()
+        if o.metrics.get("level_relative_errors") and m != "fd"
+    }
     with styled():
         fig = new_figure(11.0, 4.2)
         left, right = fig.subplots(1, 2)

@@ -56,7 +56,9 @@ def _fd_outcome(problem: Any, flat: Mapping[str, Any], states: int, run_dir: Pat
         FD,
         "ok",
         metrics=metrics,
-        compared_with="exact ground level" if metrics.get("exact_energy") is not None else "itself (it is the reference)",
+        compared_with="exact ground level"
+        if metrics.get("exact_energy") is not None
+        else "itself (it is the reference)",
         size=f"{points:,} grid points",
         settings={k: config[k] for k in ("settings", "choices") if k in config},
         run_dir=sub,
