@@ -3,8 +3,8 @@
 V(x) = −V₀/2 · [tanh((x + a/2)/s) − tanh((x − a/2)/s)]: −V₀ inside, 0 outside. Smoothed walls
 keep V differentiable, so the finite-difference reference converges at second order and a
 network can fit the residual; s → 0 is the textbook square well. No closed form: the levels
-come from `pinnsolve reference` (finite differences), at the defaults E₀ = −6.75776,
-E₁ = −3.03349.
+come from `pinnsolve reference` (finite differences): at the defaults three bound levels,
+E₀ = −7.18129, E₁ = −4.83845, E₂ = −1.45968.
 """
 
 from pinnsolve import Parameter
