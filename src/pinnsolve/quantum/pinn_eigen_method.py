@@ -29,20 +29,20 @@ __all__ = ["PINNEigen", "PINNEigenMethodSettings"]
 class PINNEigenMethodSettings:
     """The settings of ``--method pinn-eigen`` (``--states``, ``--warmup-steps``, ...)."""
 
-    states: int = setting(2, "pinn-eigen: how many of the lowest levels to find, one network each")
+    states: int = setting(2, "how many of the lowest levels to find, one network each")
     points: int = setting(400, "collocation points (a uniform grid over the finite-difference box)")
     width: int = setting(32, "hidden units per layer")
     depth: int = setting(3, "hidden layers")
     warmup_steps: int = setting(
-        1500, "pinn-eigen: Adam steps minimising the Rayleigh quotient (picks the n-th level) before the residual"
+        1500, "Adam steps minimising the Rayleigh quotient (picks the n-th level) before the residual"
     )
     steps: int = setting(1000, "Adam steps on the eigenvalue equation's residual, E trainable")
     lbfgs_steps: int = setting(500, "L-BFGS iterations after Adam, at most")
     lr: float = setting(3e-3, "Adam learning rate")
-    orthogonality: float = setting(10.0, "pinn-eigen: weight of the overlaps with the lower states in the loss")
+    orthogonality: float = setting(10.0, "weight of the overlaps with the lower states in the loss")
     parity: str = setting(
         "auto",
-        "pinn-eigen: auto makes state n of an even potential even or odd ((−1)^n, as in 1-D it is); off does not",
+        "auto makes state n of an even potential even or odd ((−1)^n, as in 1-D it is); off does not",
         choices=["auto", "off"],
     )
 
@@ -130,6 +130,11 @@ class PINNEigen(Method, name="pinn-eigen"):
         return Outcome(
             result=spectrum,
             history=history,
-            metrics={"wall_time_s": wall, "states": settings.states},
+            metrics={
+                "wall_time_s": wall,
+                "states": settings.states,
+                "rayleigh_levels": [float(e) for e in found.rayleigh],
+                "level_variances": [float(v) for v in found.variance],
+            },
             choices={"parity": settings.parity, "seed": int(context.seed)},
         )
