@@ -74,11 +74,12 @@ def test_the_quartic_first_excited_level_is_found_not_a_higher_one(parity):
 
 @pytest.mark.slow
 def test_pinn_eigen_through_the_runner_writes_a_spectrum_of_levels(tmp_path):
-    problem = load_problem(QUANTUM / "finite_well1d.py")
+    problem = load_problem(QUANTUM / "anharmonic1d.py", {"lam": 2.0})
     result = solve(problem, RunOptions(method="pinn-eigen", settings=TINY), out=tmp_path / "run")
     reference = finite_difference_spectrum(problem, states=2).energies
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     np.testing.assert_allclose(metrics["levels"], reference, rtol=1e-3)
     assert metrics["energy"] == metrics["levels"][0] and metrics["acceptance"] is None
+    assert metrics["exact_energy"] == pytest.approx(2 ** (1 / 3) * QUARTIC[0])
     assert Spectrum.load(tmp_path / "run").levels == pytest.approx(result.result.levels)
     assert (tmp_path / "run" / "plots" / "levels.png").is_file()

@@ -28,7 +28,7 @@ def test_validate_reports_fd_pinn_and_vmc_levels_with_verdicts(tmp_path):
     problem = load_problem(QUANTUM / "harmonic1d.py")
     settings = {
         "vmc": {"iterations": 10, "chains": 20, "samples": 200, "burn_in": 40, "eval_samples": 2000},
-        "pinn-eigen": {"points": 80, "width": 8, "warmup_steps": 150, "steps": 100, "lbfgs_steps": 100},
+        "pinn-eigen": {"points": 200, "width": 10, "warmup_steps": 150, "steps": 100, "lbfgs_steps": 100},
     }
     thresholds = {"pinn-eigen": 1e-3, "vmc": 1e-3, "fd": 1e-5}
     result = validate_problem(problem, None, out=tmp_path / "v", settings=settings, log=None, thresholds=thresholds)
