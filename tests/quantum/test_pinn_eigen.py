@@ -83,3 +83,12 @@ def test_pinn_eigen_through_the_runner_writes_a_spectrum_of_levels(tmp_path):
     assert metrics["exact_energy"] == pytest.approx(2 ** (1 / 3) * QUARTIC[0])
     assert Spectrum.load(tmp_path / "run").levels == pytest.approx(result.result.levels)
     assert (tmp_path / "run" / "plots" / "levels.png").is_file()
+
+
+def test_a_coarse_collocation_grid_is_warned_about_and_recorded(tmp_path):
+    problem = load_problem(QUANTUM / "harmonic1d.py")
+    untrained = {**TINY, "warmup_steps": 0, "steps": 0, "lbfgs_steps": 0}
+    solve(problem, RunOptions(method="pinn-eigen", settings=untrained), out=tmp_path / "run")
+    choices = json.loads((tmp_path / "run" / "config.json").read_text())["choices"]
+    assert choices["collocation_spacing"] == pytest.approx(2 * 11.390625 / 79)  # the FD box [−L, L], 80 points
+    assert "raise --points (to 229 or more)" in choices["warning"]

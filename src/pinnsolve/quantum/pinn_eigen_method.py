@@ -11,6 +11,7 @@ state (a consistency check, not a statistical error), and ``variance`` the groun
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,19 @@ def _check(s: PINNEigenMethodSettings) -> None:
         raise SettingsError("--lr must be positive and --orthogonality non-negative (e.g. --lr 3e-3).")
 
 
+def _spacing(problem: Schrodinger, settings: PINNEigenMethodSettings) -> float:
+    """The collocation grid's spacing 2L / (points − 1) on the finite-difference box [−L, L]."""
+    import sympy as sp
+
+    from pinnsolve.quantum.eigen import box_half_width
+    from pinnsolve.quantum.problem import x
+    from pinnsolve.residual.compile import numpy_function
+
+    potential = numpy_function(sp.sympify(problem.one_body()), (x,))
+    length, _ = box_half_width(potential, problem.trap_frequency(), settings.states)
+    return 2 * length / (settings.points - 1)
+
+
 class PINNEigen(Method, name="pinn-eigen"):
     """Physics-informed networks for the lowest eigenstates of a 1-D single-particle Schrödinger problem."""
 
@@ -87,6 +101,16 @@ class PINNEigen(Method, name="pinn-eigen"):
         self.check(problem, settings)
         numbers = {k: getattr(settings, k) for k in PINNEigenMethodSettings.__dataclass_fields__}
         numbers["parity"] = settings.parity == "auto"
+        choices: dict[str, Any] = {"parity": settings.parity, "seed": int(context.seed)}
+        spacing = _spacing(problem, settings)
+        choices["collocation_spacing"] = spacing
+        if spacing > 0.1:  # the trapezoidal Rayleigh quotient can be fooled between points (E0 < the true E0)
+            choices["warning"] = (
+                f"collocation spacing h = {spacing:.3g} over the box: above ~0.1 a level can come out wrong; "
+                f"raise --points (to {math.ceil(spacing * (settings.points - 1) / 0.1) + 1} or more)."
+            )
+            if context.stream is not None:
+                print(f"warning: {choices['warning']}", file=context.stream)
         clock = time.perf_counter()
         found = pinn_spectrum(problem, PINNEigenSettings(**numbers, seed=int(context.seed)))
         wall = time.perf_counter() - clock
@@ -136,5 +160,5 @@ class PINNEigen(Method, name="pinn-eigen"):
                 "rayleigh_levels": [float(e) for e in found.rayleigh],
                 "level_variances": [float(v) for v in found.variance],
             },
-            choices={"parity": settings.parity, "seed": int(context.seed)},
+            choices=choices,
         )
