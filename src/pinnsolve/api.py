@@ -65,7 +65,7 @@ def reference(
 
 def validate(
     problem: Problem | str,
-    methods: str | list[str] = ("pinn", "trial", "fd"),
+    methods: str | list[str] | None = None,
     *,
     out: str | None = None,
     quick: bool = False,

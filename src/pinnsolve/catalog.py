@@ -8,7 +8,7 @@ module, one layer above them, imports each once. A new package of methods adds o
 from __future__ import annotations
 
 from pinnsolve import methods as _methods  # noqa: F401  pinn, trial, ffnn, rnn, autoencoder, fd, deepxde
-from pinnsolve import quantum as _quantum  # noqa: F401  vmc
+from pinnsolve import quantum as _quantum  # noqa: F401  vmc, pinn-eigen
 from pinnsolve.classify import method as _classify  # noqa: F401  classify
 from pinnsolve.generative import method as _generative  # noqa: F401  vae, gan, diffusion
 from pinnsolve.methods.contract import METHODS, get_method

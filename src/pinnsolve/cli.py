@@ -209,7 +209,10 @@ def _print_summary(name: str, method: str, result: Any) -> None:
             if m.get("exact_energy") is not None
             else ""
         )
-        print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} (blocking), variance {m['variance']:.2e}{exact}.")
+        how = "blocking" if m.get("autocorrelation_time") is not None else "|E − Rayleigh quotient|"
+        print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} ({how}), variance {m['variance']:.2e}{exact}.")
+        if len(m.get("levels") or []) > 1:
+            print("Levels: " + ", ".join(f"E{n} = {e:.8f}" for n, e in enumerate(m["levels"])) + ".")
     files = ", ".join(p.name for p in sorted(result.run_dir.iterdir()) if p.is_file() and not p.name.startswith("."))
     print(f"Results in {result.run_dir}/: {files}, plots/")
 

@@ -155,6 +155,8 @@ def _resume_state(run: RunDirectory) -> dict[str, Any]:
         print(f"warning: {text}", file=sys.stderr)
 
     checkpoint = load_checkpoint(run.file(run.CHECKPOINT), notify=note)
+    if "records" in checkpoint:  # a method that keeps its own history in the checkpoint (vmc)
+        return {"checkpoint": checkpoint, "history": list(checkpoint["records"])}
     try:
         columns = run.read_history()
         missing = sorted({"step", "phase", "wall_time_s", "loss", "lr"} - set(columns))

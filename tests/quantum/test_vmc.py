@@ -123,7 +123,7 @@ def test_spectrum_round_trip_and_metrics(tmp_path):
 
 def test_every_plot_kind_draws_a_file(tmp_path):
     spectrum = _spectrum()
-    assert set(plot_kinds(Spectrum)) == {"energy", "density", "pairs"}
+    assert set(plot_kinds(Spectrum)) == {"energy", "density", "pairs", "levels"}  # levels: 1-D spectra only
     files = spectrum.plot_all(tmp_path)
     assert sorted(p.name for p in files) == ["density.png", "energy.png", "pairs.png"]
     assert all(p.stat().st_size > 5000 for p in files)

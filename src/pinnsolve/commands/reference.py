@@ -43,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="refine the grid (11, 21, 41, ... nodes per axis) and report the observed order",
     )
     parser.add_argument("--levels", type=int, default=4, help="grids in the convergence study (default 4)")
+    parser.add_argument(
+        "--states",
+        type=int,
+        default=None,
+        help="Schrödinger problems (one particle on a line): how many of the lowest levels (default 4); "
+        "--grid x=N sets the interior points (default 4000)",
+    )
     add_common_arguments(parser, "the run directory (default: runs/<problem>-fd-<time>)")
 
 
@@ -58,6 +65,12 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     out = stream or sys.stdout
     overrides, grid = _assignments(args)
     problem = load_problem(args.problem, overrides)
+    from pinnsolve.dsl.kinds import problem_kind
+
+    if problem_kind(problem) == "schrodinger":
+        return _spectrum(problem, args, grid, out)
+    if args.states is not None:
+        raise SettingsError("--states is for Schrödinger problems (the levels of the spectrum); leave it out here.")
     if args.convergence:
         return _convergence(problem, args, grid, out)
     from pinnsolve.reference.solve import run_reference
@@ -67,6 +80,35 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     )
     metrics = json.loads((run_dir / "metrics.json").read_text())
     print(_summary(problem.name, metrics, run_dir), file=out)
+    return 0
+
+
+def _spectrum(problem: Any, args: argparse.Namespace, grid: dict[str, int] | None, out: TextIO) -> int:
+    """The finite-difference spectrum of one particle on a line, written as a run directory."""
+    from pinnsolve.quantum.reference import DEFAULT_POINTS, DEFAULT_STATES, write_reference_spectrum
+
+    if args.convergence or args.dt is not None or args.scheme != "auto" or set(grid or {}) - {"x"}:
+        raise SettingsError(
+            "a Schrödinger problem's reference is its finite-difference spectrum: it takes --states K and "
+            "--grid x=N only (leave out --convergence, --dt, --scheme and other --grid names)."
+        )
+    run_dir = write_reference_spectrum(
+        problem,
+        args.out,
+        states=args.states or DEFAULT_STATES,
+        points=(grid or {}).get("x", DEFAULT_POINTS),
+        overwrite=getattr(args, "overwrite", False),
+    )
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    levels = ", ".join(f"E{n} = {e:.8f}" for n, e in enumerate(metrics["levels"]))
+    print(f"{problem.name}: finite-difference spectrum ({metrics['samples']} points): {levels}", file=out)
+    if metrics.get("exact_energy") is not None:
+        print(
+            f"  exact ground level {metrics['exact_energy']:.8f}, "
+            f"relative error {metrics['energy_relative_error']:.2e}",
+            file=out,
+        )
+    print(f"  files: {run_dir}", file=out)
     return 0
 
 

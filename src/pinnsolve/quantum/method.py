@@ -7,6 +7,8 @@ from :math:`|\psi_\theta|^2` with many Markov chains, estimates E and its gradie
 :math:`2\langle\Delta E_L\,\Delta O\rangle`, and updates θ (SGD, Adam or stochastic
 reconfiguration). A final long run at fixed θ gives the energy with a blocking error bar
 (Jonsson 2018), the variance, the integrated autocorrelation time, R̂ and the densities.
+The state after each iteration is checkpointed every ``--checkpoint-every`` iterations or seconds
+and on Ctrl-C/SIGTERM (`pinnsolve.quantum.checkpoint`); ``--resume`` continues from it.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import numpy as np
 import torch
 
 from pinnsolve.dsl.kinds import problem_kind
-from pinnsolve.errors import MethodNotApplicable, SettingsError
+from pinnsolve.errors import MethodNotApplicable, RunInterrupted, SettingsError
 from pinnsolve.methods.contract import Context, Method, Outcome, setting
 from pinnsolve.quantum.ansatz import ANSATZE, build_ansatz
+from pinnsolve.quantum.checkpoint import VMCCheckpoints, restore
 from pinnsolve.quantum.densities import densities
 from pinnsolve.quantum.factor import Product
 from pinnsolve.quantum.hamiltonian import Hamiltonian
@@ -150,10 +153,21 @@ class VMC(Method, name="vmc"):
         ) / math.sqrt(choices["trap_frequency"])
         sampler = make_sampler(settings.sampler, ansatz, start, settings.step, generator)
         optimizer = OPTIMIZERS[settings.optimizer](settings.lr, settings.sr_shift)
-        clock = time.perf_counter()
-        sampler.burn_in(settings.burn_in)
-        history = self._optimise(ansatz, hamiltonian, sampler, optimizer, settings, context, clock)
-        spectrum = self._evaluate(problem, ansatz, hamiltonian, sampler, settings, history)
+        keeper = VMCCheckpoints(context)
+        history = self._start(ansatz, sampler, optimizer, settings, context)
+        clock = time.perf_counter() - (history[-1]["wall_time_s"] if history else 0.0)
+        try:
+            self._optimise(ansatz, hamiltonian, sampler, optimizer, settings, context, clock, history, keeper)
+            keeper.save()
+            spectrum = self._evaluate(problem, ansatz, hamiltonian, sampler, settings, history)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (the runner turns it into one): the last whole iteration
+            where = keeper.save()
+            raise RunInterrupted(
+                f"interrupted after iteration {len(history)}; the checkpoint is saved in {where}. "
+                f"Continue with: pinnsolve solve --resume {where}"
+                if where is not None
+                else f"interrupted after iteration {len(history)} (no run directory, nothing saved)."
+            ) from None
         choices.update(
             {
                 "step": sampler.step,
@@ -177,6 +191,20 @@ class VMC(Method, name="vmc"):
         )
 
     @staticmethod
+    def _start(
+        ansatz: Product, sampler: Sampler, optimizer: Any, settings: VMCSettings, context: Context
+    ) -> list[dict[str, Any]]:
+        """Burn in the chains, or put back the checkpoint of a resumed run; the history so far."""
+        if context.resume is None:
+            sampler.burn_in(settings.burn_in)
+            return []
+
+        def set_theta(theta: torch.Tensor) -> None:
+            ansatz.theta = theta
+
+        return restore(context.resume["checkpoint"], sampler, optimizer, set_theta)
+
+    @staticmethod
     def _optimise(
         ansatz: Product,
         hamiltonian: Hamiltonian,
@@ -185,10 +213,14 @@ class VMC(Method, name="vmc"):
         settings: VMCSettings,
         context: Context,
         clock: float,
-    ) -> list[dict[str, Any]]:
-        history: list[dict[str, Any]] = []
+        history: list[dict[str, Any]],
+        keeper: VMCCheckpoints,
+    ) -> None:
+        """Iterate from where ``history`` ends to ``settings.iterations`` (or the variance stop), in place."""
         records = _records(settings.samples, settings.chains)
-        for iteration in range(1, settings.iterations + 1):
+        if history and history[-1]["variance"] < settings.stop_variance:
+            return  # a resumed run that had already converged
+        for iteration in range(len(history) + 1, settings.iterations + 1):
             positions, acceptance = sampler.run(records, settings.thin)
             flat = positions.reshape(-1, *positions.shape[2:])
             energies = local_energies(ansatz, hamiltonian, flat)
@@ -209,6 +241,7 @@ class VMC(Method, name="vmc"):
             if ansatz.n_parameters:
                 ansatz.theta = ansatz.theta + optimizer.update(clipped(energies), derivatives)
             sampler.tune(acceptance)
+            keeper.snapshot(ansatz.theta, sampler, optimizer, history)
             if history[-1]["variance"] < settings.stop_variance:
                 break
             if context.stream is not None and (iteration % 25 == 0 or iteration == settings.iterations):
@@ -218,7 +251,6 @@ class VMC(Method, name="vmc"):
                     f"var = {row['variance']:.2e}  acceptance {acceptance:.2f}",
                     file=context.stream,
                 )
-        return history
 
     @staticmethod
     def _evaluate(

@@ -39,6 +39,13 @@ class Optimizer(ABC):
     def update(self, energies: torch.Tensor, derivatives: torch.Tensor) -> torch.Tensor:
         """δθ ``(P,)`` from local energies ``(S,)`` and log-derivatives ``(S, P)``."""
 
+    def state_dict(self) -> dict[str, object]:
+        """What the optimizer carries between iterations (for checkpoints): nothing, unless it has moments."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        """Restore what `state_dict` returned."""
+
 
 class SGD(Optimizer):
     name = "sgd"
@@ -68,6 +75,12 @@ class Adam(Optimizer):
         self.v = b2 * self.v + (1 - b2) * g * g
         m_hat, v_hat = self.m / (1 - b1**self.t), self.v / (1 - b2**self.t)
         return -self.lr * m_hat / (v_hat.sqrt() + self.eps)
+
+    def state_dict(self) -> dict[str, object]:
+        return {"t": self.t, "m": self.m, "v": self.v}
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        self.t, self.m, self.v = int(state["t"]), state["m"], state["v"]  # type: ignore[call-overload, assignment]
 
 
 class StochasticReconfiguration(Optimizer):

@@ -1,25 +1,40 @@
 r"""A physics-informed network for the lowest eigenstates of one particle on a line.
 
-State n is :math:`\psi_n(x) = N_\theta(x)\,e^{-\omega x^2/2}` (an MLP times the trap's Gaussian,
-so it decays) with its energy :math:`E_n` a trainable unknown, started at the Rayleigh
-quotient of the untrained network. On collocation points of [−L, L] the loss is
+On the box [−L, L] of the finite-difference reference (`pinnsolve.quantum.eigen`, the same L,
+so both solve the same truncated problem) state n is
+
+.. math::
+
+    \psi_n(x) = \tfrac12\big[N_n(x) + p_n N_n(-x)\big]\,g(x)\,\big(1 - x^2/L^2\big),
+
+an MLP N_n made even or odd (p_n = ±1: in 1-D the n-th bound state of an even potential has
+parity (−1)^n) times an envelope g (the trap's Gaussian e^{−ωx²/2} when V grows without bound,
+1 otherwise) and a factor that makes ψ vanish on the walls exactly. The states found before are
+projected out of ψ_n on the grid (Gram–Schmidt), so ψ_n is orthogonal to them by construction.
+
+Each state is trained in two stages (Jin, Mattheakis & Protopapas 2022, "Physics-informed
+neural networks for quantum eigenvalue problems", for the second):
+
+1. *variational*: Adam minimises the Rayleigh quotient
+   :math:`R[\psi] = \int(\tfrac12\psi'^2 + V\psi^2)\,dx / \int\psi^2\,dx`. Over functions
+   orthogonal to ψ_0 … ψ_{n−1} its minimum is E_n, so this stage picks the *n-th* level — the
+   residual alone vanishes at every eigenstate and may settle on a higher one;
+2. *residual*: the eigenvalue E_n becomes a trainable unknown, started at R, and Adam then
+   L-BFGS minimise
 
 .. math::
 
     \frac{\langle (-\tfrac12\psi'' + V\psi - E\psi)^2\rangle}{\langle\psi^2\rangle}
-    + \Big(\int\psi^2\,dx - 1\Big)^2 + \sum_{m<n}\Big(\int\psi\,\psi_m\,dx\Big)^2,
+    + \Big(\int\psi^2\,dx - 1\Big)^2 + w\sum_{m<n}\Big(\int\psi\,\psi_m\,dx\Big)^2,
 
-the residual of the eigenvalue equation, the normalisation, and orthogonality to the states
-already found (weighted by 10; the lower states are also projected out of ψ_n exactly, Gram–Schmidt
-on the grid, so the loss cannot settle on a mixture with them) (Jin, Mattheakis & Protopapas 2022,
-"Physics-informed neural networks for quantum eigenvalue problems"). Known limit: the residual
-vanishes at every eigenstate, so an excited state may converge to a higher level than the one
-wanted (seen for the quartic well's first excited state); the ground state and the oscillator's
-levels come out right. Integrals are trapezoidal sums on the points; Adam, then L-BFGS, minimise it.
+the eigenvalue equation's residual, the normalisation and orthogonality to the lower states
+(w = ``orthogonality``). Integrals are trapezoidal sums on the collocation grid. The first term
+is the variance of the local energy Hψ/ψ under |ψ|² when E = ⟨H⟩, zero at an eigenstate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,24 +42,37 @@ import sympy as sp
 import torch
 
 from pinnsolve.errors import MethodNotApplicable
-from pinnsolve.quantum.eigen import EigenStates, _half_width
+from pinnsolve.quantum.eigen import EigenStates, box_half_width
 from pinnsolve.quantum.problem import Schrodinger, x
 from pinnsolve.residual.compile import numpy_function, torch_function
 
-__all__ = ["PINNEigenSettings", "pinn_spectrum"]
+__all__ = ["PINNEigenSettings", "PINNEigenStates", "pinn_spectrum"]
 
 
 @dataclass
 class PINNEigenSettings:
+    """The numbers of the PINN eigen-solver (the method's flags are made from `PINNEigenMethod`'s settings)."""
+
     states: int = 2
     points: int = 400
     width: int = 32
     depth: int = 3
+    warmup_steps: int = 1500
     steps: int = 1000
     lbfgs_steps: int = 500
     lr: float = 3e-3
     orthogonality: float = 10.0
+    parity: bool = True
     seed: int = 0
+
+
+@dataclass
+class PINNEigenStates(EigenStates):
+    """`EigenStates` with what judges them: per state the Rayleigh quotient, the residual variance, the final loss."""
+
+    rayleigh: np.ndarray | None = None
+    variance: np.ndarray | None = None
+    losses: np.ndarray | None = None
 
 
 def _network(width: int, depth: int, generator: torch.Generator) -> torch.nn.Sequential:
@@ -64,48 +92,57 @@ def _trapezoid(values: torch.Tensor, h: float) -> torch.Tensor:
     return h * (values.sum() - 0.5 * (values[0] + values[-1]))
 
 
-def _train_state(
-    grid: torch.Tensor,
-    h: float,
-    potential: torch.Tensor,
-    envelope: torch.Tensor,
-    lower: list[tuple[torch.Tensor, torch.Tensor]],
-    s: PINNEigenSettings,
-    generator: torch.Generator,
-) -> tuple[float, torch.Tensor, torch.Tensor]:
-    """Train one state orthogonal to ``lower`` (pairs of ψ_m and ψ_m'' on the grid); its E, ψ and ψ''."""
-    net = _network(s.width, s.depth, generator)
+@dataclass
+class _Box:
+    """The collocation grid on [−L, L], V on it, the envelope's ω (None: no envelope), the lower states."""
 
-    def psi_and_second() -> tuple[torch.Tensor, torch.Tensor]:
-        points = grid.clone().requires_grad_(True)
-        psi = net(points.unsqueeze(1)).squeeze(1) * envelope
+    grid: torch.Tensor
+    h: float
+    potential: torch.Tensor
+    length: float
+    omega: float | None
+    lower: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]
+
+    def shape(self, points: torch.Tensor) -> torch.Tensor:
+        """The envelope times the wall factor 1 − x²/L², as a function of the points (it is differentiated)."""
+        walls = 1 - (points / self.length) ** 2
+        return walls if self.omega is None else walls * torch.exp(-0.5 * self.omega * points**2)
+
+
+def _state_function(
+    net: torch.nn.Module, box: _Box, parity: int
+) -> Callable[[bool], tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """ψ, ψ' and ψ'' on the grid (ψ'' only when asked), the lower states projected out."""
+
+    def evaluate(second_too: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        points = box.grid.clone().requires_grad_(True)
+        column = points.unsqueeze(1)
+        raw = net(column).squeeze(1)
+        if parity:
+            raw = 0.5 * (raw + parity * net(-column).squeeze(1))
+        psi = raw * box.shape(points)
         first = torch.autograd.grad(psi.sum(), points, create_graph=True)[0]
-        second = torch.autograd.grad(first.sum(), points, create_graph=True)[0]
-        for other, other_second in lower:  # Gram–Schmidt: the lower states projected out exactly
-            overlap = _trapezoid(psi * other, h)
-            psi, second = psi - overlap * other, second - overlap * other_second
-        return psi, second
+        second = torch.autograd.grad(first.sum(), points, create_graph=True)[0] if second_too else first
+        for other, other_first, other_second in box.lower:
+            overlap = _trapezoid(psi * other, box.h)
+            psi, first, second = psi - overlap * other, first - overlap * other_first, second - overlap * other_second
+        return psi, first, second
 
-    psi, second = psi_and_second()
-    rayleigh = _trapezoid(psi * (-0.5 * second + potential * psi), h) / _trapezoid(psi**2, h)
-    energy = torch.nn.Parameter(rayleigh.detach().clone())
-    parameters = [*net.parameters(), energy]
+    return evaluate
 
-    def loss_function() -> torch.Tensor:
-        psi, second = psi_and_second()
-        residual = (-0.5 * second + (potential - energy) * psi).pow(2).mean() / psi.pow(2).mean()
-        loss = residual + (_trapezoid(psi**2, h) - 1) ** 2
-        return loss + s.orthogonality * sum(_trapezoid(psi * other, h) ** 2 for other, _ in lower)
 
-    adam = torch.optim.Adam(parameters, lr=s.lr)
-    for _ in range(s.steps):
-        adam.zero_grad()
-        loss_function().backward()
-        adam.step()
+def _rayleigh(psi: torch.Tensor, first: torch.Tensor, box: _Box) -> torch.Tensor:
+    """R[ψ] = ∫(½ψ'² + Vψ²) / ∫ψ² (ψ vanishes on the walls, so no boundary term)."""
+    return _trapezoid(0.5 * first**2 + box.potential * psi**2, box.h) / _trapezoid(psi**2, box.h)
+
+
+def _lbfgs(parameters: list[torch.Tensor], steps: int, loss_function: Callable[[], torch.Tensor]) -> None:
+    if steps <= 0:
+        return
     lbfgs = torch.optim.LBFGS(
         parameters,
         lr=1.0,
-        max_iter=s.lbfgs_steps,
+        max_iter=steps,
         history_size=50,
         tolerance_grad=1e-12,
         tolerance_change=1e-15,
@@ -119,12 +156,53 @@ def _train_state(
         return loss
 
     lbfgs.step(closure)
-    psi, second = psi_and_second()
-    norm = _trapezoid(psi**2, h).sqrt()
-    return float(energy.detach()), (psi / norm).detach(), (second / norm).detach()
 
 
-def pinn_spectrum(problem: Schrodinger, settings: PINNEigenSettings | None = None) -> EigenStates:
+def _train_state(
+    box: _Box, parity: int, s: PINNEigenSettings, generator: torch.Generator
+) -> tuple[float, tuple[torch.Tensor, torch.Tensor, torch.Tensor], dict[str, float]]:
+    """Train one state orthogonal to ``box.lower``: its E, normalised (ψ, ψ', ψ''), and its diagnostics."""
+    net = _network(s.width, s.depth, generator)
+    state = _state_function(net, box, parity)
+    adam = torch.optim.Adam(net.parameters(), lr=s.lr)
+    for _ in range(s.warmup_steps):  # stage 1: the lowest level orthogonal to the lower states
+        adam.zero_grad()
+        psi, first, _ = state(False)
+        _rayleigh(psi, first, box).backward()
+        adam.step()
+    psi, first, _ = state(False)
+    energy = torch.nn.Parameter(_rayleigh(psi, first, box).detach().clone())
+    parameters = [*net.parameters(), energy]
+
+    def residual_loss() -> torch.Tensor:
+        psi, _, second = state(True)
+        residual = (-0.5 * second + (box.potential - energy) * psi).pow(2).mean() / psi.pow(2).mean()
+        loss = residual + (_trapezoid(psi**2, box.h) - 1) ** 2
+        return loss + s.orthogonality * sum(_trapezoid(psi * other[0], box.h) ** 2 for other in box.lower)
+
+    adam = torch.optim.Adam(parameters, lr=s.lr)
+    for _ in range(s.steps):  # stage 2: the eigenvalue equation, E trainable
+        adam.zero_grad()
+        residual_loss().backward()
+        adam.step()
+    _lbfgs(parameters, s.lbfgs_steps, residual_loss)
+    psi, first, second = state(True)
+    norm = _trapezoid(psi**2, box.h).sqrt()
+    psi, first, second = psi / norm, first / norm, second / norm
+    e = float(energy.detach())
+    diagnostics = {
+        "rayleigh": float(_rayleigh(psi, first, box).detach()),
+        "variance": float(((-0.5 * second + (box.potential - e) * psi).pow(2).mean() / psi.pow(2).mean()).detach()),
+        "loss": float(residual_loss().detach()),
+    }
+    return e, (psi.detach(), first.detach(), second.detach()), diagnostics
+
+
+def _is_even(expr: sp.Expr) -> bool:
+    return sp.simplify(expr - expr.subs(x, -x)) == 0
+
+
+def pinn_spectrum(problem: Schrodinger, settings: PINNEigenSettings | None = None) -> PINNEigenStates:
     """The ``settings.states`` lowest eigenpairs of a one-particle 1-D problem, one network per state."""
     s = settings or PINNEigenSettings()
     if problem.n_particles != 1 or problem.dim != 1:
@@ -134,16 +212,31 @@ def pinn_spectrum(problem: Schrodinger, settings: PINNEigenSettings | None = Non
         )
     expr = sp.sympify(problem.one_body())
     omega = problem.trap_frequency()
-    length = _half_width(numpy_function(expr, (x,)), omega, s.states) * 0.8
+    length, confining = box_half_width(numpy_function(expr, (x,)), omega, s.states)
     grid = torch.linspace(-length, length, s.points, dtype=torch.float64)
-    h = float(grid[1] - grid[0])
-    potential = torch_function(expr, (x,))(grid.unsqueeze(1))
-    envelope = torch.exp(-0.5 * omega * grid**2)
+    box = _Box(
+        grid=grid,
+        h=float(grid[1] - grid[0]),
+        potential=torch_function(expr, (x,))(grid.unsqueeze(1)).reshape(-1) * torch.ones_like(grid),
+        length=length,
+        omega=omega if confining else None,
+        lower=[],
+    )
+    even = s.parity and _is_even(expr)
     generator = torch.Generator().manual_seed(s.seed)
-    energies: list[float] = []
-    states: list[tuple[torch.Tensor, torch.Tensor]] = []
-    for _ in range(s.states):
-        energy, psi, second = _train_state(grid, h, potential, envelope, states, s, generator)
+    energies, found, diagnostics = [], [], []
+    for n in range(s.states):
+        energy, functions, numbers = _train_state(box, (-1) ** n if even else 0, s, generator)
         energies.append(energy)
-        states.append((psi, second))
-    return EigenStates(np.array(energies), grid.numpy(), np.array([p.numpy() for p, _ in states]))
+        box.lower.append(functions)
+        psi = functions[0].numpy()
+        found.append(psi * np.sign(psi[np.argmax(np.abs(psi))]))
+        diagnostics.append(numbers)
+    return PINNEigenStates(
+        np.array(energies),
+        grid.numpy(),
+        np.array(found),
+        rayleigh=np.array([d["rayleigh"] for d in diagnostics]),
+        variance=np.array([d["variance"] for d in diagnostics]),
+        losses=np.array([d["loss"] for d in diagnostics]),
+    )

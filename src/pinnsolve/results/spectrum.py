@@ -6,6 +6,9 @@ acceptance, autocorrelation time, R̂ and the exact energy when known) and ``spe
 pair-distance distribution). The metrics are those of the issue: ``energy``,
 ``energy_error``, ``variance``, ``exact_energy`` and ``energy_relative_error`` when the exact
 energy is known, ``acceptance``, ``autocorrelation_time`` (plus ``rhat`` and ``samples``).
+A solver of several levels (``--method pinn-eigen``) also records ``levels``, the k lowest
+energies (``energy`` is the first); numbers that do not apply to it (acceptance, τ, R̂) are NaN,
+written as null.
 """
 
 from __future__ import annotations
@@ -52,11 +55,14 @@ class Spectrum(Result):
     n_particles: int = 1
     dim: int = 1
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    levels: list[float] = field(default_factory=list)
 
     # -- measures --------------------------------------------------------------------------
     def metrics(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: float(getattr(self, name)) for name in _SCALARS}
+        out: dict[str, Any] = {name: _number(getattr(self, name)) for name in _SCALARS}
         out["samples"] = int(self.samples)
+        if self.levels:
+            out["levels"] = [float(e) for e in self.levels]
         if self.exact_energy is not None:
             out["exact_energy"] = float(self.exact_energy)
             out["energy_absolute_error"] = abs(self.energy - self.exact_energy)
@@ -67,7 +73,8 @@ class Spectrum(Result):
     # -- files -----------------------------------------------------------------------------
     def save(self, run_dir: Path) -> list[Path]:
         run_dir = Path(run_dir)
-        record = {name: getattr(self, name) for name in ("problem", *_SCALARS, "exact_energy", "n_particles", "dim")}
+        names = ("problem", *_SCALARS, "exact_energy", "n_particles", "dim", "levels")
+        record = {name: getattr(self, name) for name in names}
         write_json(run_dir / SPECTRUM_FILE, record)
         with atomic_write(run_dir / SPECTRUM_ARRAYS) as tmp:
             np.savez(tmp, **self.arrays)
@@ -88,9 +95,15 @@ class Spectrum(Result):
             raise RunDirectoryError(
                 f"{run_dir}: {SPECTRUM_FILE} or {SPECTRUM_ARRAYS} is corrupt ({exc}); rerun the command that wrote it."
             ) from None
+        record["levels"] = [float(e) for e in record.get("levels") or []]
         try:
             return cls(arrays=arrays, **record)
         except TypeError as exc:
             raise RunDirectoryError(
                 f"{run_dir / SPECTRUM_FILE}: not a spectrum record ({exc}); rerun the command that wrote it."
             ) from None
+
+
+def _number(value: Any) -> float:
+    """A scalar of the record as a float (null, a number that does not apply, read back as NaN)."""
+    return float("nan") if value is None else float(value)

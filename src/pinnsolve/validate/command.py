@@ -20,8 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("problem", nargs="?", help="the problem file (or give --suite)")
     parser.add_argument(
         "--methods",
-        default="pinn,trial,fd",
-        help="comma-separated methods to compare (default pinn,trial,fd; fd is the finite-difference reference)",
+        default=None,
+        help="comma-separated methods to compare (default pinn,trial,fd; fd is the finite-difference reference; "
+        "for a Schrödinger problem vmc,pinn-eigen,fd, fd being its finite-difference spectrum)",
     )
     parser.add_argument("--suite", metavar="FILE", help="run every case of a suite file, e.g. validation/suite.toml")
     parser.add_argument(
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from pinnsolve.validate.runner import parse_methods, validate_problem
 
     overrides = parse_sets(args.set)
-    methods = parse_methods(args.methods)
+    methods = parse_methods(args.methods) if args.methods else None
     problem = load_problem(args.problem, overrides)
     result = validate_problem(
         problem,

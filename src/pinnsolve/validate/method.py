@@ -60,6 +60,8 @@ def run_method(
     if result.model is not None:
         metrics["n_parameters"] = sum(p.numel() for p in result.model.parameters())
         size = f"{metrics['n_parameters']:,} parameters"
+    elif not hasattr(result.result, "is_grid"):  # a Spectrum: no grid to speak of
+        size = ""
     else:
         size = f"{metrics['unknowns']:,} unknowns" if metrics.get("unknowns") else grid_words(result.result)
     return MethodOutcome(

@@ -47,7 +47,10 @@ class MethodOutcome:
 
     @property
     def l2(self) -> float | None:
-        return self.metrics.get("l2_relative_error")
+        """The error its threshold judges: the L2 relative error of a field, or for a spectrum the largest
+        relative level error (`pinnsolve.validate.spectrum`)."""
+        value = self.metrics.get("l2_relative_error")
+        return self.metrics.get("level_relative_error") if value is None else value
 
     @property
     def max_abs(self) -> float | None:

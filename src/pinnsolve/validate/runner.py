@@ -48,7 +48,7 @@ def _log_default(message: str) -> None:
 
 def validate_problem(
     problem: Problem,
-    methods: str | Sequence[str] = DEFAULT_METHODS,
+    methods: str | Sequence[str] | None = None,
     out: str | Path | None = None,
     quick: bool = False,
     settings: Mapping[str, Any] | None = None,
@@ -63,7 +63,8 @@ def validate_problem(
     Parameters
     ----------
     problem: the loaded problem (``load_problem(path, overrides)``).
-    methods: names, e.g. ``("pinn", "trial", "fd")`` or ``"pinn,fd"``.
+    methods: names, e.g. ``("pinn", "trial", "fd")`` or ``"pinn,fd"``; None: pinn, trial and fd, or for a
+        Schrödinger problem vmc, pinn-eigen and fd (the finite-difference spectrum; `pinnsolve.validate.spectrum`).
     out: the run directory (default ``runs/<problem>-validate-<time>``).
     quick: small budgets (see :data:`pinnsolve.validate.settings.QUICK`) under ``settings``.
     settings: flat settings and per-method tables (see :mod:`pinnsolve.validate.settings`).
@@ -71,10 +72,21 @@ def validate_problem(
     log: one line per step of the validation (default print; None for silence).
     thresholds: largest acceptable L2 relative error per method, shown as pass/FAIL in the reports.
     """
+    from pinnsolve.dsl.kinds import problem_kind
+
+    schrodinger = problem_kind(problem) == "schrodinger"
+    if methods is None:
+        from pinnsolve.validate.spectrum import SPECTRUM_METHODS
+
+        methods = SPECTRUM_METHODS if schrodinger else DEFAULT_METHODS
     names = parse_methods(methods)
     check_settings(settings or {})
     say = log or (lambda _m: None)
     run_dir = make_run_dir(out, problem.name, "validate", exact=out is not None, overwrite=overwrite)
+    if schrodinger:  # VMC and the PINN eigen-solver against the finite-difference spectrum
+        from pinnsolve.validate.spectrum import validate_spectrum
+
+        return validate_spectrum(problem, names, run_dir, quick, settings, stream, say, thresholds)
     outcomes: dict[str, MethodOutcome] = {}
     for method in names:
         flat = merged(settings, method, quick)

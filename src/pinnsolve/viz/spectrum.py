@@ -10,7 +10,7 @@ from pinnsolve.results.base import register_plot
 from pinnsolve.results.spectrum import Spectrum
 from pinnsolve.viz.style import SEQUENTIAL, new_figure, save_figure, styled
 
-__all__ = ["plot_density", "plot_energy", "plot_pairs"]
+__all__ = ["plot_density", "plot_energy", "plot_levels", "plot_pairs"]
 
 
 def _centres(edges: np.ndarray) -> np.ndarray:
@@ -80,3 +80,23 @@ def plot_pairs(spectrum: Spectrum, out: Path) -> list[Path]:
         ax.plot(_centres(a["pair_edges"]), a["pair_density"], drawstyle="steps-mid")
         ax.set(xlabel="r_ij", ylabel="P(r_ij)", title=f"{spectrum.problem}: pair-distance distribution")
         return [save_figure(fig, out / "pairs.png")]
+
+
+@register_plot(Spectrum, "levels")
+def plot_levels(spectrum: Spectrum, out: Path) -> list[Path]:
+    """The wave functions of a 1-D spectrum (finite differences, pinn-eigen), each drawn at its level."""
+    a = spectrum.arrays
+    if "states" not in a or "grid" not in a or not spectrum.levels:
+        return []
+    grid, states, levels = a["grid"], np.atleast_2d(a["states"]), np.asarray(spectrum.levels)
+    gap = float(np.min(np.diff(levels))) if len(levels) > 1 else 1.0
+    scale = 0.4 * gap / max(float(np.abs(states).max()), 1e-12)
+    with styled():
+        fig = new_figure(6.4, 4.2)
+        ax = fig.add_subplot()
+        for n, (energy, psi) in enumerate(zip(levels, states)):
+            ax.axhline(energy, color="0.7", lw=0.8)
+            ax.plot(grid, energy + scale * psi, color=f"C{n % 10}", label=f"E{n} = {energy:.6g}")
+        ax.set(xlabel="x", ylabel="E, ψ(x) (scaled)", title=f"{spectrum.problem}: lowest levels")
+        ax.legend()
+        return [save_figure(fig, out / "levels.png")]
