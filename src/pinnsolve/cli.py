@@ -251,6 +251,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        from pinnsolve.io.rundir import WRITE_ERRNOS
+
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"error: writing {exc.filename or 'the output'} failed ({exc.strerror}). Files are written whole or "
+            "not at all, so nothing half-written was left. Free some space there, or give --out on another "
+            "disk, and run the command again.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

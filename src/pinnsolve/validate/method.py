@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.errors import PinnsolveError, RunInterrupted
+from pinnsolve.errors import PinnsolveError, RunDirectoryError, RunInterrupted
 from pinnsolve.validate.fd import grid_words
 from pinnsolve.validate.outcome import MethodOutcome, plot_order
 from pinnsolve.validate.settings import run_options
@@ -72,8 +72,8 @@ def run_method(
             plain=True,
             stream=stream or io.StringIO(),
         )
-    except RunInterrupted:
-        raise  # Ctrl-C or SIGTERM stops the whole validation (its checkpoint saved), not just this method
+    except (RunInterrupted, RunDirectoryError):
+        raise  # Ctrl-C, SIGTERM or a full disk stop the whole validation, not just this method
     except PinnsolveError as exc:
         metrics_file = sub / "metrics.json"
         if metrics_file.is_file():
