@@ -140,3 +140,12 @@ def test_sigterm_mid_case_then_resume_continues_from_the_checkpoint(write_suite,
     assert "heat1d: finished in the earlier run" in resumed.stdout
     assert "decay: pinn continues from its checkpoint" in resumed.stdout
     assert json.loads((out / "decay" / "pinn" / "metrics.json").read_text())["steps"] == 4000
+
+
+def test_suite_rows_without_threshold_grade_a_large_error_poor():
+    from pinnsolve.validate.suite_report import SuiteRow
+
+    row = dict(reason="", max_abs=None, threshold=None, wall_time=1.0, steps=40, size="", compared_with="")
+    assert SuiteRow("decay", "pinn", "ok", l2=0.7, **row).verdict == "poor"
+    assert SuiteRow("decay", "pinn", "ok", l2=0.05, **row).verdict == "—"
+    assert SuiteRow("decay", "pinn", "ok", l2=0.7, **row).passed  # no threshold: graded, not failed
