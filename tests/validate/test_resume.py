@@ -149,3 +149,19 @@ def test_suite_rows_without_threshold_grade_a_large_error_poor():
     assert SuiteRow("decay", "pinn", "ok", l2=0.7, **row).verdict == "poor"
     assert SuiteRow("decay", "pinn", "ok", l2=0.05, **row).verdict == "—"
     assert SuiteRow("decay", "pinn", "ok", l2=0.7, **row).passed  # no threshold: graded, not failed
+
+
+@pytest.mark.slow
+def test_single_problem_validate_resumes_in_its_folder(tmp_path, capsys):
+    out = tmp_path / "v"
+    argv = ["validate", str(ROOT / "problems" / "decay.py"), "--methods", "pinn,fd", "--steps", "30"]
+    code, log = _validate([*argv[1:], "--lbfgs-steps", "0", "--out", str(out)], capsys)
+    assert code == 0, log
+    first = json.loads((out / "validation.json").read_text())["outcomes"]["pinn"]["metrics"]
+    (out / "validation.json").unlink()
+    code, log = _validate([*argv[1:], "--lbfgs-steps", "0", "--resume", str(out)], capsys)
+    assert code == 0, log
+    assert "decay: pinn continues from its checkpoint" in log
+    again = json.loads((out / "validation.json").read_text())["outcomes"]["pinn"]["metrics"]
+    assert again["steps"] == first["steps"] == 30
+    assert again["l2_relative_error"] == pytest.approx(first["l2_relative_error"], rel=1e-12)
