@@ -29,6 +29,10 @@ from pinnsolve.errors import (
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "build_parser", "main", "parse_assignments"]
 
 
+#: the subcommands that run work: each takes --quiet, --debug, --threads, --out, --set, --seed, --overwrite
+WORK_COMMANDS = ("solve", "reference", "validate", "generate", "classify", "tune")
+
+
 def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     from pinnsolve.catalog import METHODS
     from pinnsolve.methods.options import add_method_arguments
@@ -86,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate_command.add_arguments(sub.add_parser("generate", help="learn and sample the law of a random solution"))
     classify_command.add_arguments(sub.add_parser("classify", help="learn which regime a solution is in"))
+    for name in WORK_COMMANDS:  # the common flags a subcommand does not define itself, meaning the same
+        add_common_arguments(sub.choices[name])
     return parser
 
 
@@ -94,6 +100,9 @@ def _set_threads(args: argparse.Namespace) -> int | None:
     threads = getattr(args, "threads", None)
     if threads is not None and threads < 1:
         raise SettingsError(f"--threads {threads} is out of range; give a positive number.")
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed < 2**32:  # numpy's and Optuna's samplers take 32-bit seeds
+        raise SettingsError(f"--seed {seed} is out of range: give a whole number ≥ 0 and below 2**32 (e.g. --seed 0).")
     if args.command not in ("solve", "validate") and threads is None:
         return None
     import torch
@@ -254,6 +263,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        from pinnsolve.io.rundir import WRITE_ERRNOS
+
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"error: writing {exc.filename or 'the output'} failed ({exc.strerror}). Files are written whole or "
+            "not at all, so nothing half-written was left. Free some space there, or give --out on another "
+            "disk, and run the command again.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

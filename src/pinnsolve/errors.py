@@ -59,6 +59,12 @@ class RunDirectoryError(PinnsolveError):
     """A run directory that is missing files, holds corrupt ones, or cannot be written."""
 
 
+class WriteFailed(RunDirectoryError):
+    """A write into the run directory failed part-way (full disk, quota, read-only); the files saved are whole."""
+
+    exit_code = EXIT_FAILED
+
+
 class TrainingDiverged(PinnsolveError):
     """The loss stayed non-finite after every rollback; the model holds the last good state."""
 
@@ -91,4 +97,5 @@ __all__ = [
     "RunInterrupted",
     "SettingsError",
     "TrainingDiverged",
+    "WriteFailed",
 ]

@@ -42,6 +42,24 @@ def resolution(problem: Problem, grid: Mapping[str, int] | None = None) -> dict[
     return sizes
 
 
+#: model.pt, checkpoint.pt and checkpoint.prev.pt, history.csv, metrics and the plots of a typical run
+RUN_FILES_BYTES = 16 * 2**20
+
+
+def output_bytes(problem: object, grid: Mapping[str, int] | None = None) -> int:
+    """Roughly the disk space a run's files take: `RUN_FILES_BYTES`, plus the solution on its evaluation
+    grid twice (solution.npz and the ParaView file: coordinates, each field, its exact value and error)."""
+    from pinnsolve.dsl.kinds import problem_kind
+
+    if problem_kind(problem) != "pde" or not isinstance(problem, Problem):
+        return RUN_FILES_BYTES
+    try:
+        points = int(np.prod(list(resolution(problem, grid).values()), dtype=float))
+    except ValueError:
+        return RUN_FILES_BYTES  # a bad --grid is reported where the grid is made
+    return RUN_FILES_BYTES + 2 * points * 8 * (len(problem.coords) + 4 * len(problem.fields) + 2)
+
+
 def _axis(problem: Problem, name: str, n: int) -> np.ndarray:
     if problem.time is not None and name == problem.time.name:
         return np.linspace(problem.time.lo, problem.time.hi, n)

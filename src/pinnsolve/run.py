@@ -28,7 +28,8 @@ import torch
 from pinnsolve.catalog import get_method
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import MethodNotApplicable, RunInterrupted, SettingsError, TrainingDiverged
-from pinnsolve.io.rundir import RunDirectory
+from pinnsolve.evaluate import output_bytes
+from pinnsolve.io.rundir import RunDirectory, write_errors
 from pinnsolve.methods import Context, settings_dict
 from pinnsolve.methods.contract import check_kind
 from pinnsolve.methods.options import make_settings
@@ -278,14 +279,15 @@ def solve(
     started = time.perf_counter()
     if group is not None and not group.writer:
         return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
-    run, created, resume = _open_run(problem, method, out, resume_dir, overwrite)
+    needed = output_bytes(problem, options.grid)
+    run, created, resume = _open_run(problem, method, out, resume_dir, overwrite, needed)
     context = _context(options, dtype, device, run, plain, stream, resume)
     context.extra.update({"callbacks": list(callbacks), "group": group, "checkpoint_every": interval})
     problem_file = problem.file
     expected = getattr(getattr(method, "result_type", None), "kind", "solution")
     run.write_config(_config(problem, options, settings, {}), result_kind=expected, problem_file=problem_file)
     try:
-        with seeded(options.seed, device), terminate_saves():
+        with seeded(options.seed, device), terminate_saves(), write_errors(run):
             outcome = method.run(problem, settings, context)
     except (MethodNotApplicable, SettingsError):
         if created and not any(p.name != run.CONFIG for p in run.path.iterdir()):
@@ -293,10 +295,13 @@ def solve(
 
             shutil.rmtree(run.path)  # nothing was written but the config: leave no empty run behind
         raise
-    run.write_config(
-        _config(problem, options, settings, outcome.choices), result_kind=outcome.result.kind, problem_file=problem_file
-    )
-    return _finish(run, outcome, f"{problem.name} — {method.name}", method.name, started, plots)
+    with write_errors(run):
+        run.write_config(
+            _config(problem, options, settings, outcome.choices),
+            result_kind=outcome.result.kind,
+            problem_file=problem_file,
+        )
+        return _finish(run, outcome, f"{problem.name} — {method.name}", method.name, started, plots)
 
 
 run_method = solve
@@ -335,14 +340,21 @@ def _check_options(options: RunOptions) -> None:
 
 
 def _open_run(
-    problem: Problem, method: Any, out: str | Path | None, resume_dir: str | Path | None, overwrite: bool
+    problem: Problem,
+    method: Any,
+    out: str | Path | None,
+    resume_dir: str | Path | None,
+    overwrite: bool,
+    needed: int,
 ) -> tuple[RunDirectory, bool, dict[str, Any] | None]:
     """The run directory (resumed, or created fresh), whether it was created, and the saved state to resume
-    (``{}`` for a method that keeps its own checkpoints in the run directory)."""
+    (``{}`` for a method that keeps its own checkpoints in the run directory); refused before any work when
+    its file system has less than ``needed`` bytes free."""
     if resume_dir is not None:
         run = RunDirectory.open(resume_dir)
+        run.check_writable(needed)
         return run, False, ({} if getattr(method, "own_checkpoints", False) else _resume_state(run))
-    return RunDirectory.create(out, problem.name, method.name, overwrite=overwrite), True, None
+    return RunDirectory.create(out, problem.name, method.name, overwrite=overwrite, needed=needed), True, None
 
 
 def _finish(run: RunDirectory, outcome: Any, title: str, method: str, started: float, plots: bool = True) -> RunResult:

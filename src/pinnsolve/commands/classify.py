@@ -64,6 +64,10 @@ def _settings(args: argparse.Namespace):
     from pinnsolve.classify.method import ClassifySettings
 
     values = {k: getattr(args, k) for k in ("vary", "model", "features", "noise") if getattr(args, k) is not None}
+    if args.noise is not None and not 0 <= args.noise < float("inf"):
+        raise SettingsError(
+            f"--noise {args.noise}: give a finite standard deviation ≥ 0 (relative to each field's size), e.g. 0.01."
+        )
     for flag, name in (("folds", "folds"), ("lookback", "lookback"), ("epochs", "max_epochs")):
         value = getattr(args, flag)
         if value is not None:
@@ -172,19 +176,24 @@ def _predict(args: argparse.Namespace) -> int:
         state = torch.load(run_dir.file(run_dir.MODEL), weights_only=True)
     except FileNotFoundError:
         raise RunDirectoryError(f"{run_dir.file(run_dir.MODEL)}: missing; rerun pinnsolve classify.") from None
-    spec = (config.get("choices") or {}).get("model_spec") or config.get("model_spec")
-    if not isinstance(spec, dict):
+    except Exception as exc:  # torch reports a damaged file as RuntimeError, UnpicklingError, EOFError, ...
         raise RunDirectoryError(
-            f"{run_dir.file(run_dir.CONFIG)}: no model_spec recorded (the run did not finish). Rerun pinnsolve "
-            "classify, or --resume it."
-        )
-    fitted = load_fitted(spec, {k: v.numpy() for k, v in state.items()})
-    from pinnsolve.results.labels import Labels
-
-    labels = Labels.load(run_dir.path)
-    data = read_data(Path(args.data), labels.channels, fitted.spec["field_shape"])
-    scale = np.asarray(fitted.spec["feature_scale"], dtype=float)
-    features = select(transform(data, fitted.spec["transform"], scale), fitted.spec["features"])
+            f"{run_dir.file(run_dir.MODEL)}: not a readable classifier ({type(exc).__name__}); the file is corrupt. "
+            "Rerun pinnsolve classify to write it again."
+        ) from None
+    try:
+        spec = (config.get("choices") or {}).get("model_spec") or config["model_spec"]
+        fitted = load_fitted(spec, {k: v.numpy() for k, v in state.items()})
+        field_shape, transform_name, chosen = (fitted.spec[k] for k in ("field_shape", "transform", "features"))
+        scale = np.asarray(fitted.spec["feature_scale"], dtype=float)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RunDirectoryError(
+            f"{run_dir.file(run_dir.CONFIG)}: its model_spec is missing or incomplete ({type(exc).__name__}: {exc}), "
+            "or model.pt does not match it. Rerun pinnsolve classify to write the run again."
+        ) from None
+    labels = _labels(run_dir)
+    data = read_data(Path(args.data), labels.channels, field_shape)
+    features = select(transform(data, transform_name, scale), chosen)
     p = fitted.predict_proba(features)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["index", "label", *[f"p_{c}" for c in labels.classes]])
@@ -193,11 +202,54 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labels(run_dir: object):
+    """The run's labels.npz (its classes and channels); a missing or damaged file is a clear error."""
+    import zipfile
+
+    from pinnsolve.results.labels import Labels
+
+    try:
+        return Labels.load(run_dir.path)
+    except RunDirectoryError:
+        raise
+    except FileNotFoundError:
+        raise RunDirectoryError(f"{run_dir.file('labels.npz')}: missing; rerun pinnsolve classify.") from None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        raise RunDirectoryError(
+            f"{run_dir.file('labels.npz')}: not readable ({type(exc).__name__}); the file is corrupt. "
+            "Rerun pinnsolve classify to write it again."
+        ) from None
+
+
 def read_data(path: Path, channels: list[str], shape: list[int]) -> np.ndarray:
     """Solutions to label, shape (n, *shape) with shape = (channels, *grid): an .npz with one array per field
     (or one array ``features``), or a .csv with one sample per row (the fields' values one after another)."""
     if not path.is_file():
         raise SettingsError(f"{path}: no such data file. Give an .npz or .csv of trajectories.")
+    try:
+        array = _read_array(path, channels)
+    except SettingsError:
+        raise
+    except Exception as exc:  # numpy's readers: ValueError, OSError, BadZipFile, EOFError, ...
+        raise SettingsError(
+            f"{path}: not a readable {path.suffix or 'data'} file of numbers ({type(exc).__name__}: {exc}). Give an "
+            ".npz with one array per field (or 'features'), or a .csv with one sample per row and no header."
+        ) from None
+    if array.size == 0 or len(array) == 0:
+        raise SettingsError(f"{path}: holds no samples. Give at least one trajectory to label.")
+    if not np.all(np.isfinite(array)):
+        raise SettingsError(f"{path}: holds NaN or infinite values; give finite trajectories.")
+    try:
+        return array.reshape(len(array), *shape)
+    except ValueError:
+        raise SettingsError(
+            f"{path}: {int(np.prod(array.shape[1:]))} values per sample, but the classifier was "
+            f"trained on solutions of shape {tuple(shape)} (fields × grid). Give solutions on the "
+            "run's grid."
+        ) from None
+
+
+def _read_array(path: Path, channels: list[str]) -> np.ndarray:
     if path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as data:
             if "features" in data.files:
@@ -210,14 +262,11 @@ def read_data(path: Path, channels: list[str], shape: list[int]) -> np.ndarray:
                     f"({', '.join(channels)}); it holds {', '.join(data.files)}."
                 )
     elif path.suffix == ".csv":
-        array = np.loadtxt(path, delimiter=",", ndmin=2)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "input contained no data": said below, in words
+            array = np.loadtxt(path, delimiter=",", ndmin=2)
     else:
         raise SettingsError(f"{path}: give an .npz or a .csv file.")
-    try:
-        return array.reshape(len(array), *shape)
-    except ValueError:
-        raise SettingsError(
-            f"{path}: {int(np.prod(array.shape[1:]))} values per sample, but the classifier was "
-            f"trained on solutions of shape {tuple(shape)} (fields × grid). Give solutions on the "
-            "run's grid."
-        ) from None
+    return array

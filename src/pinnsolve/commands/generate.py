@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.assignments import parse_assignments
     from pinnsolve.dsl.assignments import parse_sets as _sets
+    from pinnsolve.errors import PinnsolveError
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings
     from pinnsolve.io.rundir import RunDirectory
@@ -60,11 +61,35 @@ def run(args: argparse.Namespace) -> int:
     method = get_method(args.model)
     method.check(problem, settings)
     grid = parse_assignments(args.grid, "--grid", int) if args.grid else None
+    _require_field_memory(problem, settings, grid)
     run_dir = RunDirectory.create(args.out, problem.name, args.model, overwrite=args.overwrite)
-    outcome = _learn_and_sample(method, problem, settings, grid, run_dir, args)
+    try:
+        outcome = _learn_and_sample(method, problem, settings, grid, run_dir, args)
+    except PinnsolveError:
+        if run_dir.path.is_dir() and not any(run_dir.path.iterdir()):
+            run_dir.path.rmdir()  # refused before anything was written: leave no empty run directory behind
+        raise
     metrics = _write_run(run_dir, problem, settings, grid, outcome, args)
     _report(problem.name, args.model, metrics, run_dir.path)
     return 0
+
+
+def _require_field_memory(problem: Problem, settings: GenerateSettings, grid: dict[str, int] | None) -> None:
+    """Refuse (with the largest size that fits) a grid whose training draws, samples and reference solves
+    would not fit in memory, instead of being killed by the kernel part-way."""
+    import numpy as np
+
+    from pinnsolve.generative.method import default_grid
+    from pinnsolve.memory import require_memory
+
+    try:
+        sizes = default_grid(problem, grid)
+    except (TypeError, ValueError):
+        return  # a bad --grid is reported where the grid is made
+    points = int(np.prod([max(1, int(n)) for n in sizes.values()], dtype=float))
+    fields = settings.train_samples + settings.samples + settings.reference_solves
+    # per value: the float64 field, its whitened copy and the float32 tensors the model trains on
+    require_memory(f"field values ({fields:,} fields of {points:,} grid points)", fields * points, 32, "--grid")
 
 
 def _learn_and_sample(

@@ -121,8 +121,26 @@ def _check(args: argparse.Namespace) -> None:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise PinnsolveError(f"--{name} {value} is out of range; give a whole number of at least 1.")
-    if args.timeout is not None and args.timeout <= 0:
+    if args.timeout is not None and not args.timeout > 0:  # NaN too
         raise PinnsolveError(f"--timeout {args.timeout} must be a positive number of seconds.")
+
+
+def _fresh(out: Path, args: argparse.Namespace) -> None:
+    """--overwrite: start the study afresh, the earlier one's files in ``out`` (its sqlite study too) deleted.
+
+    Without it an existing ``out`` continues the study kept there (tune's way to resume)."""
+    if not getattr(args, "overwrite", False) or not out.exists():
+        return
+    if args.storage:
+        raise PinnsolveError(
+            f"--overwrite empties --out {out}, but the study lives in --storage {args.storage}, which it does "
+            "not touch. Give a new --study name for a fresh study there, or drop --overwrite to continue it."
+        )
+    if not out.is_dir():
+        raise PinnsolveError(f"--out {out}: a file of that name exists, and tune writes a folder. Give another --out.")
+    import shutil
+
+    shutil.rmtree(out)
 
 
 def _prepare(args: argparse.Namespace, problem: Any, out: Path) -> tuple[Any, str | None]:
@@ -170,6 +188,7 @@ def _run(args: argparse.Namespace) -> int:
     sets = _sets(args.set)
     problem = load_problem(args.problem, sets)
     out = Path(args.out or f"runs/tune-{problem.name}-{args.method}")
+    _fresh(out, args)
     out.mkdir(parents=True, exist_ok=True)
     _save_settings(args, out)
     name = args.study or f"{problem.name}-{args.method}"

@@ -13,7 +13,7 @@ from typing import Any
 
 from pinnsolve.errors import SettingsError
 
-__all__ = ["add_common_arguments", "parse_assignments", "parse_sets"]
+__all__ = ["COMMON_FLAGS", "add_common_arguments", "parse_assignments", "parse_sets"]
 
 
 def parse_assignments(text: str | None, what: str, number: type = float) -> dict[str, object]:
@@ -50,18 +50,30 @@ def parse_sets(items: Sequence[str] | str | None) -> dict[str, object]:
     return out
 
 
+#: the flags `add_common_arguments` gives, in order
+COMMON_FLAGS = ("--out", "--overwrite", "--set", "--seed", "--threads", "--quiet", "--debug")
+
+
 def add_common_arguments(parser: Any, out_help: str = "the run directory") -> None:
     """The flags every subcommand that runs work takes, meaning the same on each.
 
     ``--overwrite`` (replace an earlier run in ``--out``), ``--quiet`` (plain progress lines),
     ``--debug`` (tracebacks; also accepted before the
     subcommand), ``--threads`` (CPU threads, set by the CLI once for the process), ``--out``,
-    ``--set NAME=VALUE`` (repeatable: Parameter overrides) and ``--seed``.
+    ``--set NAME=VALUE`` (repeatable: Parameter overrides) and ``--seed``. A flag the subcommand
+    already defines itself (with the same meaning and its own help or default) is left as it is.
     """
-    parser.add_argument("--out", metavar="DIR", help=f"{out_help} (refused if it holds files, unless --overwrite)")
-    parser.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in --out")
-    parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a Parameter (repeatable)")
-    parser.add_argument("--seed", type=int, help="random seed (default 0): same seed, same result")
-    parser.add_argument("--threads", type=int, help="CPU threads (default: all available cores)")
-    parser.add_argument("--quiet", action="store_true", help="plain progress lines instead of a live bar")
-    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    flags = {
+        "--out": dict(metavar="DIR", help=f"{out_help} (refused if it holds files, unless --overwrite)"),
+        "--overwrite": dict(action="store_true", help="replace the files of an earlier run in --out"),
+        "--set": dict(action="append", metavar="NAME=VALUE", help="override a Parameter (repeatable)"),
+        "--seed": dict(type=int, help="random seed (default 0): same seed, same result"),
+        "--threads": dict(type=int, help="CPU threads (default: all available cores)"),
+        "--quiet": dict(action="store_true", help="plain progress lines instead of a live bar"),
+        "--debug": dict(action="store_true", default=argparse.SUPPRESS, help="show tracebacks"),
+    }
+    for flag in COMMON_FLAGS:
+        try:
+            parser.add_argument(flag, **flags[flag])
+        except argparse.ArgumentError:
+            pass  # defined by the subcommand itself

@@ -181,4 +181,10 @@ def parse_ranges(
         counts.append(n)
     if not names:
         raise ProblemError(f"{flag} names no parameter.", f"Write e.g. {example}.")
+    from pinnsolve.memory import require_memory
+
+    # per sample: its parameter values and at least a 101-point trajectory of one field, in float64
+    require_memory(
+        "samples (one reference solve each)", int(np.prod(counts, dtype=float)), 8 * (len(names) + 101), flag
+    )
     return names, np.array(box, dtype=float), counts

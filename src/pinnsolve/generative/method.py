@@ -57,8 +57,10 @@ class GenerativeMethod(Method):
                 raise SettingsError(f"--{name.replace('_', '-')} {getattr(settings, name)}: give a positive number.")
         if settings.train_samples < 2:
             raise SettingsError("--train-samples must be at least 2 (a law needs more than one draw).")
-        if settings.physics_weight < 0:
-            raise SettingsError(f"--physics-weight {settings.physics_weight}: give a weight ≥ 0.")
+        if not 0 <= settings.physics_weight < float("inf"):  # NaN too
+            raise SettingsError(f"--physics-weight {settings.physics_weight}: give a finite weight ≥ 0.")
+        if not 0 < settings.lr < float("inf"):
+            raise SettingsError(f"--lr {settings.lr}: give a positive, finite learning rate, e.g. --lr 1e-3.")
         if settings.physics_weight > 0 and problem.time is None:
             raise SettingsError(
                 f"--physics-weight: '{problem.name}' is steady; the physics term is the time-step "

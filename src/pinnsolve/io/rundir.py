@@ -8,24 +8,35 @@ Layout (DESIGN.md): ``config.json`` (settings, result kind and provenance), ``hi
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
 import math
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pinnsolve.errors import RunDirectoryError
+from pinnsolve.errors import RunDirectoryError, WriteFailed
 from pinnsolve.io.atomic import write_json, write_text
 from pinnsolve.io.provenance import provenance
+from pinnsolve.memory import format_bytes
 
-__all__ = ["DEFAULT_ROOT", "HISTORY_FILE", "RunDirectory", "make_run_dir", "read_history"]
+__all__ = [
+    "DEFAULT_ROOT",
+    "HISTORY_FILE",
+    "WRITE_ERRNOS",
+    "RunDirectory",
+    "make_run_dir",
+    "read_history",
+    "write_errors",
+]
 
 DEFAULT_ROOT = Path("runs")
 CONFIG_FILE = "config.json"
@@ -66,12 +77,21 @@ class RunDirectory:
     # -- creating and opening ----------------------------------------------------------------
     @classmethod
     def create(
-        cls, out: str | Path | None, problem: str, method: str, *, overwrite: bool = False, now: datetime | None = None
+        cls,
+        out: str | Path | None,
+        problem: str,
+        method: str,
+        *,
+        overwrite: bool = False,
+        now: datetime | None = None,
+        needed: int = 0,
     ) -> RunDirectory:
         """A fresh run directory: ``out`` itself, or ``runs/<problem>-<method>-<time>`` without it.
 
         An ``out`` that exists and holds files is refused unless ``overwrite`` (then emptied):
-        never a silent ``DIR-2`` that a script reading ``DIR`` would miss.
+        never a silent ``DIR-2`` that a script reading ``DIR`` would miss. ``needed`` is the
+        estimated size of the run's files: a file system with less free space is refused before
+        any work starts (and the folder made for the run removed).
         """
         if out is None:
             try:
@@ -81,7 +101,7 @@ class RunDirectory:
                     f"{DEFAULT_ROOT}: cannot create a run directory there ({exc.strerror or exc})."
                     " Give --out with a folder you can write to."
                 ) from None
-            return cls._checked(path, fresh=True)
+            return cls._checked(path, True, needed)
         path = Path(out)
         if path.exists() and not path.is_dir():
             raise RunDirectoryError(
@@ -101,14 +121,14 @@ class RunDirectory:
             raise RunDirectoryError(
                 f"--out {path}: cannot create the run directory ({exc.strerror}). Give a folder you can write to."
             ) from None
-        return cls._checked(path, fresh)
+        return cls._checked(path, fresh, needed)
 
     @classmethod
-    def _checked(cls, path: Path, fresh: bool) -> RunDirectory:
+    def _checked(cls, path: Path, fresh: bool, needed: int = 0) -> RunDirectory:
         """The run directory at ``path`` once a file can be written there; a folder made for it goes if not."""
         run = cls(path)
         try:
-            run.check_writable()
+            run.check_writable(needed)
         except RunDirectoryError:
             if fresh:
                 shutil.rmtree(path, ignore_errors=True)  # leave no empty, half-made run directory behind
@@ -131,8 +151,9 @@ class RunDirectory:
             )
         return run
 
-    def check_writable(self) -> None:
-        """Fail before any work starts when the folder cannot take a file (read-only, full disk)."""
+    def check_writable(self, needed: int = 0) -> None:
+        """Fail before any work starts when the folder cannot take a file (read-only, full disk), or
+        its file system has less than ``needed`` bytes free (the run's estimated output)."""
         probe = self.path / ".pinnsolve-write-test"
         try:
             with open(probe, "wb") as f:
@@ -143,6 +164,38 @@ class RunDirectory:
             raise RunDirectoryError(
                 f"{self.path}: cannot write there ({exc.strerror}). Free some space or give another --out."
             ) from None
+        self.require_space(needed)
+
+    def require_space(self, needed: int) -> None:
+        """Refuse a run whose files (about ``needed`` bytes) would not fit on the folder's file system."""
+        if needed <= 0:
+            return
+        free = shutil.disk_usage(self.path).free
+        if free < needed:
+            raise RunDirectoryError(
+                f"{self.path}: the run's files need about {format_bytes(needed)}, and only {format_bytes(free)} "
+                "is free on that file system. Free some space there, or give --out on another disk "
+                "(a smaller --grid also makes smaller files)."
+            )
+
+    def write_failed(self, exc: OSError) -> WriteFailed:
+        """The error for a write that failed part-way through a run, naming the whole files kept."""
+        kept = sorted(
+            p.relative_to(self.path).as_posix()
+            for p in self.path.rglob("*")
+            if p.is_file() and ".tmp-" not in p.name and not p.name.startswith(".")
+        )
+        target = exc.filename or self.path
+        again = (
+            f"continue with: pinnsolve solve --resume {self.path}"
+            if self.file(CHECKPOINT_FILE).is_file()
+            else "run it again with --overwrite"
+        )
+        return WriteFailed(
+            f"writing {target} failed ({exc.strerror or exc}). Every file already in {self.path} is whole "
+            f"({', '.join(kept) or 'none'}); nothing half-written was left. Free some space there (or give "
+            f"--out on another disk), then {again}."
+        )
 
     # -- names ---------------------------------------------------------------------------------
     def file(self, name: str) -> Path:
@@ -220,6 +273,22 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else repr(value)
     return str(value)
+
+
+#: errno values of a write that failed for want of room or permission on the output's file system
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+@contextlib.contextmanager
+def write_errors(run: RunDirectory) -> Iterator[None]:
+    """A full disk (or quota, file-size limit, read-only remount) part-way through a run becomes a
+    `WriteFailed` naming what was saved; every file in the run directory is whole (atomic writes)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        raise run.write_failed(exc) from None
 
 
 def make_run_dir(

@@ -332,10 +332,12 @@ def run_reference(
     and ``plots/``. Nothing is created before the solve has succeeded. (``pinnsolve solve
     --method fd`` writes the same through the runner.)
     """
+    from pinnsolve.evaluate import output_bytes
     from pinnsolve.io import RunDirectory
 
     solution, stats = solve_reference(problem, grid=grid, scheme=scheme, dt=dt)
-    run = RunDirectory.create(out, problem.name, METHOD, overwrite=overwrite)
+    needed = output_bytes(problem, {k: v for k, v in stats["grid"].items() if k in {c.name for c in problem.coords}})
+    run = RunDirectory.create(out, problem.name, METHOD, overwrite=overwrite, needed=needed)
     run.write_config(
         {
             "problem": problem_record(problem),

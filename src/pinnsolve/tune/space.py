@@ -80,6 +80,8 @@ def _allowed(name: str) -> Sequence[str] | None:
 def _number(item: str, text: str, integer: bool) -> float:
     try:
         value = float(text)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(text)
     except ValueError:
         raise SpaceError(
             f"--space {item}: '{text}' is not a number. Write a range as low:high, e.g. "
@@ -127,6 +129,10 @@ def _range(item: str, name: str, text: str) -> Dimension:
         raise SpaceError(f"--space {item}: a log range needs a positive low end (log of {parts[0]} is undefined).")
     if integer and low < (0 if name in ("seed", "steps", "lbfgs_steps") else 1):
         raise SpaceError(f"--space {item}: {name} must be at least 1.")
+    if name == "lr" and low <= 0:
+        raise SpaceError(f"--space {item}: a learning rate must be positive; give e.g. lr=1e-4:1e-2:log.")
+    if (name == "physics_weight" or name.startswith("weight.")) and low < 0:
+        raise SpaceError(f"--space {item}: a loss weight cannot be negative; give a range from 0 up.")
     return Dimension(name, "int" if integer else "float", low, high, log)
 
 

@@ -2,6 +2,7 @@
 
 pinnsolve validate problems/heat1d.py [--methods pinn,trial,fd] [--steps N] [--out DIR]
 pinnsolve validate --suite validation/suite.toml [--quick]
+pinnsolve validate --suite validation/suite.toml --resume DIR   # continue a stopped suite run
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_sets
-from pinnsolve.errors import SettingsError
+from pinnsolve.errors import RunInterrupted, SettingsError
 
 __all__ = ["add_arguments", "run"]
 
@@ -31,6 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="small budgets (seconds per method); with --suite, only the cases marked quick",
     )
     add_common_arguments(parser, "run directory (default runs/<problem>-validate-<time>)")
+    parser.add_argument(
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="continue the stopped validation in DIR (default: --out): finished cases are not rerun, "
+        "trained methods continue from their checkpoints",
+    )
     parser.add_argument("--steps", type=int, help="Adam steps of the neural methods")
     parser.add_argument("--lbfgs-steps", type=int, help="L-BFGS iterations after Adam")
     parser.add_argument(
@@ -61,8 +70,44 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     return settings
 
 
+def _resume_dir(args: argparse.Namespace) -> Path | None:
+    """The run directory to continue (``--resume DIR``, or ``--resume`` with ``--out DIR``), if any."""
+    if args.resume is None:
+        return None
+    if args.overwrite:
+        raise SettingsError(
+            "--resume continues the run in its folder and --overwrite deletes it: give one of them, not both."
+        )
+    if args.resume and args.out and Path(args.resume).resolve() != Path(args.out).resolve():
+        raise SettingsError(
+            f"--resume {args.resume} and --out {args.out} name different folders; the resumed run is written "
+            "where it was started. Give only --resume DIR."
+        )
+    where = args.resume or args.out
+    if not where:
+        raise SettingsError(
+            "--resume needs the run directory of the validation to continue: --resume DIR (or --out DIR --resume)."
+        )
+    if not Path(where).is_dir():
+        raise SettingsError(
+            f"--resume {where}: no such folder, so there is nothing to continue. Give the run directory "
+            "(--out) of the stopped validation, or drop --resume to start one."
+        )
+    return Path(where)
+
+
+def _suite_of(resume: Path) -> str:
+    """The suite file recorded by the suite run in ``resume`` (for --resume without --suite)."""
+    from pinnsolve.validate.resume import SuiteState
+
+    return str(SuiteState.open(resume).suite)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the validation the arguments ask for; the exit status (1 when a suite threshold is missed)."""
+    resume = _resume_dir(args)
+    if resume is not None and not args.problem and not args.suite:
+        args.suite = _suite_of(resume)
     if bool(args.problem) == bool(args.suite):
         raise SettingsError(
             "pinnsolve validate needs either a problem file or --suite FILE, not "
@@ -80,7 +125,13 @@ def run(args: argparse.Namespace) -> int:
 
         only = [name.strip() for name in (args.cases or "").split(",") if name.strip()] or None
         return validate_suite(
-            args.suite, quick=args.quick, out=args.out, report=args.report, only=only, overwrite=args.overwrite
+            args.suite,
+            quick=args.quick,
+            out=args.out,
+            report=args.report,
+            only=only,
+            overwrite=args.overwrite,
+            resume=resume,
         )
     if args.cases:
         raise SettingsError("--cases picks cases of a suite: give --suite FILE with it.")
@@ -92,13 +143,22 @@ def run(args: argparse.Namespace) -> int:
     overrides = parse_sets(args.set)
     methods = parse_methods(args.methods) if args.methods else None
     problem = load_problem(args.problem, overrides)
-    result = validate_problem(
-        problem,
-        methods,
-        out=Path(args.out) if args.out else None,
-        quick=args.quick,
-        settings=_settings(args),
-        overwrite=args.overwrite,
-    )
+    out = resume or (Path(args.out) if args.out else None)
+    try:
+        result = validate_problem(
+            problem,
+            methods,
+            out=out,
+            quick=args.quick,
+            settings=_settings(args),
+            overwrite=args.overwrite,
+            resume=resume is not None,
+        )
+    except RunInterrupted as exc:
+        raise RunInterrupted(
+            f"the validation was interrupted ({str(exc).split(' Continue with')[0]}). "
+            f"Continue with: pinnsolve validate {args.problem} "
+            f"--methods {args.methods}{' --quick' if args.quick else ''} --resume {out or 'DIR (its run directory)'}"
+        ) from None
     print(f"\nReport: {result.report_html} (self-contained; open it in a browser), {result.report_md}")
     return 0

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.errors import PinnsolveError
+from pinnsolve.errors import PinnsolveError, RunDirectoryError, RunInterrupted
 from pinnsolve.validate.fd import grid_words
 from pinnsolve.validate.outcome import MethodOutcome, plot_order
 from pinnsolve.validate.settings import run_options
 
-__all__ = ["run_method", "run_neural"]
+__all__ = ["has_checkpoint", "run_method", "run_neural"]
 
 #: the parts of config.json that describe how a method was set up (shown in the report)
 _SHOWN = ("settings", "train", "choices", "seed", "dtype", "threads", "grid")
@@ -28,10 +28,30 @@ def _settings(run_dir: Path, fallback: Mapping[str, Any]) -> dict[str, Any]:
     return {k: config[k] for k in _SHOWN if k in config}
 
 
+def has_checkpoint(run_dir: Path) -> bool:
+    """Whether ``run_dir`` holds a trained run that can be continued (config.json and a checkpoint)."""
+    from pinnsolve.io.rundir import CONFIG_FILE
+    from pinnsolve.train import previous_checkpoint
+
+    checkpoint = run_dir / "checkpoint.pt"
+    saved = checkpoint.is_file() or previous_checkpoint(checkpoint).is_file()
+    return saved and (run_dir / CONFIG_FILE).is_file()
+
+
 def run_method(
-    problem: Problem, method: str, flat: Mapping[str, Any], out: Path, stream: TextIO | None = None
+    problem: Problem,
+    method: str,
+    flat: Mapping[str, Any],
+    out: Path,
+    stream: TextIO | None = None,
+    *,
+    resume: bool = False,
 ) -> MethodOutcome:
     """Run ``method`` into ``out/<method>`` (`pinnsolve.run.solve`) and report what happened.
+
+    With ``resume`` (a stopped validation continued) a trained method whose folder holds a
+    checkpoint continues from it (a finished one only writes its results again); any other
+    method runs again in its folder.
 
     A method that does not apply (pinnsolve says so before it starts, and writes nothing) is
     *skipped* with its stated reason; one that starts and breaks down (training diverged) has
@@ -41,8 +61,19 @@ def run_method(
 
     sub = out / method
     options = run_options(flat, method)  # a bad setting is an error, not a skipped method
+    resume_from = sub if resume and has_checkpoint(sub) else None
     try:
-        result = solve(problem, options, out=sub, plain=True, stream=stream or io.StringIO())
+        result = solve(
+            problem,
+            options,
+            out=None if resume_from else sub,
+            resume_dir=resume_from,
+            overwrite=resume,
+            plain=True,
+            stream=stream or io.StringIO(),
+        )
+    except (RunInterrupted, RunDirectoryError):
+        raise  # Ctrl-C, SIGTERM or a full disk stop the whole validation, not just this method
     except PinnsolveError as exc:
         metrics_file = sub / "metrics.json"
         if metrics_file.is_file():

@@ -79,6 +79,22 @@ class MethodOutcome:
             **({"convergence": self.convergence} if self.convergence else {}),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MethodOutcome:
+        """The outcome recorded by `as_dict` (in validation.json), without its solution arrays."""
+        return cls(
+            method=d["method"],
+            status=d["status"],
+            reason=d.get("reason", ""),
+            metrics=dict(d.get("metrics") or {}),
+            compared_with=d.get("compared_with", ""),
+            size=d.get("size", ""),
+            settings=dict(d.get("settings") or {}),
+            run_dir=Path(d["run_dir"]) if d.get("run_dir") else None,
+            plots=[Path(p) for p in d.get("plots", [])],
+            convergence=d.get("convergence"),
+        )
+
 
 @dataclass
 class ValidationResult:
@@ -105,3 +121,19 @@ class ValidationResult:
             "environment": self.environment,
             "figures": [str(p) for p in self.figures],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ValidationResult:
+        """The result recorded in validation.json (a finished case of a resumed suite), reports beside it."""
+        run_dir = Path(d["run_dir"])
+        html, md = run_dir / "report.html", run_dir / "report.md"
+        return cls(
+            problem=d["problem"],
+            run_dir=run_dir,
+            outcomes={m: MethodOutcome.from_dict(o) for m, o in d["outcomes"].items()},
+            reference=d["reference"],
+            environment=dict(d.get("environment") or {}),
+            figures=[Path(p) for p in d.get("figures", [])],
+            report_html=html if html.is_file() else None,
+            report_md=md if md.is_file() else None,
+        )

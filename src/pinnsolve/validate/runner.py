@@ -23,6 +23,7 @@ from pinnsolve.io import RunDirectory, make_run_dir, write_json
 from pinnsolve.solution import Solution
 from pinnsolve.validate.compare import against_reference
 from pinnsolve.validate.environment import environment
+from pinnsolve.validate.method import has_checkpoint
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 from pinnsolve.validate.settings import FD, check_settings, known_methods, merged
 
@@ -56,6 +57,7 @@ def validate_problem(
     log: Callable[[str], None] | None = _log_default,
     thresholds: Mapping[str, float] | None = None,
     overwrite: bool = False,
+    resume: bool = False,
 ) -> ValidationResult:
     """Run ``methods`` on ``problem``, compare each with the exact solution (or a reference),
     and write report.html, report.md and validation.json into one run directory.
@@ -71,6 +73,9 @@ def validate_problem(
     stream: where training progress goes (default: nowhere).
     log: one line per step of the validation (default print; None for silence).
     thresholds: largest acceptable L2 relative error per method, shown as pass/FAIL in the reports.
+    overwrite: replace an earlier run in ``out`` (else it is refused).
+    resume: continue the stopped validation in ``out``: each trained method from its checkpoint.pt,
+        the others run again (`pinnsolve.validate.method.run_method`).
     """
     from pinnsolve.dsl.kinds import problem_kind
 
@@ -82,7 +87,10 @@ def validate_problem(
     names = parse_methods(methods)
     check_settings(settings or {})
     say = log or (lambda _m: None)
-    run_dir = make_run_dir(out, problem.name, "validate", exact=out is not None, overwrite=overwrite)
+    if resume and out is not None and Path(out).is_dir():
+        run_dir = Path(out)
+    else:
+        run_dir = make_run_dir(out, problem.name, "validate", exact=out is not None, overwrite=overwrite)
     if schrodinger:  # VMC and the PINN eigen-solver against the finite-difference spectrum
         from pinnsolve.validate.spectrum import validate_spectrum
 
@@ -91,7 +99,9 @@ def validate_problem(
     for method in names:
         flat = merged(settings, method, quick)
         say(f"{problem.name}: {method} ...")
-        outcome = _run(problem, method, flat, run_dir, stream)
+        if resume and has_checkpoint(run_dir / method):
+            say(f"{problem.name}: {method} continues from its checkpoint in {run_dir / method}")
+        outcome = _run(problem, method, flat, run_dir, stream, resume)
         outcomes[method] = outcome
         say(f"{problem.name}: {method} {_summary(outcome)}")
     reference = _compare(problem, outcomes, merged(settings, FD, quick), run_dir, say)
@@ -110,13 +120,15 @@ def validate_problem(
     return result
 
 
-def _run(problem: Problem, method: str, flat: Mapping[str, Any], run_dir: Path, stream: TextIO | None) -> MethodOutcome:
+def _run(
+    problem: Problem, method: str, flat: Mapping[str, Any], run_dir: Path, stream: TextIO | None, resume: bool
+) -> MethodOutcome:
     """One method's outcome: every method runs through the runner into ``run_dir/<method>``; the
     finite-difference reference adds its convergence study."""
     from pinnsolve.validate.fd import convergence
     from pinnsolve.validate.method import run_method
 
-    outcome = run_method(problem, method, flat, run_dir, stream)
+    outcome = run_method(problem, method, flat, run_dir, stream, resume=resume)
     if method == FD:
         outcome.convergence = convergence(problem, flat, outcome)
     return outcome

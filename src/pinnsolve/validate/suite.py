@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from pinnsolve.dsl.errors import PinnsolveError
+from pinnsolve.errors import RunInterrupted
 from pinnsolve.validate.settings import check_settings, known_methods
 
 __all__ = ["Case", "Suite", "load_suite", "validate_suite"]
@@ -203,25 +204,36 @@ def validate_suite(
     log: Callable[[str], None] | None = print,
     only: list[str] | None = None,
     overwrite: bool = False,
+    resume: str | Path | None = None,
 ) -> int:
     """Run every case (or the quick subset, or the cases named in ``only``), write the suite report,
     print a summary.
 
     The report goes to ``REPORT.md`` beside the suite file (images under ``report/``) for a
     full run, and into the run directory ``out`` for a quick one, unless ``report`` names a
-    file. Returns 0 when every threshold is met, 1 when any is missed (or a method with a
-    threshold was skipped or failed).
+    file. With ``resume`` (the run directory of an earlier, stopped run of this suite) the cases
+    it finished are not rerun, and a case stopped part-way continues, each trained method from its
+    checkpoint (`pinnsolve.validate.resume`). Returns 0 when every threshold is met, 1 when any is
+    missed (or a method with a threshold was skipped or failed).
     """
     from pinnsolve.dsl import load_problem
-    from pinnsolve.io import make_run_dir
-    from pinnsolve.validate.runner import validate_problem
-    from pinnsolve.validate.suite_report import (
-        SuiteRow,
-        print_summary,
-        write_suite_report,
-    )
+    from pinnsolve.validate.suite_report import print_summary, write_suite_report
 
     suite = load_suite(path)
+    cases = _chosen(suite, quick, only)
+    problems = {c.name: load_problem(c.problem, c.parameters) for c in cases}  # every file checked before any run
+    state = _state(suite, quick, out, overwrite, resume)
+    run_root = state.run_root
+    report_path = Path(report) if report else (run_root / "REPORT.md" if quick else suite.path.parent / "REPORT.md")
+    rows, results = _run_cases(suite, cases, problems, state, quick, log)
+    total = state.total_time([c.name for c in cases])
+    write_suite_report(suite, rows, results, report_path, quick=quick, total_s=total, run_root=run_root)
+    print_summary(rows, total, report_path, out=sys.stdout if log else None)
+    return 0 if all(r.passed for r in rows) else 1
+
+
+def _chosen(suite: Suite, quick: bool, only: list[str] | None) -> list[Case]:
+    """The cases to run: the quick subset or all, narrowed to ``only``; unknown names are an error."""
     cases = suite.selected(quick)
     if only:
         known = [c.name for c in cases]
@@ -236,20 +248,65 @@ def validate_suite(
             f"{suite.path}: no case is marked quick; add quick = true (or a quick table) to the "
             "cases that CI should run."
         )
-    problems = {c.name: load_problem(c.problem, c.parameters) for c in cases}  # every file checked before any run
+    return cases
+
+
+def _state(suite: Suite, quick: bool, out: str | Path | None, overwrite: bool, resume: str | Path | None) -> Any:
+    """The suite run's record: read back from ``resume``, or started in a fresh run directory."""
+    from pinnsolve.io import make_run_dir
+    from pinnsolve.validate.resume import SuiteState
+
+    if resume is not None:
+        state = SuiteState.open(resume)
+        state.check(suite.path, quick)
+        return state
     run_root = make_run_dir(out, "suite", "quick" if quick else "validate", exact=out is not None, overwrite=overwrite)
-    report_path = Path(report) if report else (run_root / "REPORT.md" if quick else suite.path.parent / "REPORT.md")
-    started = time.perf_counter()
+    state = SuiteState(run_root, suite.path, quick)
+    state.save()
+    return state
+
+
+def _run_cases(
+    suite: Suite,
+    cases: list[Case],
+    problems: dict[str, Any],
+    state: Any,
+    quick: bool,
+    log: Callable[[str], None] | None,
+) -> tuple[list[Any], list[Any]]:
+    """Each case's rows and result: read back when an earlier run finished it, else run (or continued)."""
+    from pinnsolve.validate.runner import validate_problem
+    from pinnsolve.validate.suite_report import SuiteRow
+
     rows: list[SuiteRow] = []
     results = []
     for case in cases:
         methods, thresholds, settings = case.plan(suite, quick)
-        result = validate_problem(
-            problems[case.name], methods, out=run_root / case.name, settings=settings, log=log, thresholds=thresholds
-        )
+        result = state.finished_result(case.name)
+        if result is not None and set(result.outcomes) == set(methods):
+            if log:
+                log(f"{case.name}: finished in the earlier run ({result.run_dir}); not run again")
+        else:
+            started = time.perf_counter()
+            case_dir = state.run_root / case.name
+            try:
+                result = validate_problem(
+                    problems[case.name],
+                    methods,
+                    out=case_dir,
+                    settings=settings,
+                    log=log,
+                    thresholds=thresholds,
+                    resume=case_dir.is_dir(),
+                )
+            except RunInterrupted as exc:
+                raise RunInterrupted(
+                    f"the suite was interrupted in case {case.name} ({str(exc).split(' Continue with')[0]}). "
+                    "The cases finished so far are kept. Continue with: "
+                    f"pinnsolve validate --suite {suite.path}{' --quick' if quick else ''} "
+                    f"--resume {state.run_root}"
+                ) from None
+            state.mark_finished(case.name, time.perf_counter() - started)
         rows.extend(SuiteRow.from_outcome(case.name, result, m, thresholds.get(m)) for m in methods)
         results.append((case, problems[case.name], result))
-    total = time.perf_counter() - started
-    write_suite_report(suite, rows, results, report_path, quick=quick, total_s=total, run_root=run_root)
-    print_summary(rows, total, report_path, out=sys.stdout if log else None)
-    return 0 if all(r.passed for r in rows) else 1
+    return rows, results

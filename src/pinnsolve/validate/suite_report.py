@@ -11,7 +11,7 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.io import atomic_write, write_text
 from pinnsolve.validate.outcome import ValidationResult
 from pinnsolve.validate.report_md import md_table
-from pinnsolve.validate.tables import convergence_summary, fmt_error, fmt_seconds
+from pinnsolve.validate.tables import POOR_L2, convergence_summary, fmt_error, fmt_seconds
 
 __all__ = ["SuiteRow", "print_summary", "write_suite_report"]
 
@@ -49,6 +49,8 @@ class SuiteRow:
     @property
     def verdict(self) -> str:
         if self.threshold is None:
+            if self.status == "ok" and self.l2 is not None and not self.l2 <= POOR_L2:
+                return "poor"  # it ran, but an L2 error above 10 % did not solve the problem (no threshold set)
             return {"ok": "—", "skipped": "skipped", "failed": "FAIL (failed)"}[self.status]
         if self.status != "ok":
             return f"FAIL ({self.status})"
