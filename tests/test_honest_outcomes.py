@@ -29,14 +29,21 @@ def test_verdict_not_finite_violated_stalled_ok():
     assert verdict(good, _history(1.0, 0.9), {}, JUDGED_STEPS)[::2] == ("stalled", False)
 
 
+BLOW_UP = """
+    from pinnsolve import D, Eq, Field, Initial, Problem, Time
+    t = Time("t", 0, 2)
+    u = Field("u", t)
+    problem = Problem("blowup", equations=[Eq(D(u, t), u**2)], conditions=[Initial(u, 1)])
+"""
+
+
 @pytest.mark.slow
-def test_blow_up_is_reported_as_failed(write_problem, tmp_path, capsys):
-    path = write_problem("""
-        from pinnsolve import D, Eq, Field, Initial, Problem, Time
-        t = Time("t", 0, 2)
-        u = Field("u", t)
-        problem = Problem("blowup", equations=[Eq(D(u, t), u**2)], conditions=[Initial(u, 1)])
-    """)
+@pytest.mark.parametrize(
+    "constraints, reason",
+    [("soft", "violated"), ("auto", "no solution an integrator can follow")],  # auto: u(0) = 1 built in
+)
+def test_blow_up_is_reported_as_failed(write_problem, tmp_path, capsys, constraints, reason):
+    path = write_problem(BLOW_UP)
     run = tmp_path / "run"
     code = main(
         [
@@ -46,6 +53,8 @@ def test_blow_up_is_reported_as_failed(write_problem, tmp_path, capsys):
             str(JUDGED_STEPS),
             "--lbfgs-steps",
             "100",
+            "--constraints",
+            constraints,
             "--quiet",
             "--threads",
             "1",
@@ -54,10 +63,11 @@ def test_blow_up_is_reported_as_failed(write_problem, tmp_path, capsys):
         ]
     )
     err = capsys.readouterr().err
-    assert code == 1 and "did not solve the problem" in err and "'ic'" in err and "Traceback" not in err
+    assert code == 1 and "did not solve the problem" in err and reason in err and "Traceback" not in err
     metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["status"] == "failed" and "violated" in metrics["stop_reason"]
-    assert metrics["condition_residuals"]["ic"] > VIOLATED
+    assert metrics["status"] == "failed" and reason in metrics["stop_reason"]
+    if constraints == "soft":
+        assert metrics["condition_residuals"]["ic"] > VIOLATED
 
 
 def test_validate_grades_rows_without_a_threshold():

@@ -13,7 +13,7 @@ from pinnsolve.methods.neural import build_setup
 from pinnsolve.run import RunInterrupted, RunOptions, solve
 from pinnsolve.train import TrainConfig, Trainer, TrainingDiverged, load_checkpoint, parse_history_csv
 
-SMALL = {"width": 8, "depth": 2, "points": 32}
+SMALL = {"width": 8, "depth": 2, "points": 32, "constraints": "soft"}  # the plain network: trainer tests
 
 
 def setup(problems_dir, seed=0):

@@ -16,6 +16,7 @@ from pinnsolve.methods import collocation
 from pinnsolve.methods.neural import Setup  # noqa: F401 - importable from here as before
 from pinnsolve.methods.settings import default_points
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
+from pinnsolve.residual.causal import CausalWeights
 from pinnsolve.residual.compile import numpy_function
 from pinnsolve.residual.objective import LossTerm, Objective
 
@@ -112,9 +113,14 @@ def resolve_engine(settings: Any, model: torch.nn.Module, keys: set, n_inputs: i
 
 
 def make_objective(
-    terms: list[LossTerm], settings: Any, model: torch.nn.Module, dtype: torch.dtype, device: torch.device
+    terms: list[LossTerm],
+    settings: Any,
+    model: torch.nn.Module,
+    dtype: torch.dtype,
+    device: torch.device,
+    causal: CausalWeights | None = None,
 ) -> tuple[Objective, str]:
     keys = {k for t in terms for k in t.expr.keys}
     n_inputs = terms[0].points.shape[1]
     engine, name = resolve_engine(settings, model, keys, n_inputs)
-    return Objective(terms, engine, dtype, device), name
+    return Objective(terms, engine, dtype, device, causal), name

@@ -59,7 +59,9 @@ class Setup:
     on the evaluation grid, where the problem has one); ``state``: whatever `NeuralMethod.result`
     and `NeuralMethod.measure` need besides the model (the method's own data). ``validation`` and
     ``validation_error``: the loss and the relative L2 error on the held-out validation samples, for
-    methods that hold some out (`pinnsolve.methods.validation`; None otherwise).
+    methods that hold some out (`pinnsolve.methods.validation`; None otherwise). ``check``: the method's own test
+    of the trained result, returning metrics to record and the reason it does not solve the problem
+    (None when it does).
     """
 
     model: torch.nn.Module
@@ -70,6 +72,7 @@ class Setup:
     state: Any = None
     validation: Callable[[torch.nn.Module], float] | None = None
     validation_error: Callable[[torch.nn.Module], float] | None = None
+    check: Callable[[Any], tuple[dict[str, Any], str | None]] | None = None
 
 
 class NeuralMethod(Method):
@@ -263,13 +266,19 @@ def _judge(metrics: dict[str, Any], result: Any, trainer: Any, setup: Setup, con
     import numpy as np
 
     from pinnsolve.errors import RunFailed
-    from pinnsolve.methods.verdict import condition_residuals, verdict
+    from pinnsolve.methods.verdict import JUDGED_STEPS, condition_residuals, verdict
 
     fields = getattr(result, "fields", {}) or {}
     finite = [np.abs(np.asarray(v, dtype=float)) for v in fields.values()]
     scale = max((float(np.nanmax(a)) for a in finite if a.size and np.isfinite(a).any()), default=0.0)
     residuals = condition_residuals(setup.objective, trainer.model, scale)
-    status, reason, failed = verdict(result, trainer.history, residuals, trainer.step)
+    growing = getattr(setup.objective, "causal", None) is not None
+    status, reason, failed = verdict(result, trainer.history, residuals, trainer.step, growing)
+    if status == "ok" and setup.check is not None:
+        found, why = setup.check(result)
+        metrics.update(found)
+        if why:
+            status, reason, failed = "inconsistent", why, trainer.step >= JUDGED_STEPS
     metrics["status"] = "failed" if failed else status
     if residuals:
         metrics["condition_residuals"] = residuals
@@ -279,10 +288,14 @@ def _judge(metrics: dict[str, Any], result: Any, trainer: Any, setup: Setup, con
     if not failed:
         print(f"warning: {reason}.", file=context.stream or sys.stderr)
         return None
+    fix = (
+        "Try more --steps and --lbfgs-steps, a wider network (--width 64) or more --points"
+        if status == "inconsistent"
+        else "Try more --steps, a larger --weight for that condition"
+    )
     return RunFailed(
         f"the run did not solve the problem: {reason}. The results are written but not to be trusted. "
-        "Try more --steps, a larger --weight for that condition, or check that the problem has a "
-        "solution on the whole range (a blow-up inside it cannot be fitted)."
+        f"{fix}, or check that the problem has a solution on the whole range (a blow-up inside it cannot be fitted)."
     )
 
 

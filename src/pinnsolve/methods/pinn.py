@@ -17,13 +17,15 @@ from typing import Any
 import numpy as np
 
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.errors import SettingsError
+from pinnsolve.dsl.symbols import field_name
+from pinnsolve.errors import MethodNotApplicable, SettingsError
+from pinnsolve.methods import initial_value as ivp
 from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
-from pinnsolve.methods.contract import Context
+from pinnsolve.methods.contract import Context, setting
 from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
-from pinnsolve.methods.surrogate import Surrogate
+from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
 from pinnsolve.residual import TaylorEngine
 from pinnsolve.residual.objective import LossTerm
 from pinnsolve.solution import Solution
@@ -53,6 +55,40 @@ def condition_terms(problem: Problem, settings: Any, rng: np.random.Generator) -
 class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
     """Settings of --method pinn: the network, the collocation points and weights, the training budget."""
 
+    constraints: str = setting(
+        "auto",
+        "how conditions enter: soft (all in the loss), hard (initial values built in, ODE systems in time alone), "
+        "auto (hard for an initial value problem in time alone, else soft)",
+        choices=["auto", "soft", "hard"],
+    )
+    causal: float | None = setting(
+        None,
+        "causal weighting ε of the residual in time, 0 for off (default: 1 for an ODE initial value problem, else off)",
+    )
+
+
+#: Adam and L-BFGS steps for an ODE initial value problem: the causal weights open the range in ~1500 steps
+IVP_BUDGET = (3000, 2000)
+
+
+def hard_initial_values(problem: Problem, settings: PinnSettings) -> bool:
+    """Whether the initial values are built in: --constraints hard, or auto on an initial value problem."""
+    if settings.constraints == "hard" and not ivp.is_initial_value_problem(problem):
+        raise MethodNotApplicable(
+            f"--constraints hard builds in initial values of ODE systems in time alone, and problem '{problem.name}' "
+            "has space coordinates, boundary conditions, data or unknowns. Use --constraints soft, or --method trial "
+            "for Dirichlet and initial conditions built in on intervals and boxes."
+        )
+    return settings.constraints == "hard" or (settings.constraints == "auto" and ivp.is_initial_value_problem(problem))
+
+
+def causal_eps(settings: PinnSettings, default: float) -> float:
+    """--causal (``default`` when not given), checked to be finite and ≥ 0."""
+    eps = default if settings.causal is None else float(settings.causal)
+    if not np.isfinite(eps) or eps < 0:
+        raise SettingsError(f"--causal {settings.causal} must be a finite number ≥ 0 (0: off; e.g. --causal 1).")
+    return eps
+
 
 class PINN(NeuralMethod, name="pinn"):
     """Soft-constraint physics-informed network: every condition is a term of the loss."""
@@ -62,11 +98,15 @@ class PINN(NeuralMethod, name="pinn"):
     summary = "physics-informed neural network, every condition in the loss (Raissi et al. 2019)"
 
     def build(self, problem: Problem, settings: PinnSettings, context: Context) -> Setup:
-        """An MLP and the soft-constraint PINN objective for ``problem``."""
+        """An MLP and the soft-constraint PINN objective for ``problem`` (initial values built in for ODE systems)."""
+        if hard_initial_values(problem, settings):
+            return self.build_initial_value(problem, settings, context)
         dtype, device, rng = context.dtype, context.device, context.rng
         model = Surrogate(problem, settings).to(device=device, dtype=dtype)
         terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
-        objective, engine = make_objective(terms, settings, model, dtype, device)
+        eps = causal_eps(settings, 0.0)
+        causal = ivp.causal_weights(problem, eps)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal)
         n, nb = point_counts(problem, settings)
         return Setup(
             model,
@@ -77,8 +117,33 @@ class PINN(NeuralMethod, name="pinn"):
                 "boundary_points": nb,
                 "constraints": "soft (all conditions in the loss)",
                 "weights": {t.name: t.weight for t in terms},
+                "causal": {"eps": eps, "bins": causal.bins} if causal is not None else "off",
             },
         )
+
+    def build_initial_value(self, problem: Problem, settings: PinnSettings, context: Context) -> Setup:
+        """u = u₀ + S·(t − t₀)/(t₁ − t₀)·N(t), residuals in units of S, causal weights (`initial_value`)."""
+        dtype, device, rng = context.dtype, context.device, context.rng
+        coarse, failure = ivp.coarse_integration(problem)
+        scales = ivp.output_scales(problem, coarse)
+        parts = ivp.scaled_trial_parts(problem, scales)
+        names = problem.field_names
+        model = TrialSurrogate(
+            Surrogate(problem, settings), [parts[n][0] for n in names], [parts[n][1] for n in names], problem.coords
+        ).to(device=device, dtype=dtype)
+        terms = equation_terms(problem, settings, rng)
+        for term, residual in zip(terms, problem.residuals):
+            if term.name not in settings.weights and "pde" not in settings.weights:
+                term.weight = 1.0 / ivp.equation_scale(problem, residual, scales) ** 2
+        eps = causal_eps(settings, ivp.CAUSAL_EPS)
+        objective, engine = make_objective(terms, settings, model, dtype, device, ivp.causal_weights(problem, eps))
+        n, _ = point_counts(problem, settings)
+        choices = {"derivatives": engine, "interior_points": n, "weights": {t.name: t.weight for t in terms}}
+        choices.update(ivp.describe(scales, failure, eps))
+        choices["trial_function"] = {
+            field_name(f): f"{parts[field_name(f)][0]} + ({parts[field_name(f)][1]})·N" for f in problem.fields
+        }
+        return Setup(model, objective, choices, budget=IVP_BUDGET, check=ivp.departure_check(problem, coarse, failure))
 
     def sharded(self, setup: Setup, group: Any) -> Any:
         """The objective over this process's share of every term's points (`pinnsolve.train.distributed`)."""
@@ -88,10 +153,17 @@ class PINN(NeuralMethod, name="pinn"):
             "backend": group.backend,
             "points_per_process": sharded.local.points.shape[0],
         }
+        if getattr(setup.objective, "causal", None) is not None:  # per-bin losses are not summed across processes
+            setup.choices["causal"] = "off (not available in distributed training yet)"
         return sharded
 
     def check_compilable(self, setup: Setup) -> None:
         """Only the Taylor-mode residual loss of a plain network is traceable by torch.compile."""
+        if isinstance(setup.model, TrialSurrogate):
+            raise SettingsError(
+                "--compile cannot trace the built-in initial values of an ODE system (u = u0 + S·t·N, cached between "
+                "steps). Drop --compile, or give --constraints soft to train the plain network."
+            )
         if not isinstance(setup.objective.engine, TaylorEngine):
             raise SettingsError(
                 "--compile needs the Taylor-mode derivative engine, and this run uses nested autograd, which "

@@ -65,8 +65,15 @@ def condition_residuals(objective: Any, model: torch.nn.Module, scale: float) ->
     return out
 
 
-def verdict(result: Any, history: list[Any], residuals: dict[str, float], steps: int) -> tuple[str, str, bool]:
-    """(status, reason, failed): ``ok``, ``not_finite``, ``conditions_violated`` or ``stalled``."""
+def verdict(
+    result: Any, history: list[Any], residuals: dict[str, float], steps: int, growing: bool = False
+) -> tuple[str, str, bool]:
+    """(status, reason, failed): ``ok``, ``not_finite``, ``conditions_violated`` or ``stalled``.
+
+    ``growing``: the loss's weights grew during training (causal weights open the time range step
+    by step), so the first loss covers only the earliest times: training stalled when the final
+    loss is above `STALLED` of the largest one instead.
+    """
     fields = getattr(result, "fields", {}) or {}
     if any(not np.all(np.isfinite(np.asarray(v, dtype=float))) for v in fields.values()):
         return "not_finite", "the solution holds NaN or infinite values", True
@@ -82,10 +89,13 @@ def verdict(result: Any, history: list[Any], residuals: dict[str, float], steps:
         )
     if len(history) >= 100:
         first, last = history[0].loss, history[-1].loss
+        if growing:
+            first = max((r.loss for r in history if math.isfinite(r.loss)), default=first)
         if math.isfinite(first) and last > STALLED * first and last > 1e-8:
+            which = " (its largest, as the causal weights opened the time range)" if growing else ""
             return (
                 "stalled",
-                f"training stalled far from zero: the loss went from {first:.3g} only to {last:.3g}",
+                f"training stalled far from zero: the loss went from {first:.3g}{which} only to {last:.3g}",
                 False,
             )
     return "ok", "", False

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from pinnsolve.residual import CompiledExpression, DerivativeKey
+from pinnsolve.residual.causal import CausalWeights
 
 
 @dataclass
@@ -35,11 +36,28 @@ class LossTerm:
 
 
 class Objective:
-    """Evaluates every loss term from one pass of the derivative engine."""
+    """Evaluates every loss term from one pass of the derivative engine.
 
-    def __init__(self, terms: list[LossTerm], engine: object, dtype: torch.dtype, device: torch.device) -> None:
+    With ``causal`` (`CausalWeights`), the equation terms' mean squared residuals are weighted
+    per time bin while first-order optimizers run (see `pinnsolve.residual.causal`).
+    """
+
+    def __init__(
+        self,
+        terms: list[LossTerm],
+        engine: object,
+        dtype: torch.dtype,
+        device: torch.device,
+        causal: CausalWeights | None = None,
+    ) -> None:
         self.terms = terms
         self.engine = engine
+        self.causal = causal
+        self.bins = {
+            t.name: torch.as_tensor(causal.bin_index(t.points), device=device)
+            for t in terms
+            if causal is not None and t.kind == "pde"
+        }
         blocks, start = [], 0
         for term in terms:
             sets = [term.points] + ([term.partner] if term.partner is not None else [])
@@ -77,4 +95,27 @@ class Objective:
 
     def __call__(self, model: torch.nn.Module) -> dict[str, torch.Tensor]:
         """Weighted mean squared residual per term (their sum is the loss)."""
-        return {t.name: t.weight * r.square().mean() for t, r in zip(self.terms, self.residuals(model).values())}
+        residuals = self.residuals(model)
+        if self.causal is not None and self.causal.active and self.bins:
+            return self._causal(residuals)
+        return {t.name: t.weight * r.square().mean() for t, r in zip(self.terms, residuals.values())}
+
+    def first_order(self, active: bool) -> None:
+        """Told by the trainer whether a first-order stage runs: causal weights only then, since a
+        line search needs one fixed function of the parameters."""
+        if self.causal is not None:
+            self.causal.active = active
+
+    def _causal(self, residuals: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        causal = self.causal
+        assert causal is not None
+        per_bin = {
+            t.name: t.weight * causal.per_bin(residuals[t.name].square(), self.bins[t.name])
+            for t in self.terms
+            if t.name in self.bins
+        }
+        w = causal.weights(sum(per_bin.values()))
+        return {
+            t.name: (w * per_bin[t.name]).mean() if t.name in per_bin else t.weight * residuals[t.name].square().mean()
+            for t in self.terms
+        }

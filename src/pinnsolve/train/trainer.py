@@ -109,7 +109,10 @@ class Trainer:
 
     def _make_stage(self) -> Stage:
         index = min(self.stage, len(self.stages) - 1)
-        return OPTIMIZERS[self.stages[index].name](self._task(index))
+        stage = OPTIMIZERS[self.stages[index].name]
+        if hasattr(self.objective, "first_order"):  # causal weights: first-order stages only
+            self.objective.first_order(not stage.compares)
+        return stage(self._task(index))
 
     def _next_stage(self) -> None:
         self._done.append(self.stages[self.stage].steps)

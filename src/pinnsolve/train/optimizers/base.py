@@ -72,12 +72,15 @@ class Stage(ABC):
     ``share`` says which default budget a count-less stage in ``--optimizer`` takes: "first"
     (the Adam phase's steps, ``--steps``) or "second" (the L-BFGS phase's, ``--lbfgs-steps``).
     ``stalls``: the stage ends once the loss no longer changes (quasi-Newton and Newton-type
-    methods, which otherwise spin at round-off).
+    methods, which otherwise spin at round-off). ``compares``: the stage compares loss values at
+    different parameters (a line search, a population): the objective must then be one fixed
+    function, so adaptive weights such as the causal ones are held off while it runs.
     """
 
     name: ClassVar[str]
     share: ClassVar[str] = "first"
     stalls: ClassVar[bool] = False
+    compares: ClassVar[bool] = False
     #: one line for ``--help``
     summary: ClassVar[str] = ""
 

@@ -34,6 +34,7 @@ class CMAES(Stage, name="cmaes", share="first"):
     """CMA-ES over the flat parameter vector, started at the current parameters with σ = ``cmaes_sigma``."""
 
     summary = "CMA-ES evolution strategy, derivative-free (tiny networks; a baseline)"
+    compares = True
 
     def __init__(self, task: Any) -> None:
         super().__init__(task)

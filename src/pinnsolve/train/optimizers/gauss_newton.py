@@ -111,6 +111,7 @@ class GaussNewton(Stage, name="gauss-newton", share="second"):
 
     summary = "Gauss-Newton / energy natural gradient, Levenberg-Marquardt damping, line search (small networks)"
     stalls = True
+    compares = True
 
     def __init__(self, task: Any) -> None:
         super().__init__(task)

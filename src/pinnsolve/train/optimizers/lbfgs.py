@@ -14,6 +14,7 @@ class LBFGS(Stage, name="lbfgs", share="second"):
 
     summary = "limited-memory BFGS, strong Wolfe line search"
     stalls = True
+    compares = True
 
     def __init__(self, task: Any) -> None:
         super().__init__(task)

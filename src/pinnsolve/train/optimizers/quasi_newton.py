@@ -131,6 +131,7 @@ class DenseQuasiNewton:
 
 class _DenseStage(Stage, share="second"):
     stalls = True
+    compares = True
     rule = "bfgs"
 
     def __init__(self, task: Any) -> None:
