@@ -177,7 +177,7 @@ def test_classify_folds_above_the_rarest_class(tmp_path, capsys):
         ["classify", REGIMES, "--vary", "gamma=0:2:8", "--folds", "100000", "--out", str(out), "--quiet"], capsys
     )
     assert code == 2 and "--folds 100000" in err and "fewer folds" in err, err
-    assert not out.exists()
+    assert (out / "dataset").is_dir()  # found once the dataset is solved: it is kept, not lost
 
 
 def test_classify_without_ranges(tmp_path, capsys):
@@ -230,7 +230,7 @@ PREDICT_DATA = [
 
 @pytest.mark.parametrize("name, words", PREDICT_DATA, ids=[n for n, _ in PREDICT_DATA])
 def test_predict_bad_data_file(classify_run, tmp_path, capsys, name, words):
-    points = json.loads((classify_run / "config.json").read_text())["model_spec"]["field_shape"][-1]
+    points = json.loads((classify_run / "config.json").read_text())["choices"]["model_spec"]["field_shape"][-1]
     files = _data_files(tmp_path, points)
     code, err = run_cli(["classify", "--predict", str(classify_run), str(files.get(name, tmp_path / name))], capsys)
     assert code == 2, err
@@ -258,8 +258,12 @@ DAMAGE = [
     ("truncated labels", lambda r: _truncate(r / "labels.npz"), ["labels.npz", "corrupt", "Rerun pinnsolve classify"]),
     ("no labels", lambda r: (r / "labels.npz").unlink(), ["labels.npz", "missing", "rerun"]),
     ("truncated config", lambda r: _truncate(r / "config.json"), ["config.json", "not valid JSON", "rerun"]),
-    ("no model_spec", _edit_config(lambda c: c.pop("model_spec")), ["config.json", "model_spec", "Rerun"]),
-    ("empty model_spec", _edit_config(lambda c: c["model_spec"].clear()), ["config.json", "model_spec", "Rerun"]),
+    ("no model_spec", _edit_config(lambda c: c["choices"].pop("model_spec")), ["config.json", "model_spec", "Rerun"]),
+    (
+        "empty model_spec",
+        _edit_config(lambda c: c["choices"]["model_spec"].clear()),
+        ["config.json", "model_spec", "Rerun"],
+    ),
     ("not a classify run", _edit_config(lambda c: c.update(result="solution")), ["not a classify run"]),
 ]
 

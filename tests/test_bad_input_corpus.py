@@ -220,7 +220,7 @@ SOLVE_FLAGS = [
     (["--lr", "0"], ["--lr"]),
     (["--seed", "-1"], ["--seed", "≥ 0"]),
     (["--seed", "x"], ["--seed"]),
-    (["--weight", "foo=3"], ["--weight foo", "ic"]),
+    (["--weight", "foo=3"], ["--weight foo", "pde"]),
     (["--weight", "ic=-10"], ["--weight ic=-10", "≥ 0"]),
     (["--weight", "ic=abc"], ["--weight", "not a number"]),
     (["--weight", "ic"], ["--weight", "name=value"]),

@@ -27,7 +27,13 @@ import torch
 
 from pinnsolve.catalog import get_method
 from pinnsolve.dsl.problem import Problem
-from pinnsolve.errors import MethodNotApplicable, RunInterrupted, SettingsError, TrainingDiverged
+from pinnsolve.errors import (
+    EXIT_BAD_INPUT,
+    PinnsolveError,
+    RunInterrupted,
+    SettingsError,
+    TrainingDiverged,
+)
 from pinnsolve.evaluate import output_bytes
 from pinnsolve.io.rundir import RunDirectory, write_errors
 from pinnsolve.methods import Context, settings_dict
@@ -289,11 +295,15 @@ def solve(
     try:
         with seeded(options.seed, device), terminate_saves(), write_errors(run):
             outcome = method.run(problem, settings, context)
-    except (MethodNotApplicable, SettingsError):
-        if created and not any(p.name != run.CONFIG for p in run.path.iterdir()):
+    except PinnsolveError as error:
+        if (
+            error.exit_code == EXIT_BAD_INPUT
+            and created
+            and not any(p.is_file() and p.name != run.CONFIG for p in run.path.rglob("*"))
+        ):
             import shutil
 
-            shutil.rmtree(run.path)  # nothing was written but the config: leave no empty run behind
+            shutil.rmtree(run.path)  # bad input, nothing written but the config: leave no empty run behind
         raise
     with write_errors(run):
         run.write_config(

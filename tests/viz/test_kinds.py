@@ -18,6 +18,8 @@ EXPECTED = {
     "poisson2d": {"solution", "error"},  # 2-D grid: filled contours
     "plate_hole": {"solution", "error"},  # 2-D mesh: tripcolor with the outline, hole included
     "lorenz": {"solution", "phase"},  # ODE system in 3-D
+    "lotka_volterra": {"solution", "phase"},  # ODE system in 2-D
+    "sir": {"solution", "phase"},
     "burgers1d": {"solution", "profiles", "animation"},  # no exact solution
     "wave1d": {"solution", "error", "profiles", "animation"},
     "heat_neumann": {"solution", "error", "profiles", "animation"},

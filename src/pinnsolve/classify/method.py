@@ -80,6 +80,8 @@ def resolve(problem: Problem, settings: ClassifySettings) -> tuple[Problem, Clas
             elif name in defaults:
                 setattr(filled, name, defaults[name])
                 chosen[name] = f"{defaults[name]} (default)"
+    if filled.folds is not None and int(filled.folds) < 2:
+        raise SettingsError(f"--folds {filled.folds}: cross-validation needs at least 2 folds (e.g. --folds 5).")
     if not filled.vary:
         raise SettingsError(
             f"problem '{problem.name}' has no default parameter ranges: give --vary, e.g. --vary "
