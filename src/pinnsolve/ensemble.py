@@ -99,9 +99,9 @@ def _train(spec: dict[str, Any]) -> tuple[int, str]:
     options = replace(spec["options"], ensemble=1, seed=member.seed, threads=spec["threads"])
     log = spec.get("stream")
     handle = None
-    if log is None:
-        member.path.mkdir(parents=True, exist_ok=True)
-        handle = log = open(member.path / "progress.log", "a", encoding="utf-8")  # noqa: SIM115
+    if log is None:  # beside the member's folder, which a fresh run empties
+        member.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = log = open(member.path.with_suffix(".log"), "a", encoding="utf-8")  # noqa: SIM115
     try:
         spec["solve"](
             resampled(problem, member.seed),
@@ -147,7 +147,7 @@ def _run_members(
     given = {n: v for n, v in problem.parameter_values.items() if n in getattr(problem, "fixed_parameters", ())}
     for s in specs:
         s.update(file=problem.file, parameters=given, stream=None)
-    say(f"{len(todo)} members in {workers} processes of {each} thread(s) each (progress in members/*/progress.log)")
+    say(f"{len(todo)} members in {workers} processes of {each} thread(s) each (progress in members/member-*.log)")
     failures: dict[int, str] = {}
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:

@@ -181,7 +181,10 @@ class NeuralMethod(Method):
 
 
 def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, Any]]:
-    """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr."""
+    """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr,
+    and ``unknown_<name>`` per identified constant (an `Unknown`) of the problem."""
+    from pinnsolve.train.records import UNKNOWN_PREFIX
+
     return [
         {
             "step": r.step,
@@ -191,6 +194,7 @@ def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, An
             **{n: r.terms.get(n, float("nan")) for n in term_names},
             "l2_relative_error": r.l2_relative_error,
             "lr": r.lr,
+            **{UNKNOWN_PREFIX + k: v for k, v in getattr(r, "unknowns", {}).items()},
         }
         for r in records
     ]
