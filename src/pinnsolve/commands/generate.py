@@ -20,8 +20,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The flags of ``pinnsolve generate`` (defaults: `GenerateSettings`)."""
     from pinnsolve.generative.settings import GenerateSettings
 
-    p.add_argument("problem", help="a problem file with Random inputs or a RandomField")
-    p.add_argument("--model", required=True, choices=["vae", "gan", "diffusion"], help="the generative model")
+    p.add_argument("problem", nargs="?", help="a problem file with Random inputs or a RandomField")
+    p.add_argument("--model", choices=["vae", "gan", "diffusion"], help="the generative model (required)")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue the generate run saved in RUN_DIR (its cached training draws and its checkpoint)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        metavar="N|Ts",
+        help="save checkpoint.pt every N steps or T seconds of training (default 60s,1000: whichever first)",
+    )
     for f in dataclasses.fields(GenerateSettings):
         flag = "--" + f.name.replace("_", "-")
         helptext = f"{f.metadata['help']} (default {f.default})"
@@ -45,26 +55,64 @@ def run(args: argparse.Namespace) -> int:
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.assignments import parse_assignments
     from pinnsolve.dsl.assignments import parse_sets as _sets
+    from pinnsolve.errors import RunInterrupted
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.methods.contract import get_method, settings_from
 
-    problem = load_problem(args.problem, _sets(args.set))
+    saved = _resumed(args) if args.resume else {}
+    if not args.problem or not args.model:
+        from pinnsolve.errors import SettingsError
+
+        raise SettingsError(
+            "pinnsolve generate needs a problem file and --model, e.g. pinnsolve generate "
+            "problems/stochastic_decay.py --model vae (or --resume RUN_DIR to continue a run)."
+        )
+    problem = load_problem(args.problem, {**saved.get("parameters", {}), **_sets(args.set)})
     values = {
         f.name: getattr(args, f.name)
         for f in dataclasses.fields(GenerateSettings)
         if getattr(args, f.name, None) is not None
     }
-    settings = settings_from(GenerateSettings, values, args.model)
+    settings = settings_from(GenerateSettings, {**saved.get("settings", {}), **values}, args.model)
     method = get_method(args.model)
     method.check(problem, settings)
-    grid = parse_assignments(args.grid, "--grid", int) if args.grid else None
-    run_dir = RunDirectory.create(args.out, problem.name, args.model, overwrite=args.overwrite)
-    outcome = _learn_and_sample(method, problem, settings, grid, run_dir, args)
+    grid = parse_assignments(args.grid, "--grid", int) if args.grid else saved.get("grid")
+    if args.resume:
+        run_dir = RunDirectory.open(args.resume)
+    else:
+        run_dir = RunDirectory.create(args.out, problem.name, args.model, overwrite=args.overwrite)
+    _write_config(run_dir, problem, settings, grid, {}, args, "samples")
+    try:
+        outcome = _learn_and_sample(method, problem, settings, grid, run_dir, args)
+    except KeyboardInterrupt:
+        raise RunInterrupted(
+            f"interrupted; the training draws and the checkpoint are saved in {run_dir.path}. "
+            f"Continue with: pinnsolve generate --resume {run_dir.path}"
+        ) from None
     metrics = _write_run(run_dir, problem, settings, grid, outcome, args)
     _report(problem.name, args.model, metrics, run_dir.path)
     return 0
+
+
+def _resumed(args: argparse.Namespace) -> dict[str, Any]:
+    """What the run being resumed recorded (problem file, model, seed, settings, grid, parameters); the
+    flags given now fill ``args`` where they were left out."""
+    from pinnsolve.errors import SettingsError
+    from pinnsolve.io.rundir import RunDirectory
+
+    config = RunDirectory.open(args.resume).read_config()
+    if config.get("command") != "generate":
+        raise SettingsError(
+            f"--resume {args.resume}: that run directory was not written by pinnsolve generate. "
+            "Give the folder of a generate run (or use pinnsolve solve --resume for a solve)."
+        )
+    args.problem = args.problem or config.get("problem")
+    args.model = args.model or config.get("method")
+    if args.seed == 0 and config.get("seed") is not None:
+        args.seed = int(config["seed"])
+    return config
 
 
 def _learn_and_sample(
@@ -80,9 +128,13 @@ def _learn_and_sample(
     import torch
 
     from pinnsolve.methods.contract import Context
+    from pinnsolve.run import checkpoint_interval, terminate_saves
+    from pinnsolve.train.checkpoint import load_checkpoint
 
     previous = torch.get_num_threads()
     torch.set_num_threads(max(1, args.threads))
+    saved = run_dir.file(run_dir.CHECKPOINT)
+    resume = {"checkpoint": load_checkpoint(saved)} if args.resume and saved.is_file() else None
     try:
         context = Context(
             dtype=torch.float32,
@@ -94,8 +146,11 @@ def _learn_and_sample(
             plain=True if args.quiet else None,
             stream=sys.stderr,
             threads=args.threads,
+            resume=resume,
+            extra={"checkpoint_every": checkpoint_interval(args.checkpoint_every)},
         )
-        return method.run(problem, settings, context)
+        with terminate_saves():
+            return method.run(problem, settings, context)
     finally:
         torch.set_num_threads(previous)
 
@@ -114,23 +169,8 @@ def _write_run(
     """
     import torch
 
-    from pinnsolve.methods.contract import settings_dict
-
     result = outcome.result
-    run_dir.write_config(
-        {
-            "command": "generate",
-            "method": args.model,
-            "problem": args.problem,
-            "parameters": dict(problem.parameter_values),
-            "seed": args.seed,
-            "grid": grid,
-            "settings": settings_dict(settings),
-            "choices": outcome.choices,
-        },
-        result_kind=result.kind,
-        problem_file=args.problem,
-    )
+    _write_config(run_dir, problem, settings, grid, outcome.choices, args, result.kind)
     run_dir.write_history(outcome.history)
     torch.save(outcome.model.state_dict(), run_dir.file(run_dir.MODEL))
     result.save(run_dir.path)
@@ -138,6 +178,35 @@ def _write_run(
     run_dir.write_metrics(metrics)
     result.plot_all(run_dir.plots)
     return metrics
+
+
+def _write_config(
+    run_dir: RunDirectory,
+    problem: Problem,
+    settings: GenerateSettings,
+    grid: dict[str, int] | None,
+    choices: dict[str, Any],
+    args: argparse.Namespace,
+    kind: str,
+) -> None:
+    """config.json: written when the run starts (so --resume finds it) and again with the choices made."""
+    from pinnsolve.methods.contract import settings_dict
+
+    given = getattr(problem, "fixed_parameters", set())
+    run_dir.write_config(
+        {
+            "command": "generate",
+            "method": args.model,
+            "problem": str(args.problem),
+            "parameters": {k: v for k, v in problem.parameter_values.items() if k in given},
+            "seed": args.seed,
+            "grid": grid,
+            "settings": settings_dict(settings),
+            "choices": choices,
+        },
+        result_kind=kind,
+        problem_file=args.problem,
+    )
 
 
 def _report(name: str, model: str, m: dict, path: object) -> None:
