@@ -37,7 +37,7 @@ def test_a_set_value_reaches_the_python_of_the_problem_file(write_problem):
 
 
 def test_a_set_value_that_is_no_number_names_the_parameter(write_problem):
-    with pytest.raises(ProblemFileError, match="noise"):
+    with pytest.raises(ProblemFileError, match="--set noise=lots is not a number"):
         load_problem(write_problem(SOURCE), {"noise": "lots"})
 
 

@@ -81,9 +81,12 @@ class Parameter(sp.Symbol):
             raise ProblemError(f"parameter name {name!r} is not a valid name.", "Use an identifier.")
         obj = sp.Symbol.__xnew__(cls, name, real=True)
         given = _GIVEN.get() or {}
-        if cls.given_at_declaration and name in given:
-            value = given[name]
         obj.value = _as_number(value, name)
+        if cls.given_at_declaration and name in given:
+            try:
+                obj.value = _as_number(given[name], name)
+            except ProblemError:
+                pass  # not a number: Problem.with_parameters refuses it with the --set message
         obj.order = next_declaration()
         return obj
 

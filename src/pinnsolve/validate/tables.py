@@ -158,7 +158,10 @@ def unknown_rows(result: ValidationResult, problem: Any) -> list[list[str]]:
     found (an ensemble's mean ± std and 95 % interval), the true value where the problem states it."""
     rows = []
     for m, o in result.outcomes.items():
-        for name, found in (o.metrics.get("unknowns") or {}).items():
+        identified = o.metrics.get("unknowns")
+        if not isinstance(identified, Mapping):  # fd's "unknowns" counts the unknowns of its system
+            continue
+        for name, found in identified.items():
             p = problem.parameters.get(name)
             exact = getattr(p, "exact", None)
             initial = f"{problem.parameter_values[name]:.6g}" if name in problem.parameter_values else ""
