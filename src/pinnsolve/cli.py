@@ -221,7 +221,8 @@ def _print_summary(name: str, method: str, result: Any) -> None:
             else ""
         )
         print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} (blocking), variance {m['variance']:.2e}{exact}.")
-    for name, u in (m.get("unknowns") or {}).items():
+    identified = m.get("unknowns") if isinstance(m.get("unknowns"), dict) else {}  # fd: a count of unknowns
+    for name, u in identified.items():
         if isinstance(u, dict):
             lo, hi = u["ci95"]
             truth = f" (true {u['exact']:.6g}, error {u['relative_error']:.2%})" if "exact" in u else ""
