@@ -32,6 +32,7 @@ CASES = [
     ("poisson2d", "trial", dict(width=16, depth=3, points=256), 300, 200, 1e-3),  # 2.0e-4
     ("poisson_disk", "pinn", dict(width=16, depth=3, points=256), 300, 200, 2.5e-2),  # 5.6e-3
     ("heat_neumann", "pinn", dict(width=16, depth=3, points=512), 500, 300, 2.5e-3),  # 4.9e-4
+    ("inverse_diffusivity", "pinn", dict(width=16, depth=3, points=256), 300, 200, 3e-3),  # 7.7e-4
 ]
 
 

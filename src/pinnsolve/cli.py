@@ -46,6 +46,13 @@ def _add_solve_arguments(p: argparse.ArgumentParser) -> None:
     run.add_argument("--resume", metavar="RUN_DIR", help="continue the run saved in RUN_DIR")
     run.add_argument("--nproc", type=int, help="train in P processes, collocation points sharded (runs torchrun)")
     run.add_argument(
+        "--ensemble",
+        type=int,
+        metavar="K",
+        help="train K members (seeds seed..seed+K-1; with Data, each on a bootstrap resample of it) in parallel "
+        "processes as --threads allow; writes their mean, samples.npz and each unknown's 95%% interval",
+    )
+    run.add_argument(
         "--checkpoint-every",
         metavar="N|Ts",
         help="save checkpoint.pt every N steps or T seconds of "
@@ -127,7 +134,7 @@ def _run_options(args: argparse.Namespace, base: Any | None, threads: int | None
     options = base or RunOptions()
     method = args.method or (options.method if base is not None else default_method(problem))
     settings = {**(options.settings if base is not None and method == options.method else {}), **given_settings(args)}
-    top = {k: getattr(args, k) for k in ("seed", "dtype", "device") if getattr(args, k) is not None}
+    top = {k: getattr(args, k) for k in ("seed", "dtype", "device", "ensemble") if getattr(args, k, None) is not None}
     if args.grid:
         top["grid"] = parse_assignments(args.grid, "--grid", int)
     return replace(options, method=method, settings=make_settings(method, settings), threads=threads, **top)
@@ -184,7 +191,11 @@ def _resumed(resume_dir: Path, args: argparse.Namespace) -> tuple[str, dict[str,
     from pinnsolve.run import RunOptions
 
     config_path = resume_dir / "config.json"
-    saved = (resume_dir / "checkpoint.pt").is_file() or (resume_dir / "checkpoint.prev.pt").is_file()
+    saved = (
+        (resume_dir / "checkpoint.pt").is_file()
+        or (resume_dir / "checkpoint.prev.pt").is_file()
+        or (resume_dir / "members").is_dir()  # an ensemble (--ensemble K): its members hold the checkpoints
+    )
     if not (config_path.is_file() and saved):
         raise SettingsError(
             f"--resume {resume_dir}: no config.json and checkpoint.pt there, so there is "
@@ -222,6 +233,16 @@ def _print_summary(name: str, method: str, result: Any) -> None:
         print(f"Energy {m['energy']:.6f} ± {m['energy_error']:.1e} ({how}), variance {m['variance']:.2e}{exact}.")
         if len(m.get("levels") or []) > 1:
             print("Levels: " + ", ".join(f"E{n} = {e:.8f}" for n, e in enumerate(m["levels"])) + ".")
+    identified = m.get("unknowns") if isinstance(m.get("unknowns"), dict) else {}  # fd: a count of unknowns
+    for name, u in identified.items():
+        if isinstance(u, dict):
+            lo, hi = u["ci95"]
+            truth = f" (true {u['exact']:.6g}, error {u['relative_error']:.2%})" if "exact" in u else ""
+            print(f"{name} = {u['mean']:.6g} ± {u['std']:.2g}, 95% interval [{lo:.6g}, {hi:.6g}]{truth}.")
+        else:
+            print(f"{name} identified: {u:.6g}.")
+    if m.get("ensemble"):
+        print(f"Ensemble of {m['ensemble']}: spread ‖std‖/‖mean‖ {m['spread_relative']:.2e}.")
     files = ", ".join(p.name for p in sorted(result.run_dir.iterdir()) if p.is_file() and not p.name.startswith("."))
     print(f"Results in {result.run_dir}/: {files}, plots/")
 

@@ -73,6 +73,7 @@ class RunOptions:
     device: str = "cpu"
     threads: int | None = None
     grid: dict[str, int] | None = None
+    ensemble: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         settings = settings_dict(self.settings) if not isinstance(self.settings, Mapping) else dict(self.settings)
@@ -84,6 +85,7 @@ class RunOptions:
             "device": self.device,
             "threads": self.threads,
             "grid": self.grid,
+            "ensemble": self.ensemble,
         }
 
     @classmethod
@@ -260,6 +262,7 @@ def solve(
     callbacks: Sequence[Any] = (),
     checkpoint_every: str | None = None,
     plots: bool = True,
+    distributed: bool = True,
 ) -> RunResult:
     """Run ``options.method`` on ``problem`` and write a run directory; returns what was written.
 
@@ -270,19 +273,23 @@ def solve(
     ``plots=False`` leaves plots/ out (tuning trials: ``pinnsolve plot RUN_DIR`` draws them later).
     Errors are `PinnsolveError`s (`MethodNotApplicable`, `SettingsError`, `TrainingDiverged`
     after the last good state's files are written, `RunInterrupted` after the checkpoint is).
+    ``options.ensemble`` K > 1 trains K members (`pinnsolve.ensemble`); ``distributed=False`` keeps
+    a run out of torchrun's process group (an ensemble's members each train alone).
     """
     options = options or RunOptions()
     method = get_method(options.method)
     settings = make_settings(method.name, options.settings)
     _check_options(options)
-    from pinnsolve.train import distributed
+    from pinnsolve.train import distributed as processes
 
-    group = distributed.join(options.device)  # None unless launched by torchrun
+    group = processes.join(options.device) if distributed else None  # None unless launched by torchrun
     dtype, device = DTYPES[options.dtype], _device(group.device(options.device) if group else options.device)
     check_kind(method, problem)
     method.check(problem, settings)
     interval = checkpoint_interval(checkpoint_every)
     started = time.perf_counter()
+    if options.ensemble > 1:
+        return _solve_ensemble(problem, method, options, group, out, resume_dir, overwrite, stream, checkpoint_every)
     if group is not None and not group.writer:
         return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
     needed = output_bytes(problem, options.grid)
@@ -347,6 +354,69 @@ def _check_options(options: RunOptions) -> None:
         raise SettingsError(f"--seed {options.seed} is out of range: give a whole number ≥ 0 (e.g. --seed 0).")
     if options.dtype not in DTYPES:
         raise SettingsError(f"--dtype {options.dtype} is not supported; use float32 or float64.")
+    if isinstance(options.ensemble, bool) or not isinstance(options.ensemble, int) or options.ensemble < 1:
+        raise SettingsError(
+            f"--ensemble {options.ensemble}: give the number of members, a whole number ≥ 2 (1: a single run)."
+        )
+
+
+def _solve_ensemble(
+    problem: Problem,
+    method: Any,
+    options: RunOptions,
+    group: Any,
+    out: str | Path | None,
+    resume_dir: str | Path | None,
+    overwrite: bool,
+    stream: Any,
+    checkpoint_every: str | None,
+) -> RunResult:
+    """``--ensemble K``: K members of a neural method (`pinnsolve.ensemble`); rank 0 writes the mean
+    Solution, samples.npz, metrics.json and plots into the run directory."""
+    from pinnsolve.ensemble import run_ensemble
+    from pinnsolve.methods.neural import NeuralMethod
+
+    if not isinstance(method, NeuralMethod):
+        raise SettingsError(
+            f"--ensemble trains several networks of a neural method; --method {method.name} is not one "
+            "(use pinn, trial, ffnn, rnn or autoencoder), or leave --ensemble out."
+        )
+    started = time.perf_counter()
+    run = None
+    if group is None or group.writer:
+        run = (
+            RunDirectory.open(resume_dir)
+            if resume_dir
+            else RunDirectory.create(out, problem.name, method.name, overwrite=overwrite)
+        )
+        config = _config(problem, options, make_settings(method.name, options.settings), {})
+        run.write_config(config, result_kind="solution", problem_file=problem.file)
+    try:
+        with terminate_saves():
+            done = run_ensemble(
+                problem,
+                options,
+                run,
+                group,
+                solve,
+                resume=resume_dir is not None,
+                stream=stream,
+                checkpoint_every=checkpoint_every,
+            )
+    except (KeyboardInterrupt, RunInterrupted):
+        where = run.path if run is not None else "the run directory"
+        raise RunInterrupted(
+            f"interrupted; finished members are kept and the others' checkpoints saved under {where}/members. "
+            f"Continue with: pinnsolve solve --resume {where}"
+        ) from None
+    if done is None or run is None:
+        return RunResult(Path(resume_dir or out or "."), None, {})  # type: ignore[arg-type]
+    mean, metrics = done
+    metrics["wall_time_s"] = time.perf_counter() - started
+    mean.save(run.path)
+    run.write_metrics(metrics)
+    mean.plot_all(run.plots)
+    return RunResult(run.path, mean, metrics)
 
 
 def _open_run(

@@ -27,6 +27,7 @@ EXPECTED = {
     "decay": {"solution", "error"},
     "logistic": {"solution", "error"},
     "oscillator": {"solution", "error"},
+    "inverse_diffusivity": {"solution", "error", "profiles", "animation"},  # heat1d with measurements
 }
 FAST = ("plate_hole", "lorenz", "poisson1d")
 

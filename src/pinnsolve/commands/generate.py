@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """The flags of ``pinnsolve generate`` (defaults: `GenerateSettings`)."""
     from pinnsolve.generative.settings import GenerateSettings
 
-    p.add_argument("problem", help="a problem file with Random inputs or a RandomField")
-    p.add_argument("--model", required=True, choices=["vae", "gan", "diffusion"], help="the generative model")
+    p.add_argument("problem", nargs="?", help="a problem file with Random inputs or a RandomField")
+    p.add_argument("--model", choices=["vae", "gan", "diffusion"], help="the generative model (required)")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue the generate run saved in RUN_DIR (its cached training draws and its checkpoint)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        metavar="N|Ts",
+        help="save checkpoint.pt every N steps or T seconds of training (default 60s,1000: whichever first)",
+    )
     for f in dataclasses.fields(GenerateSettings):
         flag = "--" + f.name.replace("_", "-")
         helptext = f"{f.metadata['help']} (default {f.default})"
@@ -45,29 +56,46 @@ def run(args: argparse.Namespace) -> int:
     from pinnsolve.dsl import load_problem
     from pinnsolve.dsl.assignments import parse_assignments
     from pinnsolve.dsl.assignments import parse_sets as _sets
-    from pinnsolve.errors import PinnsolveError
+    from pinnsolve.errors import EXIT_BAD_INPUT, PinnsolveError, RunInterrupted
     from pinnsolve.generative import method as _registers_the_methods  # noqa: F401
     from pinnsolve.generative.settings import GenerateSettings
     from pinnsolve.io.rundir import RunDirectory
     from pinnsolve.methods.contract import get_method, settings_from
 
-    problem = load_problem(args.problem, _sets(args.set))
+    saved = _resumed(args) if args.resume else {}
+    if not args.problem or not args.model:
+        from pinnsolve.errors import SettingsError
+
+        raise SettingsError(
+            "pinnsolve generate needs a problem file and --model, e.g. pinnsolve generate "
+            "problems/stochastic_decay.py --model vae (or --resume RUN_DIR to continue a run)."
+        )
+    problem = load_problem(args.problem, {**saved.get("parameters", {}), **_sets(args.set)})
     values = {
         f.name: getattr(args, f.name)
         for f in dataclasses.fields(GenerateSettings)
         if getattr(args, f.name, None) is not None
     }
-    settings = settings_from(GenerateSettings, values, args.model)
+    settings = settings_from(GenerateSettings, {**saved.get("settings", {}), **values}, args.model)
     method = get_method(args.model)
     method.check(problem, settings)
-    grid = parse_assignments(args.grid, "--grid", int) if args.grid else None
+    grid = parse_assignments(args.grid, "--grid", int) if args.grid else saved.get("grid")
     _require_field_memory(problem, settings, grid)
-    run_dir = RunDirectory.create(args.out, problem.name, args.model, overwrite=args.overwrite)
+    if args.resume:
+        run_dir = RunDirectory.open(args.resume)
+    else:
+        run_dir = RunDirectory.create(args.out, problem.name, args.model, overwrite=args.overwrite)
+    _write_config(run_dir, problem, settings, grid, {}, args, "samples")
     try:
         outcome = _learn_and_sample(method, problem, settings, grid, run_dir, args)
-    except PinnsolveError:
-        if run_dir.path.is_dir() and not any(run_dir.path.iterdir()):
-            run_dir.path.rmdir()  # refused before anything was written: leave no empty run directory behind
+    except KeyboardInterrupt:
+        raise RunInterrupted(
+            f"interrupted; the training draws and the checkpoint are saved in {run_dir.path}. "
+            f"Continue with: pinnsolve generate --resume {run_dir.path}"
+        ) from None
+    except PinnsolveError as error:
+        if error.exit_code == EXIT_BAD_INPUT and not args.resume and _holds_only_config(run_dir):
+            shutil.rmtree(run_dir.path)  # refused before anything was computed: leave no run directory behind
         raise
     metrics = _write_run(run_dir, problem, settings, grid, outcome, args)
     _report(problem.name, args.model, metrics, run_dir.path)
@@ -92,6 +120,30 @@ def _require_field_memory(problem: Problem, settings: GenerateSettings, grid: di
     require_memory(f"field values ({fields:,} fields of {points:,} grid points)", fields * points, 32, "--grid")
 
 
+def _resumed(args: argparse.Namespace) -> dict[str, Any]:
+    """What the run being resumed recorded (problem file, model, seed, settings, grid, parameters); the
+    flags given now fill ``args`` where they were left out."""
+    from pinnsolve.errors import SettingsError
+    from pinnsolve.io.rundir import RunDirectory
+
+    config = RunDirectory.open(args.resume).read_config()
+    if config.get("command") != "generate":
+        raise SettingsError(
+            f"--resume {args.resume}: that run directory was not written by pinnsolve generate. "
+            "Give the folder of a generate run (or use pinnsolve solve --resume for a solve)."
+        )
+    args.problem = args.problem or config.get("problem")
+    args.model = args.model or config.get("method")
+    if args.seed == 0 and config.get("seed") is not None:
+        args.seed = int(config["seed"])
+    return config
+
+
+def _holds_only_config(run_dir: Any) -> bool:
+    """Whether nothing but config.json was written in the run directory."""
+    return not any(p.is_file() and p.name != run_dir.CONFIG for p in run_dir.path.rglob("*"))
+
+
 def _learn_and_sample(
     method: Method,
     problem: Problem,
@@ -105,9 +157,13 @@ def _learn_and_sample(
     import torch
 
     from pinnsolve.methods.contract import Context
+    from pinnsolve.run import checkpoint_interval, terminate_saves
+    from pinnsolve.train.checkpoint import load_checkpoint
 
     previous = torch.get_num_threads()
     torch.set_num_threads(max(1, args.threads))
+    saved = run_dir.file(run_dir.CHECKPOINT)
+    resume = {"checkpoint": load_checkpoint(saved)} if args.resume and saved.is_file() else None
     try:
         context = Context(
             dtype=torch.float32,
@@ -119,8 +175,11 @@ def _learn_and_sample(
             plain=True if args.quiet else None,
             stream=sys.stderr,
             threads=args.threads,
+            resume=resume,
+            extra={"checkpoint_every": checkpoint_interval(args.checkpoint_every)},
         )
-        return method.run(problem, settings, context)
+        with terminate_saves():
+            return method.run(problem, settings, context)
     finally:
         torch.set_num_threads(previous)
 
@@ -139,23 +198,8 @@ def _write_run(
     """
     import torch
 
-    from pinnsolve.methods.contract import settings_dict
-
     result = outcome.result
-    run_dir.write_config(
-        {
-            "command": "generate",
-            "method": args.model,
-            "problem": args.problem,
-            "parameters": dict(problem.parameter_values),
-            "seed": args.seed,
-            "grid": grid,
-            "settings": settings_dict(settings),
-            "choices": outcome.choices,
-        },
-        result_kind=result.kind,
-        problem_file=args.problem,
-    )
+    _write_config(run_dir, problem, settings, grid, outcome.choices, args, result.kind)
     run_dir.write_history(outcome.history)
     torch.save(outcome.model.state_dict(), run_dir.file(run_dir.MODEL))
     result.save(run_dir.path)
@@ -163,6 +207,35 @@ def _write_run(
     run_dir.write_metrics(metrics)
     result.plot_all(run_dir.plots)
     return metrics
+
+
+def _write_config(
+    run_dir: RunDirectory,
+    problem: Problem,
+    settings: GenerateSettings,
+    grid: dict[str, int] | None,
+    choices: dict[str, Any],
+    args: argparse.Namespace,
+    kind: str,
+) -> None:
+    """config.json: written when the run starts (so --resume finds it) and again with the choices made."""
+    from pinnsolve.methods.contract import settings_dict
+
+    given = getattr(problem, "fixed_parameters", set())
+    run_dir.write_config(
+        {
+            "command": "generate",
+            "method": args.model,
+            "problem": str(args.problem),
+            "parameters": {k: v for k, v in problem.parameter_values.items() if k in given},
+            "seed": args.seed,
+            "grid": grid,
+            "settings": settings_dict(settings),
+            "choices": choices,
+        },
+        result_kind=kind,
+        problem_file=args.problem,
+    )
 
 
 def _report(name: str, model: str, m: dict, path: object) -> None:

@@ -14,6 +14,7 @@ from pinnsolve.dsl.errors import PinnsolveError, ProblemError, ProblemFileError
 from pinnsolve.dsl.kinds import problem_types
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.regimes import check_regimes_cover, parse_ranges
+from pinnsolve.dsl.symbols import given_values
 from pinnsolve.geometry.location import problem_directory
 
 
@@ -79,7 +80,7 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     code = _compiled(path, shown)
     module = types.ModuleType(f"pinnsolve_problem_{path.stem}")
     module.__file__ = str(path)
-    _run_file(code, module, path, shown)
+    _run_file(code, module, path, shown, overrides)
     problem = _defined_problem(module, shown)
     problem.file = shown
     try:
@@ -95,10 +96,19 @@ def load_problem(path: str | Path, overrides: Mapping[str, object] | None = None
     return problem
 
 
-def _run_file(code: types.CodeType, module: types.ModuleType, path: Path, shown: str) -> None:
-    """Execute a problem file in ``module``; every error becomes a `ProblemFileError` at its line."""
+def _run_file(
+    code: types.CodeType,
+    module: types.ModuleType,
+    path: Path,
+    shown: str,
+    overrides: Mapping[str, object] | None = None,
+) -> None:
+    """Execute a problem file in ``module``; every error becomes a `ProblemFileError` at its line.
+
+    ``--set`` values are in force while it runs (`given_values`), so Python in the file sees them."""
     try:
-        with problem_directory(path.parent):  # relative paths in the file (mesh files) resolve against it
+        # relative paths in the file (mesh files) resolve against it
+        with problem_directory(path.parent), given_values(overrides):
             exec(code, module.__dict__)
     except ProblemError as exc:
         raise ProblemFileError(shown, exc.what, exc.fix, line=_line_in(str(path), exc)) from None

@@ -60,6 +60,8 @@ class Problem:
     regimes: ``{"name": relation}``, labelled regimes as sympy relations over the parameters
         (``pinnsolve classify``); ``label``: a labelling function ``label(solution) -> name`` instead.
     classify: defaults of ``pinnsolve classify`` for this problem, e.g. ``{"vary": "gamma=0.5:1.5:400"}``.
+    parameters: parameters the file uses in Python only (a noise level that makes ``Data``), so that
+        ``--set`` takes them and reports show them; those in the equations are found without this.
     """
 
     #: what sort of problem this is (`pinnsolve.dsl.kinds`): methods refuse kinds they do not treat
@@ -77,6 +79,7 @@ class Problem:
         regimes: Mapping[str, object] | None = None,
         label: Any = None,
         classify: Mapping[str, object] | None = None,
+        parameters: Sequence[Parameter] = (),
     ) -> None:
         if not isinstance(name, str) or not name.strip():
             raise ProblemError("the problem has no name.", "Write Problem('heat1d', ...).")
@@ -103,7 +106,7 @@ class Problem:
         self.sources: list[sp.Expr] = []
         if self.manufactured:
             self._manufacture()
-        self.parameters = self._collect_parameters()
+        self.parameters = self._collect_parameters(parameters)
         self.parameter_values = {n: p.value for n, p in self.parameters.items()}
         #: parameters given a value by ``--set`` (a `Random` named here is no longer random)
         self.fixed_parameters: set[str] = set()
@@ -217,8 +220,14 @@ class Problem:
         for c in self.conditions:
             yield from c.expressions()
 
-    def _collect_parameters(self) -> dict[str, Parameter]:
+    def _collect_parameters(self, declared: Sequence[Parameter] = ()) -> dict[str, Parameter]:
         params: dict[str, Parameter] = {}
+        for p in declared:
+            if not isinstance(p, Parameter):
+                raise ProblemError(
+                    f"parameters= holds {p!r}, which is not a Parameter.", "List Parameter(...) objects there."
+                )
+            params[p.name] = p
         for expr in self._all_expressions():
             for s in expr.free_symbols:
                 if isinstance(s, Parameter):

@@ -176,6 +176,8 @@ class Random(Parameter):
     `KLExpansion` it is a coefficient of (None for a plain random parameter).
     """
 
+    given_at_declaration = False  # --set fixes a random input after the file has run (Problem.with_parameters)
+
     def __new__(cls, name: str, distribution: Distribution, source: KLExpansion | None = None, **_assumptions: object):
         if not isinstance(distribution, Distribution):
             raise ProblemError(

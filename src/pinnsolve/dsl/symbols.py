@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -48,16 +51,42 @@ def field_name(expr: sp.Expr) -> str:
     return expr.func.__name__
 
 
+#: ``--set`` values in force while a problem file runs (`given_values`): the file's Python sees them
+_GIVEN: ContextVar[Mapping[str, object] | None] = ContextVar("pinnsolve_given_parameters", default=None)
+
+
+@contextmanager
+def given_values(overrides: Mapping[str, object] | None) -> Iterator[None]:
+    """While a problem file runs, a `Parameter` declared under a name in ``overrides`` takes that value.
+
+    So a file that computes with ``p.value`` in Python (measurements made with a noise level,
+    ``problems/inverse_diffusivity.py``) sees ``--set p=...``, as its equations do.
+    """
+    token = _GIVEN.set(dict(overrides or {}))
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
 class Parameter(sp.Symbol):
     """A named constant, ``nu = Parameter("nu", 0.01 / pi)``; ``--set nu=...`` overrides it."""
 
     trainable = False
+    #: whether ``--set`` replaces the declared value while the file runs (not for a `Random`'s law)
+    given_at_declaration = True
 
     def __new__(cls, name: str, value: object, **_assumptions: object):
         if not isinstance(name, str) or not name.isidentifier():
             raise ProblemError(f"parameter name {name!r} is not a valid name.", "Use an identifier.")
         obj = sp.Symbol.__xnew__(cls, name, real=True)
+        given = _GIVEN.get() or {}
         obj.value = _as_number(value, name)
+        if cls.given_at_declaration and name in given:
+            try:
+                obj.value = _as_number(given[name], name)
+            except ProblemError:
+                pass  # not a number: Problem.with_parameters refuses it with the --set message
         obj.order = next_declaration()
         return obj
 
@@ -71,12 +100,22 @@ class Parameter(sp.Symbol):
 
 
 class Unknown(Parameter):
-    """A constant to be identified from data (inverse problems), starting from ``initial``."""
+    """A constant to be identified from data (inverse problems), starting from ``initial``.
+
+    ``exact`` (optional) is the true value, where it is known (measurements made from a known
+    solution): reports then give the identified value's relative error and whether an ensemble's
+    95 % interval covers it.
+    """
 
     trainable = True
 
-    def __new__(cls, name: str, initial: object = 1.0, **_assumptions: object):
-        return super().__new__(cls, name, initial)
+    def __new__(cls, name: str, initial: object = 1.0, exact: object = None, **_assumptions: object):
+        obj = super().__new__(cls, name, initial)
+        obj.exact = None if exact is None else _as_number(exact, name)
+        return obj
+
+    def __getnewargs_ex__(self):
+        return (self.name, self.value, self.exact), {}
 
 
 def _as_number(value: object, name: str) -> float:

@@ -19,7 +19,13 @@ from pinnsolve.generative.encoding import Whitening
 from pinnsolve.generative.fit import draw, train
 from pinnsolve.generative.law import RandomInputs, exact_draws, exact_moments, has_exact_law
 from pinnsolve.generative.models import MODELS
-from pinnsolve.generative.montecarlo import MonteCarlo, monte_carlo
+from pinnsolve.generative.montecarlo import (
+    TRAINING_DATA,
+    MonteCarlo,
+    load_monte_carlo,
+    monte_carlo,
+    save_monte_carlo,
+)
 from pinnsolve.generative.settings import GenerateSettings
 from pinnsolve.methods.contract import Context, Method, Outcome
 from pinnsolve.results.marginals import probe_indices
@@ -78,16 +84,7 @@ class GenerativeMethod(Method):
         field = problem.field_names[0]
         grid = default_grid(problem, context.grid)
         inputs = RandomInputs.of(problem)
-        mc = monte_carlo(
-            problem,
-            field,
-            settings.train_samples,
-            context.rng,
-            grid,
-            "training data (reference solves)",
-            context.stream,
-            context.plain,
-        )
+        mc = self._training_data(problem, field, grid, settings, context)
         whitening = Whitening.fit(mc.fields)
         model, history, train_time = self._train_on_draws(problem, mc, whitening, inputs, settings, context, torch_gen)
         fields, sampling = self._draw_fields(model, whitening, inputs, settings, context, torch_gen)
@@ -116,6 +113,32 @@ class GenerativeMethod(Method):
         }
         return Outcome(result=result, history=history, model=model, metrics=result.timings, choices=choices)
 
+    def _training_data(
+        self, problem: Problem, field: str, grid: dict[str, int], settings: GenerateSettings, context: Context
+    ) -> MonteCarlo:
+        """The Monte Carlo training draws: read from the run directory's cache (a resumed run), else solved
+        and cached there (atomically, with the random state after them, so a resumed run draws on alike)."""
+        cache = context.run.file(TRAINING_DATA) if context.run is not None else None
+        if cache is not None and cache.is_file():
+            mc, state = load_monte_carlo(cache)
+            if len(mc.fields) == settings.train_samples:
+                if state is not None:
+                    context.rng.bit_generator.state = state
+                return mc
+        mc = monte_carlo(
+            problem,
+            field,
+            settings.train_samples,
+            context.rng,
+            grid,
+            "training data (reference solves)",
+            context.stream,
+            context.plain,
+        )
+        if cache is not None:
+            save_monte_carlo(mc, cache, context.rng.bit_generator.state)
+        return mc
+
     def _train_on_draws(
         self,
         problem: Problem,
@@ -141,6 +164,7 @@ class GenerativeMethod(Method):
             model.physics = DrawResiduals(problem, mc, whitening)
             model.physics_weight = settings.physics_weight
         started = time.perf_counter()
+        resume = context.resume.get("checkpoint") if context.resume else None
         history = train(
             model,
             y,
@@ -151,8 +175,20 @@ class GenerativeMethod(Method):
             gen=torch_gen,
             stream=context.stream,
             plain=context.plain,
+            resume=resume,
+            save=self._saver(context),
+            every=context.extra.get("checkpoint_every", (1000, 60.0)),
         )
-        return model, history, time.perf_counter() - started
+        return model, history, time.perf_counter() - started + (float(resume["elapsed"]) if resume else 0.0)
+
+    @staticmethod
+    def _saver(context: Context) -> Any:
+        """Writes the training state to the run directory's checkpoint.pt (None without a run directory)."""
+        if context.run is None:
+            return None
+        from pinnsolve.train.checkpoint import save_checkpoint
+
+        return lambda state: save_checkpoint(state, context.run.file(context.run.CHECKPOINT))
 
     def _draw_fields(
         self,

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -22,7 +23,15 @@ from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.generative.law import RandomInputs
 from pinnsolve.reference import solve_reference
 
-__all__ = ["MonteCarlo", "drawn_problem", "monte_carlo", "progress_bar"]
+__all__ = [
+    "TRAINING_DATA",
+    "MonteCarlo",
+    "drawn_problem",
+    "load_monte_carlo",
+    "monte_carlo",
+    "progress_bar",
+    "save_monte_carlo",
+]
 
 
 @dataclass
@@ -133,3 +142,48 @@ def monte_carlo(
         wall,
         {k: stats.get(k) for k in ("scheme", "solver", "grid")},
     )
+
+
+#: the training draws of a generate run, cached in its run directory (``generate --resume`` reuses them)
+TRAINING_DATA = "training_data.npz"
+
+
+def save_monte_carlo(mc: MonteCarlo, path: Path, rng_state: Mapping[str, Any] | None = None) -> Path:
+    """Write ``mc`` (and the random state after drawing it) atomically to ``path``."""
+    import json
+
+    from pinnsolve.io.atomic import atomic_write
+
+    meta = {"field": mc.field, "coords": list(mc.axes), "wall_time_s": mc.wall_time_s, "stats": mc.stats}
+    arrays = {f"axis_{k}": v for k, v in mc.axes.items()}
+    arrays.update(inputs=mc.inputs, standard=mc.standard, fields=mc.fields)
+    arrays["__meta__"] = np.array(json.dumps({**meta, "rng_state": dict(rng_state) if rng_state else None}))
+    with atomic_write(Path(path)) as tmp:
+        np.savez(tmp, **arrays)
+    return Path(path)
+
+
+def load_monte_carlo(path: Path) -> tuple[MonteCarlo, dict[str, Any] | None]:
+    """The draws `save_monte_carlo` wrote, and the random state after them; `RunDirectoryError` if unreadable."""
+    import json
+
+    from pinnsolve.errors import RunDirectoryError
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["__meta__"]))
+            axes = {c: data[f"axis_{c}"] for c in meta["coords"]}
+            mc = MonteCarlo(
+                meta["field"],
+                axes,
+                data["inputs"],
+                data["standard"],
+                data["fields"],
+                meta["wall_time_s"],
+                meta["stats"],
+            )
+    except (OSError, KeyError, ValueError) as exc:
+        raise RunDirectoryError(
+            f"{path}: the cached training data cannot be read ({exc}). Delete it to solve the draws again."
+        ) from None
+    return mc, meta.get("rng_state")

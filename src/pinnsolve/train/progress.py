@@ -18,6 +18,7 @@ def summary(record: StepRecord, total: int, rate: float | None = None) -> str:
     text = f"step {record.step}/{total} {record.phase} loss={_fmt(record.loss)} [{terms}]"
     if record.l2_relative_error is not None:
         text += f" L2={_fmt(record.l2_relative_error)}"
+    text += "".join(f" {k}={v:.6g}" for k, v in record.unknowns.items())
     if rate:
         text += f" {rate:.0f} it/s ETA {max(total - record.step, 0) / rate:.0f}s"
     return text
@@ -79,6 +80,7 @@ class ProgressReporter:
         if self._progress is not None:
             terms = " ".join(f"{k} {_fmt(v)}" for k, v in record.terms.items())
             l2 = f" L2 {_fmt(self.last_l2)}" if self.last_l2 is not None else ""
+            l2 += "".join(f" {k} {v:.6g}" for k, v in record.unknowns.items())
             self._progress.update(
                 self._task,
                 completed=record.step,

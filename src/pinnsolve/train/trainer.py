@@ -222,6 +222,7 @@ class Trainer:
             result.lr,
             l2,
             dict(result.extra),
+            {name: float(p.detach()) for name, p in (getattr(self.model, "unknowns", None) or {}).items()},
         )
 
     def _stop_message(self, result: StepRecord, stop: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import PinnsolveError, RunDirectoryError, RunInterrupted
+from pinnsolve.solution import Solution
 from pinnsolve.validate.fd import grid_words
 from pinnsolve.validate.outcome import MethodOutcome, plot_order
 from pinnsolve.validate.settings import run_options
@@ -88,9 +89,15 @@ def run_method(
             )
         return MethodOutcome(method, "skipped", str(exc), settings=dict(flat))
     metrics = dict(result.metrics)
+    compared = "exact solution" if "l2_relative_error" in metrics else ""
+    if result.result.kind == "samples":  # a generative model: graded on its mean against the reference law's
+        metrics["l2_relative_error"] = metrics["mean_l2_relative_error"]
+        compared = f"mean of the {metrics.get('reference', 'reference law')}"
     if result.model is not None:
         metrics["n_parameters"] = sum(p.numel() for p in result.model.parameters())
         size = f"{metrics['n_parameters']:,} parameters"
+    elif metrics.get("ensemble"):
+        size = f"ensemble of {metrics['ensemble']} networks"
     elif not hasattr(result.result, "is_grid"):  # a Spectrum: no grid to speak of
         size = ""
     else:
@@ -99,12 +106,12 @@ def run_method(
         method,
         "ok",
         metrics=metrics,
-        compared_with="exact solution" if "l2_relative_error" in metrics else "",
+        compared_with=compared,
         size=size,
         settings=_settings(result.run_dir, {}),
         run_dir=result.run_dir,
         plots=plot_order(list((result.run_dir / "plots").glob("*.png"))),
-        solution=result.result,
+        solution=result.result if isinstance(result.result, Solution) else None,
     )
 
 

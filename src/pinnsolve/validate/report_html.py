@@ -13,12 +13,14 @@ from pinnsolve.validate.mathimage import DPI, math_png, png_size
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 from pinnsolve.validate.statement import MathLine, statement
 from pinnsolve.validate.tables import (
+    UNKNOWN_HEADER,
     convergence_rows,
     convergence_summary,
     per_field_rows,
     result_table,
     settings_matrix,
     surrogate_rows,
+    unknown_rows,
     verdict,
 )
 
@@ -205,6 +207,9 @@ def render_html(problem: Problem, result: ValidationResult, thresholds: Mapping[
     fields = per_field_rows(result)
     if fields:
         parts.append("<h3>Per field</h3>" + _table(["method", "field", "L2 relative error", "max abs error"], fields))
+    identified = unknown_rows(result, problem)
+    if identified:
+        parts.append("<h3>Identified unknowns</h3>" + _table(UNKNOWN_HEADER, identified))
     own = surrogate_rows(result)
     if own:
         parts.append(

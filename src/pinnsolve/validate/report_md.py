@@ -11,12 +11,14 @@ from pinnsolve.io import write_text
 from pinnsolve.validate.outcome import MethodOutcome, ValidationResult
 from pinnsolve.validate.statement import MathLine, statement
 from pinnsolve.validate.tables import (
+    UNKNOWN_HEADER,
     convergence_rows,
     convergence_summary,
     per_field_rows,
     result_table,
     settings_rows,
     surrogate_rows,
+    unknown_rows,
     verdict,
 )
 
@@ -67,6 +69,9 @@ def render_markdown(
     fields = per_field_rows(result)
     if fields:
         out += [md_table(["method", "field", "L2 relative error", "max abs error"], fields), ""]
+    identified = unknown_rows(result, problem)
+    if identified:
+        out += ["Identified unknowns:", "", md_table(UNKNOWN_HEADER, identified), ""]
     own = surrogate_rows(result)
     if own:
         out += [

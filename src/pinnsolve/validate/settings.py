@@ -6,7 +6,7 @@ A validation is configured by one mapping (from the CLI or a suite case)::
      "trial": {"steps": 3000}}
 
 Keys are the methods' settings (the fields of each method's settings dataclass, the same
-names as the CLI flags: ``boundary_points`` for ``--boundary-points``), the run's (seed, dtype,
+names as the CLI flags: ``boundary_points`` for ``--boundary-points``), the run's (seed, dtype, ensemble,
 threads, grid) and the finite-difference reference's (``fd_grid``, ``levels``, ``convergence``;
 ``scheme`` and ``dt`` are fd's settings). A common key applies to every method that takes it;
 a key named after a method holds overrides for that method only, and must be one of its
@@ -37,7 +37,7 @@ __all__ = [
 FD = "fd"
 
 #: keys of the run itself (every method), and of the validation's finite-difference reference
-RUN_KEYS = frozenset({"seed", "dtype", "threads", "grid", "device"})
+RUN_KEYS = frozenset({"seed", "dtype", "threads", "grid", "device", "ensemble"})
 VALIDATION_KEYS = frozenset({"fd_grid", "levels", "convergence"})
 
 #: budgets of ``--quick`` (CI): each neural method trains for seconds, the convergence

@@ -267,7 +267,10 @@ def statement(problem: Problem) -> Statement:
     params = []
     for name, p in problem.parameters.items():
         value = problem.parameter_values[name]
-        note = "unknown: initial guess, identified from data" if getattr(p, "trainable", False) else ""
+        note = ""
+        if getattr(p, "trainable", False):
+            truth = f" (true value {p.exact:.6g})" if getattr(p, "exact", None) is not None else ""
+            note = f"unknown: initial guess{truth}, identified from data (the values found: Results)"
         params.append(MathLine(f"{sp.latex(sp.Symbol(name))} = {value:.6g}", f"{name} = {value:.6g}", note))
     fields = ", ".join(_field_call(problem, n) for n in problem.field_names)
     return Statement(

@@ -19,8 +19,11 @@ __all__ = [
     "result_table",
     "settings_matrix",
     "settings_rows",
+    "unknown_rows",
     "verdict",
 ]
+
+UNKNOWN_HEADER = ["method", "unknown", "initial guess", "identified", "95 % interval", "true value", "error"]
 
 RESULT_HEADER = [
     "method",
@@ -147,6 +150,28 @@ def surrogate_rows(result: ValidationResult) -> list[list[str]]:
                 continue
             if key in SURROGATE_METRICS or key.startswith(("l2_", "reconstruction", "rollout", "pod_", "ae_")):
                 rows.append([m, SURROGATE_METRICS.get(key, key.replace("_", " ")), fmt_error(value)])
+    return rows
+
+
+def unknown_rows(result: ValidationResult, problem: Any) -> list[list[str]]:
+    """One row per method and identified constant (an `Unknown`): the initial guess, the value the method
+    found (an ensemble's mean ± std and 95 % interval), the true value where the problem states it."""
+    rows = []
+    for m, o in result.outcomes.items():
+        identified = o.metrics.get("unknowns")
+        if not isinstance(identified, Mapping):  # fd's "unknowns" counts the unknowns of its system
+            continue
+        for name, found in identified.items():
+            p = problem.parameters.get(name)
+            exact = getattr(p, "exact", None)
+            initial = f"{problem.parameter_values[name]:.6g}" if name in problem.parameter_values else ""
+            if isinstance(found, Mapping):
+                value, shown = found["mean"], f"{found['mean']:.6g} ± {found['std']:.2g}"
+                interval = "[{:.6g}, {:.6g}]".format(*found["ci95"])
+            else:
+                value, shown, interval = float(found), f"{float(found):.6g}", ""
+            error = f"{abs(value - exact) / abs(exact):.2%}" if exact else ""
+            rows.append([m, name, initial, shown, interval, "" if exact is None else f"{exact:.6g}", error])
     return rows
 
 

@@ -1,4 +1,4 @@
-"""Training history: every loss term and the L2 error against the step."""
+"""Training history: every loss term, the L2 error and the identified unknowns against the step."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
+from pinnsolve.train.records import UNKNOWN_PREFIX
 from pinnsolve.viz.style import new_figure, save_figure, styled
 
 __all__ = ["plot_loss", "BOOKKEEPING"]
@@ -26,15 +27,16 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
     step = np.asarray(history.get("step", []))
     if step.size == 0:
         return None
+    unknowns = [k for k in history if k.startswith(UNKNOWN_PREFIX)]
     terms = [
-        k for k in history if k not in BOOKKEEPING and np.asarray(history[k]).dtype.kind in "fiu"
+        k for k in history if k not in BOOKKEEPING and k not in unknowns and np.asarray(history[k]).dtype.kind in "fiu"
     ]  # extra text columns: not losses
     l2 = np.asarray(history.get("l2_relative_error", np.full(step.shape, np.nan)), float)
     has_l2 = bool(np.any(np.isfinite(l2) & (l2 > 0)))
     wall = np.asarray(history.get("wall_time_s", np.full(step.shape, np.nan)), float)
     has_wall = wall.shape == step.shape and bool(np.all(np.isfinite(wall))) and np.ptp(wall) > 0
     xs = [(np.asarray(step, float), "step")] + ([(wall, "wall time [s]")] if has_wall else [])
-    nrows = 2 if has_l2 else 1
+    nrows = 1 + has_l2 + bool(unknowns)
     with styled():
         fig = new_figure(6.2 * len(xs), 2.9 * nrows + 0.8)
         grid = fig.subplots(nrows, len(xs), sharex="col", sharey="row", squeeze=False)
@@ -55,6 +57,8 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
                 grid[1, col].semilogy(x[ok], l2[ok], "o-", color="tab:red", markersize=3)
                 if col == 0:
                     grid[1, col].set_ylabel(r"$L^2$ relative error")
+            if unknowns:
+                _plot_unknowns(grid[-1, col], x, history, unknowns, legend=col == 0)
             for row in range(nrows):
                 _mark_phases(grid[row, col], x, history.get("phase"), label=row == 0)
             grid[-1, col].set_xlabel(xlabel)
@@ -72,6 +76,17 @@ def _plot_validation(ax: Axes, x: np.ndarray, history: dict[str, np.ndarray]) ->
         ax.semilogy(x[ok], val[ok], "--", color="tab:purple", linewidth=1.6, label="validation")
         best = np.flatnonzero(ok)[np.nanargmin(val[ok])]
         ax.semilogy([x[best]], [val[best]], "o", color="tab:purple", markersize=5)
+
+
+def _plot_unknowns(ax: Axes, x: np.ndarray, history: dict[str, np.ndarray], names: list[str], legend: bool) -> None:
+    """The identified constants (``unknown_<name>`` columns) against the step: a panel of their own."""
+    for k in names:
+        v = np.asarray(history[k], dtype=float)
+        ok = np.isfinite(v)
+        ax.plot(x[ok], v[ok], linewidth=1.4, label=k[len(UNKNOWN_PREFIX) :])
+    if legend:
+        ax.set_ylabel("identified")
+        ax.legend(loc="best")
 
 
 def _positive(values: np.ndarray) -> np.ndarray:

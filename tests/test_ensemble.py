@@ -1,0 +1,77 @@
+"""``solve --ensemble K``: which member trains where, the bootstrap of the measurements, a whole run and its resume."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+import pytest
+
+from pinnsolve import D, Data, Eq, Field, Initial, Problem, Time, Unknown, exp
+from pinnsolve.ensemble import member_plan, resampled, workers_and_threads
+from pinnsolve.run import RunOptions, solve
+
+
+def test_members_are_shared_out_over_ranks_without_overlap(tmp_path):
+    plans = [member_plan(tmp_path, 10, 7, rank, 3) for rank in range(3)]
+    indices = sorted(m.index for plan in plans for m in plan)
+    assert indices == list(range(7))
+    assert [m.seed for m in plans[1]] == [11, 14]
+    assert plans[2][0].path == tmp_path / "members" / "member-2"
+
+
+def test_threads_are_divided_among_parallel_members():
+    assert workers_and_threads(5, 1) == (1, 1)
+    assert workers_and_threads(5, 2) == (2, 1)
+    assert workers_and_threads(3, 8) == (3, 2)
+    assert workers_and_threads(2, 16) == (2, 8)
+
+
+def _decay(points: int = 20, noise: float = 0.0) -> Problem:
+    t = Time("t", 0, 1)
+    g = Field("g", t)
+    k = Unknown("k", 0.5, exact=2.0)
+    ts = np.linspace(0, 1, points)
+    values = np.exp(-2 * ts) * (1 + noise * np.random.default_rng(0).standard_normal(points))
+    return Problem(
+        "identify", [Eq(D(g, t), -k * g)], [Initial(g, 1), Data(g, ts[:, None], values)], exact={g: exp(-2 * t)}
+    )
+
+
+def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves_the_problem_alone():
+    problem = _decay()
+    data = problem.conditions[-1]
+    a, b, c = resampled(problem, 3), resampled(problem, 3), resampled(problem, 4)
+    new = a.conditions[-1]
+    assert np.array_equal(new.values, b.conditions[-1].values) and not np.array_equal(
+        new.values, c.conditions[-1].values
+    )
+    assert len(new.values) == len(data.values) and len(np.unique(new.values)) < len(data.values)
+    index = [int(np.flatnonzero(data.values == v)[0]) for v in new.values]
+    assert np.allclose(data.points[index], new.points)  # each point keeps its own value
+    assert problem.conditions[-1] is data and a.conditions[0] is problem.conditions[0]
+
+
+@pytest.mark.slow
+def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_retraining(tmp_path):
+    problem = _decay(noise=0.02)
+    settings = {"width": 12, "depth": 2, "points": 48, "steps": 150, "lbfgs_steps": 100}
+    options = RunOptions(settings=settings, ensemble=3, threads=1)
+    result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
+    k = result.metrics["unknowns"]["k"]
+    assert abs(k["mean"] - 2.0) < 0.04 and k["ci95"][0] < k["mean"] < k["ci95"][1]
+    assert len(k["members"]) == 3 and k["std"] > 0
+    assert result.metrics["ensemble"] == 3 and result.metrics["l2_relative_error"] < 1e-2
+    with np.load(tmp_path / "run" / "samples.npz") as data:
+        assert data["g"].shape == (3, len(data["t"]))
+        assert np.allclose(data["mean_g"], result.result.fields["g"], atol=1e-6)
+    assert (tmp_path / "run" / "plots" / "band.png").is_file()
+    # resume: finished members are read back, the unfinished one continues from its checkpoint
+    members = tmp_path / "run" / "members"
+    kept = os.stat(members / "member-0" / "history.csv").st_mtime_ns
+    (members / "member-2" / "metrics.json").unlink()
+    again = solve(problem, options, resume_dir=tmp_path / "run", plain=True, stream=io.StringIO())
+    assert os.stat(members / "member-0" / "history.csv").st_mtime_ns == kept
+    assert (members / "member-2" / "metrics.json").is_file()
+    assert again.metrics["unknowns"]["k"]["members"] == pytest.approx(k["members"], rel=1e-6)
