@@ -138,6 +138,8 @@ def main() -> None:
                         help="the study's space: the first measurement's (narrow) or pinnsolve tune's defaults")
     args = parser.parse_args()
     out = Path(args.out).resolve()
+    if out.is_dir() and any(out.iterdir()):
+        sys.exit(f"{out}: holds an earlier measurement, which the runs would refuse to overwrite. Give a new --out.")
     out.mkdir(parents=True, exist_ok=True)
     log: list[dict] = []
     results: dict = {"uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
