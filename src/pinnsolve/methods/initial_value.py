@@ -27,7 +27,16 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name, is_field
 from pinnsolve.residual.causal import CausalWeights
 
-__all__ = ["causal_weights", "equation_scale", "is_initial_value_problem", "output_scales"]
+__all__ = [
+    "causal_weights",
+    "coarse_integration",
+    "departure_check",
+    "describe",
+    "equation_scale",
+    "is_initial_value_problem",
+    "output_scales",
+    "scaled_trial_parts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,8 @@ log = logging.getLogger(__name__)
 CAUSAL_EPS = 1.0
 #: time bins of the causal weights
 CAUSAL_BINS = 32
+#: relative L2 distance from the coarse integration above which a trained trajectory is not the solution
+DEPARTED = 0.1
 
 
 def is_initial_value_problem(problem: Problem) -> bool:
@@ -46,10 +57,6 @@ def is_initial_value_problem(problem: Problem) -> bool:
         and all(isinstance(c, Initial) for c in problem.conditions)
         and not any(p.trainable for p in problem.parameters.values())
     )
-
-
-#: relative L2 distance from the coarse integration above which a trained trajectory is not the solution
-DEPARTED = 0.1
 
 
 def coarse_integration(problem: Problem) -> tuple[Any | None, str]:
