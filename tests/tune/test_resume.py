@@ -17,7 +17,8 @@ import pytest
 from pinnsolve.cli import main
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-SPACE = "width=4:12,depth=1:2,lr=1e-3:3e-2:log,activation=tanh|sin,steps=500,lbfgs_steps=0,points=32"
+# trials long enough (several seconds even on an idle machine) that the signals land inside one
+SPACE = "width=4:12,depth=1:2,lr=1e-3:3e-2:log,activation=tanh|sin,steps=4000,lbfgs_steps=0,points=32"
 
 
 def _states(db: Path) -> dict[int, str]:
@@ -80,7 +81,7 @@ def test_a_killed_and_a_stopped_study_resume_to_the_wanted_trials(problems_dir, 
     assert complete[0].number == done.number and complete[0].value == done.value
     resumed = complete[1]
     assert resumed.user_attrs["resume_from"] == stopped and resumed.user_attrs["run_dir"] == str(stopped_dir)
-    assert resumed.user_attrs["steps"] == 500
+    assert resumed.user_attrs["steps"] == 4000
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_complete"] == 2
 
