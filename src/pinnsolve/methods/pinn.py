@@ -6,7 +6,9 @@ An MLP u_θ(x, t) minimises
 
 over the equation residuals at interior collocation points and the condition residuals
 (Dirichlet, Neumann, Robin, initial, periodic, data) at boundary, initial and data points:
-all conditions are soft constraints.
+all conditions are soft constraints. An initial value problem in time alone (an ODE system) is
+the exception at the default ``--constraints auto``: its initial values are built in, its outputs
+scaled and its residual weighted causally in time (`pinnsolve.methods.initial_value`).
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ def causal_eps(settings: PinnSettings, default: float) -> float:
 
 
 class PINN(NeuralMethod, name="pinn"):
-    """Soft-constraint physics-informed network: every condition is a term of the loss."""
+    """Physics-informed network: every condition a term of the loss, except the initial values of an ODE
+    initial value problem, which are built in (`pinnsolve.methods.initial_value`)."""
 
     settings_type = PinnSettings
     result_type = Solution
