@@ -19,6 +19,7 @@ the same points up to the order of the floating-point sums.
 
 from __future__ import annotations
 
+import atexit
 import os
 from dataclasses import dataclass, replace
 from typing import Any
@@ -98,7 +99,17 @@ def join(device: str = "cpu") -> ProcessGroup | None:
         if backend == "nccl":
             torch.cuda.set_device(local_rank)
         dist.init_process_group(backend=backend)
+        atexit.register(_leave)
     return ProcessGroup(dist.get_rank(), dist.get_world_size(), dist.get_backend(), local_rank)
+
+
+def _leave() -> None:
+    """Destroy the process group before the interpreter exits: a gloo group left to the C++ destructors can
+    abort the process at exit ("terminate called without an active exception", exit -6) after its work is done."""
+    import torch.distributed as dist
+
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def shard_range(n: int, rank: int, world: int) -> slice:
