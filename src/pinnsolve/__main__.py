@@ -7,4 +7,9 @@ import sys
 from pinnsolve.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    from pinnsolve.train.distributed import in_group, leave_and_exit
+
+    if in_group():  # a torchrun process: leave the group and exit before gloo's teardown can abort it
+        leave_and_exit(code)
+    sys.exit(code)

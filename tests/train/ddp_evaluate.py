@@ -50,3 +50,4 @@ if __name__ == "__main__":
         error=error,
         monitored=model.count - evaluated,
     )
+    distributed.leave_and_exit(0)  # before gloo's teardown, which can abort a process at exit

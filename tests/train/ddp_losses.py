@@ -26,3 +26,6 @@ if __name__ == "__main__":
     )
     result = solve(problem, options, out=out.with_suffix(""), plain=True)
     out.write_text(json.dumps([r["loss"] for r in result.history]))
+    from pinnsolve.train.distributed import leave_and_exit
+
+    leave_and_exit(0)  # before gloo's teardown, which can abort a process at exit
