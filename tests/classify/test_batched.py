@@ -1,34 +1,34 @@
-"""Batched method of lines: many initial data in one integration equal the reference solved one by one;
+"""Batched method of lines: many parameter values in one integration equal the reference solved one by one;
 chunks cached and read back; chunks solved by worker processes equal those solved here."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from pinnsolve.classify.batched import BatchedEvolution, initial_data_only
 from pinnsolve.classify.chunks import DatasetStore, solve_chunks
 from pinnsolve.classify.dataset import build_dataset, chunk_solver, solve_point
 from pinnsolve.dsl import load_problem
+from pinnsolve.reference.batch import BatchedReference, batch_obstacle
 
 
-def test_parameters_in_the_initial_data_only(problems_dir):
+def test_parameters_in_the_equations_and_initial_data_are_batched(problems_dir):
     burgers = load_problem(problems_dir / "regimes" / "burgers_shock.py")
-    assert initial_data_only(burgers, ["A"])  # u(x, 0) = -A sin πx
-    assert not initial_data_only(burgers, ["nu"])  # ν is in the equation
-    heat = load_problem(problems_dir / "regimes" / "heat_ftcs_stability.py")
-    assert not initial_data_only(heat, ["alpha"])
+    assert batch_obstacle(burgers, ["A"]) is None  # u(x, 0) = -A sin πx
+    assert batch_obstacle(burgers, ["A", "nu"]) is None  # ν is in the equation
+    solve, chunk, how = chunk_solver(burgers, ["A", "nu"], 100, grid={"x": 41, "t": 6})
+    assert chunk == 50 and "one stacked system" in how
 
 
 def test_batched_burgers_equals_the_reference_per_sample(problems_dir):
     problem = load_problem(problems_dir / "regimes" / "burgers_shock.py")
     grid = {"x": 41, "t": 6}
-    variants = [problem.with_parameters({"A": a}) for a in (0.2, 0.3, 0.35, 0.45)]  # smooth and shocked
-    fields = BatchedEvolution(problem, grid).solve(variants)
-    assert fields.shape == (4, 1, 41, 6)
-    for row, variant in zip(fields, variants):
-        alone = solve_point(variant, grid).fields["u"]
+    amplitudes = np.array([[0.2], [0.3], [0.35], [0.45]])  # smooth and shocked
+    fields = BatchedReference(problem, ["A"], grid).solve(amplitudes)["u"]
+    assert fields.shape == (4, 41, 6)
+    for row, (a,) in zip(fields, amplitudes):
+        alone = solve_point(problem.with_parameters({"A": a}), grid).fields["u"]
         # both within the integrator's tolerance (rtol 1e-8) of the exact semi-discrete solution
-        assert np.abs(row[0] - alone).max() < 1e-6 * np.abs(alone).max()
+        assert np.abs(row - alone).max() < 1e-6 * np.abs(alone).max()
 
 
 def test_chunks_are_cached_and_read_back_not_solved(tmp_path):

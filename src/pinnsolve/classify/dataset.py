@@ -5,7 +5,8 @@ Parameter values are drawn by a scrambled Sobol sequence over the ``--vary`` box
 solved by the finite-difference reference (`pinnsolve.reference.solve_reference`; the
 explicit FTCS scheme at a fixed step when the problem asks for it, unstable steps included;
 an ODE system for all values in one vectorised integration, `vectorised`; a PDE whose varied
-parameters enter only its initial data in batches of one method-of-lines integration, `batched`),
+parameters stay out of its boundary data in batches solved as one stacked system on one
+discretisation, `pinnsolve.reference.batch`),
 chunk by chunk (`chunks`: cached in the run directory as they are solved, shared among workers)
 and labelled by the regimes' relations (the analytic truth) or by the problem's labelling
 function of the solution.
@@ -19,19 +20,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pinnsolve.classify.batched import BatchedEvolution, initial_data_only
 from pinnsolve.classify.chunks import ChunkSolve, DatasetStore, solve_chunks
 from pinnsolve.classify.vectorised import solve_ode_batch
 from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.regimes import regime_function
 from pinnsolve.errors import ProblemError, SettingsError
 from pinnsolve.reference import solve_reference
+from pinnsolve.reference.batch import BatchedReference, batch_obstacle
 from pinnsolve.solution import Solution
 
 __all__ = ["Dataset", "build_dataset", "chunk_solver", "draw_points", "solve_point"]
 
 Progress = Callable[[int], None]
-PDE_CHUNK = 50  # samples per batched method-of-lines integration (about the fastest size for Burgers)
 FTCS_CHUNK = 64  # samples per block-diagonal FTCS march
 EACH_CHUNK = 16  # samples per chunk when each is solved on its own
 
@@ -182,10 +182,19 @@ def chunk_solver(
 
         how = f"forward Euler at dt {dt:g} as given, each chunk of samples marched together (block-diagonal operator)"
         return ftcs, FTCS_CHUNK, how
-    if scheme in ("auto", "mol") and initial_data_only(problem, names):
-        batched = BatchedEvolution(problem, grid)
-        axes = {**{a.name: a.nodes for a in batched.space.axes}, problem.time.name: batched.times}
-        return (lambda points: (batched.solve(variants(points)), axes)), PDE_CHUNK, batched.describe()
+    steady = problem.time is None
+    if (scheme == "auto" or (scheme == "mol" and not steady)) and batch_obstacle(problem, names) is None:
+        batched = BatchedReference(problem, names, grid)
+        axes = {a.name: a.nodes for a in batched.space.axes}
+        if not steady:
+            axes[problem.time.name] = batched.times
+
+        def batch(points: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            fields = batched.solve(points)
+            return np.ascontiguousarray(np.stack([fields[c] for c in channels], axis=1)), axes
+
+        how = f"{batched.describe()['solver']} on one discretisation, chunks of samples solved as one stacked system"
+        return batch, batched.batch_size, how
 
     def each(points: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         solutions = [solve_point(v, grid, scheme, dt) for v in variants(points)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
@@ -356,12 +356,13 @@ class Problem:
             new.parameter_values[name] = number
         return new
 
-    def numeric(self, expr: sp.Basic, keep_trainable: bool = True) -> sp.Basic:
-        """``expr`` with the known parameters replaced by their current values."""
+    def numeric(self, expr: sp.Basic, keep_trainable: bool = True, keep: Collection[str] = ()) -> sp.Basic:
+        """``expr`` with the known parameters replaced by their current values (those named in ``keep`` left as
+        symbols: a batch of solves passes their values per sample)."""
         values = {
             p: sp.Float(self.parameter_values[n])
             for n, p in self.parameters.items()
-            if not (keep_trainable and p.trainable)
+            if not (keep_trainable and p.trainable) and n not in keep
         }
         return sp.sympify(expr).xreplace(values)
 

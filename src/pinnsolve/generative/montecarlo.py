@@ -22,6 +22,7 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.errors import MethodNotApplicable
 from pinnsolve.generative.law import RandomInputs
 from pinnsolve.reference import solve_reference
+from pinnsolve.reference.batch import BatchedReference, batch_obstacle
 
 __all__ = [
     "TRAINING_DATA",
@@ -78,11 +79,12 @@ class progress_bar:
             self._task = self._bar.add_task(self.title, total=self.total, info="")
         return self
 
-    def advance(self, info: str = "") -> None:
-        self.done += 1
+    def advance(self, info: str = "", count: int = 1) -> None:
+        """``count`` more items done (a batch of solves advances by its size)."""
+        before, self.done = self.done, self.done + count
         if self._bar is not None:
             self._bar.update(self._task, completed=self.done, info=info)
-        elif self.done == self.total or self.done % max(1, self.total // 5) == 0:
+        elif self.done == self.total or self.done // max(1, self.total // 5) > before // max(1, self.total // 5):
             rate = self.done / max(time.perf_counter() - self._start, 1e-9)
             print(
                 f"{self.title}: {self.done}/{self.total} ({rate:.1f}/s) {info}".rstrip(), file=self.stream, flush=True
@@ -116,7 +118,11 @@ def monte_carlo(
     stream: TextIO | None = None,
     plain: bool | None = None,
 ) -> MonteCarlo:
-    """Solve the reference for ``n`` draws of the random inputs (one field kept, on ``grid``)."""
+    """Solve the reference for ``n`` draws of the random inputs (one field kept, on ``grid``).
+
+    The draws are solved in batches on one discretisation (`pinnsolve.reference.batch`) unless a
+    random input enters the boundary data or the domain; then one `solve_reference` per draw.
+    """
     inputs = RandomInputs.of(problem)
     if field not in problem.field_names:
         raise MethodNotApplicable(
@@ -124,24 +130,55 @@ def monte_carlo(
         )
     draws = inputs.draw(rng, n)
     started = time.perf_counter()
-    fields, axes, stats = [], None, {}
+    obstacle = batch_obstacle(problem, inputs.names)
     with progress_bar(n, title, stream, plain) as bar:
-        for i in range(n):
-            drawn = drawn_problem(problem, dict(zip(inputs.names, map(float, draws[i]))))
-            solution, stats = solve_reference(drawn, grid)
-            fields.append(solution.fields[field])
-            axes = axes or {c: solution.axes[c] for c in solution.field_coords[field]}
-            bar.advance()
+        if obstacle is None:
+            fields, axes, stats = _batched_solves(problem, inputs.names, field, draws, grid, bar)
+        else:
+            fields, axes, stats = _one_by_one(problem, inputs.names, field, draws, grid, bar)
+            stats["batched"] = f"no: {obstacle}; one solve per draw"
     wall = time.perf_counter() - started
-    return MonteCarlo(
-        field,
-        axes or {},
-        draws,
-        inputs.standard(draws),
-        np.stack(fields),
-        wall,
-        {k: stats.get(k) for k in ("scheme", "solver", "grid")},
-    )
+    return MonteCarlo(field, axes, draws, inputs.standard(draws), fields, wall, stats)
+
+
+def _batched_solves(
+    problem: Problem,
+    names: list[str],
+    field: str,
+    draws: np.ndarray,
+    grid: Mapping[str, int] | None,
+    bar: progress_bar,
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Any]]:
+    """The draws solved a batch at a time on one discretisation: fields (n, *grid), axes, statistics."""
+    batched = BatchedReference(problem, names, grid)
+    size = batched.batch_size
+    chunks = []
+    for start in range(0, len(draws), size):
+        chunk = draws[start : start + size]
+        chunks.append(batched.solve(chunk)[field])
+        bar.advance(count=len(chunk))
+    axes = {a.name: a.nodes for a in batched.space.axes}
+    if batched.times is not None:
+        axes[problem.time.name] = batched.times
+    return np.concatenate(chunks), axes, batched.describe()
+
+
+def _one_by_one(
+    problem: Problem,
+    names: list[str],
+    field: str,
+    draws: np.ndarray,
+    grid: Mapping[str, int] | None,
+    bar: progress_bar,
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Any]]:
+    """One `solve_reference` per draw: fields (n, *grid), axes, statistics."""
+    fields, axes, stats = [], {}, {}
+    for values in draws:
+        solution, stats = solve_reference(drawn_problem(problem, dict(zip(names, map(float, values)))), grid)
+        fields.append(solution.fields[field])
+        axes = axes or {c: solution.axes[c] for c in solution.field_coords[field]}
+        bar.advance()
+    return np.stack(fields), axes, {k: stats.get(k) for k in ("scheme", "solver", "grid")}
 
 
 #: the training draws of a generate run, cached in its run directory (``generate --resume`` reuses them)

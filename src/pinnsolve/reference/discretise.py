@@ -38,9 +38,9 @@ Block = tuple[str, int]  # (field, time-derivative order) of a piece of the stat
 class Discretisation:
     """``problem`` on ``grid``: its pointwise form, stencil operators and boundary eliminations."""
 
-    def __init__(self, problem: Problem, grid: Grid) -> None:
+    def __init__(self, problem: Problem, grid: Grid, keep: Sequence[str] = ()) -> None:
         self.problem, self.grid = problem, grid
-        self.form: PointwiseForm = pointwise_form(problem)
+        self.form: PointwiseForm = pointwise_form(problem, keep)
         self._operators: dict[tuple[int, ...], sparse.csr_matrix] = {}
         second: dict[str, set[int]] = {name: set() for name in self.form.fields}
         for atom in list(self.form.atoms.values()):
@@ -145,7 +145,8 @@ class _Term:
     offset: Offset | None  # the affine part of a derivative on Neumann/Robin faces
     to_state: sparse.csr_matrix  # ∂(atom values)/∂y
     partial: object = None  # lambdified ∂f/∂a, or None when zero
-    constant: bool = True
+    constant: bool = True  # ∂f/∂a is independent of the state (and of time)
+    parametric: bool = False  # ... but depends on the kept parameters: one value per solve of a batch
     field_to_state: sparse.csr_matrix | None = None  # E_g restricted to the state, for power-2 atoms
 
 
@@ -160,7 +161,12 @@ class _Equation:
 
 
 class PointwiseSystem:
-    """Vectorised evaluation of pointwise equations over a block-structured state vector."""
+    """Vectorised evaluation of pointwise equations over a block-structured state vector.
+
+    Parameters the discretisation kept symbolic (``form.parameters``) are arguments of every
+    evaluation: ``parameters`` holds one value each (one solve) or one row of k values each, (p, k),
+    for a batch of k states (size, k) — a batch of Monte Carlo draws evaluated in one call.
+    """
 
     def __init__(self, disc: Discretisation, equations: Sequence[tuple[str, sp.Expr]], blocks: Sequence[Block]) -> None:
         self.disc = disc
@@ -169,7 +175,8 @@ class PointwiseSystem:
         self.offsets = dict(zip(self.blocks, np.cumsum([0, *sizes[:-1]]).tolist()))
         self.sizes = dict(zip(self.blocks, sizes))
         self.size = int(sum(sizes))
-        args = list(disc.form.coords)
+        args = [*disc.form.coords, *disc.form.parameters]
+        self._parameter_symbols = set(disc.form.parameters)
         self._time = disc.problem.time
         self._equations: list[_Equation] = []
         self.equations = list(equations)
@@ -228,12 +235,13 @@ class PointwiseSystem:
             to_state = self._selector(block)
         derivative = sp.diff(expr, atom.symbol)
         if derivative == 0:
-            return _Term(atom, block, rows_op, offset, to_state, None, True, field_to_state)
+            return _Term(atom, block, rows_op, offset, to_state, None, True, False, field_to_state)
         constant = not (derivative.free_symbols & state_symbols) and atom.power == 1
         if self._time is not None and self._time in derivative.free_symbols:
             constant = False
+        parametric = constant and bool(derivative.free_symbols & self._parameter_symbols)
         partial = sp.lambdify(args + [a.symbol for a in atoms], derivative, modules="numpy")
-        return _Term(atom, block, rows_op, offset, to_state, partial, constant, field_to_state)
+        return _Term(atom, block, rows_op, offset, to_state, partial, constant, parametric, field_to_state)
 
     # -- evaluation -------------------------------------------------------------------------
 
@@ -245,7 +253,30 @@ class PointwiseSystem:
         """The full nodal vector of every field with a value block in the state."""
         return {name: self.disc.boundary[name].full(self.block(y, (name, j)), t) for name, j in self.blocks if j == 0}
 
-    def _arguments(self, eq: _Equation, y: np.ndarray, t: float, full: dict[str, np.ndarray], cache: dict) -> list:
+    @property
+    def parametric(self) -> bool:
+        """Whether evaluations take the values of kept parameters (see the class docstring)."""
+        return bool(self._parameter_symbols)
+
+    def _parameter_arguments(self, y: np.ndarray, parameters: np.ndarray | None) -> list:
+        if not self._parameter_symbols:
+            return []
+        if parameters is None:
+            raise ValueError("this discretisation kept parameters symbolic: pass their values")
+        values = np.asarray(parameters, dtype=float)
+        if y.ndim == 1:
+            return [float(v) for v in values.reshape(-1)]
+        return [row.reshape(1, -1) for row in values.reshape(len(self._parameter_symbols), -1)]
+
+    def _arguments(
+        self,
+        eq: _Equation,
+        y: np.ndarray,
+        t: float,
+        full: dict[str, np.ndarray],
+        cache: dict,
+        parameters: np.ndarray | None = None,
+    ) -> list:
         values = []
         for term in eq.terms:
             if term.rows_op is None:
@@ -257,49 +288,96 @@ class PointwiseSystem:
                     if term.offset is not None:
                         cache[key] = cache[key] + _column(term.offset(t)[eq.rows], y)
                 values.append(cache[key])
-        return [*(_column(c, y) for c in eq.coords), *([t] if self._time is not None else []), *values]
+        return [
+            *(_column(c, y) for c in eq.coords),
+            *([t] if self._time is not None else []),
+            *self._parameter_arguments(y, parameters),
+            *values,
+        ]
 
-    def evaluate(self, y: np.ndarray, t: float = 0.0) -> np.ndarray:
+    def evaluate(self, y: np.ndarray, t: float = 0.0, parameters: np.ndarray | None = None) -> np.ndarray:
         """The equations at their rows, concatenated (length `rows`).
 
-        ``y`` may also be a batch of states, shape (size, k): the result is then (rows, k), one column per state.
+        ``y`` may also be a batch of states, shape (size, k): the result is then (rows, k), one column per state
+        (and ``parameters``, when the discretisation kept any, (p, k): one column of values per state).
         """
         full = self.full_fields(y, t)
         cache: dict = {}
         out = []
         for eq in self._equations:
-            value = eq.function(*self._arguments(eq, y, t, full, cache))
+            value = eq.function(*self._arguments(eq, y, t, full, cache, parameters))
             out.append(np.broadcast_to(np.asarray(value, dtype=float), (len(eq.rows), *y.shape[1:])))
         return np.concatenate(out) if out else np.zeros((0, *y.shape[1:]))
 
-    def partials(self, index: int, y: np.ndarray, t: float = 0.0) -> dict[tuple, np.ndarray]:
+    def partials(
+        self, index: int, y: np.ndarray, t: float = 0.0, parameters: np.ndarray | None = None
+    ) -> dict[tuple, np.ndarray]:
         """∂f/∂a at the rows of equation ``index``, for each atom key it depends on."""
         eq = self._equations[index]
-        arguments = self._arguments(eq, y, t, self.full_fields(y, t), {})
+        arguments = self._arguments(eq, y, t, self.full_fields(y, t), {}, parameters)
         return {
             term.atom.key: np.broadcast_to(np.asarray(term.partial(*arguments), dtype=float), (len(eq.rows),))
             for term in eq.terms
             if term.partial is not None
         }
 
-    def jacobian(self, y: np.ndarray, t: float = 0.0) -> sparse.csr_matrix:
-        """∂(evaluate)/∂y, sparse (rows × size)."""
-        full = self.full_fields(y, t) if not self.linear else {}
+    def jacobian(self, y: np.ndarray, t: float = 0.0, parameters: np.ndarray | None = None) -> sparse.csr_matrix:
+        """∂(evaluate)/∂y, sparse (rows × size), at one state (and one value of each kept parameter)."""
+        full = self.full_fields(y, t) if not self.linear or self.parametric else {}
         cache: dict = {}
         parts = []
         for eq in self._equations:
             if eq.constant_jacobian is None:
                 eq.constant_jacobian = self._assemble(
                     eq,
-                    [term for term in eq.terms if term.constant],
-                    self._arguments(eq, y, t, self.full_fields(y, t), {}),
+                    [term for term in eq.terms if term.constant and not term.parametric],
+                    self._arguments(eq, y, t, self.full_fields(y, t), {}, parameters),
                 )
             jac = eq.constant_jacobian
-            varying = [term for term in eq.terms if not term.constant and term.partial is not None]
+            varying = [term for term in eq.terms if (term.parametric or not term.constant) and term.partial is not None]
             if varying:
-                jac = jac + self._assemble(eq, varying, self._arguments(eq, y, t, full, cache), full)
+                jac = jac + self._assemble(eq, varying, self._arguments(eq, y, t, full, cache, parameters), full)
             parts.append(jac)
         return sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, self.size))
+
+    def batch_jacobian(self, y: np.ndarray, t: float = 0.0, parameters: np.ndarray | None = None) -> sparse.csr_matrix:
+        """The block-diagonal Jacobian of a batch of k states (size, k), draw-major: (k·rows × k·size).
+
+        Block i is `jacobian` at state i (and parameter column i); every partial derivative is
+        evaluated once for the whole batch, so a random field's modes are not recomputed per draw.
+        """
+        k = y.shape[1]
+        full = self.full_fields(y, t)
+        cache: dict = {}
+        draws = np.arange(k)[:, None]
+        rows, cols, values = [], [], []
+        offset = 0
+        for eq in self._equations:
+            n = len(eq.rows)
+            arguments = self._arguments(eq, y, t, full, cache, parameters)
+            for term in eq.terms:
+                if term.partial is None:
+                    continue
+                scale = np.broadcast_to(np.asarray(term.partial(*arguments), dtype=float), (n, k))
+                if term.field_to_state is None:
+                    pieces = [(term.to_state.tocoo(), None)]
+                else:  # ∂(L U^p)/∂y = L diag(p U^{p-1}) E differs per draw
+                    power = term.atom.power
+                    u = full[term.atom.field]
+                    pieces = [
+                        ((term.rows_op @ sparse.diags(power * u[:, i] ** (power - 1)) @ term.field_to_state).tocoo(), i)
+                        for i in range(k)
+                    ]
+                for coo, draw in pieces:
+                    at = draws if draw is None else np.array([[draw]])
+                    rows.append((at * self.rows + offset + coo.row[None, :]).ravel())
+                    cols.append((at * self.size + coo.col[None, :]).ravel())
+                    values.append((scale[coo.row][:, at.ravel()].T * coo.data[None, :]).ravel())
+            offset += n
+        shape = (k * self.rows, k * self.size)
+        if not rows:
+            return sparse.csr_matrix(shape)
+        return sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
 
     def _assemble(
         self, eq: _Equation, terms: list[_Term], arguments: list, full: dict[str, np.ndarray] | None = None

@@ -47,7 +47,7 @@ class Evolution:
             (np.ones(len(self._top_dst)), (self._top_dst, np.arange(len(self._top_dst)))), shape=(n, s.rows)
         )
         self._affine: tuple[sparse.csr_matrix, np.ndarray] | None = None
-        if self.autonomous and s.linear:
+        if self.autonomous and s.linear and not s.parametric:
             # F(y) = J y + F(0): one sparse product per evaluation instead of the pointwise functions
             zero = np.zeros(n)
             self._affine = (self.jacobian(0.0, zero), self.rhs(0.0, zero))
@@ -110,17 +110,24 @@ class Evolution:
             y0[start : start + len(free)] = values
         return y0
 
-    def rhs(self, t: float, y: np.ndarray) -> np.ndarray:
-        """F(t, y); ``y`` may be a batch of states, shape (size, k), one column per state."""
+    def rhs(self, t: float, y: np.ndarray, parameters: np.ndarray | None = None) -> np.ndarray:
+        """F(t, y); ``y`` may be a batch of states, shape (size, k), one column per state (``parameters``: the
+        kept parameters' values, one column per state, when the discretisation kept any)."""
         if self._affine is not None:
             return self._affine[0] @ y + (self._affine[1] if y.ndim == 1 else self._affine[1][:, None])
         out = np.empty(y.shape)
         out[self._lower_dst] = y[self._lower_src]
-        out[self._top_dst] = self.system.evaluate(y, t)
+        out[self._top_dst] = self.system.evaluate(y, t, parameters)
         return out
 
-    def jacobian(self, t: float, y: np.ndarray) -> sparse.csr_matrix:
-        return (self._shift + self._place @ self.system.jacobian(y, t)).tocsr()
+    def jacobian(self, t: float, y: np.ndarray, parameters: np.ndarray | None = None) -> sparse.csr_matrix:
+        return (self._shift + self._place @ self.system.jacobian(y, t, parameters)).tocsr()
+
+    def batch_jacobian(self, t: float, y: np.ndarray, parameters: np.ndarray | None = None) -> sparse.csr_matrix:
+        """The block-diagonal Jacobian of a batch of states (size, k), draw-major (see `PointwiseSystem`)."""
+        identity = sparse.identity(y.shape[1], format="csr")
+        system = self.system.batch_jacobian(y, t, parameters)
+        return (sparse.kron(identity, self._shift) + sparse.kron(identity, self._place) @ system).tocsr()
 
     def fields(self, states: np.ndarray, times: np.ndarray) -> dict[str, np.ndarray]:
         """Full nodal vectors per field, shape (nodes, len(times)), from states (size, len(times))."""

@@ -63,6 +63,7 @@ class PointwiseForm:
     atoms: dict[tuple[str, tuple[int, ...], int], Atom]
     coords: tuple[sp.Symbol, ...]  # the space coordinates, then time if any
     fields: list[str]
+    parameters: tuple[sp.Symbol, ...] = ()  # kept symbolic: their values are given per solve (a batch of draws)
 
     def atom(self, field_: str, space: Sequence[int], time: int = 0, power: int = 1) -> Atom:
         """The atom for that derivative, made if the residuals do not contain it."""
@@ -112,8 +113,8 @@ def _skew_symmetric(expr: sp.Expr, form: PointwiseForm, space: tuple) -> sp.Expr
     return sp.Add(*terms) if changed else expr
 
 
-def pointwise_form(problem: Problem) -> PointwiseForm:
-    """The residuals of ``problem`` (parameters substituted) in terms of atoms.
+def pointwise_form(problem: Problem, keep: Sequence[str] = ()) -> PointwiseForm:
+    """The residuals of ``problem`` (parameters substituted, except those named in ``keep``) in terms of atoms.
 
     Raises PinnsolveError for what a finite-difference grid cannot represent: a field that
     lacks one of the problem's space coordinates (or time, in a time-dependent problem),
@@ -128,9 +129,10 @@ def pointwise_form(problem: Problem) -> PointwiseForm:
                 f"'{problem.name}' does. The finite-difference reference needs every field on the "
                 "same grid: declare each field with all of the problem's coordinates."
             )
-    form = PointwiseForm([], {}, (*space, *([time] if time is not None else [])), problem.field_names)
+    kept = tuple(problem.parameters[name] for name in keep)
+    form = PointwiseForm([], {}, (*space, *([time] if time is not None else [])), problem.field_names, kept)
     for i, residual in enumerate(problem.residuals):
-        expr = _skew_symmetric(problem.numeric(residual), form, space)
+        expr = _skew_symmetric(problem.numeric(residual, keep=keep), form, space)
         replace: dict[sp.Basic, sp.Basic] = {}
         for d in expr.atoms(sp.Derivative):
             if not is_field(d.expr):
@@ -153,7 +155,7 @@ def pointwise_form(problem: Problem) -> PointwiseForm:
             if is_field(f):
                 replace[f] = form.atom(field_name(f), (0,) * len(space), 0).symbol
         substituted = expr.xreplace(replace)
-        stray = substituted.free_symbols - set(form.coords) - {a.symbol for a in form.atoms.values()}
+        stray = substituted.free_symbols - {*form.coords, *kept} - {a.symbol for a in form.atoms.values()}
         if stray:
             name = min(str(s) for s in stray)
             raise MethodNotApplicable(
