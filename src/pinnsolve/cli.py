@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+#: OpenMP workers sleep between parallel regions instead of spinning: on a shared machine spinning
+#: workers compete with the other processes for the cores they wait on (set before torch loads
+#: its OpenMP runtime; a value in the environment wins; benchmarks/threads measures the effect)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
 from pinnsolve.errors import (

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["file_hash", "git_commit", "provenance", "versions"]
+__all__ = ["file_hash", "git_commit", "provenance", "thread_record", "versions"]
 
 
 def versions() -> dict[str, str]:
@@ -54,10 +55,22 @@ def git_commit(near: str | Path | None) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+def thread_record() -> dict[str, Any]:
+    """The process's threads as the numerics ran: torch's intra-op count and the OpenMP wait policy."""
+    import torch
+
+    return {
+        "torch_threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "runtime default"),
+        "cores_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+    }
+
+
 def provenance(problem_file: str | Path | None) -> dict[str, Any]:
-    """What config.json records besides the settings: versions, file hash, command and commit."""
+    """What config.json records besides the settings: versions, threads, file hash, command and commit."""
     return {
         "versions": versions(),
+        "threads": thread_record(),
         "problem_sha256": file_hash(problem_file),
         "command": list(sys.argv),
         "git_commit": git_commit(problem_file),
