@@ -8,7 +8,6 @@ import os
 import numpy as np
 import pytest
 
-from pinnsolve import D, Data, Eq, Field, Initial, Problem, Time, Unknown, exp
 from pinnsolve.ensemble import member_plan, resampled, workers_and_threads
 from pinnsolve.run import RunOptions, solve
 
@@ -28,19 +27,8 @@ def test_threads_are_divided_among_parallel_members():
     assert workers_and_threads(2, 16) == (2, 8)
 
 
-def _decay(points: int = 20, noise: float = 0.0) -> Problem:
-    t = Time("t", 0, 1)
-    g = Field("g", t)
-    k = Unknown("k", 0.5, exact=2.0)
-    ts = np.linspace(0, 1, points)
-    values = np.exp(-2 * ts) * (1 + noise * np.random.default_rng(0).standard_normal(points))
-    return Problem(
-        "identify", [Eq(D(g, t), -k * g)], [Initial(g, 1), Data(g, ts[:, None], values)], exact={g: exp(-2 * t)}
-    )
-
-
-def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves_the_problem_alone():
-    problem = _decay()
+def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves_the_problem_alone(inverse_decay):
+    problem = inverse_decay(exact_rate=2.0)
     data = problem.conditions[-1]
     a, b, c = resampled(problem, 3), resampled(problem, 3), resampled(problem, 4)
     new = a.conditions[-1]
@@ -54,8 +42,8 @@ def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves
 
 
 @pytest.mark.slow
-def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_retraining(tmp_path):
-    problem = _decay(noise=0.02)
+def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_retraining(tmp_path, inverse_decay):
+    problem = inverse_decay(noise=0.02, exact_rate=2.0)
     settings = {"width": 12, "depth": 2, "points": 48, "steps": 150, "lbfgs_steps": 100}
     options = RunOptions(settings=settings, ensemble=3, threads=1)
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
