@@ -1,8 +1,8 @@
 """``pinnsolve solve --ensemble K``: K members of one neural method, and what their spread says.
 
-The runner (`pinnsolve.run.solve`) hands an ensemble here with itself as ``solve_member``; each
-member is an ordinary run of the method into ``RUN/members/member-k`` (its own config.json,
-checkpoints, history, solution, plots), with the seed ``seed + k`` and, when the problem has
+The runner (`pinnsolve.run.solve`, through `pinnsolve.ensemble_run`) hands an ensemble here with itself
+as ``solve_member``; each member is an ordinary run of the method into ``RUN/members/member-k`` (its own
+config.json, checkpoints, history, solution, plots), with the seed ``seed + k`` and, when the problem has
 ``Data``, a bootstrap resample of the measurements drawn from that seed (`resampled`). Members run
 
 - in parallel processes when ``--threads`` allows (``min(K, threads)`` processes, the threads
