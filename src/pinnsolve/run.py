@@ -264,14 +264,8 @@ def solve(
         with seeded(options.seed, device), terminate_saves(), write_errors(run):
             outcome = method.run(problem, settings, context)
     except PinnsolveError as error:
-        if (
-            error.exit_code == EXIT_BAD_INPUT
-            and created
-            and not any(p.is_file() and p.name != run.CONFIG for p in run.path.rglob("*"))
-        ):
-            import shutil
-
-            shutil.rmtree(run.path)  # bad input, nothing written but the config: leave no empty run behind
+        if error.exit_code == EXIT_BAD_INPUT and created:
+            run.remove_if_only_config()  # bad input, nothing written but the config: leave no empty run behind
         raise
     with write_errors(run):
         run.write_config(
