@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from pinnsolve import load_problem
 from pinnsolve.ensemble import member_plan, resampled, workers_and_threads
 from pinnsolve.run import RunOptions, solve
+from pinnsolve.solution import Solution
 
 
 def test_members_are_shared_out_over_ranks_without_overlap(tmp_path):
@@ -63,3 +66,26 @@ def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_re
     assert os.stat(members / "member-0" / "history.csv").st_mtime_ns == kept
     assert (members / "member-2" / "metrics.json").is_file()
     assert again.metrics["unknowns"]["k"]["members"] == pytest.approx(k["members"], rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def predator_prey_ensemble(tmp_path_factory) -> tuple:
+    """Two members of a tiny pinn on the Lotka–Volterra system (fields x and y): the run and its mean."""
+    run = tmp_path_factory.mktemp("ensemble") / "run"
+    problem = load_problem(Path(__file__).resolve().parents[1] / "problems" / "lotka_volterra.py")
+    settings = {"width": 8, "depth": 1, "points": 32, "steps": 30, "lbfgs_steps": 0}
+    result = solve(problem, RunOptions(settings=settings, ensemble=2, threads=1), out=run, stream=io.StringIO())
+    return run, result
+
+
+@pytest.mark.slow
+def test_an_ensemble_of_a_system_writes_every_field_into_samples(predator_prey_ensemble):
+    run, result = predator_prey_ensemble
+    members = [Solution.load(run / "members" / f"member-{k}") for k in range(2)]
+    with np.load(run / "samples.npz") as data:
+        for name in ("x", "y"):
+            stack = np.stack([m.fields[name] for m in members])
+            assert data[name].shape == (2, len(data["t"])) == stack.shape
+            assert np.allclose(data[f"mean_{name}"], result.result.fields[name], atol=1e-6)
+            assert np.allclose(data[f"std_{name}"], stack.std(axis=0), atol=1e-6)
+            assert np.max(data[f"std_{name}"]) > 0  # two seeds, two different networks
