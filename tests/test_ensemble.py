@@ -89,3 +89,20 @@ def test_an_ensemble_of_a_system_writes_every_field_into_samples(predator_prey_e
             assert np.allclose(data[f"mean_{name}"], result.result.fields[name], atol=1e-6)
             assert np.allclose(data[f"std_{name}"], stack.std(axis=0), atol=1e-6)
             assert np.max(data[f"std_{name}"]) > 0  # two seeds, two different networks
+
+
+@pytest.mark.slow
+def test_pinnsolve_plot_redraws_the_band_of_an_ensemble(predator_prey_ensemble, run_cli):
+    from matplotlib.image import imread
+
+    run, _ = predator_prey_ensemble
+    band = run / "plots" / "band.png"
+    assert band.is_file()
+    band.unlink()
+    code, out = run_cli(["plot", str(run)])
+    assert code == 0 and str(band) in out and (run / "plots" / "solution.png").is_file()
+    image = imread(band)
+    assert image.ndim == 3 and image.shape[0] > 400  # two rows of panels: x and y
+    band.unlink()
+    code, out = run_cli(["plot", str(run), "--kind", "band"])
+    assert code == 0 and out.strip() == str(band) and imread(band).shape == image.shape
