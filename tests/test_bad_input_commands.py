@@ -23,22 +23,6 @@ RANDOM = str(PROBLEMS / "stochastic_decay.py")
 REGIMES = str(PROBLEMS / "regimes" / "damped_oscillator.py")
 
 
-def run_cli(argv: list[str], capsys) -> tuple[int, str]:
-    """(exit code, stderr + stdout) of the CLI in-process; argparse's own refusals count (exit 2, usage line)."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    err = captured.err + captured.out
-    assert "Traceback" not in err, err
-    return code, err
-
-
-def no_half_written(root: Path) -> None:
-    assert not [p for p in root.rglob("*") if ".tmp-" in p.name] if root.exists() else True
-
-
 # -- tune: (argv after the problem, words the message must hold) ------------------------------------------------
 TUNE = [
     (["--trials", "0"], ["--trials 0", "at least 1"]),
@@ -67,26 +51,26 @@ TUNE = [
 
 
 @pytest.mark.parametrize("argv, words", TUNE, ids=[" ".join(a) or "no-trials" for a, _ in TUNE])
-def test_bad_tune_flag(tmp_path, capsys, argv, words):
+def test_bad_tune_flag(tmp_path, run_cli, assert_no_half_written, argv, words):
     out = tmp_path / "tune"
     if "--overwrite" in argv:
         out.mkdir()
-    code, err = run_cli(["tune", DECAY, *[a.format(tmp=tmp_path) for a in argv], "--out", str(out)], capsys)
+    code, err = run_cli(["tune", DECAY, *[a.format(tmp=tmp_path) for a in argv], "--out", str(out)])
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
     assert not (out / "trials").exists()  # no trial started
-    no_half_written(tmp_path)
+    assert_no_half_written(tmp_path)
 
 
-def test_tune_sqlite_in_a_missing_folder(tmp_path, capsys):
+def test_tune_sqlite_in_a_missing_folder(tmp_path, run_cli):
     url = f"sqlite:///{tmp_path}/no/such/dir/x.db"
-    code, err = run_cli(["tune", DECAY, "--trials", "1", "--storage", url, "--out", str(tmp_path / "t")], capsys)
+    code, err = run_cli(["tune", DECAY, "--trials", "1", "--storage", url, "--out", str(tmp_path / "t")])
     assert code == 2 and f"--storage {url}" in err and "cannot open" in err, err
 
 
-def test_tune_missing_problem_file(tmp_path, capsys):
-    code, err = run_cli(["tune", str(tmp_path / "missing.py"), "--trials", "1"], capsys)
+def test_tune_missing_problem_file(tmp_path, run_cli):
+    code, err = run_cli(["tune", str(tmp_path / "missing.py"), "--trials", "1"])
     assert code == 2 and "missing.py" in err and "no such problem file" in err, err
 
 
@@ -114,9 +98,9 @@ GENERATE = [
 
 
 @pytest.mark.parametrize("problem, argv, words", GENERATE, ids=[" ".join(a) or "no-model" for _, a, _ in GENERATE])
-def test_bad_generate_input(tmp_path, capsys, problem, argv, words):
+def test_bad_generate_input(tmp_path, run_cli, problem, argv, words):
     out = tmp_path / "gen"
-    code, err = run_cli(["generate", problem, *argv, "--out", str(out)], capsys)
+    code, err = run_cli(["generate", problem, *argv, "--out", str(out)])
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
@@ -124,10 +108,10 @@ def test_bad_generate_input(tmp_path, capsys, problem, argv, words):
 
 
 @pytest.mark.parametrize("content", [b"\x00\x01garbage", b"from pinnsolve import *\nproblem = 3\n"])
-def test_generate_unreadable_problem_file(tmp_path, capsys, content):
+def test_generate_unreadable_problem_file(tmp_path, run_cli, content):
     bad = tmp_path / "bad.py"
     bad.write_bytes(content)
-    code, err = run_cli(["generate", str(bad), "--model", "vae", "--out", str(tmp_path / "g")], capsys)
+    code, err = run_cli(["generate", str(bad), "--model", "vae", "--out", str(tmp_path / "g")])
     assert code == 2 and str(bad) in err, err
     assert not (tmp_path / "g").exists()
 
@@ -162,26 +146,26 @@ CLASSIFY = [
 
 
 @pytest.mark.parametrize("argv, words", CLASSIFY, ids=[" ".join(a) for a, _ in CLASSIFY])
-def test_bad_classify_input(tmp_path, capsys, argv, words):
+def test_bad_classify_input(tmp_path, run_cli, argv, words):
     out = tmp_path / "cls"
-    code, err = run_cli(["classify", REGIMES, *argv, "--out", str(out)], capsys)
+    code, err = run_cli(["classify", REGIMES, *argv, "--out", str(out)])
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
     assert not out.exists()
 
 
-def test_classify_folds_above_the_rarest_class(tmp_path, capsys):
+def test_classify_folds_above_the_rarest_class(tmp_path, run_cli):
     out = tmp_path / "cls"
     code, err = run_cli(
-        ["classify", REGIMES, "--vary", "gamma=0:2:8", "--folds", "100000", "--out", str(out), "--quiet"], capsys
+        ["classify", REGIMES, "--vary", "gamma=0:2:8", "--folds", "100000", "--out", str(out), "--quiet"]
     )
     assert code == 2 and "--folds 100000" in err and "fewer folds" in err, err
     assert (out / "dataset").is_dir()  # found once the dataset is solved: it is kept, not lost
 
 
-def test_classify_without_ranges(tmp_path, capsys):
-    code, err = run_cli(["classify", DECAY, "--out", str(tmp_path / "c")], capsys)
+def test_classify_without_ranges(tmp_path, run_cli):
+    code, err = run_cli(["classify", DECAY, "--out", str(tmp_path / "c")])
     assert code == 2 and "--vary" in err, err
 
 
@@ -229,10 +213,10 @@ PREDICT_DATA = [
 
 
 @pytest.mark.parametrize("name, words", PREDICT_DATA, ids=[n for n, _ in PREDICT_DATA])
-def test_predict_bad_data_file(classify_run, tmp_path, capsys, name, words):
+def test_predict_bad_data_file(classify_run, tmp_path, run_cli, name, words):
     points = json.loads((classify_run / "config.json").read_text())["choices"]["model_spec"]["field_shape"][-1]
     files = _data_files(tmp_path, points)
-    code, err = run_cli(["classify", "--predict", str(classify_run), str(files.get(name, tmp_path / name))], capsys)
+    code, err = run_cli(["classify", "--predict", str(classify_run), str(files.get(name, tmp_path / name))])
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
@@ -269,26 +253,26 @@ DAMAGE = [
 
 
 @pytest.mark.parametrize("what, damage, words", DAMAGE, ids=[d[0] for d in DAMAGE])
-def test_predict_damaged_run_directory(classify_run, tmp_path, capsys, what, damage, words):
+def test_predict_damaged_run_directory(classify_run, tmp_path, run_cli, what, damage, words):
     run = tmp_path / "run"
     shutil.copytree(classify_run, run)
     damage(run)
     data = tmp_path / "data.csv"
     np.savetxt(data, np.zeros((2, 7)), delimiter=",")
-    code, err = run_cli(["classify", "--predict", str(run), str(data)], capsys)
+    code, err = run_cli(["classify", "--predict", str(run), str(data)])
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
 
 
-def test_predict_labels_good_data(classify_run, tmp_path, capsys):
+def test_predict_labels_good_data(classify_run, tmp_path, run_cli):
     """The corpus' reference point: data on the run's grid is labelled (one row per sample, probabilities)."""
     import numpy as np
 
     labels = np.load(classify_run / "labels.npz")
     data = tmp_path / "good.npz"
     np.savez(data, features=labels["examples"][:3].reshape(3, -1))
-    code, out = run_cli(["classify", "--predict", str(classify_run), str(data)], capsys)
+    code, out = run_cli(["classify", "--predict", str(classify_run), str(data)])
     assert code == 0, out
     rows = [line.split(",") for line in out.strip().splitlines()]
     assert rows[0][:2] == ["index", "label"] and len(rows) == 4

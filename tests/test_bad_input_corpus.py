@@ -19,38 +19,6 @@ ODE = HEAD + "t = Time('t', 0, 1)\nu = Field('u', t)\n"
 PDE = HEAD + "x = Space('x', 0, 1)\nu = Field('u', x)\n"
 SOLVE = "problem = Problem('p', equations=[Eq(D(u, t), -u)], conditions=[Initial(u, 1)])\n"
 POISSON = "problem = Problem('p', equations=[Eq(D(u, x, 2), 1)], conditions=[Dirichlet(u, 0)])\n"
-QUICK = [
-    "--steps",
-    "3",
-    "--lbfgs-steps",
-    "0",
-    "--width",
-    "4",
-    "--depth",
-    "1",
-    "--points",
-    "16",
-    "--quiet",
-    "--threads",
-    "1",
-]
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str]:
-    """(exit code, stderr) of the CLI in-process; argparse's own refusals count (exit 2, usage line)."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    err = captured.err + captured.out
-    assert "Traceback" not in err, err
-    return code, err
-
-
-def assert_no_half_written(root: Path) -> None:
-    leftovers = [p for p in root.rglob("*") if ".tmp-" in p.name]
-    assert not leftovers, leftovers
 
 
 # -- malformed problem files: (id, file content, words the message must hold) -------------------------
@@ -195,21 +163,21 @@ PROBLEM_FILES = [
 
 
 @pytest.mark.parametrize("source, words", [c[1:] for c in PROBLEM_FILES], ids=[c[0] for c in PROBLEM_FILES])
-def test_malformed_problem_file(tmp_path, capsys, source, words):
+def test_malformed_problem_file(tmp_path, run_cli, source, words, quick_flags):
     path = tmp_path / "problem.py"
     path.write_bytes(source)
     (tmp_path / "bad.msh").write_bytes(b"$MeshFormat\ngarbage\n")
-    code, err = run_cli(["show", str(path)], capsys)
+    code, err = run_cli(["show", str(path)])
     assert code == 2 and err.startswith("error: ") and "problem.py" in err, err
     for word in words:
         assert word in err, (word, err)
-    code, _ = run_cli(["solve", str(path), *QUICK, "--out", str(tmp_path / "run")], capsys)
+    code, _ = run_cli(["solve", str(path), *quick_flags, "--out", str(tmp_path / "run")])
     assert code == 2 and not (tmp_path / "run").exists()
 
 
-def test_missing_problem_file_and_a_folder(tmp_path, capsys):
+def test_missing_problem_file_and_a_folder(tmp_path, run_cli):
     for target, word in ((tmp_path / "nope.py", "no such problem file"), (tmp_path, "it is a directory")):
-        code, err = run_cli(["show", str(target)], capsys)
+        code, err = run_cli(["show", str(target)])
         assert code == 2 and str(target) in err and word in err
 
 
@@ -251,9 +219,9 @@ SOLVE_FLAGS = [
 
 
 @pytest.mark.parametrize("flags, words", SOLVE_FLAGS, ids=[" ".join(f) for f, _ in SOLVE_FLAGS])
-def test_bad_solve_flag(problems_dir, tmp_path, capsys, flags, words):
+def test_bad_solve_flag(problems_dir, tmp_path, run_cli, flags, words, quick_flags):
     run = tmp_path / "run"
-    code, err = run_cli(["solve", str(problems_dir / "decay.py"), *QUICK, *flags, "--out", str(run)], capsys)
+    code, err = run_cli(["solve", str(problems_dir / "decay.py"), *quick_flags, *flags, "--out", str(run)])
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
@@ -279,10 +247,10 @@ OTHER_FLAGS = [
 
 
 @pytest.mark.parametrize("argv, words", OTHER_FLAGS, ids=[" ".join(a[:1] + a[2:]) for a, _ in OTHER_FLAGS])
-def test_bad_flag_on_other_subcommands(problems_dir, tmp_path, capsys, argv, words):
+def test_bad_flag_on_other_subcommands(problems_dir, tmp_path, run_cli, argv, words):
     names = {"heat": problems_dir / "heat1d.py", "decay": problems_dir / "decay.py", "tmp": tmp_path}
     argv = [a.format(**names) for a in argv] + ["--out", str(tmp_path / "out")] * (argv[0] in ("reference", "validate"))
-    code, err = run_cli(argv, capsys)
+    code, err = run_cli(argv)
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)
@@ -291,25 +259,11 @@ def test_bad_flag_on_other_subcommands(problems_dir, tmp_path, capsys, argv, wor
 
 # -- missing or corrupt run-directory files ----------------------------------------------------------------
 @pytest.fixture(scope="module")
-def finished_run(tmp_path_factory) -> Path:
+def finished_run(tmp_path_factory, quick_flags) -> Path:
     run = tmp_path_factory.mktemp("corpus") / "run"
     root = Path(__file__).resolve().parents[1]
-    assert (
-        main(
-            [
-                "solve",
-                str(root / "problems" / "decay.py"),
-                *QUICK,
-                "--steps",
-                "6",
-                "--checkpoint-every",
-                "3",
-                "--out",
-                str(run),
-            ]
-        )
-        == 0
-    )
+    argv = ["solve", str(root / "problems" / "decay.py"), *quick_flags, "--steps", "6", "--checkpoint-every", "3"]
+    assert main([*argv, "--out", str(run)]) == 0
     return run
 
 
@@ -364,12 +318,12 @@ RUN_FILES = [
 
 
 @pytest.mark.parametrize("damage, argv, words", [c[1:] for c in RUN_FILES], ids=[c[0] for c in RUN_FILES])
-def test_damaged_run_directory(finished_run, tmp_path, capsys, damage, argv, words):
+def test_damaged_run_directory(finished_run, tmp_path, run_cli, assert_no_half_written, damage, argv, words):
     run = tmp_path / "run"
     shutil.copytree(finished_run, run)
     damage(run)
     before = sorted(p.name for p in run.iterdir())
-    code, err = run_cli([a.format(run=run) for a in argv] + ["--threads", "1"] * (argv[0] == "solve"), capsys)
+    code, err = run_cli([a.format(run=run) for a in argv] + ["--threads", "1"] * (argv[0] == "solve"))
     assert code == 2, err
     for word in words:
         assert word in err, (word, err)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from pinnsolve import D, Data, Eq, Field, Initial, Problem, Time, Unknown, exp
+from pinnsolve import load_problem
 from pinnsolve.ensemble import member_plan, resampled, workers_and_threads
 from pinnsolve.run import RunOptions, solve
+from pinnsolve.solution import Solution
 
 
 def test_members_are_shared_out_over_ranks_without_overlap(tmp_path):
@@ -28,19 +30,8 @@ def test_threads_are_divided_among_parallel_members():
     assert workers_and_threads(2, 16) == (2, 8)
 
 
-def _decay(points: int = 20, noise: float = 0.0) -> Problem:
-    t = Time("t", 0, 1)
-    g = Field("g", t)
-    k = Unknown("k", 0.5, exact=2.0)
-    ts = np.linspace(0, 1, points)
-    values = np.exp(-2 * ts) * (1 + noise * np.random.default_rng(0).standard_normal(points))
-    return Problem(
-        "identify", [Eq(D(g, t), -k * g)], [Initial(g, 1), Data(g, ts[:, None], values)], exact={g: exp(-2 * t)}
-    )
-
-
-def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves_the_problem_alone():
-    problem = _decay()
+def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves_the_problem_alone(inverse_decay):
+    problem = inverse_decay(exact_rate=2.0)
     data = problem.conditions[-1]
     a, b, c = resampled(problem, 3), resampled(problem, 3), resampled(problem, 4)
     new = a.conditions[-1]
@@ -54,8 +45,8 @@ def test_a_bootstrap_resample_draws_the_measurements_with_replacement_and_leaves
 
 
 @pytest.mark.slow
-def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_retraining(tmp_path):
-    problem = _decay(noise=0.02)
+def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_retraining(tmp_path, inverse_decay):
+    problem = inverse_decay(noise=0.02, exact_rate=2.0)
     settings = {"width": 12, "depth": 2, "points": 48, "steps": 150, "lbfgs_steps": 100}
     options = RunOptions(settings=settings, ensemble=3, threads=1)
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
@@ -75,3 +66,43 @@ def test_an_ensemble_identifies_the_rate_with_an_interval_and_resumes_without_re
     assert os.stat(members / "member-0" / "history.csv").st_mtime_ns == kept
     assert (members / "member-2" / "metrics.json").is_file()
     assert again.metrics["unknowns"]["k"]["members"] == pytest.approx(k["members"], rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def predator_prey_ensemble(tmp_path_factory) -> tuple:
+    """Two members of a tiny pinn on the Lotka–Volterra system (fields x and y): the run and its mean."""
+    run = tmp_path_factory.mktemp("ensemble") / "run"
+    problem = load_problem(Path(__file__).resolve().parents[1] / "problems" / "lotka_volterra.py")
+    settings = {"width": 8, "depth": 1, "points": 32, "steps": 30, "lbfgs_steps": 0}
+    result = solve(problem, RunOptions(settings=settings, ensemble=2, threads=1), out=run, stream=io.StringIO())
+    return run, result
+
+
+@pytest.mark.slow
+def test_an_ensemble_of_a_system_writes_every_field_into_samples(predator_prey_ensemble):
+    run, result = predator_prey_ensemble
+    members = [Solution.load(run / "members" / f"member-{k}") for k in range(2)]
+    with np.load(run / "samples.npz") as data:
+        for name in ("x", "y"):
+            stack = np.stack([m.fields[name] for m in members])
+            assert data[name].shape == (2, len(data["t"])) == stack.shape
+            assert np.allclose(data[f"mean_{name}"], result.result.fields[name], atol=1e-6)
+            assert np.allclose(data[f"std_{name}"], stack.std(axis=0), atol=1e-6)
+            assert np.max(data[f"std_{name}"]) > 0  # two seeds, two different networks
+
+
+@pytest.mark.slow
+def test_pinnsolve_plot_redraws_the_band_of_an_ensemble(predator_prey_ensemble, run_cli):
+    from matplotlib.image import imread
+
+    run, _ = predator_prey_ensemble
+    band = run / "plots" / "band.png"
+    assert band.is_file()
+    band.unlink()
+    code, out = run_cli(["plot", str(run)])
+    assert code == 0 and str(band) in out and (run / "plots" / "solution.png").is_file()
+    image = imread(band)
+    assert image.ndim == 3 and image.shape[0] > 400  # two rows of panels: x and y
+    band.unlink()
+    code, out = run_cli(["plot", str(run), "--kind", "band"])
+    assert code == 0 and out.strip() == str(band) and imread(band).shape == image.shape

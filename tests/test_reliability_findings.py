@@ -8,49 +8,22 @@ from textwrap import dedent
 
 import pytest
 
-from pinnsolve.cli import main
-
-QUICK = [
-    "--steps",
-    "2",
-    "--lbfgs-steps",
-    "0",
-    "--width",
-    "4",
-    "--depth",
-    "1",
-    "--points",
-    "16",
-    "--quiet",
-    "--threads",
-    "1",
-]
 HEADER = "from pinnsolve import *\n"
 
 
-def _refused(argv, capsys, *words, code=2):
-    """Run the CLI in-process; assert the exit code, one clean paragraph holding ``words``, no traceback."""
-    assert main(argv) == code
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and err.startswith("error: ")
-    for word in words:
-        assert word in err, (word, err)
-    return err
-
-
-def test_non_utf8_problem_file(tmp_path, capsys):
+def test_non_utf8_problem_file(tmp_path, refused):
     path = tmp_path / "bin.py"
     path.write_bytes(HEADER.encode() + b"x = Time('x', 0, 1)  # \xff\xfe\n")
-    _refused(["show", str(path)], capsys, "bin.py, line 2", "not UTF-8", "Save the file as UTF-8")
+    refused(["show", str(path)], "bin.py, line 2", "not UTF-8", "Save the file as UTF-8")
 
 
-def test_nul_bytes_in_problem_file(tmp_path, capsys):
+def test_nul_bytes_in_problem_file(tmp_path, refused):
     path = tmp_path / "nul.py"
     path.write_bytes(HEADER.encode() + b"\x00\x01\x02")
-    _refused(["show", str(path)], capsys, "nul.py, line 2", "NUL")
+    refused(["show", str(path)], "nul.py, line 2", "NUL")
 
 
-def test_one_name_for_a_space_and_a_time(write_problem, tmp_path, capsys):
+def test_one_name_for_a_space_and_a_time(write_problem, tmp_path, refused, quick_flags):
     path = write_problem(
         HEADER
         + dedent("""
@@ -59,8 +32,8 @@ def test_one_name_for_a_space_and_a_time(write_problem, tmp_path, capsys):
         problem = Problem("same", equations=[Eq(D(u, t), D(u, x, 2))], conditions=[Initial(u, 0), Dirichlet(u, 0)])
     """)
     )
-    _refused(["show", str(path)], capsys, "problem.py", "'x' is given to two coordinates", "its own name")
-    _refused(["solve", str(path), *QUICK, "--out", str(tmp_path / "run")], capsys, "two coordinates")
+    refused(["show", str(path)], "problem.py", "'x' is given to two coordinates", "its own name")
+    refused(["solve", str(path), *quick_flags, "--out", str(tmp_path / "run")], "two coordinates")
     assert not (tmp_path / "run").exists()
 
 
@@ -71,7 +44,7 @@ def test_one_name_for_a_space_and_a_time(write_problem, tmp_path, capsys):
         ("[Eq(D(u, x, 2), 0), Eq(D(u, x), 1)]", ["2 equations for 1 field(s) (u)", "over-determined"]),
     ],
 )
-def test_equation_count_matches_field_count(write_problem, capsys, equations, words):
+def test_equation_count_matches_field_count(write_problem, refused, equations, words):
     v = 'v = Field("v", x)\n' if "v" in equations else ""
     path = write_problem(
         HEADER
@@ -79,10 +52,10 @@ def test_equation_count_matches_field_count(write_problem, capsys, equations, wo
         + v
         + f'problem = Problem("p", equations={equations}, conditions=[Dirichlet(u, 0)])\n'
     )
-    _refused(["show", str(path)], capsys, "problem.py", *words)
+    refused(["show", str(path)], "problem.py", *words)
 
 
-def test_reference_on_a_huge_range(write_problem, tmp_path, capsys):
+def test_reference_on_a_huge_range(write_problem, tmp_path, refused):
     path = write_problem(
         HEADER
         + dedent("""
@@ -91,7 +64,7 @@ def test_reference_on_a_huge_range(write_problem, tmp_path, capsys):
         problem = Problem("big", equations=[Eq(D(u, x, 2), 0)], conditions=[Dirichlet(u, 0)])
     """)
     )
-    _refused(["reference", str(path), "--out", str(tmp_path / "run")], capsys, "coordinate x", "overflow", "Rescale")
+    refused(["reference", str(path), "--out", str(tmp_path / "run")], "coordinate x", "overflow", "Rescale")
     assert not (tmp_path / "run").exists()
 
 
@@ -110,17 +83,16 @@ def test_reference_on_a_huge_range(write_problem, tmp_path, capsys):
         (["--grid", "x=1000000000"], ["--grid", "largest that fits"]),
     ],
 )
-def test_bad_solve_flags(problems_dir, tmp_path, capsys, flag, words):
+def test_bad_solve_flags(problems_dir, tmp_path, refused, flag, words, quick_flags):
     run = tmp_path / "run"
-    _refused(["solve", str(problems_dir / "decay.py"), *QUICK, *flag, "--out", str(run)], capsys, *words)
+    refused(["solve", str(problems_dir / "decay.py"), *quick_flags, *flag, "--out", str(run)], *words)
     assert not run.exists()
 
 
-def test_reference_grid_beyond_memory(problems_dir, tmp_path, capsys):
+def test_reference_grid_beyond_memory(problems_dir, tmp_path, refused):
     run = tmp_path / "run"
-    _refused(
+    refused(
         ["reference", str(problems_dir / "heat1d.py"), "--grid", "x=100000000", "--out", str(run)],
-        capsys,
         "--grid",
         "reference grid nodes",
         "largest that fits",
@@ -138,7 +110,7 @@ def test_memory_estimate_follows_the_limit(monkeypatch):
         require_memory("points", 10_000, 100, "--points")
 
 
-def test_read_only_out_is_refused_before_training(problems_dir, tmp_path, capsys, monkeypatch):
+def test_read_only_out_is_refused_before_training(problems_dir, tmp_path, refused, monkeypatch, quick_flags):
     from pinnsolve.io import rundir
 
     def read_only(path, *args, **kwargs):
@@ -146,9 +118,8 @@ def test_read_only_out_is_refused_before_training(problems_dir, tmp_path, capsys
 
     monkeypatch.setattr(rundir, "open", read_only, raising=False)
     run = tmp_path / "sub" / "run"
-    _refused(
-        ["solve", str(problems_dir / "decay.py"), *QUICK, "--out", str(run)],
-        capsys,
+    refused(
+        ["solve", str(problems_dir / "decay.py"), *quick_flags, "--out", str(run)],
         str(run),
         "Read-only file system",
         "another --out",
@@ -156,7 +127,7 @@ def test_read_only_out_is_refused_before_training(problems_dir, tmp_path, capsys
     assert not run.exists()
 
 
-def test_data_outside_the_domain(write_problem, capsys):
+def test_data_outside_the_domain(write_problem, refused):
     path = write_problem(
         HEADER
         + dedent("""
@@ -165,10 +136,10 @@ def test_data_outside_the_domain(write_problem, capsys):
         problem = Problem("d", equations=[Eq(D(u, x, 2), 0)], conditions=[Dirichlet(u, 0), Data(u, [[5.0]], [1.0])])
     """)
     )
-    _refused(["show", str(path)], capsys, "problem.py", "outside the domain", "x=5", "widen the domain")
+    refused(["show", str(path)], "problem.py", "outside the domain", "x=5", "widen the domain")
 
 
-def test_data_after_the_final_time(write_problem, capsys):
+def test_data_after_the_final_time(write_problem, refused):
     path = write_problem(
         HEADER
         + dedent("""
@@ -177,12 +148,12 @@ def test_data_after_the_final_time(write_problem, capsys):
         problem = Problem("d", equations=[Eq(D(u, t), -u)], conditions=[Initial(u, 1), Data(u, [0.5, 3.0], [1, 2])])
     """)
     )
-    _refused(["show", str(path)], capsys, "1 of 2 points", "t=3")
+    refused(["show", str(path)], "1 of 2 points", "t=3")
 
 
-def test_problem_file_calling_sys_exit(write_problem, capsys):
+def test_problem_file_calling_sys_exit(write_problem, refused):
     path = write_problem("import sys\nsys.exit(0)\n")
-    _refused(["show", str(path)], capsys, "problem.py, line 2", "sys.exit(0)", "Remove the exit call")
+    refused(["show", str(path)], "problem.py, line 2", "sys.exit(0)", "Remove the exit call")
 
 
 def test_the_whole_language_is_exported():

@@ -1,8 +1,8 @@
 """``pinnsolve solve --ensemble K``: K members of one neural method, and what their spread says.
 
-The runner (`pinnsolve.run.solve`) hands an ensemble here with itself as ``solve_member``; each
-member is an ordinary run of the method into ``RUN/members/member-k`` (its own config.json,
-checkpoints, history, solution, plots), with the seed ``seed + k`` and, when the problem has
+The runner (`pinnsolve.run.solve`, through `pinnsolve.ensemble_run`) hands an ensemble here with itself
+as ``solve_member``; each member is an ordinary run of the method into ``RUN/members/member-k`` (its own
+config.json, checkpoints, history, solution, plots), with the seed ``seed + k`` and, when the problem has
 ``Data``, a bootstrap resample of the measurements drawn from that seed (`resampled`). Members run
 
 - in parallel processes when ``--threads`` allows (``min(K, threads)`` processes, the threads
@@ -10,9 +10,9 @@ checkpoints, history, solution, plots), with the seed ``seed + k`` and, when the
 - under torchrun, distributed over the ranks of the process group (member k on rank k mod P).
 
 Once all are done, rank 0 writes the ensemble's files into RUN: the mean `Solution` (solution.npz,
-plots), the members' fields as `Samples` (samples.npz: ``u`` (K, ...), ``mean_u``, ``std_u``;
-plots/band.png: mean ± 2σ), and metrics.json with the ensemble's error, spread and each
-unknown's mean and 95 % interval (`pinnsolve.results.ensemble`). ``--resume RUN`` retrains no
+plots), the members' fields as `Samples` (samples.npz: ``u`` (K, ...), ``mean_u``, ``std_u``, the same
+for each further field; plots/band.png: mean ± 2σ of each field), and metrics.json with the ensemble's
+error, spread and each unknown's mean and 95 % interval (`pinnsolve.results.ensemble`). ``--resume RUN`` retrains no
 finished member: those with a metrics.json are read back, those with a checkpoint continue.
 """
 

@@ -6,7 +6,8 @@ applies, runs it, and writes what it returned (`pinnsolve.methods.contract.Outco
 provenance record), history.csv, model.pt, checkpoint.pt (neural methods, for --resume), the
 result's own files (solution.npz and the ParaView file for a `Solution`), metrics.json (the
 result's metrics and the method's own numbers) and plots/ (every figure kind registered for
-the result, and the loss curve).
+the result, and the loss curve). What ``--resume`` continues from is read by
+`pinnsolve.train.resume`; ``--ensemble K`` is handed to `pinnsolve.ensemble_run`.
 
 Library code leaves process-wide state alone: the seed makes an explicit numpy Generator for
 the method, and torch's random state is forked around the run (the caller's is restored
@@ -27,6 +28,7 @@ import torch
 
 from pinnsolve.catalog import get_method
 from pinnsolve.dsl.problem import Problem
+from pinnsolve.ensemble_run import solve_ensemble
 from pinnsolve.errors import (
     EXIT_BAD_INPUT,
     PinnsolveError,
@@ -40,6 +42,8 @@ from pinnsolve.methods import Context, settings_dict
 from pinnsolve.methods.contract import check_kind
 from pinnsolve.methods.options import make_settings
 from pinnsolve.results.base import Result, plots_for
+from pinnsolve.train.checkpoint import checkpoint_interval
+from pinnsolve.train.resume import resume_state
 
 __all__ = [
     "DTYPES",
@@ -153,34 +157,6 @@ def seeded(seed: int, device: torch.device) -> Iterator[None]:
         yield
 
 
-def _resume_state(run: RunDirectory) -> dict[str, Any]:
-    """The last whole checkpoint and the history up to its step (a corrupt history restarts, with a note)."""
-    import sys
-
-    from pinnsolve.errors import PinnsolveError
-    from pinnsolve.train import load_checkpoint, records_from_history
-
-    def note(text: str) -> None:
-        print(f"warning: {text}", file=sys.stderr)
-
-    checkpoint = load_checkpoint(run.file(run.CHECKPOINT), notify=note)
-    if "records" in checkpoint:  # a method that keeps its own history in the checkpoint (vmc)
-        return {"checkpoint": checkpoint, "history": list(checkpoint["records"])}
-    try:
-        columns = run.read_history()
-        missing = sorted({"step", "phase", "wall_time_s", "loss", "lr"} - set(columns))
-        if columns and missing:
-            raise KeyError(f"no column {', '.join(missing)}")
-        history = records_from_history(columns)
-    except (PinnsolveError, KeyError, ValueError, TypeError, IndexError) as exc:
-        note(
-            f"{run.file(run.HISTORY)} is unreadable ({type(exc).__name__}: {exc}); the loss history restarts at "
-            f"step {checkpoint['step']} (the model continues from the checkpoint)."
-        )
-        history = []
-    return {"checkpoint": checkpoint, "history": [r for r in history if r.step <= int(checkpoint["step"])]}
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM (``timeout``, SLURM, Kubernetes, systemd): handled like Ctrl-C, the checkpoint saved."""
 
@@ -206,35 +182,6 @@ def terminate_saves() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def checkpoint_interval(text: str | None) -> tuple[int | None, float | None]:
-    """``--checkpoint-every``: ``500`` (steps), ``30s`` (seconds of training) or ``30s,500`` (whichever first).
-
-    Default (None): 60 s or 1000 steps, whichever comes first.
-    """
-    if text is None:
-        return 1000, 60.0
-    steps: int | None = None
-    seconds: float | None = None
-    for part in filter(None, (p.strip() for p in str(text).split(","))):
-        try:
-            if part.endswith("s"):
-                seconds = float(part[:-1])
-                ok = seconds > 0 and seconds < float("inf")
-            else:
-                steps = int(part)
-                ok = steps > 0
-        except ValueError:
-            ok = False
-        if not ok:
-            raise SettingsError(
-                f"--checkpoint-every {text}: '{part}' is neither a positive number of steps (500) "
-                "nor of seconds (30s). Give e.g. --checkpoint-every 30s,500."
-            )
-    if steps is None and seconds is None:
-        raise SettingsError("--checkpoint-every is empty; give e.g. --checkpoint-every 30s,500.")
-    return steps, seconds
 
 
 def _config(problem: Problem, options: RunOptions, settings: Any, choices: Mapping[str, Any]) -> dict[str, Any]:
@@ -289,7 +236,21 @@ def solve(
     interval = checkpoint_interval(checkpoint_every)
     started = time.perf_counter()
     if options.ensemble > 1:
-        return _solve_ensemble(problem, method, options, group, out, resume_dir, overwrite, stream, checkpoint_every)
+        path, mean, metrics = solve_ensemble(
+            problem,
+            method,
+            options,
+            _config(problem, options, settings, {}),
+            group=group,
+            out=out,
+            resume_dir=resume_dir,
+            overwrite=overwrite,
+            stream=stream,
+            checkpoint_every=checkpoint_every,
+            solve_member=solve,
+            interruptible=terminate_saves,
+        )
+        return RunResult(path, mean, metrics)
     if group is not None and not group.writer:
         return _run_unwritten(problem, method, settings, options, group, resume_dir, callbacks, dtype, device)
     needed = output_bytes(problem, options.grid)
@@ -303,14 +264,8 @@ def solve(
         with seeded(options.seed, device), terminate_saves(), write_errors(run):
             outcome = method.run(problem, settings, context)
     except PinnsolveError as error:
-        if (
-            error.exit_code == EXIT_BAD_INPUT
-            and created
-            and not any(p.is_file() and p.name != run.CONFIG for p in run.path.rglob("*"))
-        ):
-            import shutil
-
-            shutil.rmtree(run.path)  # bad input, nothing written but the config: leave no empty run behind
+        if error.exit_code == EXIT_BAD_INPUT and created:
+            run.remove_if_only_config()  # bad input, nothing written but the config: leave no empty run behind
         raise
     with write_errors(run):
         run.write_config(
@@ -360,65 +315,6 @@ def _check_options(options: RunOptions) -> None:
         )
 
 
-def _solve_ensemble(
-    problem: Problem,
-    method: Any,
-    options: RunOptions,
-    group: Any,
-    out: str | Path | None,
-    resume_dir: str | Path | None,
-    overwrite: bool,
-    stream: Any,
-    checkpoint_every: str | None,
-) -> RunResult:
-    """``--ensemble K``: K members of a neural method (`pinnsolve.ensemble`); rank 0 writes the mean
-    Solution, samples.npz, metrics.json and plots into the run directory."""
-    from pinnsolve.ensemble import run_ensemble
-    from pinnsolve.methods.neural import NeuralMethod
-
-    if not isinstance(method, NeuralMethod):
-        raise SettingsError(
-            f"--ensemble trains several networks of a neural method; --method {method.name} is not one "
-            "(use pinn, trial, ffnn, rnn or autoencoder), or leave --ensemble out."
-        )
-    started = time.perf_counter()
-    run = None
-    if group is None or group.writer:
-        run = (
-            RunDirectory.open(resume_dir)
-            if resume_dir
-            else RunDirectory.create(out, problem.name, method.name, overwrite=overwrite)
-        )
-        config = _config(problem, options, make_settings(method.name, options.settings), {})
-        run.write_config(config, result_kind="solution", problem_file=problem.file)
-    try:
-        with terminate_saves():
-            done = run_ensemble(
-                problem,
-                options,
-                run,
-                group,
-                solve,
-                resume=resume_dir is not None,
-                stream=stream,
-                checkpoint_every=checkpoint_every,
-            )
-    except (KeyboardInterrupt, RunInterrupted):
-        where = run.path if run is not None else "the run directory"
-        raise RunInterrupted(
-            f"interrupted; finished members are kept and the others' checkpoints saved under {where}/members. "
-            f"Continue with: pinnsolve solve --resume {where}"
-        ) from None
-    if done is None or run is None:
-        return RunResult(Path(resume_dir or out or "."), None, {})  # type: ignore[arg-type]
-    mean, metrics = done
-    metrics["wall_time_s"] = time.perf_counter() - started
-    mean.save(run.path)
-    run.write_metrics(metrics)
-    mean.plot_all(run.plots)
-    return RunResult(run.path, mean, metrics)
-
-
 def _open_run(
     problem: Problem,
     method: Any,
@@ -433,7 +329,7 @@ def _open_run(
     if resume_dir is not None:
         run = RunDirectory.open(resume_dir)
         run.check_writable(needed)
-        return run, False, ({} if getattr(method, "own_checkpoints", False) else _resume_state(run))
+        return run, False, ({} if getattr(method, "own_checkpoints", False) else resume_state(run))
     return RunDirectory.create(out, problem.name, method.name, overwrite=overwrite, needed=needed), True, None
 
 
@@ -463,7 +359,7 @@ def _run_unwritten(
     """A torchrun process other than rank 0: trains its shard in step with the others, writes nothing."""
     import io
 
-    resume = _resume_state(RunDirectory.open(resume_dir)) if resume_dir is not None else None
+    resume = resume_state(RunDirectory.open(resume_dir)) if resume_dir is not None else None
     context = Context(
         dtype=dtype,
         device=device,

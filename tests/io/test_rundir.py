@@ -51,6 +51,21 @@ def test_unsafe_names_are_slugged(tmp_path):
     assert run.parent == tmp_path and "/" not in run.name and " " not in run.name
 
 
+def test_a_run_that_wrote_only_its_config_is_removed_and_any_other_is_kept(tmp_path):
+    from pinnsolve.io.rundir import RunDirectory
+
+    bare = RunDirectory.create(tmp_path / "bare", "heat1d", "pinn")
+    bare.write_config({"method": "pinn"}, result_kind="solution")
+    (bare.path / "members").mkdir()  # an empty folder is nothing written
+    assert bare.remove_if_only_config() and not bare.path.exists()
+    kept = RunDirectory.create(tmp_path / "kept", "heat1d", "pinn")
+    kept.write_config({"method": "pinn"}, result_kind="solution")
+    (kept.path / "dataset").mkdir()
+    (kept.path / "dataset" / "chunk-0.npz").write_bytes(b"draws")  # one file, however deep, keeps it
+    assert not kept.remove_if_only_config()
+    assert sorted(p.name for p in kept.path.rglob("*")) == ["chunk-0.npz", "config.json", "dataset"]
+
+
 HISTORY = """step,phase,wall_time_s,loss,residual,initial,l2_relative_error,lr
 0,adam,0.0100,1.00000000e+00,9.00000000e-01,1.00000000e-01,5.00000000e-01,1.000000e-03
 1,adam,0.0200,5.00000000e-01,4.00000000e-01,1.00000000e-01,,1.000000e-03

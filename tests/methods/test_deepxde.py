@@ -27,7 +27,6 @@ from pinnsolve import (
     Robin,
     Space,
     Time,
-    Unknown,
     cos,
     exp,
     laplacian,
@@ -193,21 +192,13 @@ def test_trained_by_deepxde_the_solution_is_close_to_the_exact_one(problems_dir,
 
 @needs_deepxde
 @pytest.mark.slow
-def test_an_unknown_rate_is_identified_from_data():
-    """y' = −k y with k unknown (started at 1), y(0) = 1 and 11 samples of e^{−2t}: DeepXDE finds k = 2.
+def test_an_unknown_rate_is_identified_from_data(inverse_decay):
+    """g' = −k g with k unknown (started at 1), g(0) = 1 and 11 samples of e^{−2t}: DeepXDE finds k = 2.
 
     Measured: |k − 2| = 8.9e-6 and L2 1.4e-5 in 16 s; the thresholds are twice these.
     """
     torch.set_num_threads(1)
-    t, k = Time("t", 0, 1), Unknown("k", 1.0)
-    y = Field("y", t)
-    ts = np.linspace(0, 1, 11)
-    problem = Problem(
-        "inverse_decay",
-        [Eq(D(y, t), -k * y)],
-        [Initial(y, 1), Data(y, ts[:, None], np.exp(-2 * ts))],
-        exact={y: exp(-2 * t)},
-    )
+    problem = inverse_decay(points=11, guess=1.0)
     outcome = get_method("deepxde").run(
         problem, DeepXDESettings(points=64, steps=400, lbfgs_steps=200, lr=1e-2), context()
     )

@@ -10,18 +10,14 @@ import torch
 
 from pinnsolve import (
     D,
-    Data,
     Dirichlet,
     Eq,
     Field,
-    Initial,
     Neumann,
     Periodic,
     Problem,
     Robin,
     Space,
-    Time,
-    Unknown,
     cos,
     exp,
     load_problem,
@@ -101,17 +97,8 @@ def test_neumann_robin_and_periodic_on_a_box():
 
 
 @pytest.mark.slow
-def test_an_unknown_coefficient_is_identified_from_data(tmp_path):
-    t = Time("t", 0, 1)
-    g = Field("g", t)
-    k = Unknown("k", 0.5)
-    ts = np.linspace(0, 1, 20)
-    problem = Problem(
-        "identify",
-        [Eq(D(g, t), -k * g)],
-        [Initial(g, 1), Data(g, ts[:, None], np.exp(-2 * ts))],
-        exact={g: exp(-2 * t)},
-    )
+def test_an_unknown_coefficient_is_identified_from_data(tmp_path, inverse_decay):
+    problem = inverse_decay()
     options = RunOptions(settings={"width": 16, "depth": 2, "points": 64, "steps": 400, "lbfgs_steps": 200})
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=io.StringIO())
     assert abs(result.metrics["unknowns"]["k"] - 2.0) < 1e-3

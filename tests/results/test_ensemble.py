@@ -89,3 +89,32 @@ def test_ensemble_samples_are_written_and_read_back(tmp_path):
         assert np.allclose(data["std_u"], stack.astype(np.float32).std(axis=0), atol=1e-7)
         assert np.allclose(data["reference_mean_u"], members[0].exact["u"])
     assert back.reference == "exact solution"
+
+
+def test_every_field_of_a_system_is_written_under_its_own_name_and_read_back(tmp_path):
+    """u(x, t) and v(x) of three members: samples.npz holds u, mean_u, std_u and v, mean_v, std_v."""
+    x, t = np.linspace(0, 1, 11), np.linspace(0, 1, 5)
+    rng = np.random.default_rng(2)
+    members = [
+        Solution(
+            "p",
+            "pinn",
+            {"x": x, "t": t},
+            {"u": np.outer(np.sin(np.pi * x), np.exp(-t)) + 0.01 * rng.standard_normal((11, 5)), "v": x + rng.random()},
+            {"u": ("x", "t"), "v": ("x",)},
+            time_coord="t",
+        )
+        for _ in range(3)
+    ]
+    ensemble_samples(members, "pinn").save(tmp_path)
+    with np.load(tmp_path / "samples.npz") as data:
+        for name, shape in (("u", (3, 11, 5)), ("v", (3, 11))):
+            stack = np.stack([m.fields[name] for m in members])
+            assert data[name].shape == shape
+            assert np.allclose(data[f"mean_{name}"], stack.mean(axis=0), atol=1e-12)
+            assert np.allclose(data[f"std_{name}"], stack.std(axis=0), atol=1e-12)
+    back = Samples.load(tmp_path)
+    assert back.field == "u" and [o.field for o in back.others] == ["v"]
+    (v,) = back.others
+    assert list(v.axes) == ["x"] and v.samples.shape == (3, 11) and v.reference == "none (the ensemble's own mean)"
+    assert np.allclose(v.reference_mean, np.mean([m.fields["v"] for m in members], axis=0))

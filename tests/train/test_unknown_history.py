@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pytest
 
-from pinnsolve import D, Data, Eq, Field, Initial, Problem, Time, Unknown, exp
 from pinnsolve.io.rundir import RunDirectory
 from pinnsolve.methods.neural import history_rows
 from pinnsolve.run import RunOptions, solve
@@ -27,17 +25,8 @@ def test_the_progress_line_and_the_history_rows_carry_each_unknown(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_solve_records_the_unknown_at_every_step_ending_at_the_identified_value(tmp_path):
-    t = Time("t", 0, 1)
-    g = Field("g", t)
-    k = Unknown("k", 0.5)
-    ts = np.linspace(0, 1, 20)
-    problem = Problem(
-        "identify",
-        [Eq(D(g, t), -k * g)],
-        [Initial(g, 1), Data(g, ts[:, None], np.exp(-2 * ts))],
-        exact={g: exp(-2 * t)},
-    )
+def test_a_solve_records_the_unknown_at_every_step_ending_at_the_identified_value(tmp_path, inverse_decay):
+    problem = inverse_decay()
     options = RunOptions(settings={"width": 12, "depth": 2, "points": 48, "steps": 150, "lbfgs_steps": 100})
     stream = io.StringIO()
     result = solve(problem, options, out=tmp_path / "run", plain=True, stream=stream)

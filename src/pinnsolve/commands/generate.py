@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import shutil
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -94,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
             f"Continue with: pinnsolve generate --resume {run_dir.path}"
         ) from None
     except PinnsolveError as error:
-        if error.exit_code == EXIT_BAD_INPUT and not args.resume and _holds_only_config(run_dir):
-            shutil.rmtree(run_dir.path)  # refused before anything was computed: leave no run directory behind
+        if error.exit_code == EXIT_BAD_INPUT and not args.resume:
+            run_dir.remove_if_only_config()  # refused before anything was computed: leave no run directory behind
         raise
     metrics = _write_run(run_dir, problem, settings, grid, outcome, args)
     _report(problem.name, args.model, metrics, run_dir.path)
@@ -137,11 +136,6 @@ def _resumed(args: argparse.Namespace) -> dict[str, Any]:
     if args.seed == 0 and config.get("seed") is not None:
         args.seed = int(config["seed"])
     return config
-
-
-def _holds_only_config(run_dir: Any) -> bool:
-    """Whether nothing but config.json was written in the run directory."""
-    return not any(p.is_file() and p.name != run_dir.CONFIG for p in run_dir.path.rglob("*"))
 
 
 def _learn_and_sample(

@@ -151,6 +151,17 @@ class RunDirectory:
             )
         return run
 
+    def remove_if_only_config(self) -> bool:
+        """Delete the run directory when nothing but config.json was written in it, and say whether it was.
+
+        A run refused for bad input before any work (exit 2) leaves no empty run behind; one that wrote
+        anything else (a checkpoint, a training draw, a dataset chunk) is kept for ``--resume``.
+        """
+        if any(p.is_file() and p.name != CONFIG_FILE for p in self.path.rglob("*")):
+            return False
+        shutil.rmtree(self.path)
+        return True
+
     def check_writable(self, needed: int = 0) -> None:
         """Fail before any work starts when the folder cannot take a file (read-only, full disk), or
         its file system has less than ``needed`` bytes free (the run's estimated output)."""

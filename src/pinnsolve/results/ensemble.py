@@ -84,14 +84,24 @@ def spread_metrics(solutions: Sequence[Any], mean: Any) -> dict[str, Any]:
 
 
 def ensemble_samples(solutions: Sequence[Any], method: str, info: Mapping[str, Any] | None = None) -> Samples | None:
-    """The members' values of the first field as `Samples` (samples.npz: ``u`` (K, ...), ``mean_u``,
-    ``std_u``), with the exact solution as the reference mean (std 0) where there is one.
+    """The members' values of every field as `Samples` (samples.npz: ``u`` (K, ...), ``mean_u``, ``std_u``,
+    then ``v``, ``mean_v``, ``std_v``, ... for a system: the first field's `Samples` holds the others), with
+    the exact solution as the reference mean (std 0) where there is one.
 
-    None for solutions on scattered points (a `Samples` lives on a grid)."""
+    None for solutions on scattered points (a `Samples` lives on a grid; a constant field is left out)."""
     first = solutions[0]
     if not first.is_grid:
         return None
-    name = next(iter(first.fields))
+    fields = [_field_samples(solutions, n, method, info) for n in first.fields if first.field_coords[n]]
+    if not fields:
+        return None
+    fields[0].others = fields[1:]
+    return fields[0]
+
+
+def _field_samples(solutions: Sequence[Any], name: str, method: str, info: Mapping[str, Any] | None) -> Samples:
+    """The members' values of field ``name`` on its own axes, as `Samples`."""
+    first = solutions[0]
     axes = {c: first.axes[c] for c in first.field_coords[name]}
     stack = np.stack([np.asarray(s.fields[name], dtype=float) for s in solutions])
     exact = first.exact.get(name)

@@ -12,6 +12,11 @@ File layout (``samples.npz``)
 - ``probe_index`` (P, ndim): grid indices of the probe points; ``probe_reference`` (R, P):
   draws of the reference law there; ``reference_u`` (G, ...): a few reference solutions;
 - ``history_<column>``: the loss curves; ``__meta__``: JSON (problem, model, reference, timings).
+
+Further fields of the same draws (``others``: an ensemble of a multi-field problem) stand beside
+the first under their own names, ``v``, ``mean_v``, ``std_v``, ``reference_mean_v``,
+``reference_std_v``, with their probes as ``probe_index_v`` and ``probe_reference_v``; ``__meta__``
+lists them with their coordinates (``others``).
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ class Samples(Result):
     history: dict[str, np.ndarray] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+    #: further fields of the same draws (each a Samples of its own, the same problem and method)
+    others: list[Samples] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.samples = np.asarray(self.samples)
@@ -97,38 +104,45 @@ class Samples(Result):
     # -- files -----------------------------------------------------------------------------------
     def save(self, run_dir: Path) -> list[Path]:
         target = Path(run_dir) / SAMPLES_FILE
-        name = self.field
         arrays: dict[str, np.ndarray] = {k: np.asarray(v) for k, v in self.axes.items()}
-        arrays.update(
-            {
-                name: self.samples.astype(np.float32),
-                f"mean_{name}": self.mean,
-                f"std_{name}": self.std,
-                f"reference_mean_{name}": self.reference_mean,
-                f"reference_std_{name}": self.reference_std,
-                "probe_index": self.probe_index,
-                "probe_reference": self.probe_reference,
-            }
-        )
-        if self.reference_fields is not None:
-            arrays[f"reference_{name}"] = self.reference_fields
+        arrays.update(self._arrays(""))
+        for other in self.others:
+            arrays.update(other._arrays(f"_{other.field}"))
         arrays.update({f"history_{k}": np.asarray(v) for k, v in self.history.items()})
         meta = {
             "format": NPZ_FORMAT,
             "version": 1,
             "problem": self.problem,
             "method": self.method,
-            "field": name,
+            "field": self.field,
             "coords": list(self.axes),
             "reference": self.reference,
             "reference_solves": self.reference_solves,
             "timings": self.timings,
             "info": self.info,
         }
+        if self.others:
+            meta["others"] = {other.field: list(other.axes) for other in self.others}
         arrays["__meta__"] = np.array(json.dumps(meta))
         with atomic_write(target) as tmp:
             np.savez(tmp, **arrays)
         return [target]
+
+    def _arrays(self, probes: str) -> dict[str, np.ndarray]:
+        """This field's arrays in samples.npz; ``probes`` tells its probe arrays from the first field's."""
+        name = self.field
+        arrays = {
+            name: self.samples.astype(np.float32),
+            f"mean_{name}": self.mean,
+            f"std_{name}": self.std,
+            f"reference_mean_{name}": self.reference_mean,
+            f"reference_std_{name}": self.reference_std,
+            f"probe_index{probes}": self.probe_index,
+            f"probe_reference{probes}": self.probe_reference,
+        }
+        if self.reference_fields is not None:
+            arrays[f"reference_{name}"] = self.reference_fields
+        return arrays
 
     @classmethod
     def load(cls, run_dir: Path) -> Samples:
@@ -136,26 +150,12 @@ class Samples(Result):
         try:
             with np.load(target, allow_pickle=False) as data:
                 meta = json.loads(str(data["__meta__"]))
-                name = meta["field"]
                 history = {k[len("history_") :]: data[k] for k in data.files if k.startswith("history_")}
-                ref = f"reference_{name}"
-                return cls(
-                    problem=meta["problem"],
-                    method=meta["method"],
-                    field=name,
-                    axes={c: data[c] for c in meta["coords"]},
-                    samples=data[name],
-                    reference_mean=data[f"reference_mean_{name}"],
-                    reference_std=data[f"reference_std_{name}"],
-                    probe_index=data["probe_index"],
-                    probe_reference=data["probe_reference"],
-                    reference=meta["reference"],
-                    reference_solves=meta.get("reference_solves"),
-                    reference_fields=data[ref] if ref in data.files else None,
-                    history=history,
-                    timings=meta.get("timings", {}),
-                    info=meta.get("info", {}),
-                )
+                first = cls._read(data, meta, meta["field"], meta["coords"], "", history=history)
+                first.others = [
+                    cls._read(data, meta, name, coords, f"_{name}") for name, coords in meta.get("others", {}).items()
+                ]
+                return first
         except FileNotFoundError:
             raise RunDirectoryError(
                 f"{target}: missing. The run directory is incomplete; rerun pinnsolve generate."
@@ -164,3 +164,25 @@ class Samples(Result):
             raise RunDirectoryError(
                 f"{target}: not a pinnsolve samples file ({exc}). The file is corrupt; rerun pinnsolve generate."
             ) from None
+
+    @classmethod
+    def _read(cls, data: Any, meta: dict[str, Any], name: str, coords: list[str], probes: str, **more: Any) -> Samples:
+        """One field's Samples from the open samples.npz (``probes``: as in `_arrays`)."""
+        ref = f"reference_{name}"
+        return cls(
+            problem=meta["problem"],
+            method=meta["method"],
+            field=name,
+            axes={c: data[c] for c in coords},
+            samples=data[name],
+            reference_mean=data[f"reference_mean_{name}"],
+            reference_std=data[f"reference_std_{name}"],
+            probe_index=data[f"probe_index{probes}"],
+            probe_reference=data[f"probe_reference{probes}"],
+            reference=meta["reference"],
+            reference_solves=meta.get("reference_solves"),
+            reference_fields=data[ref] if ref in data.files else None,
+            timings=meta.get("timings", {}),
+            info=meta.get("info", {}),
+            **more,
+        )

@@ -15,9 +15,9 @@ from typing import Any
 
 import torch
 
-from pinnsolve.errors import RunDirectoryError
+from pinnsolve.errors import RunDirectoryError, SettingsError
 
-__all__ = ["CheckpointEvery", "load_checkpoint", "previous_checkpoint", "save_checkpoint"]
+__all__ = ["CheckpointEvery", "checkpoint_interval", "load_checkpoint", "previous_checkpoint", "save_checkpoint"]
 
 
 def previous_checkpoint(path: Path) -> Path:
@@ -100,3 +100,32 @@ class CheckpointEvery:
 
     def on_end(self, trainer: Any) -> None:
         pass
+
+
+def checkpoint_interval(text: str | None) -> tuple[int | None, float | None]:
+    """``--checkpoint-every``: ``500`` (steps), ``30s`` (seconds of training) or ``30s,500`` (whichever first).
+
+    Default (None): 60 s or 1000 steps, whichever comes first (`CheckpointEvery`'s defaults).
+    """
+    if text is None:
+        return 1000, 60.0
+    steps: int | None = None
+    seconds: float | None = None
+    for part in filter(None, (p.strip() for p in str(text).split(","))):
+        try:
+            if part.endswith("s"):
+                seconds = float(part[:-1])
+                ok = seconds > 0 and seconds < float("inf")
+            else:
+                steps = int(part)
+                ok = steps > 0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise SettingsError(
+                f"--checkpoint-every {text}: '{part}' is neither a positive number of steps (500) "
+                "nor of seconds (30s). Give e.g. --checkpoint-every 30s,500."
+            )
+    if steps is None and seconds is None:
+        raise SettingsError("--checkpoint-every is empty; give e.g. --checkpoint-every 30s,500.")
+    return steps, seconds

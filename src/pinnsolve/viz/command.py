@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from pinnsolve.errors import PinnsolveError
 from pinnsolve.io.rundir import HISTORY_FILE
@@ -20,6 +21,8 @@ from pinnsolve.solution import SOLUTION_FILE
 __all__ = ["add_plot_arguments", "run_plot", "add_render_arguments", "run_render", "render_in_process", "load_run"]
 
 RENDER_TIMEOUT_S = 600
+#: the figure of an ensemble run's samples (`Samples`' registered "band"), drawn beside its mean's
+ENSEMBLE_BAND = "band"
 
 
 # -- plot ------------------------------------------------------------------------------------
@@ -61,7 +64,8 @@ def run_plot(args: argparse.Namespace) -> int:
     if (run_dir / "config.json").is_file() and _result_kind(run_dir) != "solution":
         return _plot_result(run_dir, args)
     solution, history = load_run(run_dir, "plot")
-    kinds = _kinds(args.kind, KINDS)
+    samples = _ensemble_samples(run_dir)
+    kinds = _kinds(args.kind, KINDS if samples is None else {**KINDS, ENSEMBLE_BAND: None})
     times = _times(args.times)
     collocation = None
     if (run_dir / COLLOCATION_FILE).is_file():
@@ -75,11 +79,21 @@ def run_plot(args: argparse.Namespace) -> int:
             ) from None
     out = Path(args.out) if getattr(args, "out", None) else run_dir / "plots"
     try:
-        paths = plot_all(solution, history, out, kinds=kinds, times=times, fmt=args.format, collocation=collocation)
+        own = None if kinds is None else [k for k in kinds if k != ENSEMBLE_BAND]
+        paths = plot_all(solution, history, out, kinds=own, times=times, fmt=args.format, collocation=collocation)
     except ValueError as exc:
         raise PinnsolveError(f"{run_dir}: {exc}.") from None
+    if samples is not None and (kinds is None or ENSEMBLE_BAND in kinds):
+        paths += samples.plot(ENSEMBLE_BAND, out)
     print("\n".join(str(p) for p in paths))
     return 0
+
+
+def _ensemble_samples(run_dir: Path) -> Any:
+    """An ensemble run's members as `Samples` (samples.npz beside the mean Solution), or None for other runs."""
+    from pinnsolve.results.samples import SAMPLES_FILE, Samples
+
+    return Samples.load(run_dir) if (run_dir / SAMPLES_FILE).is_file() else None
 
 
 def _result_kind(run_dir: Path) -> str:

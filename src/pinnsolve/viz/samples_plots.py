@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,27 +26,34 @@ def _slices(result: Samples) -> list[tuple[str, tuple]]:
 
 @register_plot(Samples, "band")
 def plot_band(result: Samples, out: Path) -> list[Path]:
-    """Mean ± 2σ of the samples against the reference law's, along the first axis."""
-    cuts = _slices(result)
+    """Mean ± 2σ of the samples against the reference law's, along the first axis: one row per field."""
+    rows = [result, *result.others]
+    columns = max(len(_slices(r)) for r in rows)
+    with styled():
+        fig = new_figure(4.2 * columns, 3.4 * len(rows))
+        for i, row in enumerate(rows):
+            for j, (title, cut) in enumerate(_slices(row)):
+                ax = fig.add_subplot(len(rows), columns, i * columns + j + 1)
+                _band(ax, row, title, cut)
+                if i == 0 and j == 0:
+                    ax.legend()
+        return [save_figure(fig, out / "band.png")]
+
+
+def _band(ax: Any, result: Samples, title: str, cut: tuple) -> None:
+    """One panel of the band plot: a field's mean ± 2σ on one cut, the reference law's dashed."""
     axis = next(iter(result.axes))
     x = result.axes[axis]
-    with styled():
-        fig = new_figure(4.2 * len(cuts), 3.4)
-        for j, (title, cut) in enumerate(cuts):
-            ax = fig.add_subplot(1, len(cuts), j + 1)
-            m, s = result.mean[cut], result.std[cut]
-            rm, rs = result.reference_mean[cut], result.reference_std[cut]
-            ax.fill_between(x, m - 2 * s, m + 2 * s, alpha=0.3, color="C0", label=f"{result.method} mean ± 2σ")
-            ax.plot(x, m, color="C0")
-            ax.plot(x, rm, "k--", lw=1.2, label="reference mean")
-            ax.plot(x, rm - 2 * rs, "k:", lw=1.0, label="reference ± 2σ")
-            ax.plot(x, rm + 2 * rs, "k:", lw=1.0)
-            ax.set_xlabel(axis)
-            ax.set_ylabel(result.field)
-            ax.set_title(title or f"{result.problem}: {result.reference}", fontsize=9 if not title else None)
-            if j == 0:
-                ax.legend()
-        return [save_figure(fig, out / "band.png")]
+    m, s = result.mean[cut], result.std[cut]
+    rm, rs = result.reference_mean[cut], result.reference_std[cut]
+    ax.fill_between(x, m - 2 * s, m + 2 * s, alpha=0.3, color="C0", label=f"{result.method} mean ± 2σ")
+    ax.plot(x, m, color="C0")
+    ax.plot(x, rm, "k--", lw=1.2, label="reference mean")
+    ax.plot(x, rm - 2 * rs, "k:", lw=1.0, label="reference ± 2σ")
+    ax.plot(x, rm + 2 * rs, "k:", lw=1.0)
+    ax.set_xlabel(axis)
+    ax.set_ylabel(result.field)
+    ax.set_title(title or f"{result.problem}: {result.reference}", fontsize=9 if not title else None)
 
 
 @register_plot(Samples, "gallery")
