@@ -112,5 +112,10 @@ thresholds = { fd = 1e-14 }
     # the second case would fail its threshold: running only the first one passes
     assert validate_suite(suite, out=tmp_path / "runs", report=report, log=None, only=["decay"]) == 0
     assert "decay-again" not in report.read_text()
+    # without --report a subset writes its report into its run directory, never over the suite's REPORT.md
+    suite_report = suite.parent / "REPORT.md"  # where a full run writes it: here, the report above
+    before = suite_report.read_text()
+    assert validate_suite(suite, out=tmp_path / "subset", log=None, only=["decay"]) == 0
+    assert (tmp_path / "subset" / "REPORT.md").is_file() and suite_report.read_text() == before
     with pytest.raises(PinnsolveError, match="no case is named 'heat'. Cases: decay, decay-again"):
         validate_suite(suite, out=tmp_path / "other", log=None, only=["heat"])

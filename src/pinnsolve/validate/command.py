@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--report",
         metavar="FILE",
         help="with --suite: where to write the Markdown report (default: REPORT.md beside the "
-        "suite file; with --quick, in the run directory)",
+        "suite file; with --quick or --cases, in the run directory)",
     )
 
 

@@ -210,8 +210,8 @@ def validate_suite(
     print a summary.
 
     The report goes to ``REPORT.md`` beside the suite file (images under ``report/``) for a
-    full run, and into the run directory ``out`` for a quick one, unless ``report`` names a
-    file. With ``resume`` (the run directory of an earlier, stopped run of this suite) the cases
+    full run, and into the run directory ``out`` for a quick one or a subset (``only``: the suite's
+    report keeps every case, so a few cases never replace it), unless ``report`` names a file. With ``resume`` (the run directory of an earlier, stopped run of this suite) the cases
     it finished are not rerun, and a case stopped part-way continues, each trained method from its
     checkpoint (`pinnsolve.validate.resume`). Returns 0 when every threshold is met, 1 when any is
     missed (or a method with a threshold was skipped or failed).
@@ -224,7 +224,8 @@ def validate_suite(
     problems = {c.name: load_problem(c.problem, c.parameters) for c in cases}  # every file checked before any run
     state = _state(suite, quick, out, overwrite, resume)
     run_root = state.run_root
-    report_path = Path(report) if report else (run_root / "REPORT.md" if quick else suite.path.parent / "REPORT.md")
+    partial = quick or only is not None
+    report_path = Path(report) if report else (run_root / "REPORT.md" if partial else suite.path.parent / "REPORT.md")
     rows, results = _run_cases(suite, cases, problems, state, quick, log)
     total = state.total_time([c.name for c in cases])
     write_suite_report(suite, rows, results, report_path, quick=quick, total_s=total, run_root=run_root)
