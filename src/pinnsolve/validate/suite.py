@@ -211,8 +211,9 @@ def validate_suite(
 
     The report goes to ``REPORT.md`` beside the suite file (images under ``report/``) for a
     full run, and into the run directory ``out`` for a quick one or a subset (``only``: the suite's
-    report keeps every case, so a few cases never replace it), unless ``report`` names a file. With ``resume`` (the run directory of an earlier, stopped run of this suite) the cases
-    it finished are not rerun, and a case stopped part-way continues, each trained method from its
+    report keeps every case, so a few cases never replace it), unless ``report`` names a file.
+    With ``resume`` (the run directory of an earlier, stopped run of this suite) the cases it
+    finished are not rerun, and a case stopped part-way continues, each trained method from its
     checkpoint (`pinnsolve.validate.resume`). Returns 0 when every threshold is met, 1 when any is
     missed (or a method with a threshold was skipped or failed).
     """
