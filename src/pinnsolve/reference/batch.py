@@ -36,7 +36,7 @@ from pinnsolve.reference.discretise import Discretisation
 from pinnsolve.reference.evolution import Evolution
 from pinnsolve.reference.grid import make_grid, resolve_sizes, time_axis
 from pinnsolve.reference.mol import TOLERANCES, integrate_states
-from pinnsolve.reference.steady import NEWTON_MAX_ITERATIONS, NEWTON_TOLERANCE
+from pinnsolve.reference.steady import NEWTON_MAX_ITERATIONS, damped_newton_step
 
 __all__ = ["BATCH_SIZE", "BatchedReference", "batch_obstacle"]
 
@@ -154,15 +154,9 @@ class BatchedReference:
             if system.linear:
                 y = y + step
                 break
-            norm, damping = np.linalg.norm(residual), 1.0
-            while True:  # backtrack until the stacked residual decreases
-                trial = y + damping * step
-                trial_residual = system.evaluate(trial, 0.0, parameters)
-                if np.linalg.norm(trial_residual) < norm or damping < 1e-4:
-                    break
-                damping /= 2
-            y, residual = trial, trial_residual
-            if np.max(np.abs(damping * step), initial=0.0) <= NEWTON_TOLERANCE * (1 + np.max(np.abs(y), initial=0.0)):
+            stacked = lambda v: system.evaluate(v, 0.0, parameters)  # noqa: E731 - the batch's residual
+            y, residual, converged = damped_newton_step(stacked, y, residual, step)
+            if converged:  # the whole batch: the damping and the test act on the stacked residual
                 break
         else:
             raise RunFailed(

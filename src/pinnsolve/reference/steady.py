@@ -7,6 +7,7 @@ order); the boundary nodes follow from the conditions (see `boundary`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from scipy.sparse import linalg as spla
 from pinnsolve.errors import MethodNotApplicable, RunFailed
 from pinnsolve.reference.discretise import Discretisation
 
-__all__ = ["NEAR_SINGULAR", "condition_estimate", "near_singular_warning", "solve_steady"]
+__all__ = ["NEAR_SINGULAR", "condition_estimate", "damped_newton_step", "near_singular_warning", "solve_steady"]
 
 NEWTON_MAX_ITERATIONS = 50
 NEWTON_TOLERANCE = 1e-11  # on max|Δy| relative to 1 + max|y|
@@ -111,6 +112,25 @@ class _LinearSolver:
         return lu.solve(rhs)
 
 
+def damped_newton_step(
+    evaluate: Callable[[np.ndarray], np.ndarray], y: np.ndarray, residual: np.ndarray, step: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """One Newton step ``y + λ·step``, λ halved from 1 until the residual's norm decreases (down to 1e-4).
+
+    Returns the new state, its residual, and whether the step taken is below `NEWTON_TOLERANCE`
+    relative to 1 + max|y| (converged).
+    """
+    norm, damping = float(np.linalg.norm(residual)), 1.0
+    while True:
+        trial = y + damping * step
+        trial_residual = evaluate(trial)
+        if np.linalg.norm(trial_residual) < norm or damping < 1e-4:
+            break
+        damping /= 2
+    taken = np.max(np.abs(damping * step), initial=0.0)
+    return trial, trial_residual, bool(taken <= NEWTON_TOLERANCE * (1 + np.max(np.abs(trial), initial=0.0)))
+
+
 def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The nodal values of every field (full vectors) and the solver's statistics."""
     problem, form = disc.problem, disc.form
@@ -137,16 +157,8 @@ def solve_steady(disc: Discretisation) -> tuple[dict[str, np.ndarray], dict[str,
     else:
         for iterations in range(1, NEWTON_MAX_ITERATIONS + 1):  # noqa: B007 - the count is read after the loop
             step = linear_solver.solve(system.jacobian(y), -residual)
-            norm = float(np.linalg.norm(residual))
-            damping = 1.0
-            while True:  # backtrack until the residual decreases
-                trial = y + damping * step
-                trial_residual = system.evaluate(trial)
-                if np.linalg.norm(trial_residual) < norm or damping < 1e-4:
-                    break
-                damping /= 2
-            y, residual = trial, trial_residual
-            if np.max(np.abs(damping * step), initial=0.0) <= NEWTON_TOLERANCE * (1 + np.max(np.abs(y), initial=0.0)):
+            y, residual, converged = damped_newton_step(system.evaluate, y, residual, step)
+            if converged:
                 break
         else:
             raise RunFailed(
