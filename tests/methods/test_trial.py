@@ -62,8 +62,8 @@ def test_interior_is_not_pinned():
     assert abs(float((a(p) - b(p)).detach())) > 1e-6
 
 
-def test_neumann_and_non_box_problems_are_refused_with_advice(problems_dir):
-    for name in ("heat_neumann", "poisson_disk"):
+def test_neumann_and_mesh_problems_are_refused_with_advice(problems_dir):
+    for name in ("heat_neumann", "plate_hole"):
         with pytest.raises(MethodNotApplicable, match="--method pinn"):
             build(load_problem(problems_dir / f"{name}.py"))
 

@@ -5,10 +5,13 @@ Each field is sought as
 .. math:: u(x, t) = A(x, t) + B(x, t)\\, N_θ(x, t)
 
 where A satisfies the Dirichlet and initial conditions exactly and B vanishes where
-they are imposed, so the loss is the equation residual alone. A is built symbolically by
-transfinite interpolation: a projection per coordinate that corrects the function on that
-coordinate's faces (both ends: linear blending; initial time: a Taylor polynomial up to
-the order of the initial conditions), applied coordinate after coordinate.
+they are imposed, so the loss is the equation residual alone. On intervals and boxes A is built
+symbolically by transfinite interpolation: a projection per coordinate that corrects the function
+on that coordinate's faces (both ends: linear blending; initial time: a Taylor polynomial up to
+the order of the initial conditions), applied coordinate after coordinate. On disks, polygons and
+their unions, intersections and differences, one Dirichlet datum g on the whole boundary gives
+A = g and B = φ, an approximate distance function of the boundary built from R-functions
+(`distance`; Sukumar & Srivastava 2022).
 """
 
 from __future__ import annotations
@@ -25,22 +28,39 @@ from pinnsolve.dsl.symbols import field_name
 from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.contract import Context
+from pinnsolve.methods.distance import distance_function
 from pinnsolve.methods.neural import NeuralMethod, Setup
 from pinnsolve.methods.settings import InteriorSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
-from pinnsolve.methods.trial_constraints import constraints_of
+from pinnsolve.methods.trial_constraints import FaceValues, constraints_of
 from pinnsolve.residual import numpy_function
 from pinnsolve.solution import Solution
 
 
 def check_applicable(problem: Problem) -> None:
     """Refuse problems whose conditions cannot be built into A and B, saying what to use."""
-    if problem.domain is not None and not problem.domain.is_box:
-        raise MethodNotApplicable(
-            f"the trial-function method builds conditions into u = A + B·N on intervals and boxes only, and "
-            f"problem '{problem.name}' has a {type(problem.domain).__name__} domain. Use --method pinn."
-        )
     constraints_of(problem)
+    if problem.domain is not None and not problem.domain.is_box:
+        for f in problem.fields:
+            _boundary_datum(problem, f)
+        distance_function(problem.domain, problem.domain.coords)
+
+
+def _boundary_datum(problem: Problem, field: sp.Expr) -> sp.Expr:
+    """The one Dirichlet datum g of ``field`` on the whole boundary of a non-box domain (else refused)."""
+    data = [k for k in constraints_of(problem) if k.field == field and isinstance(k, FaceValues)]
+    parts = set(problem.domain.boundary_parts())
+    covered = {p for k in data for p in getattr(k, "on", ())}
+    whole = "boundary" in covered or (parts and parts <= covered)
+    values = {sp.srepr(problem.numeric(k.g)) for k in data}
+    if not whole or len(values) != 1:
+        said = "different data on different parts of the boundary" if whole else "no Dirichlet datum on all of it"
+        raise MethodNotApplicable(
+            f"on the {type(problem.domain).__name__} domain of '{problem.name}', the trial-function method builds in "
+            f"one Dirichlet datum g on the whole boundary (u = g + φ·N, φ an approximate distance function), and "
+            f"field '{field_name(field)}' has {said}. Use --method pinn, which imposes the conditions in the loss."
+        )
+    return data[0].g
 
 
 def _faces(problem: Problem, field: sp.Expr) -> dict[str, sp.Expr]:
@@ -59,6 +79,9 @@ def trial_parts(problem: Problem, field: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     B: sp.Expr = sp.Integer(1)
     faces = _faces(problem, field)
     lo, hi = problem.domain.bounds() if problem.domain is not None else ([], [])
+    if problem.domain is not None and not problem.domain.is_box:
+        A, B = _boundary_datum(problem, field), distance_function(problem.domain, problem.domain.coords)
+        faces = {}  # the space part is done: only the initial time is left
     for axis, s in enumerate(problem.space):
         if s not in field.args:
             continue
@@ -147,7 +170,12 @@ class TrialFunction(NeuralMethod, name="trial"):
                 "derivatives": engine,
                 "interior_points": n,
                 "trial_function": form,
-                "constraints": "hard (Dirichlet and initial conditions built in)",
+                "constraints": "hard (Dirichlet and initial conditions built in"
+                + (
+                    "; B an approximate distance function of the boundary, from R-functions)"
+                    if problem.domain is not None and not problem.domain.is_box
+                    else ")"
+                ),
             },
         )
 
