@@ -61,16 +61,20 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated problem names")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds")
     parser.add_argument("--modes", default="off,on")
+    parser.add_argument("--settings", default="{}", help="other pinn settings as JSON, e.g. '{\"rar_every\": 100}'")
+    parser.add_argument("--results", default="results.json", help="file name under benchmarks/rar/")
     args = parser.parse_args()
     torch.set_num_threads(1)
     names = args.only.split(",") if args.only else PROBLEMS
+    extra = json.loads(args.settings)
+    flags = "".join(f" --{k.replace('_', '-')} {v}" for k, v in extra.items())
     rows = []
     for name in names:
         problem = load_problem(ROOT / "problems" / f"{name}.py")
         for seed in [int(s) for s in args.seeds.split(",")]:
             for mode in args.modes.split(","):
-                out = Path(args.out) / f"{name}-{mode}-{seed}"
-                settings = make_settings("pinn", {"rar": mode}, source="key")
+                out = Path(args.out) / f"{name}-{mode}{flags.replace(' ', '')}-{seed}"
+                settings = make_settings("pinn", {"rar": mode, **extra}, source="key")
                 started = time.perf_counter()
                 result = solve(
                     problem,
@@ -92,12 +96,12 @@ def main() -> int:
                     "train_time_s": round(m["train_time_s"], 1),
                     "wall_time_s": round(wall, 1),
                     "steps": m["steps"],
-                    "command": f"pinnsolve solve problems/{name}.py --method pinn --rar {mode} --threads 1 "
+                    "command": f"pinnsolve solve problems/{name}.py --method pinn --rar {mode}{flags} --threads 1 "
                     f"--seed {seed}",
                 }
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-    (Path(__file__).parent / "results.json").write_text(json.dumps(rows, indent=1) + "\n")
+    (Path(__file__).parent / args.results).write_text(json.dumps(rows, indent=1) + "\n")
     return 0
 
 

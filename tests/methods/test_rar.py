@@ -38,6 +38,8 @@ def test_choice_and_its_reason_are_recorded(problems_dir) -> None:
     heat = build_setup("pinn", load_problem(problems_dir / "heat1d.py"), {"points": 64, "width": 8})
     assert heat.choices["adaptive_points"].startswith("off (auto:") and heat.callbacks == []
     assert build_setup("pinn", burgers, {"points": 64, "rar": "off"}).choices["adaptive_points"] == "off"
+    compiled = build_setup("pinn", burgers, {"points": 64, "compile": True}).choices["adaptive_points"]
+    assert compiled.startswith("off (auto: --compile")
     forced = build_setup("pinn", load_problem(problems_dir / "heat1d.py"), {"points": 64, "rar": "on"})
     assert forced.choices["adaptive_points"]["mode"] == "RAR-D (on)"
 

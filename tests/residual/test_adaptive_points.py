@@ -100,6 +100,15 @@ def test_equation_residual_is_the_pde_terms_residual(problems_dir) -> None:
     np.testing.assert_allclose(measured, np.sqrt(pde.weight) * np.abs(r))
 
 
+def test_equation_residual_is_the_same_with_either_derivative_engine(problems_dir) -> None:
+    _, taylor = _setup(problems_dir, "burgers1d")
+    _, nested = _setup(problems_dir, "burgers1d", derivatives="autograd")
+    points = np.random.default_rng(2).uniform([-1, 0], [1, 1], size=(300, 2))
+    with_taylor = taylor.objective.equation_residual(taylor.model, points)
+    np.testing.assert_allclose(nested.objective.equation_residual(nested.model, points), with_taylor, rtol=1e-10)
+    assert np.all(with_taylor > 0)
+
+
 def test_added_points_stay_in_a_disk_and_join_the_equation_term(problems_dir) -> None:
     problem, setup = _setup(problems_dir, "poisson_disk")
     (refine,) = setup.callbacks

@@ -64,6 +64,8 @@ def plan_refinement(
     if mode == "auto":
         if distributed:
             return None, "off (auto: not available in distributed training)"
+        if getattr(settings, "compile", False):  # each round changes the traced shapes: a recompile of 10-35 s
+            return None, "off (auto: --compile traces one fixed set of points; give --rar on to add them anyway)"
         if not is_nonlinear_evolution(problem):
             return None, "off (auto: on for nonlinear evolution equations only, whose steep fronts need more points)"
     elif mode == "off":

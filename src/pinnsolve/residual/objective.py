@@ -117,7 +117,7 @@ class Objective:
         out = []
         for start in range(0, len(points), chunk):
             x = self._tensor(points[start : start + chunk])
-            values = self.engine(model, x, keys, create_graph=False)
+            values = self.engine(model, x, keys, create_graph=True)  # nested autograd needs the graph for u_xx
             r2 = sum(t.weight * t.expr({k: values[k] for k in t.expr.keys}, x, None, unknowns).square() for t in pde)
             out.append(torch.sqrt(r2.detach()).expand(len(x)).cpu().numpy())
         return np.concatenate(out) if out else np.zeros(0)
