@@ -14,7 +14,7 @@ from pinnsolve.errors import RunInterrupted, SettingsError
 from pinnsolve.io.collocation import COLLOCATION_FILE, load_collocation
 from pinnsolve.methods.neural import build_setup
 from pinnsolve.methods.options import make_settings
-from pinnsolve.methods.rar import is_nonlinear_evolution
+from pinnsolve.methods.rar import is_nonlinear_evolution, plan_refinement
 from pinnsolve.run import RunOptions, solve
 
 SMALL = {"points": 128, "width": 8, "depth": 2, "steps": 40, "lbfgs_steps": 5, "rar_every": 10, "rar_points": 16}
@@ -42,6 +42,17 @@ def test_choice_and_its_reason_are_recorded(problems_dir) -> None:
     assert compiled.startswith("off (auto: --compile")
     forced = build_setup("pinn", load_problem(problems_dir / "heat1d.py"), {"points": 64, "rar": "on"})
     assert forced.choices["adaptive_points"]["mode"] == "RAR-D (on)"
+
+
+def test_distributed_runs_keep_their_points(problems_dir) -> None:
+    burgers = load_problem(problems_dir / "burgers1d.py")
+    auto = make_settings("pinn", {"points": 64}, source="key")
+    assert plan_refinement(burgers, auto, None, 64, 0, distributed=True) == (
+        None,
+        "off (auto: not available in distributed training)",
+    )
+    with pytest.raises(SettingsError, match="--rar on adds collocation points .* shards"):
+        plan_refinement(burgers, make_settings("pinn", {"rar": "on"}, source="key"), None, 64, 0, distributed=True)
 
 
 def test_bad_period_is_refused_by_flag(problems_dir) -> None:

@@ -67,7 +67,10 @@ def plan_refinement(
         if getattr(settings, "compile", False):  # each round changes the traced shapes: a recompile of 10-35 s
             return None, "off (auto: --compile traces one fixed set of points; give --rar on to add them anyway)"
         if not is_nonlinear_evolution(problem):
-            return None, "off (auto: on for nonlinear evolution equations only, whose steep fronts need more points)"
+            return None, (
+                "off (auto: a linear or steady problem, where the added points bought no accuracy; on for nonlinear "
+                "evolution equations with steep fronts: benchmarks/rar)"
+            )
     elif mode == "off":
         return None, "off"
     every = every or RAR_EVERY
