@@ -37,6 +37,7 @@ from pinnsolve.errors import (
     TrainingDiverged,
 )
 from pinnsolve.evaluate import output_bytes
+from pinnsolve.io.collocation import COLLOCATION_FILE
 from pinnsolve.io.rundir import RunDirectory, write_errors
 from pinnsolve.methods import Context, settings_dict
 from pinnsolve.methods.contract import check_kind
@@ -397,3 +398,9 @@ def write_outcome(run: RunDirectory, outcome: Any, metrics: Mapping[str, Any], t
     if outcome.history and "losses" not in outcome.result.plot_kinds():  # a result may draw its own curves
         for draw in plots_for("history").values():
             draw({"history": run.read_history(), "title": title}, run.plots)
+    points = run.path / COLLOCATION_FILE
+    if points.is_file():  # where a trained method evaluated its loss, points added while training marked
+        time_coord = getattr(outcome.result, "time_coord", None)
+        record = {"path": points, "title": title.rsplit(":", 1)[0], "time_coord": time_coord}
+        for draw in plots_for("collocation").values():
+            draw(record, run.plots)

@@ -61,7 +61,8 @@ class Setup:
     ``validation_error``: the loss and the relative L2 error on the held-out validation samples, for
     methods that hold some out (`pinnsolve.methods.validation`; None otherwise). ``check``: the method's own test
     of the trained result, returning metrics to record and the reason it does not solve the problem
-    (None when it does).
+    (None when it does). ``callbacks``: trainer callbacks of the method's own (adaptive collocation points),
+    called before the checkpoints are written.
     """
 
     model: torch.nn.Module
@@ -73,6 +74,7 @@ class Setup:
     validation: Callable[[torch.nn.Module], float] | None = None
     validation_error: Callable[[torch.nn.Module], float] | None = None
     check: Callable[[Any], tuple[dict[str, Any], str | None]] | None = None
+    callbacks: list[Any] = field(default_factory=list)
 
 
 class NeuralMethod(Method):
@@ -125,7 +127,7 @@ class NeuralMethod(Method):
         reporter = ProgressReporter(
             config.total_steps, plain=context.plain, stream=context.stream, title=f"{problem.name} {self.name}"
         )
-        callbacks = [reporter, *context.extra.get("callbacks", [])]
+        callbacks = [reporter, *setup.callbacks, *context.extra.get("callbacks", [])]
         group = context.extra.get("group")
         if group is not None:
             setup.objective = self.sharded(setup, group)
@@ -181,6 +183,7 @@ class NeuralMethod(Method):
         except TrainingDiverged as exc:
             diverged = exc
         _save_state(context, trainer, setup.objective.names)
+        _save_collocation(context, problem, setup.objective)
         result = self.result(problem, settings, context, setup)
         metrics = _training_metrics(trainer, self.name)
         metrics.update(cv | _validation_metrics(setup, stopping))
@@ -261,6 +264,17 @@ def _save_state(context: Context, trainer: Any, term_names: list[str]) -> Any:
     save_checkpoint(trainer.state_dict(), context.run.file(context.run.CHECKPOINT))
     context.run.write_history(history_rows(trainer.history, term_names))
     return context.run.path
+
+
+def _save_collocation(context: Context, problem: Problem, objective: Any) -> None:
+    """The collocation points the model was trained on, by role, into ``collocation.npz`` (points added while
+    training under ``added``), for objectives that hold them."""
+    sets = getattr(objective, "collocation_sets", None)
+    if context.run is None or sets is None:
+        return
+    from pinnsolve.io.collocation import COLLOCATION_FILE, save_collocation
+
+    save_collocation(context.run.file(COLLOCATION_FILE), sets(), [str(c) for c in problem.coords])
 
 
 def _judge(metrics: dict[str, Any], result: Any, trainer: Any, setup: Setup, context: Context) -> Any:

@@ -26,6 +26,7 @@ from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
 from pinnsolve.methods.contract import Context, setting
 from pinnsolve.methods.neural import NeuralMethod, Setup
+from pinnsolve.methods.rar import RAR_EVERY, RAR_FRACTION, RAR_POOL, plan_refinement
 from pinnsolve.methods.settings import CollocationSettings, NetworkSettings, TrainSettings
 from pinnsolve.methods.surrogate import Surrogate, TrialSurrogate
 from pinnsolve.residual import TaylorEngine
@@ -67,6 +68,16 @@ class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
         None,
         "causal weighting ε of the residual in time, 0 for off (default: 1 for an ODE initial value problem, else off)",
     )
+    rar: str = setting(
+        "auto",
+        "residual-based adaptive collocation (RAR-D, Wu et al. 2023): every --rar-every Adam steps add --rar-points "
+        "interior points drawn with probability ∝ |r|/mean|r| + 1 from --rar-pool random candidates; "
+        "auto: on for nonlinear evolution equations (steep fronts, e.g. Burgers), else off",
+        choices=["auto", "on", "off"],
+    )
+    rar_every: int | None = setting(None, f"Adam steps between rounds of added points (default {RAR_EVERY})")
+    rar_points: int | None = setting(None, f"points added per round (default {RAR_FRACTION:g} × the interior points)")
+    rar_pool: int | None = setting(None, f"random candidates per round (default {RAR_POOL} × the interior points)")
 
 
 #: Adam and L-BFGS steps for an ODE initial value problem: the causal weights open the range in ~1500 steps
@@ -92,6 +103,12 @@ def causal_eps(settings: PinnSettings, default: float) -> float:
     return eps
 
 
+def adaptive(problem: Problem, settings: PinnSettings, context: Context, objective: Any, n: int) -> tuple[Any, Any]:
+    """The RAR-D callback (None when off) and its config.json record (`pinnsolve.methods.rar`)."""
+    distributed = context.extra.get("group") is not None
+    return plan_refinement(problem, settings, objective, n, context.seed, distributed)
+
+
 class PINN(NeuralMethod, name="pinn"):
     """Physics-informed network: every condition a term of the loss, except the initial values of an ODE
     initial value problem, which are built in (`pinnsolve.methods.initial_value`)."""
@@ -111,6 +128,7 @@ class PINN(NeuralMethod, name="pinn"):
         causal = ivp.causal_weights(problem, eps)
         objective, engine = make_objective(terms, settings, model, dtype, device, causal)
         n, nb = point_counts(problem, settings)
+        refine, rar_choice = adaptive(problem, settings, context, objective, n)
         return Setup(
             model,
             objective,
@@ -121,7 +139,9 @@ class PINN(NeuralMethod, name="pinn"):
                 "constraints": "soft (all conditions in the loss)",
                 "weights": {t.name: t.weight for t in terms},
                 "causal": {"eps": eps, "bins": causal.bins} if causal is not None else "off",
+                "adaptive_points": rar_choice,
             },
+            callbacks=[refine] if refine is not None else [],
         )
 
     def build_initial_value(self, problem: Problem, settings: PinnSettings, context: Context) -> Setup:
@@ -141,12 +161,22 @@ class PINN(NeuralMethod, name="pinn"):
         eps = causal_eps(settings, ivp.CAUSAL_EPS)
         objective, engine = make_objective(terms, settings, model, dtype, device, ivp.causal_weights(problem, eps))
         n, _ = point_counts(problem, settings)
+        refine, rar_choice = adaptive(problem, settings, context, objective, n)
         choices = {"derivatives": engine, "interior_points": n, "weights": {t.name: t.weight for t in terms}}
         choices.update(ivp.describe(scales, failure, eps))
+        choices["adaptive_points"] = rar_choice
         choices["trial_function"] = {
             field_name(f): f"{parts[field_name(f)][0]} + ({parts[field_name(f)][1]})·N" for f in problem.fields
         }
-        return Setup(model, objective, choices, budget=IVP_BUDGET, check=ivp.departure_check(problem, coarse, failure))
+        check = ivp.departure_check(problem, coarse, failure)
+        return Setup(model, objective, choices, budget=IVP_BUDGET, check=check, callbacks=[refine] if refine else [])
+
+    def measure(
+        self, problem: Problem, settings: PinnSettings, context: Context, setup: Setup, result: Any
+    ) -> dict[str, Any]:
+        """The number of collocation points added while training (RAR-D), where it ran."""
+        added = getattr(setup.objective, "added", None)
+        return {"added_points": len(added)} if setup.callbacks and added is not None else {}
 
     def sharded(self, setup: Setup, group: Any) -> Any:
         """The objective over this process's share of every term's points (`pinnsolve.train.distributed`)."""

@@ -53,13 +53,20 @@ class Objective:
         self.terms = terms
         self.engine = engine
         self.causal = causal
+        self.dtype, self.device = dtype, device
+        self.added = np.zeros((0, terms[0].points.shape[1]))  # interior points added while training (`adaptive_points`)
+        self._stack()
+
+    def _stack(self) -> None:
+        """Every term's point sets as one tensor, with each term's slices of it (and its causal time bins)."""
+        causal = self.causal
         self.bins = {
-            t.name: torch.as_tensor(causal.bin_index(t.points), device=device)
-            for t in terms
+            t.name: torch.as_tensor(causal.bin_index(t.points), device=self.device)
+            for t in self.terms
             if causal is not None and t.kind == "pde"
         }
         blocks, start = [], 0
-        for term in terms:
+        for term in self.terms:
             sets = [term.points] + ([term.partner] if term.partner is not None else [])
             term.slices = tuple(
                 slice(start + sum(len(s) for s in sets[:i]), start + sum(len(s) for s in sets[: i + 1]))
@@ -67,11 +74,13 @@ class Objective:
             )
             start = term.slices[-1].stop
             blocks += sets
-        as_tensor = lambda a: torch.as_tensor(np.asarray(a), dtype=dtype, device=device)  # noqa: E731
-        self.points = as_tensor(np.concatenate(blocks))
-        self.normals = {t.name: as_tensor(t.normals) for t in terms if t.normals is not None}
-        self.targets = {t.name: as_tensor(t.target) for t in terms if t.target is not None}
-        self.keys: set[DerivativeKey] = {k for t in terms for k in t.expr.keys}
+        self.points = self._tensor(np.concatenate(blocks))
+        self.normals = {t.name: self._tensor(t.normals) for t in self.terms if t.normals is not None}
+        self.targets = {t.name: self._tensor(t.target) for t in self.terms if t.target is not None}
+        self.keys: set[DerivativeKey] = {k for t in self.terms for k in t.expr.keys}
+
+    def _tensor(self, a: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(np.asarray(a), dtype=self.dtype, device=self.device)
 
     @property
     def names(self) -> list[str]:
@@ -99,6 +108,52 @@ class Objective:
         if self.causal is not None and self.causal.active and self.bins:
             return self._causal(residuals)
         return {t.name: t.weight * r.square().mean() for t, r in zip(self.terms, residuals.values())}
+
+    def equation_residual(self, model: torch.nn.Module, points: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """|r(x)| of the equations at ``points`` (no graph): √(Σ_e w_e r_e²) over the equation terms ``pde*``."""
+        pde = [t for t in self.terms if t.kind == "pde"]
+        keys = {k for t in pde for k in t.expr.keys}
+        unknowns: Mapping[str, torch.Tensor] = dict(getattr(model, "unknowns", {}) or {})
+        out = []
+        for start in range(0, len(points), chunk):
+            x = self._tensor(points[start : start + chunk])
+            values = self.engine(model, x, keys, create_graph=True)  # nested autograd needs the graph for u_xx
+            r2 = sum(t.weight * t.expr({k: values[k] for k in t.expr.keys}, x, None, unknowns).square() for t in pde)
+            out.append(torch.sqrt(r2.detach()).expand(len(x)).cpu().numpy())
+        return np.concatenate(out) if out else np.zeros(0)
+
+    def add_points(self, points: np.ndarray) -> None:
+        """Add interior points to every equation term (they share the interior set), recorded in ``added``."""
+        points = np.asarray(points, dtype=float).reshape(-1, self.added.shape[1])
+        for t in self.terms:
+            if t.kind == "pde":
+                t.points = np.concatenate([t.points, points])
+        self.added = np.concatenate([self.added, points])
+        self._stack()
+
+    def collocation_sets(self) -> dict[str, np.ndarray]:
+        """The point sets by role for ``collocation.npz``: ``interior`` (as drawn), ``added`` (adaptively),
+        ``boundary_<term>``, ``initial_<term>``, ``data_<term>``."""
+        role = {"pde": "interior", "bc": "boundary", "periodic": "boundary", "ic": "initial", "data": "data"}
+        sets: dict[str, np.ndarray] = {}
+        for t in self.terms:
+            if t.kind == "pde":
+                sets.setdefault("interior", t.points[: len(t.points) - len(self.added)])
+            else:
+                sets[f"{role.get(t.kind, t.kind)}_{t.name}"] = t.points
+        if len(self.added):
+            sets["added"] = self.added
+        return sets
+
+    def training_state(self) -> dict[str, torch.Tensor]:
+        """What --resume needs besides the network: the adaptively added points (a tensor, loads with weights_only)."""
+        return {"added_points": torch.as_tensor(self.added, dtype=torch.float64)}
+
+    def load_training_state(self, state: dict[str, torch.Tensor]) -> None:
+        """Restore the added points of a checkpoint onto freshly drawn ones (the same seed draws the same)."""
+        added = state.get("added_points")
+        if added is not None and len(added) and not len(self.added):
+            self.add_points(added.numpy())
 
     def first_order(self, active: bool) -> None:
         """Told by the trainer whether a first-order stage runs: causal weights only then, since a

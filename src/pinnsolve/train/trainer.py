@@ -144,6 +144,7 @@ class Trainer:
             "torch_rng": torch.get_rng_state(),
             "chain": [[st.name, st.steps] for st in self.stages],
             "done": list(self._done),
+            **({"objective": self.objective.training_state()} if hasattr(self.objective, "training_state") else {}),
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -159,6 +160,8 @@ class Trainer:
             self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
             state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
+        if "objective" in state and hasattr(self.objective, "load_training_state"):  # e.g. adaptively added points
+            self.objective.load_training_state(state["objective"])
         self._done = [int(d) for d in state.get("done", [])]
         saved = [(str(n), int(k)) for n, k in state.get("chain", [])]
         self.optimizer = self._make_stage()

@@ -245,6 +245,18 @@ for _name in SOLUTION_KINDS:
     register_plot(Solution, _name)(_registered(_name))
 
 
+@register_plot("collocation", "collocation")
+def _collocation_file(record: Mapping[str, object], out_dir: Path) -> list[Path]:
+    """The collocation points of a run from ``{"path": collocation.npz, "title": str, "time_coord": str | None}``."""
+    from pinnsolve.viz.collocation import load_collocation, plot_collocation
+
+    sets, coords = load_collocation(Path(str(record["path"])))
+    time_coord = str(record["time_coord"]) if record.get("time_coord") else None
+    title = f"{record.get('title', 'training')}: collocation points"
+    path = plot_collocation(sets, coords, Path(out_dir) / "collocation.png", title, time_coord)
+    return [path] if path else []
+
+
 @register_plot("history", "loss")
 def _history_loss(record: Mapping[str, object], out_dir: Path) -> list[Path]:
     """The loss curve of a run from ``{"history": columns, "title": str}``."""
