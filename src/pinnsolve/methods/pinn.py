@@ -22,6 +22,8 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name
 from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.methods import initial_value as ivp
+from pinnsolve.methods.adaptive_weights import CHOICES as LOSS_WEIGHTS
+from pinnsolve.methods.adaptive_weights import choose_loss_weights
 from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
 from pinnsolve.methods.contract import Context, setting
@@ -67,6 +69,13 @@ class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
         None,
         "causal weighting ε of the residual in time, 0 for off (default: 1 for an ODE initial value problem, else off)",
     )
+    loss_weights: str = setting(
+        "auto",
+        "adaptive loss weights while first-order optimizers run: annealing (Wang et al. 2021: each condition's "
+        "mean gradient brought to the residual's largest, every 100 steps), relobralo (Bischof & Kraus 2021), "
+        "fixed (the --weight values), auto (chosen per problem class; config.json says which and why)",
+        choices=LOSS_WEIGHTS,
+    )
 
 
 #: Adam and L-BFGS steps for an ODE initial value problem: the causal weights open the range in ~1500 steps
@@ -109,7 +118,8 @@ class PINN(NeuralMethod, name="pinn"):
         terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
         eps = causal_eps(settings, 0.0)
         causal = ivp.causal_weights(problem, eps)
-        objective, engine = make_objective(terms, settings, model, dtype, device, causal)
+        adaptive, chosen = choose_loss_weights(problem, settings, terms, context.seed)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal, adaptive)
         n, nb = point_counts(problem, settings)
         return Setup(
             model,
@@ -121,6 +131,7 @@ class PINN(NeuralMethod, name="pinn"):
                 "constraints": "soft (all conditions in the loss)",
                 "weights": {t.name: t.weight for t in terms},
                 "causal": {"eps": eps, "bins": causal.bins} if causal is not None else "off",
+                "loss_weights": chosen,
             },
         )
 
@@ -139,9 +150,12 @@ class PINN(NeuralMethod, name="pinn"):
             if term.name not in settings.weights and "pde" not in settings.weights:
                 term.weight = 1.0 / ivp.equation_scale(problem, residual, scales) ** 2
         eps = causal_eps(settings, ivp.CAUSAL_EPS)
-        objective, engine = make_objective(terms, settings, model, dtype, device, ivp.causal_weights(problem, eps))
+        adaptive, chosen = choose_loss_weights(problem, settings, terms, context.seed)
+        causal = ivp.causal_weights(problem, eps)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal, adaptive)
         n, _ = point_counts(problem, settings)
         choices = {"derivatives": engine, "interior_points": n, "weights": {t.name: t.weight for t in terms}}
+        choices["loss_weights"] = chosen
         choices.update(ivp.describe(scales, failure, eps))
         choices["trial_function"] = {
             field_name(f): f"{parts[field_name(f)][0]} + ({parts[field_name(f)][1]})·N" for f in problem.fields
@@ -158,6 +172,8 @@ class PINN(NeuralMethod, name="pinn"):
         }
         if getattr(setup.objective, "causal", None) is not None:  # per-bin losses are not summed across processes
             setup.choices["causal"] = "off (not available in distributed training yet)"
+        if getattr(setup.objective, "loss_weights", None) is not None:  # nor are the per-term gradients
+            setup.choices["loss_weights"] = "fixed (adaptive weights are not available in distributed training yet)"
         return sharded
 
     def check_compilable(self, setup: Setup) -> None:

@@ -124,7 +124,19 @@ class Trainer:
 
     # -- state -------------------------------------------------------------------------
     def _snapshot(self) -> dict:
-        return {"model": copy.deepcopy(self.model.state_dict()), "step": self.step}
+        model = copy.deepcopy(self.model.state_dict())
+        return {"model": model, "step": self.step, "objective": self._objective_state()}
+
+    def _objective_state(self) -> dict:
+        """What the objective itself carries from step to step (adaptive loss weights), {} for a plain one."""
+        state = getattr(self.objective, "state_dict", None)
+        return copy.deepcopy(state()) if callable(state) else {}
+
+    def _adapt(self, result: StepResult) -> None:
+        """Let the objective update its adaptive loss weights after a step (it knows when they are due)."""
+        adapt = getattr(self.objective, "adapt", None)
+        if callable(adapt):
+            adapt(self.model, self.step, result.terms)
 
     def state_dict(self) -> dict:
         """Everything --resume needs (tensors and plain values only: loads with weights_only)."""
@@ -144,6 +156,7 @@ class Trainer:
             "torch_rng": torch.get_rng_state(),
             "chain": [[st.name, st.steps] for st in self.stages],
             "done": list(self._done),
+            "objective": self._objective_state(),
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -159,6 +172,8 @@ class Trainer:
             self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
             state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
+        if state.get("objective") and hasattr(self.objective, "load_state_dict"):
+            self.objective.load_state_dict(state["objective"])
         self._done = [int(d) for d in state.get("done", [])]
         saved = [(str(n), int(k)) for n, k in state.get("chain", [])]
         self.optimizer = self._make_stage()
@@ -191,6 +206,8 @@ class Trainer:
         """Return to the last good state with a smaller step size, or give up."""
         self.failures += 1
         self.model.load_state_dict(self._good["model"])
+        if self._good["objective"]:
+            self.objective.load_state_dict(self._good["objective"])
         if self.failures > self.config.max_retries:
             raise TrainingDiverged(
                 f"the loss became NaN or infinite during {where} and stayed so after {self.config.max_retries} "
@@ -223,6 +240,7 @@ class Trainer:
             l2,
             dict(result.extra),
             {name: float(p.detach()) for name, p in (getattr(self.model, "unknowns", None) or {}).items()},
+            getattr(self.objective, "weight_values", dict)(),
         )
 
     def _stop_message(self, result: StepRecord, stop: str) -> str:
@@ -258,6 +276,7 @@ class Trainer:
                 self.elapsed = time.perf_counter() - started
                 record = self._record(result)
                 self.history.append(record)
+                self._adapt(result)
                 for cb in self.callbacks:
                     cb.on_step(self, record)
                 if self._halt:
