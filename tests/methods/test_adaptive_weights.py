@@ -36,7 +36,13 @@ def test_annealing_run_writes_its_weights_per_step_and_records_the_choice(proble
     assert all(float(r["weight_pde"]) == 1.0 for r in rows)
     assert len({r["weight_ic"] for r in rows if r["phase"] == "lbfgs"}) == 1
     chosen = json.loads((tmp_path / "run" / "config.json").read_text())["choices"]["loss_weights"]
-    assert chosen == {"rule": "annealing", "every": 100, "alpha": 0.9, "why": "given by --loss-weights"}
+    assert chosen == {
+        "rule": "annealing",
+        "every": 100,
+        "alpha": 0.9,
+        "mean_gradient": "of L_i (the paper's equations)",
+        "why": "given by --loss-weights",
+    }
     assert (tmp_path / "run" / "plots" / "loss.png").is_file()
 
 
@@ -72,12 +78,32 @@ def test_fixed_weights_add_no_columns(problems_dir, tmp_path) -> None:
     assert config["choices"]["loss_weights"] == "fixed (given by --loss-weights)"
 
 
-@pytest.mark.parametrize("name", ["heat1d", "poisson2d", "burgers1d", "wave1d", "lorenz"])
-def test_auto_records_its_rule_and_reason(problems_dir, name) -> None:
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("heat1d", "annealing-scaled"),
+        ("burgers1d", "annealing-scaled"),
+        ("wave1d", "annealing-scaled"),
+        ("poisson2d", "fixed"),
+        ("lorenz", "fixed"),
+        ("inverse_diffusivity", "fixed"),
+    ],
+)
+def test_auto_picks_per_problem_class_and_records_why(problems_dir, name, expected) -> None:
     problem = load_problem(problems_dir / f"{name}.py")
     setup = build_setup("pinn", problem, {"points": 64})
     chosen = setup.choices["loss_weights"]
     rule, why = auto_rule(problem, setup.objective.terms)
-    assert why and why in str(chosen)
-    assert (rule == "fixed") == isinstance(chosen, str)
-    assert (setup.objective.loss_weights is None) == (rule == "fixed")
+    assert rule == expected and why in str(chosen)
+    if expected == "fixed":
+        assert chosen == f"fixed ({why})" and setup.objective.loss_weights is None
+    else:
+        assert chosen["rule"] == expected and setup.objective.loss_weights.scaled
+
+
+def test_auto_keeps_condition_weights_the_user_gave(problems_dir) -> None:
+    problem = load_problem(problems_dir / "heat1d.py")
+    setup = build_setup("pinn", problem, {"points": 64, "weights": {"bc": 10.0}})
+    assert setup.objective.loss_weights is None
+    assert setup.choices["loss_weights"] == "fixed (the condition weights given by --weight (bc) are kept)"
+    assert build_setup("pinn", problem, {"points": 64, "weights": {"pde": 2.0}}).objective.loss_weights is not None

@@ -46,6 +46,18 @@ def test_annealing_is_a_moving_average_towards_the_ratio() -> None:
     assert half.values["bc"] == pytest.approx(3.6 + (1.0 - 3.6) * 0.25, rel=1e-14)
 
 
+def test_scaled_annealing_takes_the_weighted_terms_gradient_and_settles_at_the_root_of_the_ratio() -> None:
+    """The authors' code: λ̂ = max|∇L_r| / mean|∇(λ L_b)| = 3.6/λ, λ ← 0.9 λ + 0.1 λ̂, whose fixed point is √3.6."""
+    params, losses = _two_terms()
+    rule = Annealing(["pde", "bc"], ["pde", "bc"], every=1, alpha=0.1, scaled=True)
+    rule.values["bc"] = 2.0
+    rule.update(losses, params, step=1)
+    assert rule.values["bc"] == pytest.approx(0.9 * 2.0 + 0.1 * 3.6 / 2.0, rel=1e-15)  # 1.98
+    for step in range(2, 200):
+        rule.update(losses, params, step)
+    assert rule.values["bc"] == pytest.approx(np.sqrt(3.6), rel=1e-12)
+
+
 def test_annealing_is_due_every_n_steps_while_active() -> None:
     rule = Annealing(["pde", "bc"], ["pde", "bc"], every=100)
     assert [s for s in range(1, 401) if rule.due(s)] == [100, 200, 300, 400]

@@ -9,6 +9,9 @@ over the equation residuals at interior collocation points and the condition res
 all conditions are soft constraints. An initial value problem in time alone (an ODE system) is
 the exception at the default ``--constraints auto``: its initial values are built in, its outputs
 scaled and its residual weighted causally in time (`pinnsolve.methods.initial_value`).
+``--loss-weights`` multiplies the terms by adaptive weights λ_i while first-order optimizers run
+(learning-rate annealing or ReLoBRaLo, `pinnsolve.residual.loss_weights`; ``auto`` chooses per
+problem class, `pinnsolve.methods.adaptive_weights`).
 """
 
 from __future__ import annotations
@@ -72,7 +75,8 @@ class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
     loss_weights: str = setting(
         "auto",
         "adaptive loss weights while first-order optimizers run: annealing (Wang et al. 2021: each condition's "
-        "mean gradient brought to the residual's largest, every 100 steps), relobralo (Bischof & Kraus 2021), "
+        "mean gradient brought to the residual's largest, every 100 steps; annealing-scaled: as the authors' code, "
+        "λ settling at the root of that ratio), relobralo (Bischof & Kraus 2021), "
         "fixed (the --weight values), auto (chosen per problem class; config.json says which and why)",
         choices=LOSS_WEIGHTS,
     )

@@ -12,7 +12,10 @@ multipliers λ_i on top of the fixed weights w_i of the terms (``L_i = w_i · me
             λ_i \leftarrow (1 − α)\, λ_i + α\, \hat λ_i, \quad α = 0.9,
 
   with :math:`L_r` the sum of the equation terms: each condition's mean gradient is brought to the
-  largest gradient of the residual;
+  largest gradient of the residual. The authors' code (GradientPathologiesPINNs) differs: it takes
+  the mean gradient of the weighted term, :math:`\overline{|∇_θ (λ_i L_i)|}`, and gives the new value
+  the weight 0.1 (``scaled``, α = 0.1); λ_i then settles at the square root of the ratio above
+  instead of following it (``annealing-scaled``);
 * **ReLoBRaLo**, relative loss balancing with random lookback (Bischof & Kraus, arXiv:2110.09813,
   2021): every step, from the terms' values alone (no extra gradients), with m terms,
 
@@ -84,9 +87,12 @@ class Annealing(LossWeights):
     kind = "annealing"
     needs_gradients = True
 
-    def __init__(self, names: Sequence[str], kinds: Sequence[str], every: int = 100, alpha: float = 0.9) -> None:
+    def __init__(
+        self, names: Sequence[str], kinds: Sequence[str], every: int = 100, alpha: float = 0.9, scaled: bool = False
+    ) -> None:
         super().__init__(names, kinds, every)
         self.alpha = float(alpha)
+        self.scaled = bool(scaled)
 
     def update(self, losses: dict[str, torch.Tensor], parameters: list[torch.Tensor], step: int) -> None:
         pde = [n for n, k in zip(self.names, self.kinds) if k == "pde"]
@@ -97,12 +103,15 @@ class Annealing(LossWeights):
         top = float(g_r.abs().max())
         for name in others:
             mean = float(_flat_grad(losses[name], parameters).abs().mean())
+            mean *= self.values[name] if self.scaled else 1.0
             if not (math.isfinite(top) and math.isfinite(mean)) or mean <= 0.0 or top <= 0.0:
                 continue  # a term already at zero (or the residual's gradient): nothing to balance
             self.values[name] = (1.0 - self.alpha) * self.values[name] + self.alpha * top / mean
 
     def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "alpha": self.alpha}
+        gradient = "of lambda_i L_i (the authors' code)" if self.scaled else "of L_i (the paper's equations)"
+        rule = "annealing-scaled" if self.scaled else "annealing"
+        return {**super().describe(), "rule": rule, "alpha": self.alpha, "mean_gradient": gradient}
 
 
 class ReLoBRaLo(LossWeights):
@@ -164,16 +173,19 @@ class ReLoBRaLo(LossWeights):
 
 
 #: the rules by their --loss-weights name
-KINDS: dict[str, type[LossWeights]] = {"annealing": Annealing, "relobralo": ReLoBRaLo}
+KINDS = ("annealing", "annealing-scaled", "relobralo")
 
 
 def make_loss_weights(kind: str, names: Sequence[str], kinds: Sequence[str], seed: int = 0) -> LossWeights | None:
-    """The rule ``kind`` ('fixed': None) over the terms ``names`` of kinds ``kinds``."""
+    """The rule ``kind`` ('fixed': None; one of `KINDS`) over the terms ``names`` of kinds ``kinds``."""
     if kind == "fixed":
         return None
     if kind == "relobralo":
         return ReLoBRaLo(names, kinds, seed=seed)
-    return KINDS[kind](names, kinds)
+    if kind == "annealing-scaled":
+        return Annealing(names, kinds, alpha=0.1, scaled=True)
+    assert kind == "annealing", kind
+    return Annealing(names, kinds)
 
 
 def _flat_grad(loss: torch.Tensor, parameters: list[torch.Tensor]) -> torch.Tensor:
