@@ -169,3 +169,15 @@ def test_resume_restores_the_weights_and_continues_exactly(problems_dir, tmp_pat
     resumed.run()
     assert second.objective.weight_values() == straight.objective.weight_values()
     torch.testing.assert_close(_params(second.model), _params(straight.model), rtol=0, atol=0)
+
+
+def test_gauss_newton_residual_vector_carries_the_adaptive_weights(problems_dir) -> None:
+    """‖R‖² is the loss the line search compares, adaptive weights included (frozen at their last values)."""
+    from pinnsolve.train.optimizers.jacobian import residual_vector
+
+    setup = _setup(problems_dir)
+    setup.objective.load_state_dict({"loss_weights": {"values": {"pde": 1.0, "ic": 40.0}}})
+    loss = float(sum(v.detach() for v in setup.objective(setup.model).values()))
+    assert float(residual_vector(setup.objective, setup.model).detach().square().sum()) == pytest.approx(
+        loss, rel=1e-13
+    )
