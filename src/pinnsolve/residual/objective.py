@@ -55,11 +55,11 @@ class Objective:
         loss_weights: LossWeights | None = None,
     ) -> None:
         self.terms = terms
-        self.engine = engine
-        self.causal = causal
         self.loss_weights = loss_weights
         # λ as one tensor updated in place: a compiled loss reads it as an input, not a constant
         self._lam = torch.ones(len(terms), dtype=dtype, device=device)
+        self.engine = engine
+        self.causal = causal
         self.bins = {
             t.name: torch.as_tensor(causal.bin_index(t.points), device=device)
             for t in terms
@@ -142,11 +142,12 @@ class Objective:
         """The adaptive weights λ_i now, by term ({} without adaptive weights)."""
         return {} if self.loss_weights is None else dict(self.loss_weights.values)
 
-    def state_dict(self) -> dict:
-        """The adaptive weights' state, for checkpoints ({} without them)."""
+    def training_state(self) -> dict:
+        """What --resume needs besides the network: the adaptive weights' state ({} without them)."""
         return {} if self.loss_weights is None else {"loss_weights": self.loss_weights.state_dict()}
 
-    def load_state_dict(self, state: Mapping) -> None:
+    def load_training_state(self, state: Mapping) -> None:
+        """Restore the adaptive weights of a checkpoint (or of the trainer's last good state, on a rollback)."""
         if self.loss_weights is not None and "loss_weights" in state:
             self.loss_weights.load_state_dict(state["loss_weights"])
             self._sync()

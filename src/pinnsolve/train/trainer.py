@@ -129,7 +129,7 @@ class Trainer:
 
     def _objective_state(self) -> dict:
         """What the objective itself carries from step to step (adaptive loss weights), {} for a plain one."""
-        state = getattr(self.objective, "state_dict", None)
+        state = getattr(self.objective, "training_state", None)
         return copy.deepcopy(state()) if callable(state) else {}
 
     def _adapt(self, result: StepResult) -> None:
@@ -156,7 +156,7 @@ class Trainer:
             "torch_rng": torch.get_rng_state(),
             "chain": [[st.name, st.steps] for st in self.stages],
             "done": list(self._done),
-            "objective": self._objective_state(),
+            **({"objective": self.objective.training_state()} if hasattr(self.objective, "training_state") else {}),
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -172,8 +172,8 @@ class Trainer:
             self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
             state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
-        if state.get("objective") and hasattr(self.objective, "load_state_dict"):
-            self.objective.load_state_dict(state["objective"])
+        if "objective" in state and hasattr(self.objective, "load_training_state"):  # e.g. adaptively added points
+            self.objective.load_training_state(state["objective"])
         self._done = [int(d) for d in state.get("done", [])]
         saved = [(str(n), int(k)) for n, k in state.get("chain", [])]
         self.optimizer = self._make_stage()
@@ -207,7 +207,7 @@ class Trainer:
         self.failures += 1
         self.model.load_state_dict(self._good["model"])
         if self._good["objective"]:
-            self.objective.load_state_dict(self._good["objective"])
+            self.objective.load_training_state(self._good["objective"])
         if self.failures > self.config.max_retries:
             raise TrainingDiverged(
                 f"the loss became NaN or infinite during {where} and stayed so after {self.config.max_retries} "
