@@ -113,7 +113,7 @@ def _setup(problems_dir, rule: str = "annealing", every: int | None = None):
 def test_objective_multiplies_each_term_by_its_weight(problems_dir) -> None:
     setup = _setup(problems_dir)
     objective, model = setup.objective, setup.model
-    objective.load_training_state({"loss_weights": {"values": {"pde": 1.0, "ic": 7.5}}})
+    objective.load_weights_state({"values": {"pde": 1.0, "ic": 7.5}})
     plain = objective.unadapted(model)
     weighted = objective(model)
     assert float(weighted["pde"].detach()) == float(plain["pde"].detach())
@@ -176,7 +176,7 @@ def test_gauss_newton_residual_vector_carries_the_adaptive_weights(problems_dir)
     from pinnsolve.train.optimizers.jacobian import residual_vector
 
     setup = _setup(problems_dir)
-    setup.objective.load_training_state({"loss_weights": {"values": {"pde": 1.0, "ic": 40.0}}})
+    setup.objective.load_weights_state({"values": {"pde": 1.0, "ic": 40.0}})
     loss = float(sum(v.detach() for v in setup.objective(setup.model).values()))
     assert float(residual_vector(setup.objective, setup.model).detach().square().sum()) == pytest.approx(
         loss, rel=1e-13

@@ -142,14 +142,14 @@ class Objective:
         """The adaptive weights λ_i now, by term ({} without adaptive weights)."""
         return {} if self.loss_weights is None else dict(self.loss_weights.values)
 
-    def training_state(self) -> dict:
-        """What --resume needs besides the network: the adaptive weights' state ({} without them)."""
-        return {} if self.loss_weights is None else {"loss_weights": self.loss_weights.state_dict()}
+    def weights_state(self) -> dict:
+        """The adaptive weights' state for --resume (plain values: loads with weights_only; {} without them)."""
+        return {} if self.loss_weights is None else self.loss_weights.state_dict()
 
-    def load_training_state(self, state: Mapping) -> None:
+    def load_weights_state(self, state: Mapping) -> None:
         """Restore the adaptive weights of a checkpoint (or of the trainer's last good state, on a rollback)."""
-        if self.loss_weights is not None and "loss_weights" in state:
-            self.loss_weights.load_state_dict(state["loss_weights"])
+        if self.loss_weights is not None and state:
+            self.loss_weights.load_state_dict(dict(state))
             self._sync()
 
     def _sync(self) -> None:

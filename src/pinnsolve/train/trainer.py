@@ -125,11 +125,11 @@ class Trainer:
     # -- state -------------------------------------------------------------------------
     def _snapshot(self) -> dict:
         model = copy.deepcopy(self.model.state_dict())
-        return {"model": model, "step": self.step, "objective": self._objective_state()}
+        return {"model": model, "step": self.step, "loss_weights": self._weights_state()}
 
-    def _objective_state(self) -> dict:
-        """What the objective itself carries from step to step (adaptive loss weights), {} for a plain one."""
-        state = getattr(self.objective, "training_state", None)
+    def _weights_state(self) -> dict:
+        """The objective's adaptive loss weights (`Objective.weights_state`), {} for an objective without them."""
+        state = getattr(self.objective, "weights_state", None)
         return copy.deepcopy(state()) if callable(state) else {}
 
     def _adapt(self, result: StepResult) -> None:
@@ -150,19 +150,21 @@ class Trainer:
             "lr": self.lr,
             "failures": self.failures,
             "elapsed": self.elapsed,
+            "loss_weights": self._weights_state(),
             "stalled": self._stalled,
             "previous_loss": self._previous,
             "stop_reason": self.stop_reason,
             "torch_rng": torch.get_rng_state(),
             "chain": [[st.name, st.steps] for st in self.stages],
             "done": list(self._done),
-            **({"objective": self.objective.training_state()} if hasattr(self.objective, "training_state") else {}),
         }
 
     def load_state_dict(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
         self.step, self.lr = int(state["step"]), float(state["lr"])
         self.failures, self.elapsed = int(state["failures"]), float(state["elapsed"])
+        if state.get("loss_weights") and hasattr(self.objective, "load_weights_state"):
+            self.objective.load_weights_state(state["loss_weights"])
         if "stage" in state:
             self.stage, self.stage_step = int(state["stage"]), int(state["stage_step"])
             self._stalled, self._previous = int(state["stalled"]), float(state["previous_loss"])
@@ -172,8 +174,6 @@ class Trainer:
             self.stage, self.stage_step = (0, self.step) if state["phase"] == "adam" else (1, self.step - first)
             state = {**state, "optimizer": {"optimizer": state["optimizer"]}}
         torch.set_rng_state(state["torch_rng"])
-        if "objective" in state and hasattr(self.objective, "load_training_state"):  # e.g. adaptively added points
-            self.objective.load_training_state(state["objective"])
         self._done = [int(d) for d in state.get("done", [])]
         saved = [(str(n), int(k)) for n, k in state.get("chain", [])]
         self.optimizer = self._make_stage()
@@ -206,8 +206,8 @@ class Trainer:
         """Return to the last good state with a smaller step size, or give up."""
         self.failures += 1
         self.model.load_state_dict(self._good["model"])
-        if self._good["objective"]:
-            self.objective.load_training_state(self._good["objective"])
+        if self._good["loss_weights"]:
+            self.objective.load_weights_state(self._good["loss_weights"])
         if self.failures > self.config.max_retries:
             raise TrainingDiverged(
                 f"the loss became NaN or infinite during {where} and stayed so after {self.config.max_retries} "
