@@ -122,8 +122,8 @@ class PINN(NeuralMethod, name="pinn"):
         terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
         eps = causal_eps(settings, 0.0)
         causal = ivp.causal_weights(problem, eps)
-        adaptive, chosen = choose_loss_weights(problem, settings, terms, context.seed)
-        objective, engine = make_objective(terms, settings, model, dtype, device, causal, adaptive)
+        rule, chosen = choose_loss_weights(problem, settings, terms, context.seed)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal, rule)
         n, nb = point_counts(problem, settings)
         return Setup(
             model,
@@ -154,9 +154,9 @@ class PINN(NeuralMethod, name="pinn"):
             if term.name not in settings.weights and "pde" not in settings.weights:
                 term.weight = 1.0 / ivp.equation_scale(problem, residual, scales) ** 2
         eps = causal_eps(settings, ivp.CAUSAL_EPS)
-        adaptive, chosen = choose_loss_weights(problem, settings, terms, context.seed)
+        rule, chosen = choose_loss_weights(problem, settings, terms, context.seed)
         causal = ivp.causal_weights(problem, eps)
-        objective, engine = make_objective(terms, settings, model, dtype, device, causal, adaptive)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal, rule)
         n, _ = point_counts(problem, settings)
         choices = {"derivatives": engine, "interior_points": n, "weights": {t.name: t.weight for t in terms}}
         choices["loss_weights"] = chosen
