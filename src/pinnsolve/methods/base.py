@@ -18,6 +18,7 @@ from pinnsolve.methods.settings import default_points
 from pinnsolve.residual import TaylorEngine, compile_expression, get_engine
 from pinnsolve.residual.causal import CausalWeights
 from pinnsolve.residual.compile import numpy_function
+from pinnsolve.residual.loss_weights import LossWeights
 from pinnsolve.residual.objective import LossTerm, Objective
 
 #: the fraction of the time range whose reference data trains a data-driven surrogate, by default
@@ -119,8 +120,9 @@ def make_objective(
     dtype: torch.dtype,
     device: torch.device,
     causal: CausalWeights | None = None,
+    loss_weights: LossWeights | None = None,
 ) -> tuple[Objective, str]:
     keys = {k for t in terms for k in t.expr.keys}
     n_inputs = terms[0].points.shape[1]
     engine, name = resolve_engine(settings, model, keys, n_inputs)
-    return Objective(terms, engine, dtype, device, causal), name
+    return Objective(terms, engine, dtype, device, causal, loss_weights), name

@@ -235,8 +235,8 @@ def _validation_metrics(setup: Setup, stopping: Any) -> dict[str, Any]:
 def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, Any]]:
     """One mapping per step: step, phase, wall_time_s, loss, one column per term, l2_relative_error, lr
     (and val_loss, the validation loss, where it was measured), and ``unknown_<name>`` per identified
-    constant (an `Unknown`) of the problem."""
-    from pinnsolve.train.records import UNKNOWN_PREFIX
+    constant (an `Unknown`) of the problem, and ``weight_<term>`` per adaptive loss weight."""
+    from pinnsolve.train.records import UNKNOWN_PREFIX, WEIGHT_PREFIX
 
     validated = any("val_loss" in r.extra for r in records)
     return [
@@ -250,6 +250,7 @@ def history_rows(records: list[Any], term_names: list[str]) -> list[dict[str, An
             "lr": r.lr,
             **({"val_loss": r.extra.get("val_loss")} if validated else {}),
             **{UNKNOWN_PREFIX + k: v for k, v in getattr(r, "unknowns", {}).items()},
+            **{WEIGHT_PREFIX + k: v for k, v in getattr(r, "weights", {}).items()},
         }
         for r in records
     ]

@@ -9,6 +9,9 @@ over the equation residuals at interior collocation points and the condition res
 all conditions are soft constraints. An initial value problem in time alone (an ODE system) is
 the exception at the default ``--constraints auto``: its initial values are built in, its outputs
 scaled and its residual weighted causally in time (`pinnsolve.methods.initial_value`).
+``--loss-weights`` multiplies the terms by adaptive weights λ_i while first-order optimizers run
+(learning-rate annealing or ReLoBRaLo, `pinnsolve.residual.loss_weights`; ``auto`` chooses per
+problem class, `pinnsolve.methods.adaptive_weights`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from pinnsolve.dsl.problem import Problem
 from pinnsolve.dsl.symbols import field_name
 from pinnsolve.errors import MethodNotApplicable, SettingsError
 from pinnsolve.methods import initial_value as ivp
+from pinnsolve.methods.adaptive_weights import CHOICES as LOSS_WEIGHTS
+from pinnsolve.methods.adaptive_weights import choose_loss_weights
 from pinnsolve.methods.base import equation_terms, make_objective, point_counts
 from pinnsolve.methods.condition_terms import TermContext, loss_terms
 from pinnsolve.methods.contract import Context, setting
@@ -78,6 +83,14 @@ class PinnSettings(TrainSettings, CollocationSettings, NetworkSettings):
     rar_every: int | None = setting(None, f"Adam steps between rounds of added points (default {RAR_EVERY})")
     rar_points: int | None = setting(None, f"points added per round (default {RAR_FRACTION:g} × the interior points)")
     rar_pool: int | None = setting(None, f"random candidates per round (default {RAR_POOL} × the interior points)")
+    loss_weights: str = setting(
+        "auto",
+        "adaptive loss weights while first-order optimizers run: annealing (Wang et al. 2021: each condition's "
+        "mean gradient brought to the residual's largest, every 100 steps; annealing-scaled: as the authors' code, "
+        "λ settling at the root of that ratio), relobralo (Bischof & Kraus 2021), "
+        "fixed (the --weight values), auto (chosen per problem class; config.json says which and why)",
+        choices=LOSS_WEIGHTS,
+    )
 
 
 #: Adam and L-BFGS steps for an ODE initial value problem: the causal weights open the range in ~1500 steps
@@ -126,7 +139,8 @@ class PINN(NeuralMethod, name="pinn"):
         terms = equation_terms(problem, settings, rng, balance=True) + condition_terms(problem, settings, rng)
         eps = causal_eps(settings, 0.0)
         causal = ivp.causal_weights(problem, eps)
-        objective, engine = make_objective(terms, settings, model, dtype, device, causal)
+        rule, chosen = choose_loss_weights(problem, settings, terms, context.seed)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal, rule)
         n, nb = point_counts(problem, settings)
         refine, rar_choice = adaptive(problem, settings, context, objective, n)
         return Setup(
@@ -140,6 +154,7 @@ class PINN(NeuralMethod, name="pinn"):
                 "weights": {t.name: t.weight for t in terms},
                 "causal": {"eps": eps, "bins": causal.bins} if causal is not None else "off",
                 "adaptive_points": rar_choice,
+                "loss_weights": chosen,
             },
             callbacks=[refine] if refine is not None else [],
         )
@@ -159,10 +174,13 @@ class PINN(NeuralMethod, name="pinn"):
             if term.name not in settings.weights and "pde" not in settings.weights:
                 term.weight = 1.0 / ivp.equation_scale(problem, residual, scales) ** 2
         eps = causal_eps(settings, ivp.CAUSAL_EPS)
-        objective, engine = make_objective(terms, settings, model, dtype, device, ivp.causal_weights(problem, eps))
+        rule, chosen = choose_loss_weights(problem, settings, terms, context.seed)
+        causal = ivp.causal_weights(problem, eps)
+        objective, engine = make_objective(terms, settings, model, dtype, device, causal, rule)
         n, _ = point_counts(problem, settings)
         refine, rar_choice = adaptive(problem, settings, context, objective, n)
         choices = {"derivatives": engine, "interior_points": n, "weights": {t.name: t.weight for t in terms}}
+        choices["loss_weights"] = chosen
         choices.update(ivp.describe(scales, failure, eps))
         choices["adaptive_points"] = rar_choice
         choices["trial_function"] = {
@@ -188,6 +206,8 @@ class PINN(NeuralMethod, name="pinn"):
         }
         if getattr(setup.objective, "causal", None) is not None:  # per-bin losses are not summed across processes
             setup.choices["causal"] = "off (not available in distributed training yet)"
+        if getattr(setup.objective, "loss_weights", None) is not None:  # nor are the per-term gradients
+            setup.choices["loss_weights"] = "fixed (adaptive weights are not available in distributed training yet)"
         return sharded
 
     def check_compilable(self, setup: Setup) -> None:

@@ -14,6 +14,7 @@ import torch
 
 from pinnsolve.residual import CompiledExpression, DerivativeKey
 from pinnsolve.residual.causal import CausalWeights
+from pinnsolve.residual.loss_weights import LossWeights
 
 
 @dataclass
@@ -39,7 +40,9 @@ class Objective:
     """Evaluates every loss term from one pass of the derivative engine.
 
     With ``causal`` (`CausalWeights`), the equation terms' mean squared residuals are weighted
-    per time bin while first-order optimizers run (see `pinnsolve.residual.causal`).
+    per time bin while first-order optimizers run (see `pinnsolve.residual.causal`). With
+    ``loss_weights`` (`LossWeights`), each term is multiplied by its adaptive weight λ_i, which the
+    trainer updates through `adapt` after first-order steps (see `pinnsolve.residual.loss_weights`).
     """
 
     def __init__(
@@ -49,8 +52,12 @@ class Objective:
         dtype: torch.dtype,
         device: torch.device,
         causal: CausalWeights | None = None,
+        loss_weights: LossWeights | None = None,
     ) -> None:
         self.terms = terms
+        self.loss_weights = loss_weights
+        # λ as one tensor updated in place: a compiled loss reads it as an input, not a constant
+        self._lam = torch.ones(len(terms), dtype=dtype, device=device)
         self.engine = engine
         self.causal = causal
         self.dtype, self.device = dtype, device
@@ -103,7 +110,14 @@ class Objective:
         return out
 
     def __call__(self, model: torch.nn.Module) -> dict[str, torch.Tensor]:
-        """Weighted mean squared residual per term (their sum is the loss)."""
+        """Weighted mean squared residual per term (their sum is the loss), times λ_i with adaptive weights."""
+        terms = self.unadapted(model)
+        if self.loss_weights is None:
+            return terms
+        return {name: self._lam[i] * v for i, (name, v) in enumerate(terms.items())}
+
+    def unadapted(self, model: torch.nn.Module) -> dict[str, torch.Tensor]:
+        """L_i = w_i · mean(r_i²) per term (causally weighted where that is on), without the adaptive λ_i."""
         residuals = self.residuals(model)
         if self.causal is not None and self.causal.active and self.bins:
             return self._causal(residuals)
@@ -156,10 +170,48 @@ class Objective:
             self.add_points(added.numpy())
 
     def first_order(self, active: bool) -> None:
-        """Told by the trainer whether a first-order stage runs: causal weights only then, since a
-        line search needs one fixed function of the parameters."""
+        """Told by the trainer whether a first-order stage runs: causal weights and the updates of the
+        adaptive weights only then, since a line search needs one fixed function of the parameters."""
         if self.causal is not None:
             self.causal.active = active
+        if self.loss_weights is not None:
+            self.loss_weights.active = active
+
+    # -- adaptive weights --------------------------------------------------------------
+    def adapt(self, model: torch.nn.Module, step: int, terms: Mapping[str, torch.Tensor]) -> bool:
+        """Update λ after training step ``step`` where it is due; ``terms`` are that step's (λ-weighted) terms.
+        Returns whether the weights changed."""
+        rule = self.loss_weights
+        if rule is None or not rule.due(step):
+            return False
+        if rule.needs_gradients:
+            losses = self.unadapted(model)
+        else:
+            losses = {name: terms[name].detach() / self._lam[i] for i, name in enumerate(self.names)}
+        before = dict(rule.values)
+        rule.update(losses, [p for p in model.parameters() if p.requires_grad], step)
+        self._sync()
+        return rule.values != before
+
+    def weight_values(self) -> dict[str, float]:
+        """The adaptive weights λ_i now, by term ({} without adaptive weights)."""
+        return {} if self.loss_weights is None else dict(self.loss_weights.values)
+
+    def weights_state(self) -> dict:
+        """The adaptive weights' state for --resume (plain values: loads with weights_only; {} without them)."""
+        return {} if self.loss_weights is None else self.loss_weights.state_dict()
+
+    def load_weights_state(self, state: Mapping) -> None:
+        """Restore the adaptive weights of a checkpoint (or of the trainer's last good state, on a rollback)."""
+        if self.loss_weights is not None and state:
+            self.loss_weights.load_state_dict(dict(state))
+            self._sync()
+
+    def _sync(self) -> None:
+        assert self.loss_weights is not None
+        values = [self.loss_weights.values[n] for n in self.names]
+        with torch.no_grad():
+            self._lam.copy_(torch.as_tensor(values, dtype=self._lam.dtype))
 
     def _causal(self, residuals: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         causal = self.causal

@@ -20,10 +20,14 @@ class StepRecord:
     extra: dict[str, float] = field(default_factory=dict)
     #: the identified constants (a problem's `Unknown`s) after this step, by name
     unknowns: dict[str, float] = field(default_factory=dict)
+    #: the adaptive loss weights λ in force during this step, by term (empty with fixed weights)
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 #: history.csv's column of an identified constant: ``unknown_<name>``
 UNKNOWN_PREFIX = "unknown_"
+#: history.csv's column of a term's adaptive loss weight: ``weight_<term>``
+WEIGHT_PREFIX = "weight_"
 
 
 def history_csv(records: list[StepRecord], term_names: list[str]) -> str:
@@ -52,7 +56,7 @@ def parse_history_csv(text: str) -> list[StepRecord]:
         return []
     header, records = rows[0], []
     fixed = {"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr"}
-    terms = [h for h in header if h not in fixed and not h.startswith(UNKNOWN_PREFIX)]
+    terms = [h for h in header if h not in fixed and not h.startswith((UNKNOWN_PREFIX, WEIGHT_PREFIX))]
     for row in rows[1:]:
         values = dict(zip(header, row))
         records.append(
@@ -65,26 +69,27 @@ def parse_history_csv(text: str) -> list[StepRecord]:
                 float(values["lr"]),
                 float(values["l2_relative_error"]) if values["l2_relative_error"] else None,
                 unknowns=_unknowns(values),
+                weights=_unknowns(values, WEIGHT_PREFIX),
             )
         )
     return records
 
 
-def _unknowns(values: Mapping[str, Any]) -> dict[str, float]:
-    """The ``unknown_<name>`` cells of one history row, by name (empty cells left out)."""
+def _unknowns(values: Mapping[str, Any], prefix: str = UNKNOWN_PREFIX) -> dict[str, float]:
+    """The ``unknown_<name>`` (or other ``prefix``) cells of one history row, by name (empty cells left out)."""
     out = {}
     for k, v in values.items():
-        if k.startswith(UNKNOWN_PREFIX) and v not in ("", None):
+        if k.startswith(prefix) and v not in ("", None):
             number = float(v)
             if not math.isnan(number):
-                out[k[len(UNKNOWN_PREFIX) :]] = number
+                out[k[len(prefix) :]] = number
     return out
 
 
 def records_from_history(columns: Mapping[str, Any]) -> list[StepRecord]:
     """StepRecords from history.csv's columns (as `RunDirectory.read_history` gives them): for --resume."""
     fixed = {"step", "phase", "wall_time_s", "loss", "l2_relative_error", "lr", "val_loss"}
-    terms = [n for n in columns if n not in fixed and not n.startswith(UNKNOWN_PREFIX)]
+    terms = [n for n in columns if n not in fixed and not n.startswith((UNKNOWN_PREFIX, WEIGHT_PREFIX))]
     out = []
     for i in range(len(columns.get("step", []))):
         l2 = float(columns["l2_relative_error"][i]) if "l2_relative_error" in columns else math.nan
@@ -100,6 +105,7 @@ def records_from_history(columns: Mapping[str, Any]) -> list[StepRecord]:
                 None if math.isnan(l2) else l2,
                 {} if math.isnan(val) else {"val_loss": val},
                 unknowns=_unknowns({n: columns[n][i] for n in columns if n.startswith(UNKNOWN_PREFIX)}),
+                weights=_unknowns({n: columns[n][i] for n in columns if n.startswith(WEIGHT_PREFIX)}, WEIGHT_PREFIX),
             )
         )
     return out

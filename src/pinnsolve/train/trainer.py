@@ -124,7 +124,19 @@ class Trainer:
 
     # -- state -------------------------------------------------------------------------
     def _snapshot(self) -> dict:
-        return {"model": copy.deepcopy(self.model.state_dict()), "step": self.step}
+        model = copy.deepcopy(self.model.state_dict())
+        return {"model": model, "step": self.step, "loss_weights": self._weights_state()}
+
+    def _weights_state(self) -> dict:
+        """The objective's adaptive loss weights (`Objective.weights_state`), {} for an objective without them."""
+        state = getattr(self.objective, "weights_state", None)
+        return copy.deepcopy(state()) if callable(state) else {}
+
+    def _adapt(self, result: StepResult) -> None:
+        """Let the objective update its adaptive loss weights after a step (it knows when they are due)."""
+        adapt = getattr(self.objective, "adapt", None)
+        if callable(adapt):
+            adapt(self.model, self.step, result.terms)
 
     def state_dict(self) -> dict:
         """Everything --resume needs (tensors and plain values only: loads with weights_only)."""
@@ -138,6 +150,7 @@ class Trainer:
             "lr": self.lr,
             "failures": self.failures,
             "elapsed": self.elapsed,
+            "loss_weights": self._weights_state(),
             "stalled": self._stalled,
             "previous_loss": self._previous,
             "stop_reason": self.stop_reason,
@@ -151,6 +164,8 @@ class Trainer:
         self.model.load_state_dict(state["model"])
         self.step, self.lr = int(state["step"]), float(state["lr"])
         self.failures, self.elapsed = int(state["failures"]), float(state["elapsed"])
+        if state.get("loss_weights") and hasattr(self.objective, "load_weights_state"):
+            self.objective.load_weights_state(state["loss_weights"])
         if "stage" in state:
             self.stage, self.stage_step = int(state["stage"]), int(state["stage_step"])
             self._stalled, self._previous = int(state["stalled"]), float(state["previous_loss"])
@@ -194,6 +209,8 @@ class Trainer:
         """Return to the last good state with a smaller step size, or give up."""
         self.failures += 1
         self.model.load_state_dict(self._good["model"])
+        if self._good["loss_weights"]:
+            self.objective.load_weights_state(self._good["loss_weights"])
         if self.failures > self.config.max_retries:
             raise TrainingDiverged(
                 f"the loss became NaN or infinite during {where} and stayed so after {self.config.max_retries} "
@@ -226,6 +243,7 @@ class Trainer:
             l2,
             dict(result.extra),
             {name: float(p.detach()) for name, p in (getattr(self.model, "unknowns", None) or {}).items()},
+            getattr(self.objective, "weight_values", dict)(),
         )
 
     def _stop_message(self, result: StepRecord, stop: str) -> str:
@@ -261,6 +279,7 @@ class Trainer:
                 self.elapsed = time.perf_counter() - started
                 record = self._record(result)
                 self.history.append(record)
+                self._adapt(result)
                 for cb in self.callbacks:
                     cb.on_step(self, record)
                 if self._halt:

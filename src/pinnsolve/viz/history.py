@@ -1,4 +1,4 @@
-"""Training history: every loss term, the L2 error and the identified unknowns against the step."""
+"""Training history: every loss term, the L2 error, the identified unknowns and the adaptive loss weights."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
-from pinnsolve.train.records import UNKNOWN_PREFIX
+from pinnsolve.train.records import UNKNOWN_PREFIX, WEIGHT_PREFIX
 from pinnsolve.viz.style import new_figure, save_figure, styled
 
 __all__ = ["plot_loss", "BOOKKEEPING"]
@@ -28,15 +28,15 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
     if step.size == 0:
         return None
     unknowns = [k for k in history if k.startswith(UNKNOWN_PREFIX)]
-    terms = [
-        k for k in history if k not in BOOKKEEPING and k not in unknowns and np.asarray(history[k]).dtype.kind in "fiu"
-    ]  # extra text columns: not losses
+    weights = [k for k in history if k.startswith(WEIGHT_PREFIX)]
+    other = BOOKKEEPING.union(unknowns, weights)
+    terms = [k for k in history if k not in other and np.asarray(history[k]).dtype.kind in "fiu"]  # text: not losses
     l2 = np.asarray(history.get("l2_relative_error", np.full(step.shape, np.nan)), float)
     has_l2 = bool(np.any(np.isfinite(l2) & (l2 > 0)))
     wall = np.asarray(history.get("wall_time_s", np.full(step.shape, np.nan)), float)
     has_wall = wall.shape == step.shape and bool(np.all(np.isfinite(wall))) and np.ptp(wall) > 0
     xs = [(np.asarray(step, float), "step")] + ([(wall, "wall time [s]")] if has_wall else [])
-    nrows = 1 + has_l2 + bool(unknowns)
+    nrows = 1 + has_l2 + bool(unknowns) + bool(weights)
     with styled():
         fig = new_figure(6.2 * len(xs), 2.9 * nrows + 0.8)
         grid = fig.subplots(nrows, len(xs), sharex="col", sharey="row", squeeze=False)
@@ -58,7 +58,9 @@ def plot_loss(history: dict[str, np.ndarray], path: Path, title: str) -> Path | 
                 if col == 0:
                     grid[1, col].set_ylabel(r"$L^2$ relative error")
             if unknowns:
-                _plot_unknowns(grid[-1, col], x, history, unknowns, legend=col == 0)
+                _plot_unknowns(grid[1 + has_l2, col], x, history, unknowns, legend=col == 0)
+            if weights:
+                _plot_weights(grid[-1, col], x, history, weights, legend=col == 0)
             for row in range(nrows):
                 _mark_phases(grid[row, col], x, history.get("phase"), label=row == 0)
             grid[-1, col].set_xlabel(xlabel)
@@ -86,6 +88,17 @@ def _plot_unknowns(ax: Axes, x: np.ndarray, history: dict[str, np.ndarray], name
         ax.plot(x[ok], v[ok], linewidth=1.4, label=k[len(UNKNOWN_PREFIX) :])
     if legend:
         ax.set_ylabel("identified")
+        ax.legend(loc="best")
+
+
+def _plot_weights(ax: Axes, x: np.ndarray, history: dict[str, np.ndarray], names: list[str], legend: bool) -> None:
+    """The adaptive loss weights λ (``weight_<term>`` columns) against the step, on a log scale."""
+    for k in names:
+        v = _positive(history[k])
+        ok = np.isfinite(v)
+        ax.semilogy(x[ok], v[ok], linewidth=1.4, label=_term_label(k[len(WEIGHT_PREFIX) :]))
+    if legend:
+        ax.set_ylabel(r"loss weight $\lambda$")
         ax.legend(loc="best")
 
 

@@ -23,11 +23,19 @@ from torch import nn
 from pinnsolve.errors import SettingsError
 
 
+def _weight(objective: Any, term: Any) -> float:
+    """The term's weight in the loss: its fixed weight times its adaptive one (frozen while this stage runs)."""
+    return term.weight * objective.weight_values().get(term.name, 1.0)
+
+
 def residual_vector(objective: Any, model: nn.Module) -> torch.Tensor:
     """R stacked term by term, weighted so that ‖R‖² is the loss."""
     residuals = objective.residuals(model)
     return torch.cat(
-        [math.sqrt(t.weight / max(r.numel(), 1)) * r.reshape(-1) for t, r in zip(objective.terms, residuals.values())]
+        [
+            math.sqrt(_weight(objective, t) / max(r.numel(), 1)) * r.reshape(-1)
+            for t, r in zip(objective.terms, residuals.values())
+        ]
     )
 
 
@@ -78,7 +86,7 @@ def _per_point(objective: Any, model: nn.Module, names: list[str]) -> tuple[torc
 
         in_dims = (None, *[None if a is None else 0 for a in args])
         grads, r = vmap(jacrev(r_of, has_aux=True), in_dims=in_dims)(params, *args)
-        scale = math.sqrt(t.weight / max(len(args[0]), 1))
+        scale = math.sqrt(_weight(objective, t) / max(len(args[0]), 1))
         rows.append(scale * r)
         jac.append(scale * torch.cat([grads[n].reshape(len(r), -1) for n in names], dim=1))
     return torch.cat(rows), torch.cat(jac)
