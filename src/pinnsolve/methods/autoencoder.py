@@ -72,6 +72,9 @@ __all__ = ["Autoencoder", "AutoencoderSettings", "ReducedModel", "physics_loss",
 #: (Adam, L-BFGS) steps: Burgers, 8 values of ν (808 snapshots of 399 unknowns), float64, one thread of a
 #: loaded 2-core machine: ~3.5 min with the default GRU latent step, ~1.5 min with --cell mlp
 BUDGET = (2000, 0)
+#: POD reconstruction error of the training snapshots that sets the default latent size, and its cap
+LATENT_TOL = 1e-3
+MAX_LATENT = 4
 #: POD errors are reported for k = 1 … max(POD_SWEEP, k)
 POD_SWEEP = 8
 LATENT_STEPS = ("mlp", *CELLS)
@@ -82,7 +85,7 @@ ROLLOUT_WINDOW = 16
 def _check_settings(settings: Any) -> float:
     """The physics weight, once every setting that needs no snapshots is checked."""
     k = settings.latent
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise MethodNotApplicable(f"--latent {k}: the latent size must be a whole number ≥ 1, e.g. --latent 4.")
     if settings.cell not in LATENT_STEPS:
         raise MethodNotApplicable(f"--cell {settings.cell}: the latent dynamics are one of {', '.join(LATENT_STEPS)}.")
@@ -91,9 +94,33 @@ def _check_settings(settings: Any) -> float:
     return physics_weight_of(settings, 0.0)
 
 
-def _check_snapshots(problem: Problem, settings: Any, data: TrajectorySets) -> None:
+def default_latent(data: TrajectorySets) -> tuple[int, str]:
+    """k: the fewest POD modes that reconstruct the training snapshots to `LATENT_TOL`, at most `MAX_LATENT`.
+
+    A nonlinear latent needs no more coordinates than the linear modes that already hold the
+    snapshots, and extra latent directions the data do not fill are left for the latent dynamics to
+    drift in. Where POD needs more than `MAX_LATENT` modes (a travelling front), the curved manifold
+    is what the autoencoder is for: k = 4 beats POD at every k ≤ 4 on Burgers (SURROGATES.md).
+    """
+    snapshots = np.concatenate([t.states for t in data.train])
+    most = max(1, min(MAX_LATENT, snapshots.shape[1] - 1))
+    basis = pod_module.fit(snapshots)
+    for k in range(1, most + 1):
+        error = pod_module.relative_error(basis.reconstruct(snapshots, min(k, basis.rank)), snapshots)
+        if error <= LATENT_TOL or k >= basis.rank:
+            return k, (
+                f"{k}: the fewest POD modes of the training snapshots that reconstruct them to {LATENT_TOL:g} "
+                f"(relative error {error:.2g})"
+            )
+    return most, (
+        f"{most}: POD needs more than {most} modes to reconstruct the training snapshots to {LATENT_TOL:g} "
+        f"(relative error {error:.2g} at k = {most}); the default latent size is at most {MAX_LATENT}"
+    )
+
+
+def _check_snapshots(problem: Problem, k: int, settings: Any, data: TrajectorySets) -> None:
     """The latent size against the state's, and the grid against a convolutional encoder."""
-    size, k = data.train[0].evolution.size, settings.latent
+    size = data.train[0].evolution.size
     if k >= size:
         raise MethodNotApplicable(
             f"--latent {k} is no reduction: the state of '{problem.name}' has {size} unknowns. "
@@ -189,7 +216,9 @@ def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) 
 class AutoencoderSettings(StoppingSettings, TrainSettings, NetworkSettings):
     """Settings of --method autoencoder: coder networks, latent size and dynamics, varied parameter, budget."""
 
-    latent: int = setting(4, "latent size k")
+    latent: int | None = setting(
+        None, "latent size k (default: the fewest POD modes reconstructing the snapshots to 1e-3, at most 4)"
+    )
     encoder: str = setting("mlp", "mlp, or conv (1-D convolutions along a grid)", choices=["mlp", "conv"])
     cell: str = setting(
         "gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)", choices=list(LATENT_STEPS)
@@ -210,12 +239,12 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         dtype, device = context.dtype, context.device
         weight = _check_settings(settings)
         data = trajectory_sets(problem, context.grid, "autoencoder", settings.vary, hold_out_midpoints=True)
-        _check_snapshots(problem, settings, data)
+        k, latent_why = (settings.latent, "given (--latent)") if settings.latent is not None else default_latent(data)
+        _check_snapshots(problem, k, settings, data)
         mask = held_out(context, len(data.train), "trajectories")  # --patience / --folds: whole trajectories
         held = [t for t, m in zip(data.train, mask) if m] if mask is not None else []
         if held:
             data = dataclasses.replace(data, train=[t for t, m in zip(data.train, mask) if not m])
-        k = settings.latent
         model = _model(settings, data, k, dtype, device)
         train = TrajectoryBatch(data.train, dtype, device)
         unseen = TrajectoryBatch(data.unseen, dtype, device) if data.unseen else None
@@ -233,6 +262,7 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
 
         choices = {
             "latent": k,
+            "latent_why": latent_why,
             "encoder": settings.encoder,
             "latent_dynamics": settings.cell,
             "physics_weight": weight,
@@ -256,6 +286,7 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             "own": own,
             "physics": physics,
             "rollout_error": rollout_error,
+            "latent": k,
         }
         setup = Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
         if held:
@@ -279,7 +310,8 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup, result: Solution
     ) -> dict[str, Any]:
         """Reconstruction and rollout errors (training and unseen parameters) beside POD's at every k."""
-        s, trained, k = setup.state, setup.model, settings.latent
+        s, trained = setup.state, setup.model
+        k = s["latent"]
         data, physics = s["data"], s["physics"]
         metrics: dict[str, Any] = {
             "latent": k,
