@@ -75,6 +75,10 @@ BUDGET = (2000, 0)
 #: POD reconstruction error of the training snapshots that sets the default latent size, and its cap
 LATENT_TOL = 1e-3
 MAX_LATENT = 4
+PHYSICS_OFF_WHY = (
+    "off by default: the snapshots of the whole time range train (no horizon for the equations to carry the "
+    "model past), and the Crank-Nicolson residual of the reference itself is its truncation error, not zero"
+)
 #: POD errors are reported for k = 1 … max(POD_SWEEP, k)
 POD_SWEEP = 8
 LATENT_STEPS = ("mlp", *CELLS)
@@ -266,6 +270,7 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             "encoder": settings.encoder,
             "latent_dynamics": settings.cell,
             "physics_weight": weight,
+            "physics_weight_why": PHYSICS_OFF_WHY if settings.physics_weight is None else "given (--physics-weight)",
             "weights": weights,
             "snapshots": sum(len(t.times) for t in data.train),
             "state_size": train.states.shape[-1],
