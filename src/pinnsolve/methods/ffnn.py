@@ -8,7 +8,8 @@ The network u_θ(x, t) (the same `Surrogate` as the PINN's) minimises
 over reference values u^ref (a ``Problem(reference=...)`` file, else the finite-difference
 reference solved on demand) at the training points, and, for λ = ``--physics-weight`` > 0,
 the PINN's equation and condition residuals r_i (Raissi, Perdikaris & Karniadakis,
-J. Comput. Phys. 378, 2019) with their own weights w_i. The data of a time-dependent
+J. Comput. Phys. 378, 2019) with their own weights w_i; by default λ = (t1 − t0)² for a
+time-dependent problem and 0 for a steady one (`default_physics_weight`). The data of a time-dependent
 problem are cut at t ≤ t0 + h (t1 − t0), h = ``--horizon``: a random 80 % of those points
 train, 20 % are held out, and the points beyond the horizon measure extrapolation in time.
 The residuals' collocation points span the whole time range, which is what lets the
