@@ -137,6 +137,7 @@ def test_default_latent_size_is_the_fewest_pod_modes_that_hold_the_snapshots(pro
         and "fewest POD modes" in heat["latent_why"]
         and "off by default" in heat["physics_weight_why"]
     )
+    assert heat["latent_dynamics"] == "mlp" and "one trajectory" in heat["latent_dynamics_and_budget_why"]
     lorenz = build("lorenz.py", {"t": 41}).choices
     assert lorenz["latent"] == 2 and "POD needs more than 2 modes" in lorenz["latent_why"]
     given = build_setup(

@@ -9,8 +9,8 @@ RMS of u − ū), so the losses weigh every node as the reported L2 errors do.
 An encoder E and a decoder D (MLPs of ``--width``/``--depth``, or 1-D convolutions with
 ``--encoder conv``) compress x to a latent z ∈ ℝᵏ (k = ``--latent``); the latent dynamics
 advance z one output step, z^{n+1} = G(z^n, p̂): a residual MLP, z + f(z, p̂[, t̂]), with
-``--cell mlp``, or the rnn method's recurrent stepper (``--cell elman|gru|lstm``, GRU by
-default since the setting is shared with rnn), p̂ the varied parameter mapped to [-1, 1]. All
+``--cell mlp``, or the rnn method's recurrent stepper (``--cell elman|gru|lstm``); by default
+the MLP step for one trajectory and the GRU with ``--vary``, p̂ the varied parameter mapped to [-1, 1]. All
 are trained together on
 
 .. math:: L = \\overline{|D(E(x)) - x|^2}
@@ -72,6 +72,9 @@ __all__ = ["Autoencoder", "AutoencoderSettings", "ReducedModel", "physics_loss",
 #: (Adam, L-BFGS) steps: Burgers, 8 values of ν (808 snapshots of 399 unknowns), float64, one thread of a
 #: loaded 2-core machine: ~3.5 min with the default GRU latent step, ~1.5 min with --cell mlp
 BUDGET = (2000, 0)
+#: one trajectory (no --vary): 101 snapshots make full-batch L-BFGS cheap; heat2d_neumann (41², k = 1) with the
+#: MLP latent step: 1.9e-2 after 4000 Adam steps, 7.8e-3 with 500 L-BFGS iterations after them (77 s)
+ONE_TRAJECTORY_BUDGET = (4000, 500)
 #: POD reconstruction error of the training snapshots that sets the default latent size, and its cap
 LATENT_TOL = 1e-3
 MAX_LATENT = 4
@@ -91,7 +94,7 @@ def _check_settings(settings: Any) -> float:
     k = settings.latent
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise MethodNotApplicable(f"--latent {k}: the latent size must be a whole number ≥ 1, e.g. --latent 4.")
-    if settings.cell not in LATENT_STEPS:
+    if settings.cell is not None and settings.cell not in LATENT_STEPS:
         raise MethodNotApplicable(f"--cell {settings.cell}: the latent dynamics are one of {', '.join(LATENT_STEPS)}.")
     if settings.encoder not in ("mlp", "conv"):
         raise MethodNotApplicable(f"--encoder {settings.encoder}: use mlp or conv (1-D grids).")
@@ -120,6 +123,28 @@ def default_latent(data: TrajectorySets) -> tuple[int, str]:
         f"{most}: POD needs more than {most} modes to reconstruct the training snapshots to {LATENT_TOL:g} "
         f"(relative error {error:.2g} at k = {most}); the default latent size is at most {MAX_LATENT}"
     )
+
+
+def _one_or_many(settings: Any) -> tuple[Any, tuple[int, int], str]:
+    """The latent step (``--cell``) and the (Adam, L-BFGS) budget by the number of trajectories, and why.
+
+    One trajectory (no ``--vary``): the residual MLP step with the time as input and L-BFGS after
+    Adam (heat2d_neumann: GRU and 2000 Adam steps 5.0e-2; MLP step, 4000 Adam + 500 L-BFGS 7.8e-3).
+    Several (``--vary``): the GRU step and 2000 Adam steps measured on Burgers (SURROGATES.md).
+    """
+    many = settings.vary is not None
+    cell = settings.cell or ("gru" if many else "mlp")
+    budget = BUDGET if many else ONE_TRAJECTORY_BUDGET
+    how = (
+        f"{cell} latent step, (Adam, L-BFGS) = {budget}: "
+        + (
+            "several trajectories (--vary), the GRU step and budget measured on Burgers"
+            if many
+            else "one trajectory: the residual MLP step reading the time, and full-batch L-BFGS after Adam"
+        )
+        + (" (--cell given)" if settings.cell else "")
+    )
+    return dataclasses.replace(settings, cell=cell), budget, how
 
 
 def _check_snapshots(problem: Problem, k: int, settings: Any, data: TrajectorySets) -> None:
@@ -224,8 +249,11 @@ class AutoencoderSettings(StoppingSettings, TrainSettings, NetworkSettings):
         None, "latent size k (default: the fewest POD modes reconstructing the snapshots to 1e-3, at most 4)"
     )
     encoder: str = setting("mlp", "mlp, or conv (1-D convolutions along a grid)", choices=["mlp", "conv"])
-    cell: str = setting(
-        "gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)", choices=list(LATENT_STEPS)
+    cell: str | None = setting(
+        None,
+        "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell; its default: mlp for one trajectory, "
+        "gru with --vary)",
+        choices=list(LATENT_STEPS),
     )
     vary: str | None = setting(None, "snapshots over a parameter range, e.g. nu=0.005:0.05:8 (midpoints held out)")
     physics_weight: float | None = setting(None, "weight of the Crank-Nicolson physics term (default 0: off)")
@@ -242,6 +270,7 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         """Snapshots, the autoencoder with its latent dynamics, and the loss."""
         dtype, device = context.dtype, context.device
         weight = _check_settings(settings)
+        settings, budget, how = _one_or_many(settings)
         data = trajectory_sets(problem, context.grid, "autoencoder", settings.vary, hold_out_midpoints=True)
         k, latent_why = (settings.latent, "given (--latent)") if settings.latent is not None else default_latent(data)
         _check_snapshots(problem, k, settings, data)
@@ -293,7 +322,8 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             "rollout_error": rollout_error,
             "latent": k,
         }
-        setup = Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
+        choices["latent_dynamics_and_budget_why"] = how
+        setup = Setup(model, objective, choices, budget=budget, error=rollout_error, state=state)
         if held:
             choices["validation_parameters"] = [t.parameters.get(data.parameter) for t in held]
             batch = TrajectoryBatch(held, dtype, device)
@@ -356,6 +386,7 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
                     )
                 }
             },
-            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD",
+            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {setup.choices['latent_dynamics']}) "
+            "and POD",
         }
         return metrics

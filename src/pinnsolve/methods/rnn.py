@@ -193,7 +193,12 @@ class RnnSettings(StoppingSettings, TrainSettings):
     """Settings of --method rnn: the cell and its width, the losses, the horizon, the varied parameter."""
 
     width: int = setting(32, "hidden units per layer (rnn: of the recurrent cell)")
-    cell: str = setting("gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)", choices=list(CELLS))
+    cell: str = setting(
+        "gru",
+        "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell; its default: mlp for one trajectory, "
+        "gru with --vary)",
+        choices=list(CELLS),
+    )
     losses: str | None = setting(None, "loss terms, any of teacher,rollout,physics (default teacher,rollout)")
     physics_weight: float | None = setting(
         None, "weight of the physics loss (default 1 when physics is among --losses)"
