@@ -47,7 +47,9 @@ def run_case(case: str, src: Path, out: Path) -> str:
     metrics = json.loads((run_dir / "metrics.json").read_text())
     choices = json.loads((run_dir / "config.json").read_text()).get("choices", {})
     chosen = ", ".join(
-        f"{key} {choices[key]}" for key in ("physics_weight", "horizon", "latent", "losses") if key in choices
+        f"{key} {choices[key]}"
+        for key in ("physics_weight", "horizon", "latent", "latent_dynamics", "losses")
+        if key in choices
     )
     flags = " ".join(CASES[case])
     return (

@@ -135,10 +135,13 @@ def test_problems_without_data_are_refused_with_advice(problems_dir, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_default_physics_term_carries_heat1d_past_the_horizon(problems_dir, tmp_path):
+def test_the_default_physics_term_carries_heat1d_past_the_horizon(problems_dir, tmp_path, request):
     """At the defaults (physics on) the error over the whole time range is far below the data-only run's."""
     problem = load_problem(problems_dir / "heat1d.py")
     small = {"steps": 300, "lbfgs_steps": 100, "points": 256}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small networks: two threads spin against each other on a busy 2-core machine
+    request.addfinalizer(lambda: torch.set_num_threads(threads))
     errors = {}
     for name, extra in (("defaults", {}), ("data only", {"physics_weight": 0.0})):
         options = RunOptions(method="ffnn", settings=small | extra, threads=1, grid={"x": 51, "t": 41})
