@@ -124,3 +124,27 @@ def test_physics_term_is_small_on_the_reference(problems_dir: Path) -> None:
     states = batch.states.to(torch.float64)
     floor = float(physics_loss(states[:, :-1], states[:, 1:], batch.items, setup.objective.physics)) ** 0.5
     assert floor < 0.05
+
+
+def test_default_latent_size_is_the_fewest_pod_modes_that_hold_the_snapshots(problems_dir: Path) -> None:
+    """heat1d's snapshots are one decaying mode (k = 1); Lorenz's 3-value state needs all its POD modes (k = 2 < 3)."""
+    build = lambda name, grid: build_setup(  # noqa: E731
+        "autoencoder", load_problem(problems_dir / name), {}, rng=np.random.default_rng(0), grid=grid
+    )
+    heat = build("heat1d.py", {"x": 33, "t": 41}).choices
+    assert (
+        heat["latent"] == 1
+        and "fewest POD modes" in heat["latent_why"]
+        and "off by default" in heat["physics_weight_why"]
+    )
+    assert heat["latent_dynamics"] == "mlp" and "one trajectory" in heat["latent_dynamics_and_budget_why"]
+    lorenz = build("lorenz.py", {"t": 41}).choices
+    assert lorenz["latent"] == 2 and "POD needs more than 2 modes" in lorenz["latent_why"]
+    given = build_setup(
+        "autoencoder",
+        load_problem(problems_dir / "heat1d.py"),
+        {"latent": 3},
+        rng=np.random.default_rng(0),
+        grid={"x": 33, "t": 41},
+    ).choices
+    assert given["latent"] == 3 and given["latent_why"] == "given (--latent)"

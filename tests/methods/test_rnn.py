@@ -73,7 +73,7 @@ def test_each_cell_rolls_out_and_learns(problems_dir, cell):
 @pytest.mark.slow
 def test_heat1d_rollout_beats_threshold_and_reports_the_horizon(problems_dir, tmp_path):
     problem = load_problem(problems_dir / "heat1d.py")
-    result = run(problem, tmp_path, steps=100, lbfgs=50, grid={"x": 41, "t": 21}, width=16)
+    result = run(problem, tmp_path, steps=100, lbfgs=50, grid={"x": 41, "t": 21}, width=16, horizon=0.5)
     m = result.metrics
     assert m["l2_training_horizon"] < 5e-2, m
     assert np.isfinite(m["l2_beyond_horizon"]) and m["training_horizon_t"] == pytest.approx(0.5)

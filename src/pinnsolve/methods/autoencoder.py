@@ -9,8 +9,8 @@ RMS of u − ū), so the losses weigh every node as the reported L2 errors do.
 An encoder E and a decoder D (MLPs of ``--width``/``--depth``, or 1-D convolutions with
 ``--encoder conv``) compress x to a latent z ∈ ℝᵏ (k = ``--latent``); the latent dynamics
 advance z one output step, z^{n+1} = G(z^n, p̂): a residual MLP, z + f(z, p̂[, t̂]), with
-``--cell mlp``, or the rnn method's recurrent stepper (``--cell elman|gru|lstm``, GRU by
-default since the setting is shared with rnn), p̂ the varied parameter mapped to [-1, 1]. All
+``--cell mlp``, or the rnn method's recurrent stepper (``--cell elman|gru|lstm``); by default
+the MLP step for one trajectory and the GRU with ``--vary``, p̂ the varied parameter mapped to [-1, 1]. All
 are trained together on
 
 .. math:: L = \\overline{|D(E(x)) - x|^2}
@@ -72,6 +72,16 @@ __all__ = ["Autoencoder", "AutoencoderSettings", "ReducedModel", "physics_loss",
 #: (Adam, L-BFGS) steps: Burgers, 8 values of ν (808 snapshots of 399 unknowns), float64, one thread of a
 #: loaded 2-core machine: ~3.5 min with the default GRU latent step, ~1.5 min with --cell mlp
 BUDGET = (2000, 0)
+#: one trajectory (no --vary): 101 snapshots make full-batch L-BFGS cheap; heat2d_neumann (41², k = 1) with the
+#: MLP latent step: 1.9e-2 after 4000 Adam steps, 7.8e-3 with 500 L-BFGS iterations after them (77 s)
+ONE_TRAJECTORY_BUDGET = (4000, 500)
+#: POD reconstruction error of the training snapshots that sets the default latent size, and its cap
+LATENT_TOL = 1e-3
+MAX_LATENT = 4
+PHYSICS_OFF_WHY = (
+    "off by default: the snapshots of the whole time range train (no horizon for the equations to carry the "
+    "model past), and the Crank-Nicolson residual of the reference itself is its truncation error, not zero"
+)
 #: POD errors are reported for k = 1 … max(POD_SWEEP, k)
 POD_SWEEP = 8
 LATENT_STEPS = ("mlp", *CELLS)
@@ -82,18 +92,64 @@ ROLLOUT_WINDOW = 16
 def _check_settings(settings: Any) -> float:
     """The physics weight, once every setting that needs no snapshots is checked."""
     k = settings.latent
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise MethodNotApplicable(f"--latent {k}: the latent size must be a whole number ≥ 1, e.g. --latent 4.")
-    if settings.cell not in LATENT_STEPS:
+    if settings.cell is not None and settings.cell not in LATENT_STEPS:
         raise MethodNotApplicable(f"--cell {settings.cell}: the latent dynamics are one of {', '.join(LATENT_STEPS)}.")
     if settings.encoder not in ("mlp", "conv"):
         raise MethodNotApplicable(f"--encoder {settings.encoder}: use mlp or conv (1-D grids).")
     return physics_weight_of(settings, 0.0)
 
 
-def _check_snapshots(problem: Problem, settings: Any, data: TrajectorySets) -> None:
+def default_latent(data: TrajectorySets) -> tuple[int, str]:
+    """k: the fewest POD modes that reconstruct the training snapshots to `LATENT_TOL`, at most `MAX_LATENT`.
+
+    A nonlinear latent needs no more coordinates than the linear modes that already hold the
+    snapshots, and extra latent directions the data do not fill are left for the latent dynamics to
+    drift in. Where POD needs more than `MAX_LATENT` modes (a travelling front), the curved manifold
+    is what the autoencoder is for: k = 4 beats POD at every k ≤ 4 on Burgers (SURROGATES.md).
+    """
+    snapshots = np.concatenate([t.states for t in data.train])
+    most = max(1, min(MAX_LATENT, snapshots.shape[1] - 1))
+    basis = pod_module.fit(snapshots)
+    for k in range(1, most + 1):
+        error = pod_module.relative_error(basis.reconstruct(snapshots, min(k, basis.rank)), snapshots)
+        if error <= LATENT_TOL or k >= basis.rank:
+            return k, (
+                f"{k}: the fewest POD modes of the training snapshots that reconstruct them to {LATENT_TOL:g} "
+                f"(relative error {error:.2g})"
+            )
+    return most, (
+        f"{most}: POD needs more than {most} modes to reconstruct the training snapshots to {LATENT_TOL:g} "
+        f"(relative error {error:.2g} at k = {most}); the default latent size is at most {MAX_LATENT}"
+    )
+
+
+def _one_or_many(settings: Any) -> tuple[Any, tuple[int, int], str]:
+    """The latent step (``--cell``) and the (Adam, L-BFGS) budget by the number of trajectories, and why.
+
+    One trajectory (no ``--vary``): the residual MLP step with the time as input and L-BFGS after
+    Adam (heat2d_neumann: GRU and 2000 Adam steps 5.0e-2; MLP step, 4000 Adam + 500 L-BFGS 7.8e-3).
+    Several (``--vary``): the GRU step and 2000 Adam steps measured on Burgers (SURROGATES.md).
+    """
+    many = settings.vary is not None
+    cell = settings.cell or ("gru" if many else "mlp")
+    budget = BUDGET if many else ONE_TRAJECTORY_BUDGET
+    how = (
+        f"{cell} latent step, (Adam, L-BFGS) = {budget}: "
+        + (
+            "several trajectories (--vary), the GRU step and budget measured on Burgers"
+            if many
+            else "one trajectory: the residual MLP step reading the time, and full-batch L-BFGS after Adam"
+        )
+        + (" (--cell given)" if settings.cell else "")
+    )
+    return dataclasses.replace(settings, cell=cell), budget, how
+
+
+def _check_snapshots(problem: Problem, k: int, settings: Any, data: TrajectorySets) -> None:
     """The latent size against the state's, and the grid against a convolutional encoder."""
-    size, k = data.train[0].evolution.size, settings.latent
+    size = data.train[0].evolution.size
     if k >= size:
         raise MethodNotApplicable(
             f"--latent {k} is no reduction: the state of '{problem.name}' has {size} unknowns. "
@@ -189,10 +245,15 @@ def pod_sweep(train: list[Trajectory], unseen: list[Trajectory], ks: list[int]) 
 class AutoencoderSettings(StoppingSettings, TrainSettings, NetworkSettings):
     """Settings of --method autoencoder: coder networks, latent size and dynamics, varied parameter, budget."""
 
-    latent: int = setting(4, "latent size k")
+    latent: int | None = setting(
+        None, "latent size k (default: the fewest POD modes reconstructing the snapshots to 1e-3, at most 4)"
+    )
     encoder: str = setting("mlp", "mlp, or conv (1-D convolutions along a grid)", choices=["mlp", "conv"])
-    cell: str = setting(
-        "gru", "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell)", choices=list(LATENT_STEPS)
+    cell: str | None = setting(
+        None,
+        "rnn: recurrent cell; autoencoder: latent dynamics (mlp or a cell; its default: mlp for one trajectory, "
+        "gru with --vary)",
+        choices=list(LATENT_STEPS),
     )
     vary: str | None = setting(None, "snapshots over a parameter range, e.g. nu=0.005:0.05:8 (midpoints held out)")
     physics_weight: float | None = setting(None, "weight of the Crank-Nicolson physics term (default 0: off)")
@@ -209,13 +270,14 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         """Snapshots, the autoencoder with its latent dynamics, and the loss."""
         dtype, device = context.dtype, context.device
         weight = _check_settings(settings)
+        settings, budget, how = _one_or_many(settings)
         data = trajectory_sets(problem, context.grid, "autoencoder", settings.vary, hold_out_midpoints=True)
-        _check_snapshots(problem, settings, data)
+        k, latent_why = (settings.latent, "given (--latent)") if settings.latent is not None else default_latent(data)
+        _check_snapshots(problem, k, settings, data)
         mask = held_out(context, len(data.train), "trajectories")  # --patience / --folds: whole trajectories
         held = [t for t, m in zip(data.train, mask) if m] if mask is not None else []
         if held:
             data = dataclasses.replace(data, train=[t for t, m in zip(data.train, mask) if not m])
-        k = settings.latent
         model = _model(settings, data, k, dtype, device)
         train = TrajectoryBatch(data.train, dtype, device)
         unseen = TrajectoryBatch(data.unseen, dtype, device) if data.unseen else None
@@ -233,9 +295,11 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
 
         choices = {
             "latent": k,
+            "latent_why": latent_why,
             "encoder": settings.encoder,
             "latent_dynamics": settings.cell,
             "physics_weight": weight,
+            "physics_weight_why": PHYSICS_OFF_WHY if settings.physics_weight is None else "given (--physics-weight)",
             "weights": weights,
             "snapshots": sum(len(t.times) for t in data.train),
             "state_size": train.states.shape[-1],
@@ -256,8 +320,10 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
             "own": own,
             "physics": physics,
             "rollout_error": rollout_error,
+            "latent": k,
         }
-        setup = Setup(model, objective, choices, budget=BUDGET, error=rollout_error, state=state)
+        choices["latent_dynamics_and_budget_why"] = how
+        setup = Setup(model, objective, choices, budget=budget, error=rollout_error, state=state)
         if held:
             choices["validation_parameters"] = [t.parameters.get(data.parameter) for t in held]
             batch = TrajectoryBatch(held, dtype, device)
@@ -279,7 +345,8 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
         self, problem: Problem, settings: AutoencoderSettings, context: Context, setup: Setup, result: Solution
     ) -> dict[str, Any]:
         """Reconstruction and rollout errors (training and unseen parameters) beside POD's at every k."""
-        s, trained, k = setup.state, setup.model, settings.latent
+        s, trained = setup.state, setup.model
+        k = s["latent"]
         data, physics = s["data"], s["physics"]
         metrics: dict[str, Any] = {
             "latent": k,
@@ -319,6 +386,7 @@ class Autoencoder(NeuralMethod, name="autoencoder"):
                     )
                 }
             },
-            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {settings.cell}) and POD",
+            "title": f"{problem.name}: autoencoder (k = {k}, {settings.encoder}, {setup.choices['latent_dynamics']}) "
+            "and POD",
         }
         return metrics

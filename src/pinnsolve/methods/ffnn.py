@@ -8,7 +8,8 @@ The network u_θ(x, t) (the same `Surrogate` as the PINN's) minimises
 over reference values u^ref (a ``Problem(reference=...)`` file, else the finite-difference
 reference solved on demand) at the training points, and, for λ = ``--physics-weight`` > 0,
 the PINN's equation and condition residuals r_i (Raissi, Perdikaris & Karniadakis,
-J. Comput. Phys. 378, 2019) with their own weights w_i. The data of a time-dependent
+J. Comput. Phys. 378, 2019) with their own weights w_i; by default λ = (t1 − t0)² for a
+time-dependent problem and 0 for a steady one (`default_physics_weight`). The data of a time-dependent
 problem are cut at t ≤ t0 + h (t1 − t0), h = ``--horizon``: a random 80 % of those points
 train, 20 % are held out, and the points beyond the horizon measure extrapolation in time.
 The residuals' collocation points span the whole time range, which is what lets the
@@ -139,6 +140,29 @@ def resolve_horizon(problem: Problem, settings: Any) -> float | None:
     return horizon_of(settings)
 
 
+def default_physics_weight(problem: Problem, settings: Any) -> tuple[float, str]:
+    """λ of the physics term, and why: ``--physics-weight`` if given, else (t1 − t0)² for an evolution problem.
+
+    Beyond the horizon there is no data, and a data-only network drifts as soon as the data stop
+    (heat1d: relative error 1.2e2 past t = 0.5, 440× more than with the equations; SURROGATES.md).
+    The residual of u_t = F(u) has the units of u per unit time: a state error δ that grows over
+    the time range leaves a residual r ≈ δ/(t1 − t0), so λ = (t1 − t0)² weighs λ r² like the data
+    term's δ², whatever the problem's time scale. A steady problem has no future to carry: its data
+    cover the whole domain, and the term stays off unless asked for.
+    """
+    if settings.physics_weight is not None:
+        return physics_weight_of(settings, 0.0), "given (--physics-weight)"
+    if problem.time is None:
+        return 0.0, "off: a steady problem, the data cover the whole domain (--physics-weight W turns it on)"
+    if not problem.residuals:
+        return 0.0, "off: the problem has no equations to add"
+    span = float(problem.time.hi - problem.time.lo)
+    return span**2, (
+        f"(t1 - t0)^2 = {span**2:.6g}: the equations carry the model past the data's horizon, and the residual "
+        "times the time range is in the data's units (a state error d growing over the range leaves r = d/(t1 - t0))"
+    )
+
+
 def split(problem: Problem, data: Solution, horizon: float | None, rng: np.random.Generator) -> list[FieldData]:
     """Every field's points, split into train / held-out (within the horizon) and beyond it."""
     out = []
@@ -221,7 +245,11 @@ def _per_time(
 class FfnnSettings(StoppingSettings, TrainSettings, CollocationSettings, NetworkSettings):
     """Settings of --method ffnn: the network, the physics term's points and weight, the horizon, the budget."""
 
-    physics_weight: float | None = setting(None, "weight λ of the physics term (default 0: data only)")
+    physics_weight: float | None = setting(
+        None,
+        "weight λ of the physics term (default (t1 - t0)^2 for a time-dependent problem with equations, "
+        "else 0: data only)",
+    )
     horizon: float | None = setting(
         None, "fraction of the time range whose reference data trains (default 0.5); the rest measures extrapolation"
     )
@@ -238,7 +266,7 @@ class FFNN(NeuralMethod, name="ffnn"):
         """An MLP, the data loss on reference values, and (physics weight > 0) the PINN's residuals."""
         dtype, device, rng = context.dtype, context.device, context.rng
         horizon = resolve_horizon(problem, settings)
-        weight = physics_weight_of(settings, 0.0)
+        weight, weight_why = default_physics_weight(problem, settings)
         data, source = reference_data(problem, context.grid)
         sets = split(problem, data, horizon, rng)
         for i, d in enumerate(sets):  # --patience / --folds: validation points out of the training points
@@ -277,6 +305,16 @@ class FFNN(NeuralMethod, name="ffnn"):
             "data": source,
             "horizon": horizon,
             "physics_weight": weight,
+            "physics_weight_why": weight_why,
+            "horizon_why": (
+                "none: a steady problem"
+                if horizon is None
+                else "given (--horizon)"
+                if settings.horizon is not None
+                else "half the time range trains, the rest measures extrapolation (the physics term carries it)"
+                if weight > 0
+                else "half the time range trains, the rest measures extrapolation (data only: expect drift there)"
+            ),
             "train_points": sum(len(d.train) for d in sets),
             "heldout_points": sum(len(d.heldout) for d in sets),
             "extrapolation_points": sum(len(d.beyond) for d in sets),
