@@ -52,8 +52,9 @@ def test_solve_writes_the_run_directory_contract(problems_dir, tmp_path, capsys)
     config = json.loads((run / "config.json").read_text())
     assert config["seed"] == 0 and config["choices"]["train"]["steps"] == 60 and config["provenance"]["problem_sha256"]
     assert config["choices"]["derivatives"] == "taylor" and "torch" in config["provenance"]["versions"]
-    threads = config["provenance"]["threads"]  # what the numerics ran with, and OpenMP's waiting set by the CLI
-    assert threads["torch_threads"] == torch.get_num_threads() and threads["omp_wait_policy"] == "PASSIVE"
+    threads = config["provenance"]["threads"]  # what the numerics ran with, and how it was chosen
+    assert threads["torch_threads"] == torch.get_num_threads() and threads["cores_available"] >= 1
+    assert "omp_wait_policy" in threads and threads["chosen"]
     history = read_history(run / "history.csv")
     assert len(history["step"]) == 70 and {"pde", "bc", "ic", "loss", "lr"} <= set(history)
     state = torch.load(run / "model.pt", weights_only=True)

@@ -3,9 +3,10 @@
     PYTHONPATH=src python benchmarks/threads/contention.py [--problems heat1d,poisson2d] [--steps 300]
 
 For each problem, wait policy (ACTIVE: OpenMP workers spin between parallel regions; PASSIVE: they
-sleep, pinnsolve's default) and thread count (1, and the default: all cores), runs
+sleep; unset: libgomp's default, spin a while then sleep) and thread count (1, all cores, and 0 for
+pinnsolve's default: the cores idle when the run starts), runs
 
-    python -m pinnsolve solve problems/PROBLEM.py --steps N --lbfgs-steps 0 --threads T --quiet
+    python -m pinnsolve solve problems/PROBLEM.py --steps N --lbfgs-steps 0 [--threads T] --quiet
 
 once on the otherwise idle machine and once beside a busy-loop process pinned to nothing (it takes
 one core), and reads the Adam steps per second from the run's history.csv. Side by side in one
@@ -33,14 +34,25 @@ def _busy() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
+#: OpenMP waiting as the environment sets it: spin forever, sleep at once, libgomp's own default (spin a
+#: while, then sleep; an empty OMP_WAIT_POLICY is kept by the CLI and ignored by libgomp), and a short spin
+POLICIES = {
+    "ACTIVE": {"OMP_WAIT_POLICY": "ACTIVE"},
+    "PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"},
+    "unset": {"OMP_WAIT_POLICY": ""},
+    "spin 10k": {"OMP_WAIT_POLICY": "", "GOMP_SPINCOUNT": "10000"},
+}
+
+
 def _rate(problem: str, steps: int, threads: int, policy: str) -> float:
     """Adam steps per second of one `pinnsolve solve` run, from its history (the first 10 % left out: warm-up)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
-        env = {**os.environ, "OMP_WAIT_POLICY": policy, "PYTHONPATH": str(ROOT / "src")}
+        env = {**os.environ, **POLICIES[policy], "PYTHONPATH": str(ROOT / "src")}
         env.pop("OMP_NUM_THREADS", None)
         command = [sys.executable, "-m", "pinnsolve", "solve", f"problems/{problem}.py", "--steps", str(steps)]
-        command += ["--lbfgs-steps", "0", "--threads", str(threads), "--quiet", "--out", str(out)]
+        command += ["--lbfgs-steps", "0", "--quiet", "--out", str(out)]
+        command += ["--threads", str(threads)] if threads else []  # 0: pinnsolve's default (the idle cores)
         subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
         with open(out / "history.csv", newline="") as f:
             rows = [r for r in csv.DictReader(f) if r.get("wall_time_s")]
@@ -53,12 +65,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", default="heat1d,poisson2d")
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--policies", default=",".join(POLICIES), help=f"of: {', '.join(POLICIES)}")
+    parser.add_argument("--threads", help="comma-separated thread counts, 0 for pinnsolve's default (default: 1,cores)")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
     results = []
     for problem in args.problems.split(","):
-        for policy in ("ACTIVE", "PASSIVE"):
-            for threads in sorted({1, cores}):
+        for policy in args.policies.split(","):
+            for threads in [int(t) for t in args.threads.split(",")] if args.threads else sorted({1, cores}):
                 idle = _rate(problem, args.steps, threads, policy)
                 busy = _busy()
                 try:
@@ -71,7 +85,7 @@ def main() -> None:
                 results.append(row)
                 print(json.dumps(row), flush=True)
     (HERE / "results.json").write_text(json.dumps({"load_before": os.getloadavg(), "rows": results}, indent=1))
-    print("| problem | OMP_WAIT_POLICY | threads | idle it/s | beside a busy process it/s | ratio |")
+    print("| problem | OMP waiting | threads (0: default) | idle it/s | beside a busy process it/s | ratio |")
     print("|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['problem']} | {r['policy']} | {r['threads']} | {r['idle_it_s']:.1f} | {r['busy_it_s']:.1f} | "

@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-#: OpenMP workers sleep between parallel regions instead of spinning: on a shared machine spinning
-#: workers compete with the other processes for the cores they wait on (set before torch loads
-#: its OpenMP runtime; a value in the environment wins; benchmarks/threads measures the effect)
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from pinnsolve.dsl.assignments import add_common_arguments, parse_assignments, parse_sets
 from pinnsolve.errors import (
@@ -120,8 +114,11 @@ def _set_threads(args: argparse.Namespace) -> int | None:
         return None
     import torch
 
+    from pinnsolve.io.cores import note_given
     from pinnsolve.run import default_threads
 
+    if threads:
+        note_given(threads)
     torch.set_num_threads(threads or default_threads())
     return torch.get_num_threads()
 

@@ -124,13 +124,10 @@ class RunResult:
 
 
 def default_threads() -> int:
-    """All cores this process may use (sched_getaffinity respects container limits)."""
-    import os
+    """The threads a run takes when --threads is not given: the cores other processes leave idle (`io.cores`)."""
+    from pinnsolve.io.cores import default_threads as chosen
 
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return chosen()[0]
 
 
 def _device(name: str) -> torch.device:

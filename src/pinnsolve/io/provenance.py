@@ -59,10 +59,13 @@ def thread_record() -> dict[str, Any]:
     """The process's threads as the numerics ran: torch's intra-op count and the OpenMP wait policy."""
     import torch
 
+    from pinnsolve.io.cores import available_cores, last_choice
+
     return {
         "torch_threads": torch.get_num_threads(),
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "runtime default"),
-        "cores_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "chosen": last_choice() or "given (--threads, or the caller's torch.set_num_threads)",
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY") or "the OpenMP runtime's default (spin, then sleep)",
+        "cores_available": available_cores(),
     }
 
 

@@ -52,15 +52,15 @@ def environment(device: str = "cpu", dtype: str = "float64") -> dict[str, Any]:
     """A flat record of the machine and software, for the report and validation.json."""
     import torch
 
+    from pinnsolve.io.cores import available_cores
     from pinnsolve.io.provenance import versions
-    from pinnsolve.run import default_threads
 
     info: dict[str, Any] = {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
         **versions(),
         "matplotlib": _version("matplotlib"),
         "processor": _cpu_model(),
-        "cores available": default_threads(),
+        "cores available": available_cores(),
         "torch threads": torch.get_num_threads(),
         "device": device,
         "dtype": dtype,
