@@ -23,6 +23,7 @@ EXPECTED = {
     "burgers1d": {"solution", "profiles", "animation"},  # no exact solution
     "wave1d": {"solution", "error", "profiles", "animation"},
     "heat_neumann": {"solution", "error", "profiles", "animation"},
+    "heat2d_neumann": {"solution", "error"},  # 2-D + time: the field at a few times, filled contours
     "poisson_disk": {"solution", "error"},
     "decay": {"solution", "error"},
     "logistic": {"solution", "error"},
