@@ -107,3 +107,12 @@ def test_auto_keeps_condition_weights_the_user_gave(problems_dir) -> None:
     assert setup.objective.loss_weights is None
     assert setup.choices["loss_weights"] == "fixed (the condition weights given by --weight (bc) are kept)"
     assert build_setup("pinn", problem, {"points": 64, "weights": {"pde": 2.0}}).objective.loss_weights is not None
+
+
+def test_auto_keeps_fixed_weights_before_gauss_newton(problems_dir) -> None:
+    problem = load_problem(problems_dir / "heat1d.py")
+    chain = {"points": 64, "optimizer": "adam:20,gauss-newton:5"}
+    setup = build_setup("pinn", problem, chain)
+    assert setup.objective.loss_weights is None and "Gauss–Newton" in setup.choices["loss_weights"]
+    given = build_setup("pinn", problem, {**chain, "loss_weights": "annealing-scaled"})
+    assert given.objective.loss_weights is not None  # asked for by name: kept
