@@ -119,3 +119,24 @@ def inverse_decay() -> Callable[..., object]:
         )
 
     return make
+
+
+class _StopAt:
+    """A trainer callback that raises KeyboardInterrupt after step ``step`` (as Ctrl-C or SIGTERM would)."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_start(self, trainer: object) -> None: ...
+
+    def on_end(self, trainer: object) -> None: ...
+
+    def on_step(self, trainer: object, record: object) -> None:
+        if record.step == self.step:  # type: ignore[attr-defined]
+            raise KeyboardInterrupt
+
+
+@pytest.fixture(scope="session")
+def interrupt_at() -> Callable[[int], object]:
+    """``interrupt_at(step)``: a callback that stops a Trainer there, to test checkpoints and resume."""
+    return _StopAt

@@ -133,31 +133,19 @@ def test_weights_change_in_adam_and_are_frozen_in_lbfgs(problems_dir) -> None:
     assert all(r.weights["pde"] == 1.0 for r in history)
 
 
-def _interrupt_at(step: int):
-    class Stop:
-        def on_start(self, trainer): ...
-        def on_end(self, trainer): ...
-
-        def on_step(self, trainer, record):
-            if record.step == step:
-                raise KeyboardInterrupt
-
-    return Stop()
-
-
 def _params(model) -> torch.Tensor:
     return torch.cat([p.detach().ravel() for p in model.parameters()])
 
 
 @pytest.mark.parametrize(("rule", "stop"), [("annealing", 8), ("relobralo", 8), ("annealing", 14)])
-def test_resume_restores_the_weights_and_continues_exactly(problems_dir, tmp_path, rule, stop) -> None:
+def test_resume_restores_the_weights_and_continues_exactly(problems_dir, tmp_path, rule, stop, interrupt_at) -> None:
     config = TrainConfig(steps=12, lbfgs_steps=4)
     every = 3 if rule == "annealing" else None
     straight = _setup(problems_dir, rule, every)
     Trainer(straight.model, straight.objective, config).run()
 
     first = _setup(problems_dir, rule, every)
-    trainer = Trainer(first.model, first.objective, config, [_interrupt_at(stop)])
+    trainer = Trainer(first.model, first.objective, config, [interrupt_at(stop)])
     with pytest.raises(KeyboardInterrupt):
         trainer.run()
     torch.save(trainer.state_dict(), tmp_path / "checkpoint.pt")

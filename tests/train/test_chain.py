@@ -117,18 +117,6 @@ def test_a_stage_whose_loss_stalls_hands_over_to_the_next(problems_dir, monkeypa
 CHAIN = "adam:6,gauss-newton:4,bfgs:4,ssbroyden:4,cmaes:4,lbfgs:4,rmsprop:4"
 
 
-def _interrupt_at(step):
-    class Stop:
-        def on_start(self, trainer): ...
-        def on_end(self, trainer): ...
-
-        def on_step(self, trainer, record):
-            if record.step == step:
-                raise KeyboardInterrupt
-
-    return Stop()
-
-
 @pytest.fixture(scope="module")
 def uninterrupted():
     straight = setup(PROBLEMS)
@@ -142,11 +130,13 @@ def uninterrupted():
     [3, 6, 8, 12, 16, 21, 25, 28],
     ids=["adam", "adam-end", "gauss-newton", "bfgs", "ssbroyden", "cmaes", "lbfgs", "rmsprop"],
 )
-def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(problems_dir, tmp_path, stop, uninterrupted):
+def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(
+    problems_dir, tmp_path, stop, uninterrupted, interrupt_at
+):
     config, expected = TrainConfig(optimizer=CHAIN), uninterrupted
 
     first = setup(problems_dir)
-    trainer = Trainer(first.model, first.objective, config, [_interrupt_at(stop)])
+    trainer = Trainer(first.model, first.objective, config, [interrupt_at(stop)])
     with pytest.raises(KeyboardInterrupt):
         trainer.run()
     torch.save(trainer.state_dict(), tmp_path / "checkpoint.pt")
@@ -163,13 +153,13 @@ def test_resume_mid_chain_reproduces_the_uninterrupted_losses_bit_for_bit(proble
 
 
 @pytest.mark.parametrize("stop", [4, 12], ids=["adam", "lbfgs"])
-def test_a_checkpoint_from_before_the_chain_still_resumes(problems_dir, stop):
+def test_a_checkpoint_from_before_the_chain_still_resumes(problems_dir, stop, interrupt_at):
     """Checkpoints written by the Adam → L-BFGS trainer (phase and the torch optimizer's bare state) resume."""
     config = TrainConfig(steps=8, lbfgs_steps=6)
     straight = setup(problems_dir)
     expected = [r.loss for r in Trainer(straight.model, straight.objective, config).run()]
     first = setup(problems_dir)
-    trainer = Trainer(first.model, first.objective, config, [_interrupt_at(stop)])
+    trainer = Trainer(first.model, first.objective, config, [interrupt_at(stop)])
     with pytest.raises(KeyboardInterrupt):
         trainer.run()
     new = trainer.state_dict()

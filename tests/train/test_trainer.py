@@ -62,26 +62,14 @@ def test_persistent_nan_stops_with_advice_and_keeps_the_last_good_model(problems
     assert trainer.failures == TrainConfig().max_retries + 1
 
 
-def _interrupt_at(step):
-    class Stop:
-        def on_start(self, trainer): ...
-        def on_end(self, trainer): ...
-
-        def on_step(self, trainer, record):
-            if record.step == step:
-                raise KeyboardInterrupt
-
-    return Stop()
-
-
 @pytest.mark.parametrize("stop", [15, 36], ids=["during-adam", "during-lbfgs"])
-def test_resume_continues_exactly(problems_dir, tmp_path, stop):
+def test_resume_continues_exactly(problems_dir, tmp_path, stop, interrupt_at):
     config = TrainConfig(steps=30, lbfgs_steps=15)
     straight = setup(problems_dir)
     Trainer(straight.model, straight.objective, config).run()
 
     first = setup(problems_dir)
-    trainer = Trainer(first.model, first.objective, config, [_interrupt_at(stop)])
+    trainer = Trainer(first.model, first.objective, config, [interrupt_at(stop)])
     with pytest.raises(KeyboardInterrupt):
         trainer.run()
     torch.save(trainer.state_dict(), tmp_path / "checkpoint.pt")
